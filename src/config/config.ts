@@ -1,0 +1,192 @@
+import path from 'node:path';
+import { HeraldError } from '../errors.ts';
+
+/**
+ * The only module that reads the environment. Everything else receives the
+ * validated, typed `HeraldConfig` from the composition root.
+ */
+
+export type StorageConfig =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string; poolSize: number };
+
+export interface HeraldConfig {
+  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  dataDir: string;
+  storage: StorageConfig;
+  /** 32-byte key as base64 or hex; when absent one is generated into `dataDir` on first start. */
+  masterKey: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  auth: {
+    signatureMaxSkewSeconds: number;
+    sessionTtlSeconds: number;
+    cookieSecure: boolean;
+    loginMaxFailures: number;
+    loginLockSeconds: number;
+  };
+  outbound: { allowLoopback: boolean; allowPrivateNetworks: boolean; connectTimeoutMs: number; requestTimeoutMs: number };
+  worker: { concurrency: number; batchSize: number; leaseSeconds: number; pollIntervalMs: number };
+  delivery: { maxAttempts: number; maxAgeSeconds: number; backoffBaseMs: number; backoffMaxMs: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Field<T> {
+  name: string;
+  description: string;
+  defaultText: string;
+  parse(raw: string | undefined): T;
+}
+
+function configError(name: string, message: string): HeraldError {
+  return new HeraldError('invalid', 'CONFIG_INVALID', `${name}: ${message}`, { variable: name });
+}
+
+function integer(name: string, fallback: number, min: number, max: number, description: string): Field<number> {
+  return {
+    name,
+    description,
+    defaultText: String(fallback),
+    parse(raw) {
+      if (raw === undefined || raw === '') return fallback;
+      if (!/^\d+$/.test(raw.trim())) throw configError(name, `expected a whole number, got "${raw}"`);
+      const value = Number(raw);
+      if (value < min || value > max) throw configError(name, `must be between ${min} and ${max}, got ${value}`);
+      return value;
+    },
+  };
+}
+
+function boolean(name: string, fallback: boolean, description: string): Field<boolean> {
+  return {
+    name,
+    description,
+    defaultText: String(fallback),
+    parse(raw) {
+      if (raw === undefined || raw === '') return fallback;
+      const normalised = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(normalised)) return true;
+      if (['0', 'false', 'no', 'off'].includes(normalised)) return false;
+      throw configError(name, `expected true or false, got "${raw}"`);
+    },
+  };
+}
+
+function text(name: string, fallback: string | undefined, description: string, defaultText = fallback ?? '(none)'): Field<string | undefined> {
+  return { name, description, defaultText, parse: (raw) => (raw === undefined || raw === '' ? fallback : raw) };
+}
+
+function oneOf<T extends string>(name: string, fallback: T, values: readonly T[], description: string): Field<T> {
+  return {
+    name,
+    description,
+    defaultText: fallback,
+    parse(raw) {
+      if (raw === undefined || raw === '') return fallback;
+      if (!values.includes(raw as T)) throw configError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+      return raw as T;
+    },
+  };
+}
+
+/** Every variable Herald reads; the README's configuration table is generated from this list. */
+export const configFields = {
+  port: integer('PORT', 8080, 0, 65535, 'HTTP port for the API and console'),
+  host: text('HOST', '0.0.0.0', 'Interface to listen on'),
+  dataDir: text('DATA_DIR', './data', 'Directory for the SQLite database and the generated master key'),
+  databaseUrl: text('DATABASE_URL', undefined, 'PostgreSQL connection URL; when unset Herald uses SQLite under DATA_DIR'),
+  databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200, 'PostgreSQL connections per process'),
+  masterKey: text('HERALD_MASTER_KEY', undefined, '32-byte key (base64 or hex) encrypting secrets at rest', 'generated into DATA_DIR/master.key (0600)'),
+  logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'pino log level'),
+  bodyLimitBytes: integer('HERALD_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, 'Largest accepted request body'),
+  trustProxy: boolean('HERALD_TRUST_PROXY', false, 'Trust X-Forwarded-* headers (behind a reverse proxy)'),
+  signatureMaxSkewSeconds: integer('HERALD_SIGNATURE_MAX_SKEW_SECONDS', 300, 30, 3600, 'Allowed clock skew of a signed request (X-Amz-Date)'),
+  sessionTtlSeconds: integer('HERALD_SESSION_TTL_SECONDS', 43_200, 300, 2_592_000, 'Console session lifetime'),
+  cookieSecure: boolean('HERALD_COOKIE_SECURE', false, 'Mark the session cookie Secure (set true behind HTTPS)'),
+  loginMaxFailures: integer('HERALD_LOGIN_MAX_FAILURES', 5, 1, 1000, 'Failed logins per e-mail and address before a lock'),
+  loginLockSeconds: integer('HERALD_LOGIN_LOCK_SECONDS', 900, 1, 86_400, 'How long a login lock lasts'),
+  outboundAllowLoopback: boolean('HERALD_OUTBOUND_ALLOW_LOOPBACK', false, 'Allow provider/callback URLs that resolve to loopback'),
+  outboundAllowPrivate: boolean('HERALD_OUTBOUND_ALLOW_PRIVATE', false, 'Allow provider/callback URLs that resolve to private networks'),
+  outboundConnectTimeoutMs: integer('HERALD_OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, 'Outbound connect timeout'),
+  outboundRequestTimeoutMs: integer('HERALD_OUTBOUND_REQUEST_TIMEOUT_MS', 15_000, 100, 600_000, 'Outbound request timeout (a send that takes longer is retried)'),
+  workerConcurrency: integer('HERALD_WORKER_CONCURRENCY', 64, 1, 2000, 'Sends in flight per worker process'),
+  workerBatchSize: integer('HERALD_WORKER_BATCH_SIZE', 100, 1, 5000, 'Deliveries claimed per query'),
+  leaseSeconds: integer('HERALD_LEASE_SECONDS', 60, 5, 3600, 'Lease on a claimed delivery; an expired lease is claimed again'),
+  pollIntervalMs: integer('HERALD_POLL_INTERVAL_MS', 1000, 10, 60_000, 'Worker polling interval (wake-ups are only hints)'),
+  maxAttempts: integer('HERALD_MAX_ATTEMPTS', 8, 1, 100, 'Default attempts per delivery (apps may override)'),
+  maxAgeSeconds: integer('HERALD_MAX_AGE_SECONDS', 86_400, 60, 2_592_000, 'Default age after which a delivery stops retrying'),
+  backoffBaseMs: integer('HERALD_BACKOFF_BASE_MS', 2000, 1, 3_600_000, 'First retry delay; doubles per attempt, with jitter'),
+  backoffMaxMs: integer('HERALD_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000, 'Longest retry delay'),
+} as const;
+
+/** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
+export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
+  const read = <T>(field: Field<T>): T => field.parse(env[field.name]);
+  const dataDir = path.resolve(cwd, read(configFields.dataDir)!);
+  const databaseUrl = read(configFields.databaseUrl);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw configError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
+  }
+  const masterKey = read(configFields.masterKey);
+  if (masterKey !== undefined && decodeMasterKey(masterKey) === undefined) {
+    throw configError('HERALD_MASTER_KEY', 'expected 32 bytes as 64 hex characters or base64');
+  }
+  const backoffBaseMs = read(configFields.backoffBaseMs);
+  const backoffMaxMs = read(configFields.backoffMaxMs);
+  if (backoffMaxMs < backoffBaseMs) throw configError('HERALD_BACKOFF_MAX_MS', 'must not be smaller than HERALD_BACKOFF_BASE_MS');
+  return {
+    http: {
+      host: read(configFields.host)!,
+      port: read(configFields.port),
+      bodyLimitBytes: read(configFields.bodyLimitBytes),
+      trustProxy: read(configFields.trustProxy),
+    },
+    dataDir,
+    storage: databaseUrl
+      ? { dialect: 'postgres', url: databaseUrl, poolSize: read(configFields.databasePoolSize) }
+      : { dialect: 'sqlite', file: path.join(dataDir, 'herald.db') },
+    masterKey,
+    logLevel: read(configFields.logLevel),
+    auth: {
+      signatureMaxSkewSeconds: read(configFields.signatureMaxSkewSeconds),
+      sessionTtlSeconds: read(configFields.sessionTtlSeconds),
+      cookieSecure: read(configFields.cookieSecure),
+      loginMaxFailures: read(configFields.loginMaxFailures),
+      loginLockSeconds: read(configFields.loginLockSeconds),
+    },
+    outbound: {
+      allowLoopback: read(configFields.outboundAllowLoopback),
+      allowPrivateNetworks: read(configFields.outboundAllowPrivate),
+      connectTimeoutMs: read(configFields.outboundConnectTimeoutMs),
+      requestTimeoutMs: read(configFields.outboundRequestTimeoutMs),
+    },
+    worker: {
+      concurrency: read(configFields.workerConcurrency),
+      batchSize: read(configFields.workerBatchSize),
+      leaseSeconds: read(configFields.leaseSeconds),
+      pollIntervalMs: read(configFields.pollIntervalMs),
+    },
+    delivery: {
+      maxAttempts: read(configFields.maxAttempts),
+      maxAgeSeconds: read(configFields.maxAgeSeconds),
+      backoffBaseMs,
+      backoffMaxMs,
+    },
+  };
+}
+
+/** Reads the process environment: the single place in Herald that does. */
+export function readConfigFromEnvironment(): HeraldConfig {
+  return parseConfig(process.env);
+}
+
+/** Accepts 64 hex characters or base64 of exactly 32 bytes. */
+export function decodeMasterKey(value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    const bytes = Buffer.from(trimmed, 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  return undefined;
+}

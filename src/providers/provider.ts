@@ -1,0 +1,127 @@
+import type { TSchema } from 'typebox';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock.ts';
+
+/**
+ * The one interface every channel provider implements. A provider turns a rendered
+ * delivery plus a provider account into one outbound call and answers with a typed
+ * outcome; the worker (src/dispatch) decides what happens next — retry, reschedule,
+ * fail — never the provider.
+ */
+
+/** The channel names callers use in `channels: [...]`. */
+export type ChannelName =
+  | 'email'
+  | 'sms'
+  | 'webhook'
+  | 'dingtalk'
+  | 'wecom'
+  | 'feishu'
+  | 'wechat'
+  | 'miniprogram'
+  | 'inbox'
+  | 'webpush'
+  | 'slack'
+  | 'telegram'
+  | 'discord';
+
+/** Which subscriber address a per-recipient provider reads. */
+export type AddressKind =
+  | 'email'
+  | 'phone'
+  | 'wecomUserId'
+  | 'dingtalkUserId'
+  | 'feishuOpenId'
+  | 'wechatOpenId'
+  | 'miniProgramOpenId';
+
+export type SendOutcome =
+  /** Accepted by the provider. `providerMessageId` is its id when it gives one. */
+  | { kind: 'sent'; providerMessageId?: string }
+  /** Transient failure (5xx, timeout, connection error, "busy"): try again, honouring `retryAfterMs` if given. */
+  | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
+  /** The provider throttled us (e.g. DingTalk 130101, HTTP 429): reschedule without burning an attempt. */
+  | { kind: 'rate_limited'; code: string; message: string; retryAfterMs?: number }
+  /** Permanent failure (bad address, bad signature, unsubscribed): record and never retry. */
+  | { kind: 'failed'; code: string; message: string };
+
+/**
+ * The content rendered for one channel (src/templates produces it). `markdown` is
+ * already in the channel's own dialect; a provider picks the field it needs.
+ */
+export interface RenderedMessage {
+  title: string;
+  summary?: string;
+  /** Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail. */
+  text: string;
+  /** Markdown in this channel's dialect (DingTalk, WeCom, Slack mrkdwn, Telegram MarkdownV2 ...). */
+  markdown: string;
+  /** Sanitised HTML with inlined CSS (e-mail). */
+  html?: string;
+  url?: string;
+  /** Channel-specific structured parts from template overrides: SMS template code and params, WeChat data, cards. */
+  extras?: Record<string, unknown>;
+}
+
+export interface SendRequest {
+  deliveryId: string;
+  messageId: string;
+  appId: string;
+  /** Stable across attempts: pass it where the provider deduplicates (WeChat client_msg_id, SMS OutId). */
+  dedupKey: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The resolved address (e-mail, phone, user id) or null when the account itself is the target (group robot, webhook endpoint). */
+  address: string | null;
+  content: RenderedMessage;
+  metadata: Record<string, string>;
+}
+
+/** Access tokens (WeChat, WeCom, DingTalk) cached in the database and shared by all workers. */
+export interface TokenCache {
+  /** Returns a cached token for `key`, or calls `fetchToken` and caches the answer until shortly before it expires. */
+  get(key: string, fetchToken: () => Promise<{ token: string; expiresInSeconds: number }>): Promise<string>;
+  /** Drops a token the provider rejected (40001/42001 ...), so the next `get` fetches a fresh one. */
+  invalidate(key: string): Promise<void>;
+}
+
+export interface ProviderAccount<Config = Record<string, unknown>> {
+  id: string;
+  name: string;
+  /** Config with secret fields already decrypted. */
+  config: Config;
+}
+
+export interface ProviderContext {
+  /** Undici dispatcher with the SSRF guard and timeouts applied; pass it to every outbound request. */
+  http: Dispatcher;
+  tokens: TokenCache;
+  clock: Clock;
+  /** Aborted when the send timeout elapses or the worker stops. */
+  signal: AbortSignal;
+}
+
+/** Built once per account and reused across sends (holds pools, e.g. SMTP connections). */
+export interface ProviderSender {
+  send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
+  close?(): Promise<void>;
+}
+
+export interface ProviderDefinition<Config = any> {
+  /** Stable type id stored on channel accounts, e.g. `dingtalk-robot`. */
+  type: string;
+  channel: ChannelName;
+  /** `account`: the account is the target (group robots, webhook endpoints); `address`: one send per recipient address. */
+  target: 'account' | 'address';
+  /** For `address` providers: the subscriber address they read. */
+  addressKind?: AddressKind;
+  /** TypeBox schema validating the account config (secrets included). */
+  configSchema: TSchema;
+  /** Config fields encrypted at rest and masked on read. */
+  secretFields: readonly string[];
+  /** The provider's own documented limit, applied when the account sets none (DingTalk robot: 20 per 60 s). */
+  defaultFlowLimit?: { count: number; perSeconds: number };
+  /** Checks what a schema cannot (e.g. a URL allowed by the SSRF guard); throw a HeraldError('invalid', ...) naming the field. */
+  validateConfig?(config: Config): void;
+  createSender(account: ProviderAccount<Config>): ProviderSender;
+}

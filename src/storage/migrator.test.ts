@@ -1,0 +1,25 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestStorage, testDialects } from '../../test/support/test-databases.ts';
+import { openDatabase } from './database.ts';
+import { migrateToLatest } from './migrator.ts';
+
+for (const dialect of testDialects) {
+  describe(`migrations on ${dialect}`, () => {
+    test('apply once, then are a no-op, and the database answers pings', async () => {
+      const testStorage = await createTestStorage(dialect);
+      const database = openDatabase(testStorage.storage);
+      try {
+        const first = await migrateToLatest(database);
+        assert.deepEqual(first, ['0001-foundation', '0002-pipeline', '0003-templates']);
+        assert.deepEqual(await migrateToLatest(database), []);
+        assert.equal(await database.ping(), true);
+        const apps = await database.db.selectFrom('apps').selectAll().execute();
+        assert.deepEqual(apps, []);
+      } finally {
+        await database.close();
+        await testStorage.drop();
+      }
+    });
+  });
+}

@@ -1,0 +1,23 @@
+import { Migrator, type Migration } from 'kysely/migration';
+import type { HeraldDatabase } from './database.ts';
+import * as foundation from './migrations/0001-foundation.ts';
+import * as pipeline from './migrations/0002-pipeline.ts';
+import * as templates from './migrations/0003-templates.ts';
+
+/** Migrations are listed here in order; names are never renamed once released. */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+  '0002-pipeline': pipeline,
+  '0003-templates': templates,
+};
+
+/** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */
+export async function migrateToLatest(database: HeraldDatabase): Promise<string[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,269 @@
+/**
+ * Row shapes of every table, shared by both dialects. Times are epoch
+ * milliseconds (bigint), JSON is stored as text and booleans as 0/1 integers,
+ * so SQLite and PostgreSQL behave identically.
+ */
+
+export interface AppsTable {
+  id: string;
+  name: string;
+  description: string;
+  status: 'active' | 'disabled';
+  /** Encrypted (see crypto-box.ts); signs result callbacks to the app. */
+  callback_secret_enc: string;
+  /** JSON: AppSettings (retry policy overrides, rate limit). */
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccessKeysTable {
+  id: string;
+  app_id: string;
+  secret_enc: string;
+  status: 'active' | 'revoked';
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SeenSignaturesTable {
+  signature: string;
+  expires_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: 'owner' | 'admin' | 'operator' | 'viewer';
+  status: 'active' | 'disabled';
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie token: a database leak does not leak live sessions. */
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface LoginFailuresTable {
+  throttle_key: string;
+  failures: number;
+  first_failed_at: number;
+  locked_until: number | null;
+}
+
+export interface SubscribersTable {
+  id: string;
+  app_id: string;
+  external_id: string;
+  name: string;
+  locale: string | null;
+  timezone: string | null;
+  /** JSON: Partial<Record<AddressKind, string>>. */
+  addresses: string;
+  /** JSON: custom data available to templates as `subscriber.data`. */
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChannelAccountsTable {
+  id: string;
+  app_id: string;
+  type: string;
+  channel: string;
+  name: string;
+  /** JSON of the non-secret config fields. */
+  config: string;
+  /** Encrypted JSON of the secret config fields. */
+  secrets_enc: string | null;
+  enabled: number;
+  is_default: number;
+  flow_limit_count: number | null;
+  flow_limit_seconds: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Sliding-window log of recent send times per channel account, shared by all workers. */
+export interface FlowWindowsTable {
+  channel_account_id: string;
+  /** JSON array of epoch-ms send times inside the window, oldest first. */
+  sent_times: string;
+}
+
+export interface ProviderTokensTable {
+  cache_key: string;
+  token_enc: string;
+  expires_at: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  app_id: string;
+  status: 'accepted' | 'completed' | 'partially_failed' | 'failed' | 'canceled';
+  priority: number;
+  idempotency_key: string | null;
+  /** sha256 of the canonical request: same key + different body is a conflict. */
+  request_hash: string;
+  /** JSON: inline content, or null when a template is used. */
+  content: string | null;
+  template_id: string | null;
+  template_code: string | null;
+  template_version: number | null;
+  /** JSON: variables shared by all receivers. */
+  data: string;
+  /** JSON: Record<string,string>. */
+  metadata: string;
+  callback_url: string | null;
+  callback_per_delivery: number;
+  send_at: number | null;
+  delivery_count: number;
+  /** Deliveries not yet final; the message completes when it reaches 0. */
+  pending_count: number;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+/** Metadata key/value pairs, one row each, so `metadata.key=value` filters use an index on both dialects. */
+export interface MessageTagsTable {
+  message_id: string;
+  app_id: string;
+  key: string;
+  value: string;
+}
+
+export type DeliveryStatus =
+  | 'queued'
+  | 'scheduled'
+  | 'sending'
+  | 'retrying'
+  | 'sent'
+  | 'delivered'
+  | 'failed'
+  | 'canceled'
+  | 'skipped';
+
+/** The deliveries table is the queue: `run_at` is set exactly while a delivery waits to be claimed. */
+export interface DeliveriesTable {
+  id: string;
+  message_id: string;
+  app_id: string;
+  channel: string;
+  channel_account_id: string | null;
+  /** JSON: how the caller addressed the receiver ({ subscriber } | { email } | { phone } | { channelAccount } ...). */
+  receiver: string;
+  subscriber_id: string | null;
+  /** Resolved address for this channel; null when the account itself is the target. */
+  address: string | null;
+  /** JSON: per-receiver variables (batch sends), merged over the message's data. */
+  data: string | null;
+  locale: string | null;
+  status: DeliveryStatus;
+  priority: number;
+  run_at: number | null;
+  attempts: number;
+  max_attempts: number;
+  expires_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  provider_message_id: string | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface EventsTable {
+  id: string;
+  message_id: string;
+  delivery_id: string | null;
+  app_id: string;
+  type: string;
+  at: number;
+  attempt: number | null;
+  code: string | null;
+  detail: string | null;
+}
+
+export interface CallbacksTable {
+  id: string;
+  message_id: string;
+  delivery_id: string | null;
+  app_id: string;
+  url: string;
+  payload: string;
+  status: 'pending' | 'sending' | 'succeeded' | 'failed';
+  attempts: number;
+  run_at: number | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TemplatesTable {
+  id: string;
+  app_id: string;
+  code: string;
+  name: string;
+  description: string;
+  /** JSON: ChannelName[]. */
+  default_channels: string;
+  /** JSON: VariablesSchema. */
+  variables: string;
+  /** JSON: TemplateContent being edited. */
+  draft_content: string;
+  published_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TemplateVersionsTable {
+  template_id: string;
+  version: number;
+  default_channels: string;
+  variables: string;
+  content: string;
+  published_at: number;
+  published_by: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string | null;
+}
+
+export interface HeraldSchema {
+  apps: AppsTable;
+  access_keys: AccessKeysTable;
+  seen_signatures: SeenSignaturesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  subscribers: SubscribersTable;
+  channel_accounts: ChannelAccountsTable;
+  flow_windows: FlowWindowsTable;
+  provider_tokens: ProviderTokensTable;
+  messages: MessagesTable;
+  message_tags: MessageTagsTable;
+  deliveries: DeliveriesTable;
+  events: EventsTable;
+  callbacks: CallbacksTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
+  audit_log: AuditLogTable;
+}
