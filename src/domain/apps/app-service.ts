@@ -1,0 +1,120 @@
+import type { HeraldContext } from '../../context/herald-context.ts';
+import { conflict, invalid, notFound } from '../../errors.ts';
+import { newId, newSecret } from '../../ids.ts';
+import type { AppsTable } from '../../storage/schema.ts';
+
+/** Per-app overrides of the delivery policy; absent fields fall back to the configuration. */
+export interface AppSettings {
+  maxAttempts?: number;
+  maxAgeSeconds?: number;
+  /** Per-channel overrides of the same fields, e.g. `{ sms: { maxAttempts: 3 } }`. */
+  channels?: Record<string, { maxAttempts?: number; maxAgeSeconds?: number }>;
+}
+
+export interface AppView {
+  id: string;
+  name: string;
+  description: string;
+  status: 'active' | 'disabled';
+  settings: AppSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export function toAppView(row: AppsTable): AppView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    settings: JSON.parse(row.settings) as AppSettings,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export type AppService = ReturnType<typeof createAppService>;
+
+export function createAppService({ database: { db }, clock, cryptoBox }: HeraldContext) {
+  function assertName(name: string): void {
+    if (!NAME_PATTERN.test(name)) {
+      throw invalid('APP_NAME_INVALID', `App name "${name}" must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit`, { field: 'name' });
+    }
+  }
+
+  async function findRow(idOrName: string): Promise<AppsTable | undefined> {
+    return db
+      .selectFrom('apps')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .executeTakeFirst();
+  }
+
+  return {
+    async create(input: { name: string; description?: string; settings?: AppSettings }): Promise<AppView> {
+      assertName(input.name);
+      if (await findRow(input.name)) throw conflict('APP_NAME_TAKEN', `An app named "${input.name}" already exists`, { field: 'name' });
+      const now = clock.now();
+      const row: AppsTable = {
+        id: newId('app', now),
+        name: input.name,
+        description: input.description ?? '',
+        status: 'active',
+        callback_secret_enc: cryptoBox.encrypt(newSecret()),
+        settings: JSON.stringify(input.settings ?? {}),
+        created_at: now,
+        updated_at: now,
+      };
+      await db.insertInto('apps').values(row).execute();
+      return toAppView(row);
+    },
+
+    async list(): Promise<AppView[]> {
+      const rows = await db.selectFrom('apps').selectAll().orderBy('name').execute();
+      return rows.map(toAppView);
+    },
+
+    /** Looks an app up by id or by name. */
+    async get(idOrName: string): Promise<AppView> {
+      const row = await findRow(idOrName);
+      if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
+      return toAppView(row);
+    },
+
+    async update(idOrName: string, patch: { name?: string; description?: string; status?: 'active' | 'disabled'; settings?: AppSettings }): Promise<AppView> {
+      const row = await findRow(idOrName);
+      if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
+      if (patch.name !== undefined && patch.name !== row.name) {
+        assertName(patch.name);
+        if (await findRow(patch.name)) throw conflict('APP_NAME_TAKEN', `An app named "${patch.name}" already exists`, { field: 'name' });
+      }
+      const updated: AppsTable = {
+        ...row,
+        name: patch.name ?? row.name,
+        description: patch.description ?? row.description,
+        status: patch.status ?? row.status,
+        settings: patch.settings ? JSON.stringify(patch.settings) : row.settings,
+        updated_at: clock.now(),
+      };
+      await db.updateTable('apps').set(updated).where('id', '=', row.id).execute();
+      return toAppView(updated);
+    },
+
+    /** The secret signing result callbacks to this app (shown to admins so the app can verify them). */
+    async callbackSecret(idOrName: string): Promise<string> {
+      const row = await findRow(idOrName);
+      if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
+      return cryptoBox.decrypt(row.callback_secret_enc);
+    },
+
+    async rotateCallbackSecret(idOrName: string): Promise<string> {
+      const row = await findRow(idOrName);
+      if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
+      const secret = newSecret();
+      await db.updateTable('apps').set({ callback_secret_enc: cryptoBox.encrypt(secret), updated_at: clock.now() }).where('id', '=', row.id).execute();
+      return secret;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
+import type { HeraldConfig } from './config/config.ts';
+import type { HeraldContext } from './context/herald-context.ts';
+import { createAccessKeyService } from './domain/apps/access-key-service.ts';
+import { createAppService } from './domain/apps/app-service.ts';
+import { createReplayGuard } from './domain/auth/replay-guard.ts';
+import { createSessionService } from './domain/users/session-service.ts';
+import { createUserService } from './domain/users/user-service.ts';
+import type { ApiServices } from './http/api-services.ts';
+import { createAuthenticator } from './http/auth/authenticate.ts';
+import { createHttpServer, type HeraldServer } from './http/create-http-server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createCryptoBox } from './security/crypto-box.ts';
+import { loadOrCreateMasterKey } from './security/master-key.ts';
+import { openDatabase } from './storage/database.ts';
+import { migrateToLatest } from './storage/migrator.ts';
+import { createScheduler } from './scheduler/scheduler.ts';
+
+export const ROLES = ['api', 'worker', 'scheduler'] as const;
+export type HeraldRole = (typeof ROLES)[number];
+
+export interface HeraldOptions {
+  roles?: readonly HeraldRole[];
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface Herald {
+  context: HeraldContext;
+  services: ApiServices;
+  /** Present when the `api` role runs; tests call `server.inject()`. */
+  server: HeraldServer | undefined;
+  /** Listens (api), starts workers and the scheduler. */
+  start(): Promise<void>;
+  /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place that builds every component from the
+ * validated configuration and wires them together.
+ */
+export async function createHerald(config: HeraldConfig, options: HeraldOptions = {}): Promise<Herald> {
+  const roles = new Set(options.roles ?? ROLES);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = openDatabase(config.storage);
+  await migrateToLatest(database);
+  const context: HeraldContext = {
+    config,
+    database,
+    clock: options.clock ?? systemClock,
+    cryptoBox: createCryptoBox(loadOrCreateMasterKey(config.masterKey, config.dataDir)),
+    logger,
+  };
+
+  const apps = createAppService(context);
+  const keys = createAccessKeyService(context, apps);
+  const users = createUserService(context);
+  const sessions = createSessionService(context, users);
+  const replay = createReplayGuard(context);
+  const authenticator = createAuthenticator({ keys, replay, sessions, clock: context.clock, signatureMaxSkewSeconds: config.auth.signatureMaxSkewSeconds });
+  const services: ApiServices = { context, authenticator, apps, keys, users, sessions };
+
+  const server = roles.has('api') ? await createHttpServer(services) : undefined;
+  const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
+
+  return {
+    context,
+    services,
+    server,
+    async start() {
+      scheduler?.start();
+      if (server) await server.listen({ host: config.http.host, port: config.http.port });
+    },
+    async stop() {
+      await server?.close();
+      await scheduler?.stop();
+      await database.close();
+    },
+  };
+}

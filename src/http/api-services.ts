@@ -1,0 +1,16 @@
+import type { HeraldContext } from '../context/herald-context.ts';
+import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
+import type { AppService } from '../domain/apps/app-service.ts';
+import type { SessionService } from '../domain/users/session-service.ts';
+import type { UserService } from '../domain/users/user-service.ts';
+import type { Authenticator } from './auth/authenticate.ts';
+
+/** Everything the HTTP routes call; built by the composition root. */
+export interface ApiServices {
+  context: HeraldContext;
+  authenticator: Authenticator;
+  apps: AppService;
+  keys: AccessKeyService;
+  users: UserService;
+  sessions: SessionService;
+}

@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import { toUserView } from '../../domain/users/user-service.ts';
+import { unauthenticated } from '../../errors.ts';
+import { SESSION_COOKIE } from '../auth/authenticate.ts';
+import type { RouteModule } from '../create-http-server.ts';
+
+const Credentials = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Console sign-in and first-run setup; everything else uses the session on /v1. */
+export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions, context }) => {
+  const cookieOptions = (expiresAt: number) => ({
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: context.config.auth.cookieSecure,
+    expires: new Date(expiresAt),
+  });
+
+  server.get('/auth/setup', { schema: { tags: ['console'], summary: 'Whether first-run setup is still open' } }, async () => ({
+    setupOpen: !(await users.hasUsers()),
+  }));
+
+  server.post(
+    '/auth/setup',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Create the first owner (only while Herald has no users)',
+        body: Type.Object({ ...Credentials.properties, name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const user = await users.createFirstOwner(request.body);
+      return reply.status(201).send(user);
+    },
+  );
+
+  server.post('/auth/login', { schema: { tags: ['console'], summary: 'Sign in; sets an HttpOnly session cookie', body: Credentials } }, async (request, reply) => {
+    const { token, user, expiresAt } = await sessions.login(request.body.email, request.body.password, request.ip);
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions(expiresAt));
+    return toUserView(user);
+  });
+
+  server.post('/auth/logout', { schema: { tags: ['console'], summary: 'End the session' } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await sessions.logout(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  server.get('/auth/me', { schema: { tags: ['console'], summary: 'The signed-in user' } }, async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const user = token ? await sessions.userFor(token) : undefined;
+    if (!user) throw unauthenticated('SESSION_MISSING', 'Not signed in');
+    return toUserView(user);
+  });
+};

@@ -1,0 +1,68 @@
+import { Type } from 'typebox';
+import { ROLES } from '../../domain/users/user-service.ts';
+import { forbidden } from '../../errors.ts';
+import { requireRole } from '../auth/access.ts';
+import type { RouteModule } from '../create-http-server.ts';
+
+const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)));
+
+/** Console users: admins manage operators and viewers; only owners grant admin or owner. */
+export const registerUserRoutes: RouteModule = (server, { users }) => {
+  server.get('/v1/users', { schema: { tags: ['users'], summary: 'List console users' } }, async (request) => {
+    requireRole(request, 'admin');
+    return { items: await users.list() };
+  });
+
+  server.post(
+    '/v1/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create a console user',
+        body: Type.Object(
+          { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ maxLength: 1024 }), name: Type.Optional(Type.String({ maxLength: 200 })), role: RoleSchema },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const actor = requireRole(request, 'admin');
+      if ((request.body.role === 'owner' || request.body.role === 'admin') && actor.role !== 'owner') {
+        throw forbidden('ROLE_INSUFFICIENT', 'Only an owner can create admins or owners');
+      }
+      return reply.status(201).send(await users.create(request.body));
+    },
+  );
+
+  server.patch(
+    '/v1/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Change a user (role, status, name, password)',
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ maxLength: 200 })),
+            role: Type.Optional(RoleSchema),
+            status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
+            password: Type.Optional(Type.String({ maxLength: 1024 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const actor = requireRole(request, 'viewer');
+      const self = actor.userId === request.params.id;
+      const onlyOwnPassword = self && Object.keys(request.body).every((key) => key === 'password' || key === 'name');
+      if (!onlyOwnPassword) {
+        requireRole(request, 'admin');
+        const target = await users.get(request.params.id);
+        const touchesPrivileged = target.role === 'owner' || target.role === 'admin' || request.body.role === 'owner' || request.body.role === 'admin';
+        if (touchesPrivileged && actor.role !== 'owner') throw forbidden('ROLE_INSUFFICIENT', 'Only an owner can change admins or owners');
+      }
+      return users.update(request.params.id, request.body);
+    },
+  );
+};

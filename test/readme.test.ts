@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { configFields } from '../src/config/config.ts';
+
+const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
+
+test('the README documents every configuration variable with its default', () => {
+  for (const field of Object.values(configFields)) {
+    assert.ok(readme.includes(`| \`${field.name}\` | ${field.defaultText} |`), `README is missing ${field.name} (default ${field.defaultText})`);
+  }
+});
+
+test('the README quick start is the two commands', () => {
+  assert.ok(readme.includes('npm install && npm start'));
+  assert.ok(readme.includes('npm test'));
+});

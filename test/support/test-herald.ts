@@ -1,0 +1,106 @@
+import { Writable } from 'node:stream';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';
+import { parseConfig, type HeraldConfig } from '../../src/config/config.ts';
+import { createHerald, type Herald, type HeraldRole } from '../../src/herald.ts';
+import { createLogger } from '../../src/logger.ts';
+import { signSigV4Request } from '../../src/security/sigv4.ts';
+import type { Dialect } from '../../src/storage/database.ts';
+import { createTestStorage } from './test-databases.ts';
+
+export { ManualClock };
+
+/** Captures log lines so tests can assert what was (not) logged. */
+export class LogCapture extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(chunk.toString('utf8'));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('');
+  }
+}
+
+export interface TestHerald extends Herald {
+  config: HeraldConfig;
+  logs: LogCapture;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+/** An in-process Herald on a fresh database; tests call `server.inject()`. */
+export async function createTestHerald(
+  dialect: Dialect,
+  options: { clock?: Clock; env?: Record<string, string>; roles?: HeraldRole[] } = {},
+): Promise<TestHerald> {
+  const testStorage = await createTestStorage(dialect);
+  const env: Record<string, string> = {
+    DATA_DIR: testStorage.dataDir,
+    HERALD_OUTBOUND_ALLOW_LOOPBACK: 'true',
+    LOG_LEVEL: 'info',
+    ...(testStorage.storage.dialect === 'postgres' ? { DATABASE_URL: testStorage.storage.url } : {}),
+    ...options.env,
+  };
+  const config = parseConfig(env);
+  const logs = new LogCapture();
+  const clock = options.clock ?? systemClock;
+  const herald = await createHerald(config, { roles: options.roles ?? ['api'], clock, logger: createLogger(config.logLevel, logs) });
+  return {
+    ...herald,
+    config,
+    logs,
+    clock,
+    async close() {
+      await herald.stop();
+      await testStorage.drop();
+    },
+  };
+}
+
+export interface AppCredentials {
+  appId: string;
+  appName: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+let appCounter = 0;
+
+/** Creates an app with one access key directly through the services. */
+export async function createAppWithKey(herald: Herald, name = `app-${++appCounter}`): Promise<AppCredentials> {
+  const app = await herald.services.apps.create({ name });
+  const key = await herald.services.keys.create(app.id);
+  return { appId: app.id, appName: app.name, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+}
+
+/** Injects a SigV4-signed request, as a calling system would send it. */
+export function signedInject(
+  herald: TestHerald,
+  credentials: Pick<AppCredentials, 'accessKeyId' | 'secretAccessKey'>,
+  request: { method: string; url: string; body?: unknown; headers?: Record<string, string>; nowMs?: number },
+): Promise<LightMyRequestResponse> {
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const headers = signSigV4Request({
+    method: request.method,
+    url: request.url,
+    host: 'localhost:80',
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
+    body,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    region: 'cn-north-1',
+    nowMs: request.nowMs ?? herald.clock.now(),
+  });
+  return herald.server!.inject({ method: request.method as InjectOptions['method'], url: request.url, headers, payload: body });
+}
+
+/** Creates a console user and returns a session cookie header for it. */
+export async function consoleSession(herald: TestHerald, role: 'owner' | 'admin' | 'operator' | 'viewer' = 'owner', email = `${role}-${++appCounter}@example.com`): Promise<{ cookie: string }> {
+  await herald.services.users.create({ email, password: 'correct horse battery', role });
+  const response = await herald.server!.inject({ method: 'POST', url: '/auth/login', payload: { email, password: 'correct horse battery' } });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
+  const setCookie = response.headers['set-cookie'];
+  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  return { cookie: first!.split(';')[0]! };
+}
