@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { Value } from 'typebox/value';
+import type { ProviderDefinition, ProviderSender, SendOutcome } from '../provider.ts';
+import {
+  assertOutcomeKind,
+  createTestProviderEnvironment,
+  findClosedPort,
+  sampleSendRequest,
+  type TestProviderEnvironment,
+} from './provider-test-support.ts';
+
+/**
+ * The contract every provider keeps, run by each provider's own test file against its local
+ * test server. Provider-specific behaviour (signatures, error codes) is tested next to the provider.
+ */
+
+/** What a provider's test server must offer the suite. */
+export interface ConformanceServer {
+  readonly port: number;
+  /** Requests (HTTP) or mail transactions (SMTP) that reached the server, accepted or not. */
+  readonly requestCount: number;
+  /** `transient-error`: the provider's own transient failure (HTTP 500, SMTP 451). `hang`: accept and never answer. */
+  setMode(mode: 'normal' | 'transient-error' | 'hang'): void;
+  close(): Promise<void>;
+}
+
+export interface ProviderConformanceOptions<Config> {
+  definition: ProviderDefinition<Config>;
+  startServer(): Promise<ConformanceServer>;
+  /** A valid account config for a server listening on 127.0.0.1:`port`. */
+  accountConfig(port: number): Config;
+  /** For `address` providers: a recipient the test server accepts. */
+  address?: string;
+  /** Configs the schema must reject, besides the generic ones (empty, unknown field, non-string secret). */
+  invalidConfigs?: ReadonlyArray<{ name: string; config: unknown }>;
+  /** Whether the provider sends through `context.http`, so the SSRF guard applies to it. */
+  sendsThroughHttpDispatcher: boolean;
+}
+
+const TIMEOUT_SIGNAL_MS = 400;
+
+export function describeProviderConformance<Config>(options: ProviderConformanceOptions<Config>): void {
+  const { definition } = options;
+
+  describe(`${definition.type} provider conformance`, () => {
+    let server: ConformanceServer;
+    let environment: TestProviderEnvironment;
+
+    before(async () => {
+      server = await options.startServer();
+      environment = createTestProviderEnvironment();
+    });
+    after(async () => {
+      await environment.close();
+      await server.close();
+    });
+    beforeEach(() => server.setMode('normal'));
+
+    /** Sends the sample request with a fresh sender, which is always closed afterwards. */
+    async function sendWith(config: Config, context = environment.context()): Promise<SendOutcome> {
+      const sender: ProviderSender = definition.createSender({ id: 'acc_conformance', name: 'conformance', config });
+      try {
+        return await sender.send(sampleSendRequest({ address: options.address ?? null }), context);
+      } finally {
+        await sender.close?.();
+      }
+    }
+
+    test('declares a coherent definition', () => {
+      assert.match(definition.type, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+      if (definition.target === 'address') assert.ok(definition.addressKind, 'address providers declare addressKind');
+      const properties = Object.keys((definition.configSchema as { properties?: object }).properties ?? {});
+      for (const field of definition.secretFields) {
+        assert.ok(properties.includes(field), `secret field "${field}" is declared in configSchema`);
+      }
+      if (definition.defaultFlowLimit) {
+        assert.ok(Number.isInteger(definition.defaultFlowLimit.count) && definition.defaultFlowLimit.count > 0);
+        assert.ok(definition.defaultFlowLimit.perSeconds > 0);
+      }
+    });
+
+    test('accepts a valid config and rejects invalid ones', () => {
+      const validConfig = options.accountConfig(server.port);
+      assert.ok(
+        Value.Check(definition.configSchema, validConfig),
+        `valid config rejected: ${JSON.stringify([...Value.Errors(definition.configSchema, validConfig)])}`,
+      );
+      definition.validateConfig?.(validConfig);
+
+      const invalidConfigs = [
+        { name: 'empty config', config: {} },
+        { name: 'unknown field', config: { ...validConfig, unknownField: 'x' } },
+        ...definition.secretFields.map((field) => ({ name: `non-string ${field}`, config: { ...validConfig, [field]: 42 } })),
+        ...(options.invalidConfigs ?? []),
+      ];
+      for (const { name, config } of invalidConfigs) {
+        assert.equal(Value.Check(definition.configSchema, config), false, `schema rejects: ${name}`);
+        assert.ok([...Value.Errors(definition.configSchema, config)].length > 0, `errors explain: ${name}`);
+      }
+    });
+
+    test('a successful send returns sent', async () => {
+      const requestsBefore = server.requestCount;
+      const outcome = await sendWith(options.accountConfig(server.port));
+      assertOutcomeKind(outcome, 'sent');
+      assert.ok(server.requestCount > requestsBefore, 'the request reached the server');
+    });
+
+    test('a transient server error returns retry', async () => {
+      server.setMode('transient-error');
+      assertOutcomeKind(await sendWith(options.accountConfig(server.port)), 'retry');
+    });
+
+    test('connection refused returns retry CONNECTION_REFUSED', async () => {
+      const outcome = await sendWith(options.accountConfig(await findClosedPort()));
+      assertOutcomeKind(outcome, 'retry');
+      assert.equal(outcome.code, 'CONNECTION_REFUSED');
+    });
+
+    test('a server that never answers returns retry TIMEOUT once the send signal times out', async () => {
+      server.setMode('hang');
+      const outcome = await sendWith(
+        options.accountConfig(server.port),
+        environment.context({ signal: AbortSignal.timeout(TIMEOUT_SIGNAL_MS) }),
+      );
+      assertOutcomeKind(outcome, 'retry');
+      assert.equal(outcome.code, 'TIMEOUT');
+    });
+
+    if (options.sendsThroughHttpDispatcher) {
+      test('refuses a loopback target when the policy forbids loopback', async () => {
+        const strictEnvironment = createTestProviderEnvironment({ allowLoopback: false });
+        try {
+          const requestsBefore = server.requestCount;
+          const outcome = await sendWith(options.accountConfig(server.port), strictEnvironment.context());
+          assertOutcomeKind(outcome, 'failed');
+          assert.equal(outcome.code, 'OUTBOUND_ADDRESS_BLOCKED');
+          assert.equal(server.requestCount, requestsBefore, 'nothing reached the server');
+        } finally {
+          await strictEnvironment.close();
+        }
+      });
+    }
+
+    test('a sender can be closed, twice, after sending', async () => {
+      const sender = definition.createSender({ id: 'acc_close', name: 'close', config: options.accountConfig(server.port) });
+      assertOutcomeKind(await sender.send(sampleSendRequest({ address: options.address ?? null }), environment.context()), 'sent');
+      await sender.close?.();
+      await sender.close?.();
+    });
+  });
+}

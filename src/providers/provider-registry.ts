@@ -1,0 +1,36 @@
+import { invalid } from '../errors.ts';
+import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
+import type { ProviderDefinition } from './provider.ts';
+import { smtpProvider } from './smtp/smtp-provider.ts';
+import { webhookProvider } from './webhook/webhook-provider.ts';
+
+/** Provider definitions by their stable `type` id, the one stored on channel accounts. */
+export interface ProviderRegistry {
+  get(type: string): ProviderDefinition | undefined;
+  /** Throws HeraldError('invalid', 'PROVIDER_TYPE_UNKNOWN') naming the known types. */
+  require(type: string): ProviderDefinition;
+  list(): readonly ProviderDefinition[];
+}
+
+export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider];
+
+export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
+  const byType = new Map<string, ProviderDefinition>();
+  for (const definition of definitions) {
+    if (byType.has(definition.type)) throw new Error(`Provider type "${definition.type}" is registered twice`);
+    byType.set(definition.type, definition);
+  }
+  return {
+    get: (type) => byType.get(type),
+    require(type) {
+      const definition = byType.get(type);
+      if (!definition) {
+        throw invalid('PROVIDER_TYPE_UNKNOWN', `type: unknown provider type "${type}"; known types: ${[...byType.keys()].join(', ')}`, {
+          field: 'type',
+        });
+      }
+      return definition;
+    },
+    list: () => [...byType.values()],
+  };
+}

@@ -1,0 +1,108 @@
+import { Type, type Static } from 'typebox';
+import { invalid } from '../../errors.ts';
+import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
+import { signWebhookRequest } from '../../security/webhook-signature.ts';
+import { sendHttpRequest } from '../outbound-http.ts';
+import { isSuccessStatus, outcomeFromHttpStatus, parseJsonObject } from '../outcome-classification.ts';
+import type { ProviderDefinition, SendOutcome } from '../provider.ts';
+
+/** Generic webhook: POSTs the rendered message as JSON to any URL, signed when a secret is set. */
+
+export const webhookConfigSchema = Type.Object(
+  {
+    url: Type.String({ minLength: 1, description: 'http(s) endpoint that receives a JSON POST per delivery' }),
+    secret: Type.Optional(
+      Type.String({ minLength: 1, description: 'Signs each request: X-Herald-Timestamp and X-Herald-Signature: v1=<hex>' }),
+    ),
+    headers: Type.Optional(
+      Type.Record(Type.String(), Type.String(), { description: 'Extra static request headers, e.g. an Authorization token' }),
+    ),
+    method: Type.Optional(Type.Literal('POST')),
+  },
+  { additionalProperties: false },
+);
+
+export type WebhookConfig = Static<typeof webhookConfigSchema>;
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Set by Herald or by the HTTP layer itself; letting an account override them would break
+// framing (hop-by-hop, Content-Length, Host), the JSON contract, or signature verification.
+const RESERVED_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'content-type',
+]);
+
+function validateHeaders(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    const field = `headers.${name}`;
+    if (!HEADER_NAME.test(name)) throw invalid('WEBHOOK_HEADER_INVALID', `${field}: "${name}" is not a valid header name`, { field });
+    const lowerName = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lowerName) || lowerName.startsWith('x-herald-')) {
+      throw invalid('WEBHOOK_HEADER_RESERVED', `${field}: the ${name} header is set by Herald and cannot be configured`, { field });
+    }
+    if (/[\0\r\n]/.test(value)) {
+      throw invalid('WEBHOOK_HEADER_INVALID', `${field}: header values cannot contain line breaks or NUL`, { field });
+    }
+  }
+}
+
+function providerMessageIdFrom(body: string): string | undefined {
+  const id = parseJsonObject(body)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+export const webhookProvider: ProviderDefinition<WebhookConfig> = {
+  type: 'webhook',
+  channel: 'webhook',
+  target: 'account',
+  configSchema: webhookConfigSchema,
+  secretFields: ['secret'],
+
+  validateConfig(config) {
+    parseOutboundUrl(config.url, 'url');
+    validateHeaders(config.headers ?? {});
+  },
+
+  createSender({ config }) {
+    const url = new URL(config.url);
+    return {
+      async send(request, context): Promise<SendOutcome> {
+        const nowMs = context.clock.now();
+        const { content } = request;
+        const body = JSON.stringify({
+          messageId: request.messageId,
+          deliveryId: request.deliveryId,
+          dedupKey: request.dedupKey,
+          attempt: request.attempt,
+          title: content.title,
+          summary: content.summary,
+          text: content.text,
+          markdown: content.markdown,
+          url: content.url,
+          metadata: request.metadata,
+          sentAt: new Date(nowMs).toISOString(),
+        });
+        const headers = {
+          ...config.headers,
+          'content-type': 'application/json',
+          'x-herald-delivery-id': request.deliveryId,
+          ...(config.secret === undefined ? {} : signWebhookRequest(config.secret, body, nowMs)),
+        };
+        const { response, outcome } = await sendHttpRequest(url, { method: 'POST', headers, body }, context);
+        if (outcome) return outcome;
+        if (!isSuccessStatus(response.statusCode)) return outcomeFromHttpStatus(response, context.clock.now());
+        return { kind: 'sent', providerMessageId: providerMessageIdFrom(response.body) };
+      },
+    };
+  },
+};
