@@ -5,12 +5,15 @@ import type { HeraldContext } from './context/herald-context.ts';
 import { createAccessKeyService } from './domain/apps/access-key-service.ts';
 import { createAppService } from './domain/apps/app-service.ts';
 import { createReplayGuard } from './domain/auth/replay-guard.ts';
+import { createChannelAccountService } from './domain/channel-accounts/channel-account-service.ts';
+import { createSubscriberService } from './domain/subscribers/subscriber-service.ts';
 import { createSessionService } from './domain/users/session-service.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
 import { createAuthenticator } from './http/auth/authenticate.ts';
 import { createHttpServer, type HeraldServer } from './http/create-http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createProviderRegistry } from './providers/provider-registry.ts';
 import { createCryptoBox } from './security/crypto-box.ts';
 import { loadOrCreateMasterKey } from './security/master-key.ts';
 import { openDatabase } from './storage/database.ts';
@@ -60,7 +63,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const sessions = createSessionService(context, users);
   const replay = createReplayGuard(context);
   const authenticator = createAuthenticator({ keys, replay, sessions, clock: context.clock, signatureMaxSkewSeconds: config.auth.signatureMaxSkewSeconds });
-  const services: ApiServices = { context, authenticator, apps, keys, users, sessions };
+  const providers = createProviderRegistry();
+  const subscribers = createSubscriberService(context);
+  const channelAccounts = createChannelAccountService(context, providers);
+  const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;

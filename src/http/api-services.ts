@@ -1,6 +1,8 @@
 import type { HeraldContext } from '../context/herald-context.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
+import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
+import type { SubscriberService } from '../domain/subscribers/subscriber-service.ts';
 import type { SessionService } from '../domain/users/session-service.ts';
 import type { UserService } from '../domain/users/user-service.ts';
 import type { Authenticator } from './auth/authenticate.ts';
@@ -13,4 +15,6 @@ export interface ApiServices {
   keys: AccessKeyService;
   users: UserService;
   sessions: SessionService;
+  subscribers: SubscriberService;
+  channelAccounts: ChannelAccountService;
 }

@@ -1,0 +1,39 @@
+import type { FlowLimit } from '../../dispatch/flow-limiter.ts';
+import type { ProviderDefinition } from '../../providers/provider.ts';
+import type { CryptoBox } from '../../security/crypto-box.ts';
+import type { ChannelAccountsTable } from '../../storage/schema.ts';
+import { splitSecrets, type ProviderConfig } from './channel-account-config.ts';
+
+/**
+ * The stored form of a channel account's config and limits, shared by the API (masked
+ * views) and the worker (senders built from the real config), so both read them one way.
+ */
+
+/** A checked config as stored: plain fields as JSON, secret fields as encrypted JSON (null when none is set). */
+export function configColumns(provider: Pick<ProviderDefinition, 'secretFields'>, config: ProviderConfig, cryptoBox: CryptoBox): Pick<ChannelAccountsTable, 'config' | 'secrets_enc'> {
+  const { plain, secrets } = splitSecrets(provider, config);
+  return { config: JSON.stringify(plain), secrets_enc: Object.keys(secrets).length === 0 ? null : cryptoBox.encrypt(JSON.stringify(secrets)) };
+}
+
+/** The secret config fields, decrypted; empty when the account stores none. */
+export function readSecrets(row: Pick<ChannelAccountsTable, 'secrets_enc'>, cryptoBox: CryptoBox): ProviderConfig {
+  return row.secrets_enc === null ? {} : (JSON.parse(cryptoBox.decrypt(row.secrets_enc)) as ProviderConfig);
+}
+
+/** The config a provider sends with: plain fields and decrypted secrets together. */
+export function readConfigWithSecrets(row: Pick<ChannelAccountsTable, 'config' | 'secrets_enc'>, cryptoBox: CryptoBox): ProviderConfig {
+  return { ...(JSON.parse(row.config) as ProviderConfig), ...readSecrets(row, cryptoBox) };
+}
+
+/** The limit set on the account itself, if any. */
+export function ownFlowLimit(row: Pick<ChannelAccountsTable, 'flow_limit_count' | 'flow_limit_seconds'>): FlowLimit | undefined {
+  return row.flow_limit_count === null || row.flow_limit_seconds === null ? undefined : { count: row.flow_limit_count, perSeconds: row.flow_limit_seconds };
+}
+
+/** What the dispatcher enforces: the account's own limit, else the provider's documented one, else none. */
+export function effectiveFlowLimit(
+  row: Pick<ChannelAccountsTable, 'flow_limit_count' | 'flow_limit_seconds'>,
+  provider: Pick<ProviderDefinition, 'defaultFlowLimit'> | undefined,
+): FlowLimit | undefined {
+  return ownFlowLimit(row) ?? provider?.defaultFlowLimit;
+}

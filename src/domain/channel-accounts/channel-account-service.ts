@@ -1,0 +1,279 @@
+import type { Kysely } from 'kysely';
+import type { TSchema } from 'typebox';
+import type { HeraldContext } from '../../context/herald-context.ts';
+import type { FlowLimit } from '../../dispatch/flow-limiter.ts';
+import { conflict, invalid, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { AddressKind, ChannelName, ProviderDefinition } from '../../providers/provider.ts';
+import type { ProviderRegistry } from '../../providers/provider-registry.ts';
+import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts';
+import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig, type ProviderConfig } from './channel-account-config.ts';
+import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets } from './channel-account-row.ts';
+
+/** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
+export interface ChannelAccountView {
+  id: string;
+  name: string;
+  type: string;
+  channel: ChannelName;
+  enabled: boolean;
+  /** The account a send uses for its channel when the caller names none; at most one per channel. */
+  isDefault: boolean;
+  /** Secret fields read as SECRET_MASK. */
+  config: ProviderConfig;
+  /** The account's own limit; null means the provider's default applies. */
+  flowLimit: FlowLimit | null;
+  /** What the dispatcher enforces: the account's limit, else the provider's, else none. */
+  effectiveFlowLimit: FlowLimit | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ChannelAccountInput {
+  type: string;
+  name: string;
+  config: ProviderConfig;
+  enabled?: boolean;
+  /** Default: true when the channel has no default account yet. */
+  isDefault?: boolean;
+  flowLimit?: FlowLimit | null;
+}
+
+export interface ChannelAccountPatch {
+  name?: string;
+  /** Merged into the stored config: a field given replaces, `null` removes, an omitted or masked secret stays. */
+  config?: ProviderConfig;
+  enabled?: boolean;
+  isDefault?: boolean;
+  /** null: back to the provider's default limit. */
+  flowLimit?: FlowLimit | null;
+}
+
+/** What the console needs to offer a form for a provider type. */
+export interface ChannelAccountTypeView {
+  type: string;
+  channel: ChannelName;
+  target: 'account' | 'address';
+  addressKind: AddressKind | null;
+  secretFields: readonly string[];
+  defaultFlowLimit: FlowLimit | null;
+  /** JSON Schema of the config. */
+  configSchema: TSchema;
+}
+
+/** An enabled account as the send pipeline routes to it (no config, no secrets). */
+export interface SendableAccount {
+  id: string;
+  name: string;
+  type: string;
+  channel: ChannelName;
+}
+
+/** The enabled accounts of one app, as the send pipeline looks them up. */
+export interface SendableAccounts {
+  /** By id or by name. */
+  find(idOrName: string): SendableAccount | undefined;
+  /** The channel's default; a disabled default leaves its channel without one. */
+  defaultFor(channel: ChannelName): SendableAccount | undefined;
+}
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+function assertName(name: string): void {
+  if (!NAME_PATTERN.test(name)) {
+    throw invalid('CHANNEL_ACCOUNT_NAME_INVALID', `name: "${name}" must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit`, {
+      field: 'name',
+    });
+  }
+}
+
+const nameTaken = (name: string) => conflict('CHANNEL_ACCOUNT_NAME_TAKEN', `name: this app already has a channel account named "${name}"`, { field: 'name' });
+
+export type ChannelAccountService = ReturnType<typeof createChannelAccountService>;
+
+export function createChannelAccountService({ database: { db }, clock, cryptoBox }: HeraldContext, providers: ProviderRegistry) {
+  function providerFor(type: string): ProviderDefinition {
+    const provider = providers.get(type);
+    if (!provider) {
+      const known = providers.list().map((definition) => definition.type).join(', ');
+      throw invalid('CHANNEL_ACCOUNT_TYPE_UNKNOWN', `type: unknown provider type "${type}"; known types: ${known}`, { field: 'type' });
+    }
+    return provider;
+  }
+
+  function toView(row: ChannelAccountsTable): ChannelAccountView {
+    return {
+      id: row.id,
+      name: row.name,
+      type: row.type,
+      channel: row.channel as ChannelName,
+      enabled: row.enabled === 1,
+      isDefault: row.is_default === 1,
+      config: maskSecrets(JSON.parse(row.config) as ProviderConfig, readSecrets(row, cryptoBox)),
+      flowLimit: ownFlowLimit(row) ?? null,
+      effectiveFlowLimit: effectiveFlowLimit(row, providers.get(row.type)) ?? null,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+
+  async function findRow(appId: string, idOrName: string): Promise<ChannelAccountsTable> {
+    const row = await db
+      .selectFrom('channel_accounts')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .executeTakeFirst();
+    if (!row) throw notFound('CHANNEL_ACCOUNT_NOT_FOUND', `No channel account with id or name "${idOrName}" in this app`);
+    return row;
+  }
+
+  /**
+   * Makes `row` its channel's only default, in one statement so concurrent changes cannot
+   * leave two. Other accounts keep their updated_at: their config did not change.
+   */
+  async function makeDefault(executor: Kysely<HeraldSchema>, row: Pick<ChannelAccountsTable, 'id' | 'app_id' | 'channel'>): Promise<void> {
+    await executor
+      .updateTable('channel_accounts')
+      .set((eb) => ({ is_default: eb.case().when('id', '=', row.id).then(1).else(0).end() }))
+      .where('app_id', '=', row.app_id)
+      .where('channel', '=', row.channel)
+      .execute();
+  }
+
+  return {
+    async create(appId: string, input: ChannelAccountInput): Promise<ChannelAccountView> {
+      const provider = providerFor(input.type);
+      assertName(input.name);
+      assertNoMaskedSecrets(provider, input.config);
+      assertValidConfig(provider, input.config);
+      const now = clock.now();
+      const row: ChannelAccountsTable = {
+        id: newId('cha', now),
+        app_id: appId,
+        type: provider.type,
+        channel: provider.channel,
+        name: input.name,
+        ...configColumns(provider, input.config, cryptoBox),
+        enabled: input.enabled === false ? 0 : 1,
+        is_default: 0,
+        flow_limit_count: input.flowLimit?.count ?? null,
+        flow_limit_seconds: input.flowLimit?.perSeconds ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      await db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('channel_accounts')
+          .values(row)
+          .onConflict((oc) => oc.columns(['app_id', 'name']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) throw nameTaken(input.name);
+        const channelDefault = await trx
+          .selectFrom('channel_accounts')
+          .select('id')
+          .where('app_id', '=', appId)
+          .where('channel', '=', provider.channel)
+          .where('is_default', '=', 1)
+          .executeTakeFirst();
+        if (input.isDefault ?? !channelDefault) {
+          await makeDefault(trx, row);
+          row.is_default = 1;
+        }
+      });
+      return toView(row);
+    },
+
+    async list(appId: string, filter: { channel?: string; type?: string } = {}): Promise<ChannelAccountView[]> {
+      let query = db.selectFrom('channel_accounts').selectAll().where('app_id', '=', appId);
+      if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
+      if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+      const rows = await query.orderBy('channel').orderBy('name').execute();
+      return rows.map(toView);
+    },
+
+    /** Looks an account up by id or by name, within one app. */
+    async get(appId: string, idOrName: string): Promise<ChannelAccountView> {
+      return toView(await findRow(appId, idOrName));
+    },
+
+    async update(appId: string, idOrName: string, patch: ChannelAccountPatch): Promise<ChannelAccountView> {
+      const row = await findRow(appId, idOrName);
+      const updated: ChannelAccountsTable = { ...row, updated_at: clock.now() };
+      if (patch.name !== undefined && patch.name !== row.name) {
+        assertName(patch.name);
+        updated.name = patch.name;
+      }
+      if (patch.config !== undefined) {
+        const provider = providerFor(row.type);
+        const config = patchConfig(provider, readConfigWithSecrets(row, cryptoBox), patch.config);
+        assertValidConfig(provider, config);
+        Object.assign(updated, configColumns(provider, config, cryptoBox));
+      }
+      if (patch.enabled !== undefined) updated.enabled = patch.enabled ? 1 : 0;
+      if (patch.flowLimit !== undefined) {
+        updated.flow_limit_count = patch.flowLimit?.count ?? null;
+        updated.flow_limit_seconds = patch.flowLimit?.perSeconds ?? null;
+      }
+      // is_default is written only when the patch changes it: the value read above may be stale by now.
+      const { is_default: _, ...columns } = updated;
+
+      await db.transaction().execute(async (trx) => {
+        if (updated.name !== row.name) {
+          const holder = await trx.selectFrom('channel_accounts').select('id').where('app_id', '=', appId).where('name', '=', updated.name).executeTakeFirst();
+          if (holder) throw nameTaken(updated.name);
+        }
+        if (patch.isDefault === true) await makeDefault(trx, row);
+        await trx
+          .updateTable('channel_accounts')
+          .set(patch.isDefault === false ? { ...columns, is_default: 0 } : columns)
+          .where('id', '=', row.id)
+          .execute();
+      });
+      return toView(await findRow(appId, row.id));
+    },
+
+    /** Deletes the account; when it was its channel's default, the channel has none until one is chosen. */
+    async delete(appId: string, idOrName: string): Promise<void> {
+      const row = await findRow(appId, idOrName);
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('channel_accounts').where('id', '=', row.id).execute();
+        await trx.deleteFrom('flow_windows').where('channel_account_id', '=', row.id).execute();
+      });
+    },
+
+    /** The provider types an account can have, for the console's forms. */
+    types(): ChannelAccountTypeView[] {
+      return providers.list().map((provider) => ({
+        type: provider.type,
+        channel: provider.channel,
+        target: provider.target,
+        addressKind: provider.addressKind ?? null,
+        secretFields: provider.secretFields,
+        defaultFlowLimit: provider.defaultFlowLimit ?? null,
+        configSchema: provider.configSchema,
+      }));
+    },
+
+    /** For the send pipeline: the app's enabled accounts by id or name and as channel defaults, in one query. */
+    async resolveAccountsForSend(appId: string): Promise<SendableAccounts> {
+      const rows = await db
+        .selectFrom('channel_accounts')
+        .select(['id', 'name', 'type', 'channel', 'is_default'])
+        .where('app_id', '=', appId)
+        .where('enabled', '=', 1)
+        .execute();
+      const byId = new Map<string, SendableAccount>();
+      const byName = new Map<string, SendableAccount>();
+      const defaults = new Map<ChannelName, SendableAccount>();
+      for (const row of rows) {
+        const account: SendableAccount = { id: row.id, name: row.name, type: row.type, channel: row.channel as ChannelName };
+        byId.set(account.id, account);
+        byName.set(account.name, account);
+        if (row.is_default === 1) defaults.set(account.channel, account);
+      }
+      return { find: (idOrName) => byId.get(idOrName) ?? byName.get(idOrName), defaultFor: (channel) => defaults.get(channel) };
+    },
+  };
+}

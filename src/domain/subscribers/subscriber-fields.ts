@@ -1,0 +1,99 @@
+import { invalid } from '../../errors.ts';
+import type { AddressKind } from '../../providers/provider.ts';
+import { isEmailAddress } from '../../providers/smtp/mailbox.ts';
+
+/**
+ * Checks and normalises the fields of a subscriber. Every error names the field by its
+ * full path (`items[3].addresses.email` in a bulk call), so the caller can fix it directly.
+ */
+
+export type SubscriberAddresses = Partial<Record<AddressKind, string>>;
+
+export const MAX_EXTERNAL_ID_LENGTH = 128;
+export const MAX_ADDRESS_LENGTH = 254;
+export const MAX_LOCALE_LENGTH = 35;
+/** JSON size of `data`: it rides along with every delivery to the template renderer. */
+export const MAX_DATA_BYTES = 16_384;
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
+const E164_PHONE = /^\+[1-9]\d{6,14}$/;
+
+type AddressCheck = (value: string, field: string) => void;
+
+const providerUserId: AddressCheck = (value, field) => {
+  if (value === '' || value.length > MAX_EXTERNAL_ID_LENGTH || WHITESPACE_OR_CONTROL.test(value)) {
+    throw invalid('ADDRESS_INVALID', `${field}: expected 1-${MAX_EXTERNAL_ID_LENGTH} characters without spaces or control characters`, { field });
+  }
+};
+
+/** One check per address kind; the Record type makes a new AddressKind fail to compile until it has one. */
+const addressChecks: Record<AddressKind, AddressCheck> = {
+  email(value, field) {
+    if (value.length > MAX_ADDRESS_LENGTH || !isEmailAddress(value)) {
+      throw invalid('EMAIL_INVALID', `${field}: "${value}" is not an e-mail address like user@example.com`, { field });
+    }
+  },
+  phone(value, field) {
+    if (!E164_PHONE.test(value)) {
+      throw invalid('PHONE_INVALID', `${field}: "${value}" is not an E.164 number; write + and the country code, without spaces, e.g. +8613800138000`, {
+        field,
+      });
+    }
+  },
+  wecomUserId: providerUserId,
+  dingtalkUserId: providerUserId,
+  feishuOpenId: providerUserId,
+  wechatOpenId: providerUserId,
+  miniProgramOpenId: providerUserId,
+};
+
+export const ADDRESS_KINDS = Object.keys(addressChecks) as AddressKind[];
+
+export function checkExternalId(externalId: string, field: string): void {
+  if (externalId === '' || externalId.length > MAX_EXTERNAL_ID_LENGTH || CONTROL_CHARACTERS.test(externalId)) {
+    throw invalid('SUBSCRIBER_EXTERNAL_ID_INVALID', `${field}: expected 1-${MAX_EXTERNAL_ID_LENGTH} characters without control characters`, { field });
+  }
+}
+
+export function checkAddress(kind: AddressKind, value: string, field: string): void {
+  addressChecks[kind](value, field);
+}
+
+export function checkAddresses(addresses: SubscriberAddresses, field: string): void {
+  for (const kind of ADDRESS_KINDS) {
+    const value = addresses[kind];
+    if (value !== undefined) checkAddress(kind, value, `${field}.${kind}`);
+  }
+}
+
+/** A BCP 47 language tag in its canonical spelling (`zh-cn` → `zh-CN`). */
+export function normaliseLocale(locale: string, field: string): string {
+  try {
+    if (locale.length <= MAX_LOCALE_LENGTH) return Intl.getCanonicalLocales(locale)[0]!;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw invalid('SUBSCRIBER_LOCALE_INVALID', `${field}: "${locale}" is not a BCP 47 language tag like en, zh-CN or pt-BR`, { field });
+}
+
+/** An IANA time zone in its canonical spelling (`asia/shanghai` → `Asia/Shanghai`). */
+export function normaliseTimezone(timezone: string, field: string): string {
+  try {
+    return new Intl.DateTimeFormat(undefined, { timeZone: timezone }).resolvedOptions().timeZone;
+  } catch {
+    throw invalid('SUBSCRIBER_TIMEZONE_INVALID', `${field}: "${timezone}" is not an IANA time zone like Asia/Shanghai or Europe/Berlin`, { field });
+  }
+}
+
+/** The JSON text of `data`, checked against the size limit. */
+export function serialiseData(data: Record<string, unknown>, field: string): string {
+  const json = JSON.stringify(data);
+  if (Buffer.byteLength(json) > MAX_DATA_BYTES) {
+    throw invalid('SUBSCRIBER_DATA_TOO_LARGE', `${field}: the custom data is larger than ${MAX_DATA_BYTES} bytes of JSON; keep large content out of subscriber profiles`, {
+      field,
+    });
+  }
+  return json;
+}

@@ -1,0 +1,235 @@
+import type { HeraldContext } from '../../context/herald-context.ts';
+import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { AddressKind } from '../../providers/provider.ts';
+import type { SubscribersTable } from '../../storage/schema.ts';
+import {
+  ADDRESS_KINDS,
+  checkAddress,
+  checkAddresses,
+  checkExternalId,
+  normaliseLocale,
+  normaliseTimezone,
+  serialiseData,
+  type SubscriberAddresses,
+} from './subscriber-fields.ts';
+
+/** A receiver known to one app by the app's own id for it (`externalId`), with an address per channel. */
+export interface SubscriberView {
+  id: string;
+  externalId: string;
+  name: string;
+  locale: string | null;
+  timezone: string | null;
+  addresses: SubscriberAddresses;
+  /** Custom data, available to templates as `subscriber.data`. */
+  data: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A subscriber's complete state: create takes it, and bulk upsert replaces a stored subscriber with it. */
+export interface SubscriberInput {
+  externalId: string;
+  name?: string;
+  locale?: string | null;
+  timezone?: string | null;
+  addresses?: SubscriberAddresses;
+  data?: Record<string, unknown>;
+}
+
+/** Omitted fields stay; `null` clears locale and time zone; addresses merge per kind, `null` removing one; `data` is replaced. */
+export interface SubscriberPatch {
+  name?: string;
+  locale?: string | null;
+  timezone?: string | null;
+  addresses?: Partial<Record<AddressKind, string | null>>;
+  data?: Record<string, unknown>;
+}
+
+export interface SubscriberPage {
+  items: SubscriberView[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface BulkUpsertResult {
+  created: number;
+  updated: number;
+}
+
+export const MAX_SUBSCRIBERS_PER_UPSERT = 1_000;
+export const DEFAULT_SUBSCRIBER_PAGE_LIMIT = 50;
+export const MAX_SUBSCRIBER_PAGE_LIMIT = 200;
+/** Bounds IN lists and multi-row inserts (10 parameters a row) far below either dialect's parameter limit. */
+const ROWS_PER_STATEMENT = 500;
+
+type SubscriberColumns = Pick<SubscribersTable, 'name' | 'locale' | 'timezone' | 'addresses' | 'data'>;
+
+export function toSubscriberView(row: SubscribersTable): SubscriberView {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    name: row.name,
+    locale: row.locale,
+    timezone: row.timezone,
+    addresses: JSON.parse(row.addresses) as SubscriberAddresses,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** Validates a complete input; `path` prefixes every field name (`items[3].` in a bulk call). */
+function columnsFromInput(input: SubscriberInput, path: string): SubscriberColumns {
+  checkExternalId(input.externalId, `${path}externalId`);
+  const addresses = input.addresses ?? {};
+  checkAddresses(addresses, `${path}addresses`);
+  return {
+    name: input.name ?? '',
+    locale: input.locale == null ? null : normaliseLocale(input.locale, `${path}locale`),
+    timezone: input.timezone == null ? null : normaliseTimezone(input.timezone, `${path}timezone`),
+    addresses: JSON.stringify(addresses),
+    data: serialiseData(input.data ?? {}, `${path}data`),
+  };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+const subscriberNotFound = (externalId: string) => notFound('SUBSCRIBER_NOT_FOUND', `No subscriber with external id "${externalId}" in this app`);
+
+export type SubscriberService = ReturnType<typeof createSubscriberService>;
+
+export function createSubscriberService({ database: { db }, clock }: HeraldContext) {
+  async function getRow(appId: string, externalId: string): Promise<SubscribersTable> {
+    const row = await db.selectFrom('subscribers').selectAll().where('app_id', '=', appId).where('external_id', '=', externalId).executeTakeFirst();
+    if (!row) throw subscriberNotFound(externalId);
+    return row;
+  }
+
+  return {
+    async create(appId: string, input: SubscriberInput): Promise<SubscriberView> {
+      const now = clock.now();
+      const row: SubscribersTable = { id: newId('sub', now), app_id: appId, external_id: input.externalId, ...columnsFromInput(input, ''), created_at: now, updated_at: now };
+      const inserted = await db
+        .insertInto('subscribers')
+        .values(row)
+        .onConflict((oc) => oc.columns(['app_id', 'external_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) {
+        throw conflict('SUBSCRIBER_EXISTS', `A subscriber with external id "${input.externalId}" already exists; update it with PATCH or PUT`, { field: 'externalId' });
+      }
+      return toSubscriberView(row);
+    },
+
+    /**
+     * Creates or replaces up to MAX_SUBSCRIBERS_PER_UPSERT subscribers in one transaction.
+     * All or nothing: the first invalid item is named by its index and nothing is stored.
+     */
+    async upsertMany(appId: string, items: readonly SubscriberInput[]): Promise<BulkUpsertResult> {
+      if (items.length > MAX_SUBSCRIBERS_PER_UPSERT) {
+        throw new HeraldError('too_large', 'SUBSCRIBERS_BATCH_TOO_LARGE', `items: ${items.length} subscribers in one call; send at most ${MAX_SUBSCRIBERS_PER_UPSERT} per call`, {
+          field: 'items',
+        });
+      }
+      const now = clock.now();
+      const indexByExternalId = new Map<string, number>();
+      const rows = items.map((item, index): SubscribersTable => {
+        const columns = columnsFromInput(item, `items[${index}].`);
+        const earlier = indexByExternalId.get(item.externalId);
+        if (earlier !== undefined) {
+          const field = `items[${index}].externalId`;
+          throw invalid('SUBSCRIBER_DUPLICATE_IN_BATCH', `${field}: "${item.externalId}" also appears at items[${earlier}]; send each subscriber once per call`, { field });
+        }
+        indexByExternalId.set(item.externalId, index);
+        return { id: newId('sub', now), app_id: appId, external_id: item.externalId, ...columns, created_at: now, updated_at: now };
+      });
+      if (rows.length === 0) return { created: 0, updated: 0 };
+
+      return db.transaction().execute(async (trx) => {
+        let updated = 0;
+        for (const chunk of chunks(rows, ROWS_PER_STATEMENT)) {
+          const externalIds = chunk.map((row) => row.external_id);
+          const existing = await trx.selectFrom('subscribers').select('external_id').where('app_id', '=', appId).where('external_id', 'in', externalIds).execute();
+          updated += existing.length;
+          await trx
+            .insertInto('subscribers')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc.columns(['app_id', 'external_id']).doUpdateSet((eb) => ({
+                name: eb.ref('excluded.name'),
+                locale: eb.ref('excluded.locale'),
+                timezone: eb.ref('excluded.timezone'),
+                addresses: eb.ref('excluded.addresses'),
+                data: eb.ref('excluded.data'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }
+        return { created: rows.length - updated, updated };
+      });
+    },
+
+    async get(appId: string, externalId: string): Promise<SubscriberView> {
+      return toSubscriberView(await getRow(appId, externalId));
+    },
+
+    /** Pages in creation order (ids are time-ordered); `cursor` is the previous page's `nextCursor`. */
+    async list(appId: string, page: { cursor?: string; limit?: number } = {}): Promise<SubscriberPage> {
+      const limit = Math.min(page.limit ?? DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT);
+      let query = db.selectFrom('subscribers').selectAll().where('app_id', '=', appId);
+      if (page.cursor) query = query.where('id', '>', page.cursor);
+      const rows = await query.orderBy('id').limit(limit + 1).execute();
+      const items = rows.slice(0, limit).map(toSubscriberView);
+      return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+    },
+
+    async update(appId: string, externalId: string, patch: SubscriberPatch): Promise<SubscriberView> {
+      const row = await getRow(appId, externalId);
+      const addresses = JSON.parse(row.addresses) as SubscriberAddresses;
+      for (const kind of ADDRESS_KINDS) {
+        const value = patch.addresses?.[kind];
+        if (value === null) delete addresses[kind];
+        else if (value !== undefined) {
+          checkAddress(kind, value, `addresses.${kind}`);
+          addresses[kind] = value;
+        }
+      }
+      const updated: SubscribersTable = {
+        ...row,
+        name: patch.name ?? row.name,
+        locale: patch.locale === undefined ? row.locale : patch.locale === null ? null : normaliseLocale(patch.locale, 'locale'),
+        timezone: patch.timezone === undefined ? row.timezone : patch.timezone === null ? null : normaliseTimezone(patch.timezone, 'timezone'),
+        addresses: JSON.stringify(addresses),
+        data: patch.data === undefined ? row.data : serialiseData(patch.data, 'data'),
+        updated_at: clock.now(),
+      };
+      await db.updateTable('subscribers').set(updated).where('id', '=', row.id).execute();
+      return toSubscriberView(updated);
+    },
+
+    async delete(appId: string, externalId: string): Promise<void> {
+      const result = await db.deleteFrom('subscribers').where('app_id', '=', appId).where('external_id', '=', externalId).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw subscriberNotFound(externalId);
+    },
+
+    /**
+     * For the send pipeline: the app's subscribers with these external ids, keyed by external
+     * id. Ids with no subscriber are simply absent; the caller decides what that means.
+     */
+    async resolveSubscribers(appId: string, externalIds: readonly string[]): Promise<Map<string, SubscriberView>> {
+      const found = new Map<string, SubscriberView>();
+      for (const chunk of chunks([...new Set(externalIds)], ROWS_PER_STATEMENT)) {
+        const rows = await db.selectFrom('subscribers').selectAll().where('app_id', '=', appId).where('external_id', 'in', chunk).execute();
+        for (const row of rows) found.set(row.external_id, toSubscriberView(row));
+      }
+      return found;
+    },
+  };
+}

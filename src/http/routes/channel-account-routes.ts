@@ -1,0 +1,111 @@
+import { Type } from 'typebox';
+import { SECRET_MASK } from '../../domain/channel-accounts/channel-account-config.ts';
+import { resolveAppScope } from '../auth/access.ts';
+import type { RouteModule } from '../create-http-server.ts';
+
+const FlowLimit = Type.Object(
+  {
+    count: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Sends allowed per window' }),
+    perSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'Window length in seconds' }),
+  },
+  { additionalProperties: false, description: "null: the provider's documented default applies" },
+);
+const Name = Type.String({ minLength: 1, maxLength: 63, description: 'Unique in the app; sends may name the account by it' });
+// The provider's own schema checks the config (GET /v1/channel-account-types lists them).
+const Config = Type.Record(Type.String(), Type.Unknown(), { description: `Provider config; secret fields read back as "${SECRET_MASK}"` });
+const IdOrNameParams = Type.Object({ idOrName: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+
+/** Channel accounts of the calling app (console users name the app in X-Herald-App): read to read, manage to write. */
+export const registerChannelAccountRoutes: RouteModule = (server, { apps, channelAccounts }) => {
+  server.get('/v1/channel-account-types', { schema: { tags: ['channel accounts'], summary: 'Provider types with their channel and config JSON Schema' } }, async () => ({
+    items: channelAccounts.types(),
+  }));
+
+  server.post(
+    '/v1/channel-accounts',
+    {
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'Create a channel account',
+        body: Type.Object(
+          {
+            type: Type.String({ minLength: 1, maxLength: 64, description: 'Provider type, e.g. smtp, dingtalk-robot, webhook' }),
+            name: Name,
+            config: Config,
+            enabled: Type.Optional(Type.Boolean()),
+            isDefault: Type.Optional(Type.Boolean({ description: 'Default: true when the channel has no default account yet' })),
+            flowLimit: Type.Optional(Type.Union([FlowLimit, Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'manage');
+      return reply.status(201).send(await channelAccounts.create(appId, request.body));
+    },
+  );
+
+  server.get(
+    '/v1/channel-accounts',
+    {
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'List channel accounts, optionally of one channel or provider type',
+        querystring: Type.Object(
+          { channel: Type.Optional(Type.String({ maxLength: 64 })), type: Type.Optional(Type.String({ maxLength: 64 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return { items: await channelAccounts.list(appId, request.query) };
+    },
+  );
+
+  server.get(
+    '/v1/channel-accounts/:idOrName',
+    { schema: { tags: ['channel accounts'], summary: 'Get a channel account by id or name', params: IdOrNameParams } },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return channelAccounts.get(appId, request.params.idOrName);
+    },
+  );
+
+  server.patch(
+    '/v1/channel-accounts/:idOrName',
+    {
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'Change a channel account',
+        description: `config is merged into the stored one: a field given replaces, null removes, an omitted secret or one sent as "${SECRET_MASK}" keeps its stored value.`,
+        params: IdOrNameParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            config: Type.Optional(Config),
+            enabled: Type.Optional(Type.Boolean()),
+            isDefault: Type.Optional(Type.Boolean()),
+            flowLimit: Type.Optional(Type.Union([FlowLimit, Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'manage');
+      return channelAccounts.update(appId, request.params.idOrName, request.body);
+    },
+  );
+
+  server.delete(
+    '/v1/channel-accounts/:idOrName',
+    { schema: { tags: ['channel accounts'], summary: 'Delete a channel account', params: IdOrNameParams } },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'manage');
+      await channelAccounts.delete(appId, request.params.idOrName);
+      return reply.status(204).send();
+    },
+  );
+};

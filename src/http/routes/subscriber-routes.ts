@@ -1,0 +1,118 @@
+import { Type } from 'typebox';
+import { ADDRESS_KINDS, MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
+import { DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBERS_PER_UPSERT } from '../../domain/subscribers/subscriber-service.ts';
+import { resolveAppScope } from '../auth/access.ts';
+import type { RouteModule } from '../create-http-server.ts';
+
+const ExternalId = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_ID_LENGTH, description: "The calling system's own id for this receiver" });
+const AddressValue = Type.String({ minLength: 1, maxLength: MAX_ADDRESS_LENGTH });
+const Name = Type.String({ maxLength: 200 });
+const Locale = Type.String({ maxLength: 64, description: 'BCP 47 language tag, e.g. zh-CN' });
+const Timezone = Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Asia/Shanghai' });
+const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Custom data for templates (subscriber.data), at most 16 KiB of JSON' });
+
+const Addresses = Type.Object(Object.fromEntries(ADDRESS_KINDS.map((kind) => [kind, Type.Optional(AddressValue)])), {
+  additionalProperties: false,
+  description: 'E-mail, E.164 phone (+8613800138000) and per-IM user ids',
+});
+
+const SubscriberInput = Type.Object(
+  {
+    externalId: ExternalId,
+    name: Type.Optional(Name),
+    locale: Type.Optional(Type.Union([Locale, Type.Null()])),
+    timezone: Type.Optional(Type.Union([Timezone, Type.Null()])),
+    addresses: Type.Optional(Addresses),
+    data: Type.Optional(Data),
+  },
+  { additionalProperties: false },
+);
+
+const ExternalIdParams = Type.Object({ externalId: ExternalId }, { additionalProperties: false });
+
+/** Subscribers of the calling app (console users name the app in X-Herald-App): read to read, operate to write. */
+export const registerSubscriberRoutes: RouteModule = (server, { apps, subscribers }) => {
+  server.post(
+    '/v1/subscribers',
+    { schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput } },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'operate');
+      return reply.status(201).send(await subscribers.create(appId, request.body));
+    },
+  );
+
+  server.put(
+    '/v1/subscribers',
+    {
+      schema: {
+        tags: ['subscribers'],
+        summary: `Create or replace up to ${MAX_SUBSCRIBERS_PER_UPSERT} subscribers in one transaction (all or nothing)`,
+        body: Type.Object({ items: Type.Array(SubscriberInput, { description: `At most ${MAX_SUBSCRIBERS_PER_UPSERT}` }) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'operate');
+      return subscribers.upsertMany(appId, request.body.items);
+    },
+  );
+
+  server.get(
+    '/v1/subscribers',
+    {
+      schema: {
+        tags: ['subscribers'],
+        summary: 'List subscribers in creation order, a page at a time',
+        querystring: Type.Object(
+          {
+            cursor: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor of the previous page' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SUBSCRIBER_PAGE_LIMIT, default: DEFAULT_SUBSCRIBER_PAGE_LIMIT })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return subscribers.list(appId, request.query);
+    },
+  );
+
+  server.get('/v1/subscribers/:externalId', { schema: { tags: ['subscribers'], summary: 'Get a subscriber by external id', params: ExternalIdParams } }, async (request) => {
+    const appId = await resolveAppScope(request, apps, 'read');
+    return subscribers.get(appId, request.params.externalId);
+  });
+
+  server.patch(
+    '/v1/subscribers/:externalId',
+    {
+      schema: {
+        tags: ['subscribers'],
+        summary: 'Change some fields of a subscriber',
+        description: 'Omitted fields stay. null clears locale or timezone; addresses merge per kind, null removing one; data is replaced as a whole.',
+        params: ExternalIdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            locale: Type.Optional(Type.Union([Locale, Type.Null()])),
+            timezone: Type.Optional(Type.Union([Timezone, Type.Null()])),
+            addresses: Type.Optional(
+              Type.Object(Object.fromEntries(ADDRESS_KINDS.map((kind) => [kind, Type.Optional(Type.Union([AddressValue, Type.Null()]))])), { additionalProperties: false }),
+            ),
+            data: Type.Optional(Data),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'operate');
+      return subscribers.update(appId, request.params.externalId, request.body);
+    },
+  );
+
+  server.delete('/v1/subscribers/:externalId', { schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams } }, async (request, reply) => {
+    const appId = await resolveAppScope(request, apps, 'operate');
+    await subscribers.delete(appId, request.params.externalId);
+    return reply.status(204).send();
+  });
+};
