@@ -1,0 +1,240 @@
+import { unprocessable } from '../errors.ts';
+import type { ChannelName, RenderedMessage } from '../providers/provider.ts';
+import { measure, renderWithinLimit, type LimitedField } from './channel-limits.ts';
+import { formatCommonMark } from './formatters/commonmark-formatter.ts';
+import { formatDingtalkMarkdown } from './formatters/dingtalk-markdown-formatter.ts';
+import { formatDiscordMarkdown } from './formatters/discord-markdown-formatter.ts';
+import { formatEmailHtml } from './formatters/email-formatter.ts';
+import { feishuCard, formatFeishuCardMarkdown, formatFeishuPost } from './formatters/feishu-post-formatter.ts';
+import { formatHtmlFragment } from './formatters/html-formatter.ts';
+import { formatPlainText } from './formatters/plain-text-formatter.ts';
+import { formatSlackMrkdwn } from './formatters/slack-mrkdwn-formatter.ts';
+import { formatTelegramMarkdownV2 } from './formatters/telegram-markdown-v2-formatter.ts';
+import { formatWecomMarkdown } from './formatters/wecom-markdown-formatter.ts';
+import { htmlToText, sanitizeHtmlFragment } from './html-sanitize.ts';
+import { firstHeadingText, type MarkdownDocument } from './markdown-document.ts';
+import { safeUrl } from './safe-url.ts';
+import type { ResolvedContent } from './template-compiler.ts';
+
+/**
+ * What each channel receives. A `RenderedMessage` always carries `title`, plain `text`
+ * and `markdown` in the channel's dialect (standard Markdown for channels without
+ * one); `html` for e-mail and the inbox; `extras` for structured parts (SMS template
+ * code and params, WeChat data, Feishu post and card, webhook fields).
+ */
+
+export interface RenderedBody {
+  readonly document: MarkdownDocument;
+  /** Sanitised HTML when the body is written in HTML (e-mail and inbox keep it as written). */
+  readonly html?: string;
+}
+
+/** The rendered template fields of one message, produced lazily by the renderer. */
+export interface MessageSource {
+  readonly templateCode: string;
+  /** Locale used for formatting: the chosen variant's tag, else the receiver's. */
+  readonly locale: string | undefined;
+  /** The variant's content, for literal fields (vendor template ids). */
+  readonly content: ResolvedContent;
+  /** A rendered Liquid field, or undefined when the template does not set it. */
+  field(path: string): string | undefined;
+  /** The rendered entries of a map field (SMS params, WeChat data), or undefined when not set. */
+  fieldMap(path: string): Record<string, string> | undefined;
+  /** The body, or an override for one channel when the template sets it. */
+  body(override?: { path: string; format: 'markdown' | 'text' }): RenderedBody;
+}
+
+type ChannelRenderer = (source: MessageSource) => RenderedMessage;
+
+const IM_FORMATTERS = {
+  dingtalk: formatDingtalkMarkdown,
+  wecom: formatWecomMarkdown,
+  slack: formatSlackMrkdwn,
+  telegram: formatTelegramMarkdownV2,
+  discord: formatDiscordMarkdown,
+} as const;
+
+const CHANNEL_RENDERERS: Record<ChannelName, ChannelRenderer> = {
+  email: renderEmail,
+  inbox: renderInbox,
+  sms: (source) => {
+    const body = source.body({ path: 'channels.sms.text', format: 'text' });
+    const templateCode = source.content.channels?.sms?.templateCode;
+    const params = source.fieldMap('channels.sms.params');
+    return message(source, 'sms', body, {
+      extras: templateCode !== undefined || params !== undefined ? { sms: definedOnly({ templateCode, params: params ?? {} }) } : undefined,
+      // With a vendor template the text is not what gets sent (only kept for the trace), so its limit does not apply.
+      enforceLimits: templateCode === undefined,
+    });
+  },
+  webhook: (source) => {
+    const data = source.fieldMap('channels.webhook.data');
+    return message(source, 'webhook', source.body(), { extras: data ? { webhook: { data } } : undefined });
+  },
+  webpush: (source) =>
+    message(source, 'webpush', source.body({ path: 'channels.webpush.text', format: 'text' }), { titlePath: 'channels.webpush.title' }),
+  wechat: renderWechat,
+  miniprogram: renderMiniprogram,
+  feishu: renderFeishu,
+  dingtalk: imRenderer('dingtalk'),
+  wecom: imRenderer('wecom'),
+  slack: imRenderer('slack'),
+  telegram: imRenderer('telegram'),
+  discord: imRenderer('discord'),
+};
+
+export function renderChannelMessage(channel: ChannelName, source: MessageSource): RenderedMessage {
+  return CHANNEL_RENDERERS[channel](source);
+}
+
+function imRenderer(channel: keyof typeof IM_FORMATTERS): ChannelRenderer {
+  return (source) =>
+    message(source, channel, source.body({ path: `channels.${channel}.markdown`, format: 'markdown' }), {
+      titlePath: `channels.${channel}.title`,
+      formatMarkdown: IM_FORMATTERS[channel],
+    });
+}
+
+/** The fields every channel shares: title, summary, url, text and markdown within the channel's limits. */
+function message(
+  source: MessageSource,
+  channel: ChannelName,
+  body: RenderedBody,
+  options: {
+    titlePath?: string;
+    summaryPath?: string;
+    formatMarkdown?: (document: MarkdownDocument) => string;
+    extras?: Record<string, unknown>;
+    /** Apply the channel's length rules (default true). */
+    enforceLimits?: boolean;
+  } = {},
+): RenderedMessage {
+  const fit = (field: LimitedField, render: (document: MarkdownDocument) => string) =>
+    options.enforceLimits === false
+      ? render(body.document)
+      : renderWithinLimit({ document: body.document, render, channel, field, templateCode: source.templateCode });
+  return definedOnly({
+    title: titleOf(source, body, options.titlePath),
+    summary: summaryOf(source, options.summaryPath),
+    text: fit('text', formatPlainText),
+    markdown: fit('markdown', options.formatMarkdown ?? formatCommonMark),
+    url: urlOf(source, 'url'),
+    extras: options.extras,
+  });
+}
+
+function renderEmail(source: MessageSource): RenderedMessage {
+  const body = source.body();
+  const base = message(source, 'email', body, { titlePath: 'channels.email.subject' });
+  const htmlOverride = source.field('channels.email.html');
+  const contentHtml = htmlOverride !== undefined ? sanitizeHtmlFragment(htmlOverride) : (body.html ?? formatHtmlFragment(body.document));
+  return {
+    ...base,
+    text: source.field('channels.email.text') ?? (htmlOverride !== undefined ? htmlToText(contentHtml) : base.text),
+    html: formatEmailHtml({ subject: base.title, contentHtml, locale: source.locale }),
+  };
+}
+
+function renderInbox(source: MessageSource): RenderedMessage {
+  const body = source.body({ path: 'channels.inbox.body', format: 'markdown' });
+  return definedOnly({
+    ...message(source, 'inbox', body, { titlePath: 'channels.inbox.title', summaryPath: 'channels.inbox.summary' }),
+    // The inbox widget shows this fragment as is: sanitised, no layout, no inlined CSS.
+    html: body.html ?? formatHtmlFragment(body.document),
+  });
+}
+
+function renderFeishu(source: MessageSource): RenderedMessage {
+  const body = source.body({ path: 'channels.feishu.markdown', format: 'markdown' });
+  // The fitted card markdown below replaces `markdown`: Feishu measures the whole payload.
+  const base = message(source, 'feishu', body, { titlePath: 'channels.feishu.title', formatMarkdown: formatFeishuCardMarkdown });
+  const { title, url } = base;
+  const rendered = renderWithinLimit({
+    document: body.document,
+    render: (document) => {
+      const markdown = formatFeishuCardMarkdown(document);
+      return {
+        markdown,
+        feishuPost: formatFeishuPost(document, { title, locale: source.locale }),
+        feishuCard: feishuCard({ title, markdown, url }),
+      };
+    },
+    size: (output, unit) => Math.max(measure(JSON.stringify(output.feishuPost), unit), measure(JSON.stringify(output.feishuCard), unit)),
+    channel: 'feishu',
+    field: 'payload',
+    templateCode: source.templateCode,
+  });
+  return { ...base, markdown: rendered.markdown, extras: { feishuPost: rendered.feishuPost, feishuCard: rendered.feishuCard } };
+}
+
+function renderWechat(source: MessageSource): RenderedMessage {
+  const wechat = source.content.channels?.wechat;
+  const data = source.fieldMap('channels.wechat.data');
+  if (!wechat?.templateId || !data) throw needsVendorTemplate(source, 'wechat', 'channels.wechat.templateId and channels.wechat.data');
+  const base = message(source, 'wechat', source.body());
+  const miniprogram = wechat.miniprogram?.appId
+    ? { appId: wechat.miniprogram.appId, pagePath: source.field('channels.wechat.miniprogram.pagePath') ?? '' }
+    : undefined;
+  const url = urlOf(source, 'channels.wechat.url') ?? base.url;
+  return { ...base, extras: { wechat: definedOnly({ templateId: wechat.templateId, data, url, miniprogram }) } };
+}
+
+function renderMiniprogram(source: MessageSource): RenderedMessage {
+  const miniprogram = source.content.channels?.miniprogram;
+  const data = source.fieldMap('channels.miniprogram.data');
+  if (!miniprogram?.templateId || !data) {
+    throw needsVendorTemplate(source, 'miniprogram', 'channels.miniprogram.templateId and channels.miniprogram.data');
+  }
+  return {
+    ...message(source, 'miniprogram', source.body()),
+    extras: {
+      miniprogram: definedOnly({
+        templateId: miniprogram.templateId,
+        data,
+        page: source.field('channels.miniprogram.page'),
+        state: miniprogram.state,
+        lang: miniprogram.lang,
+      }),
+    },
+  };
+}
+
+function needsVendorTemplate(source: MessageSource, channel: ChannelName, fields: string) {
+  return unprocessable(
+    'TEMPLATE_CHANNEL_UNSUPPORTED',
+    `Template "${source.templateCode}" cannot be sent on ${channel}: that channel only sends pre-approved vendor templates; set ${fields}.`,
+    { templateCode: source.templateCode, channel },
+  );
+}
+
+/** A channel title, else the template title, else the body's first heading. One line: it becomes a mail header. */
+function titleOf(source: MessageSource, body: RenderedBody, overridePath?: string): string {
+  const candidates = [overridePath && source.field(overridePath), source.field('title'), firstHeadingText(body.document)];
+  return singleLine(candidates.find((candidate) => candidate && candidate.trim() !== '') || '');
+}
+
+function summaryOf(source: MessageSource, overridePath?: string): string | undefined {
+  const summary = (overridePath && source.field(overridePath)) || source.field('summary');
+  return summary && summary.trim() !== '' ? singleLine(summary) : undefined;
+}
+
+function urlOf(source: MessageSource, path: string): string | undefined {
+  const rendered = source.field(path)?.trim();
+  if (!rendered) return undefined;
+  const url = safeUrl(rendered, ['http', 'https']);
+  if (url) return url;
+  throw unprocessable(
+    'TEMPLATE_URL_INVALID',
+    `Template "${source.templateCode}" renders ${path} to ${JSON.stringify(rendered.slice(0, 200))}, which is not an absolute http(s) URL.`,
+    { templateCode: source.templateCode, field: path },
+  );
+}
+
+function singleLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Drops undefined fields, so payloads and their JSON carry only what is set. */
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

@@ -1,0 +1,212 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/**
+ * The content of one template version: a default part every channel renders from,
+ * optional per-channel overrides, and locale variants. Every string field is a Liquid
+ * template unless its description says otherwise; a variable's value is escaped for the
+ * field's syntax (Markdown, HTML or plain text), so user data is always literal text.
+ */
+
+/** A Liquid template producing plain text (titles, subjects, SMS/WeChat parameters). */
+const LiquidText = (description: string, maxLength = 2_000) => Type.String({ maxLength, description });
+/** A Liquid template producing a document: Markdown (CommonMark + GFM tables, strikethrough, task lists) or, where said, HTML. */
+const LiquidDocument = (description: string) => Type.String({ maxLength: 65_536, description });
+/** A literal value that is not run through Liquid (vendor template ids and codes). */
+const Literal = (description: string) => Type.String({ minLength: 1, maxLength: 128, description });
+/** Named Liquid templates, one per vendor template parameter; insertion order is kept (Tencent SMS takes an ordered list). */
+const LiquidTextMap = (description: string) =>
+  Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), LiquidText('Liquid template for this parameter', 1_000), {
+    additionalProperties: false,
+    maxProperties: 50,
+    description,
+  });
+const strict = { additionalProperties: false } as const;
+
+export const BodyFormatSchema = Type.Union([Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html')], {
+  description: 'How `body` is written: Markdown (default for templates), plain text, or HTML (sanitised; text is derived from it).',
+});
+export type BodyFormat = Static<typeof BodyFormatSchema>;
+
+/** IM channels with a Markdown dialect: the override is standard Markdown, converted to the channel's dialect like the body. */
+const ImOverrideSchema = Type.Object(
+  {
+    title: Type.Optional(LiquidText('Title for this channel (DingTalk markdown title, Feishu post title).')),
+    markdown: Type.Optional(LiquidDocument('Markdown replacing the body for this channel (e.g. a shorter chat version).')),
+  },
+  strict,
+);
+
+const EmailOverrideSchema = Type.Object(
+  {
+    subject: Type.Optional(LiquidText('Subject line; defaults to the title.')),
+    html: Type.Optional(LiquidDocument('HTML body fragment; variables are HTML-escaped; sanitised with an allow-list and wrapped in the e-mail layout.')),
+    text: Type.Optional(LiquidText('Plain-text part; defaults to text derived from the HTML or the body.', 65_536)),
+  },
+  strict,
+);
+
+const SmsOverrideSchema = Type.Object(
+  {
+    templateCode: Type.Optional(Literal('Pre-approved vendor template code (Aliyun TemplateCode, Tencent TemplateId). Not Liquid.')),
+    params: Type.Optional(LiquidTextMap('Vendor template parameters: name → Liquid template, e.g. { "code": "{{ order.id }}" }.')),
+    text: Type.Optional(LiquidText('Free-text SMS body for vendors without templates (Twilio); defaults to the body as plain text.')),
+  },
+  strict,
+);
+
+const WechatOverrideSchema = Type.Object(
+  {
+    templateId: Literal('Official-account template id. Not Liquid.'),
+    data: LiquidTextMap('Template data: key (e.g. "thing1", "amount2") → Liquid template for its value.'),
+    url: Type.Optional(LiquidText('Link opened from the message; defaults to the template url.')),
+    miniprogram: Type.Optional(
+      Type.Object(
+        { appId: Literal('Mini-program appid. Not Liquid.'), pagePath: LiquidText('Mini-program page path.') },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
+const MiniprogramOverrideSchema = Type.Object(
+  {
+    templateId: Literal('Subscribe-message template id. Not Liquid.'),
+    data: LiquidTextMap('Template data: key (e.g. "thing1") → Liquid template for its value.'),
+    page: Type.Optional(LiquidText('Page opened from the message, e.g. "pages/order/detail?id={{ order.id }}".')),
+    state: Type.Optional(Type.Union([Type.Literal('developer'), Type.Literal('trial'), Type.Literal('formal')])),
+    lang: Type.Optional(Type.String({ maxLength: 16, description: 'WeChat language, e.g. zh_CN. Not Liquid.' })),
+  },
+  strict,
+);
+
+const InboxOverrideSchema = Type.Object(
+  {
+    title: Type.Optional(LiquidText('Inbox title; defaults to the title.')),
+    summary: Type.Optional(LiquidText('One-line preview in the inbox list; defaults to the summary.')),
+    body: Type.Optional(LiquidDocument('Markdown body shown in the inbox; defaults to the body.')),
+  },
+  strict,
+);
+
+const WebpushOverrideSchema = Type.Object(
+  {
+    title: Type.Optional(LiquidText('Notification title; defaults to the title.')),
+    text: Type.Optional(LiquidText('Notification text; defaults to the body as plain text.')),
+  },
+  strict,
+);
+
+const WebhookOverrideSchema = Type.Object(
+  { data: Type.Optional(LiquidTextMap('Extra string fields added to the webhook payload.')) },
+  strict,
+);
+
+/** The overrides object; WeChat parts are passed in so locale variants can make their required fields optional. */
+function channelOverridesSchema<Wechat extends TSchema, Miniprogram extends TSchema>(wechat: Wechat, miniprogram: Miniprogram) {
+  return Type.Object(
+    {
+      email: Type.Optional(EmailOverrideSchema),
+      sms: Type.Optional(SmsOverrideSchema),
+      wechat: Type.Optional(wechat),
+      miniprogram: Type.Optional(miniprogram),
+      dingtalk: Type.Optional(ImOverrideSchema),
+      wecom: Type.Optional(ImOverrideSchema),
+      feishu: Type.Optional(ImOverrideSchema),
+      slack: Type.Optional(ImOverrideSchema),
+      telegram: Type.Optional(ImOverrideSchema),
+      discord: Type.Optional(ImOverrideSchema),
+      inbox: Type.Optional(InboxOverrideSchema),
+      webpush: Type.Optional(WebpushOverrideSchema),
+      webhook: Type.Optional(WebhookOverrideSchema),
+    },
+    strict,
+  );
+}
+
+export const ChannelOverridesSchema = channelOverridesSchema(WechatOverrideSchema, MiniprogramOverrideSchema);
+export type ChannelOverrides = Static<typeof ChannelOverridesSchema>;
+
+const commonFields = {
+  title: Type.Optional(LiquidText('Plain-text title: e-mail subject, inbox and push title. Defaults to the first heading of the body.', 500)),
+  summary: Type.Optional(LiquidText('Plain-text one-line summary (inbox list, previews).', 1_000)),
+  url: Type.Optional(LiquidText('Link to the subject of the message; must render to an http(s) URL.')),
+};
+
+/** A locale variant: any field it sets replaces the default one (objects merge field by field). */
+export const TemplateVariantSchema = Type.Object(
+  {
+    ...commonFields,
+    body: Type.Optional(LiquidDocument('Body in the template body format.')),
+    channels: Type.Optional(channelOverridesSchema(Type.Partial(WechatOverrideSchema), Type.Partial(MiniprogramOverrideSchema))),
+  },
+  strict,
+);
+export type TemplateVariant = Static<typeof TemplateVariantSchema>;
+
+/** BCP 47-style locale tag, e.g. `zh-CN`, `en`, `zh-Hant-TW`; matched case-insensitively. */
+export const LocaleTagSchema = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35 });
+
+export const TemplateContentSchema = Type.Object(
+  {
+    ...commonFields,
+    body: LiquidDocument('Body in `bodyFormat` (Markdown by default).'),
+    bodyFormat: Type.Optional(BodyFormatSchema),
+    defaultLocale: Type.Optional(LocaleTagSchema),
+    channels: Type.Optional(ChannelOverridesSchema),
+    locales: Type.Optional(
+      Type.Record(LocaleTagSchema, TemplateVariantSchema, {
+        additionalProperties: false,
+        maxProperties: 50,
+        description: 'Variants per locale tag, chosen by the receiver locale (exact tag, then language, then the default content).',
+      }),
+    ),
+  },
+  strict,
+);
+export type TemplateContent = Static<typeof TemplateContentSchema>;
+
+/** One declared variable. `example` feeds previews and the save-time test render. */
+export const TemplateVariableSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', description: 'Top-level name used in Liquid, e.g. `order`.' }),
+    type: Type.Union([
+      Type.Literal('string'),
+      Type.Literal('number'),
+      Type.Literal('boolean'),
+      Type.Literal('object'),
+      Type.Literal('array'),
+    ]),
+    required: Type.Optional(Type.Boolean({ description: 'A message without it is refused (422). Defaults to false.' })),
+    example: Type.Optional(Type.Unknown()),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  strict,
+);
+export type TemplateVariable = Static<typeof TemplateVariableSchema>;
+
+export const VariablesSchemaSchema = Type.Array(TemplateVariableSchema, { maxItems: 100 });
+export type VariablesSchema = Static<typeof VariablesSchemaSchema>;
+
+/** Content sent inline by a caller instead of a stored template. */
+export const InlineContentSchema = Type.Object(
+  {
+    title: Type.Optional(LiquidText('Title.', 500)),
+    summary: Type.Optional(LiquidText('Summary.', 1_000)),
+    body: LiquidDocument('Body in `format`.'),
+    format: Type.Optional(BodyFormatSchema),
+    url: Type.Optional(LiquidText('Link; must render to an http(s) URL.')),
+  },
+  strict,
+);
+export type InlineContent = Static<typeof InlineContentSchema>;
+
+/**
+ * Inline content renders through the same path as a stored template. Its format
+ * defaults to plain text: scripts and monitors send text, and text never turns
+ * into accidental formatting.
+ */
+export function inlineTemplateContent(inline: InlineContent): TemplateContent {
+  const { format, ...fields } = inline;
+  return { ...fields, bodyFormat: format ?? 'text' };
+}
