@@ -19,6 +19,14 @@ import { loadOrCreateMasterKey } from './security/master-key.ts';
 import { openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrator.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
+import { createCallbackWorker } from './dispatch/callback-worker.ts';
+import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
+import { createMessageControl } from './dispatch/message-control.ts';
+import { createDeliveryWakeup } from './dispatch/wakeup.ts';
+import { createMessageIntake } from './domain/messages/message-intake.ts';
+import { createMessageQuery } from './domain/messages/message-query.ts';
+import { createMessageRenderer } from './domain/messages/message-renderer.ts';
+import { createOutboundDispatcher } from './providers/outbound-http.ts';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
 export type HeraldRole = (typeof ROLES)[number];
@@ -66,9 +74,30 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const providers = createProviderRegistry();
   const subscribers = createSubscriberService(context);
   const channelAccounts = createChannelAccountService(context, providers);
-  const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts };
+
+  const outboundHttp = createOutboundDispatcher({
+    policy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
+    connectTimeoutMs: config.outbound.connectTimeoutMs,
+    requestTimeoutMs: config.outbound.requestTimeoutMs,
+  });
+  const wakeup = createDeliveryWakeup({ database, storage: config.storage, logger });
+  const callbackWorker = roles.has('worker') ? createCallbackWorker({ database, config, clock: context.clock, cryptoBox: context.cryptoBox, outboundHttp, logger }) : undefined;
+  const onCallbacksQueued = () => callbackWorker?.wake();
+  const renderer = createMessageRenderer(context);
+  const intake = createMessageIntake(context, {
+    directory: { findSubscribers: subscribers.resolveSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
+    providers,
+    templates: renderer.gate,
+    appSettings: async (appId) => (await apps.get(appId)).settings,
+    onQueued: () => wakeup.notifyDeliveriesQueued(),
+  });
+  const messageControl = createMessageControl({ database, clock: context.clock, wakeup, onCallbacksQueued });
+  const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
+  const deliveryWorker = roles.has('worker')
+    ? createDeliveryWorker({ database, config, clock: context.clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued })
+    : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
 
   return {
@@ -76,12 +105,16 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     services,
     server,
     async start() {
+      deliveryWorker?.start();
+      callbackWorker?.start();
       scheduler?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await server?.close();
-      await scheduler?.stop();
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), scheduler?.stop()]);
+      await wakeup.close();
+      await outboundHttp.close();
       await database.close();
     },
   };

@@ -6,6 +6,9 @@ import type { SubscriberService } from '../domain/subscribers/subscriber-service
 import type { SessionService } from '../domain/users/session-service.ts';
 import type { UserService } from '../domain/users/user-service.ts';
 import type { Authenticator } from './auth/authenticate.ts';
+import type { MessageControl } from '../dispatch/message-control.ts';
+import type { MessageIntake } from '../domain/messages/message-intake.ts';
+import type { MessageQuery } from '../domain/messages/message-query.ts';
 
 /** Everything the HTTP routes call; built by the composition root. */
 export interface ApiServices {
@@ -17,4 +20,7 @@ export interface ApiServices {
   sessions: SessionService;
   subscribers: SubscriberService;
   channelAccounts: ChannelAccountService;
+  intake: MessageIntake;
+  messageQuery: MessageQuery;
+  messageControl: MessageControl;
 }

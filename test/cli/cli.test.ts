@@ -83,7 +83,7 @@ for (const dialect of testDialects) {
       const { host: _host, ...sendable } = headers;
       const whoami = await fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: sendable });
       assert.equal(whoami.status, 200);
-      assert.equal((await whoami.json()).appName, 'live');
+      assert.equal(((await whoami.json()) as { appName: string }).appName, 'live');
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);

@@ -69,9 +69,9 @@ for (const dialect of testDialects) {
 
     test('a replayed signature is refused', async () => {
       const nowMs = Date.now();
-      const first = await signedInject(herald, credentials, { method: 'GET', url: '/v1/whoami', nowMs, headers: { 'x-replay': 'yes' } });
+      const first = await signedInject(herald, credentials, { method: 'GET', url: '/v1/whoami', nowMs, headers: { 'x-herald-nonce': 'fixed' } });
       assert.equal(first.statusCode, 200);
-      const again = await signedInject(herald, credentials, { method: 'GET', url: '/v1/whoami', nowMs, headers: { 'x-replay': 'yes' } });
+      const again = await signedInject(herald, credentials, { method: 'GET', url: '/v1/whoami', nowMs, headers: { 'x-herald-nonce': 'fixed' } });
       assert.equal(again.statusCode, 401);
       assert.equal(again.json().code, 'SIGNATURE_REPLAYED');
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';
@@ -85,7 +86,8 @@ export function signedInject(
     method: request.method,
     url: request.url,
     host: 'localhost:80',
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
+    // Like Herald's SDK, a random signed nonce makes identical requests in the same second distinct (replay protection).
+    headers: { 'x-herald-nonce': randomUUID(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
     body,
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,

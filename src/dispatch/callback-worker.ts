@@ -1,0 +1,235 @@
+import { sql } from 'kysely';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock.ts';
+import type { HeraldConfig } from '../config/config.ts';
+import type { Logger } from '../logger.ts';
+import { sendHttpRequest } from '../providers/outbound-http.ts';
+import { outcomeFromHttpStatus } from '../providers/outcome-classification.ts';
+import type { SendOutcome } from '../providers/provider.ts';
+import type { CryptoBox } from '../security/crypto-box.ts';
+import { signWebhookRequest } from '../security/webhook-signature.ts';
+import type { HeraldDatabase } from '../storage/database.ts';
+import type { CallbacksTable } from '../storage/schema.ts';
+import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
+import { createClaimLoop } from './claim-loop.ts';
+import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
+import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
+
+export interface CallbackWorkerOptions {
+  database: HeraldDatabase;
+  config: Pick<HeraldConfig, 'worker' | 'delivery' | 'outbound'>;
+  clock: Clock;
+  cryptoBox: CryptoBox;
+  /** The guarded outbound dispatcher (callback URLs are checked like provider URLs). */
+  outboundHttp: Dispatcher;
+  logger: Logger;
+  /** Attempts per callback. Default: config.delivery.maxAttempts. */
+  maxAttempts?: number;
+  /** Backoff jitter source; tests may fix it. */
+  random?: () => number;
+}
+
+export interface CallbackWorker {
+  start(): void;
+  /** Stops claiming, waits for requests in flight, writes their results. */
+  stop(): Promise<void>;
+  wake(): void;
+  /** For tests, on a worker that is not started: sends every due callback and writes the results. */
+  drain(): Promise<number>;
+}
+
+/** Extra headers besides the signature, so receivers can route and deduplicate without parsing. */
+export const CALLBACK_ID_HEADER = 'X-Herald-Callback-Id';
+export const CALLBACK_EVENT_HEADER = 'X-Herald-Event';
+
+interface CallbackResult {
+  callback: CallbacksTable;
+  outcome: SendOutcome;
+  /** HTTP status when the receiver answered. */
+  statusCode: number | undefined;
+}
+
+const WRITE_RETRY_DELAY_MS = 1000;
+
+/**
+ * POSTs queued result callbacks, signed like webhook deliveries with the app's callback
+ * secret, and retries failures with backoff. A claim moves `run_at` to the lease's end, so a
+ * callback whose worker died comes due again by itself; the attempt count fences late results.
+ */
+export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWorker {
+  const { database, config, clock, cryptoBox, logger } = options;
+  const { db } = database;
+  const maxAttempts = options.maxAttempts ?? config.delivery.maxAttempts;
+  const backoff: BackoffPolicy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs };
+  const leaseMs = config.worker.leaseSeconds * 1000;
+  const requestTimeoutMs = config.outbound.requestTimeoutMs;
+  const skipLocked = database.dialect === 'postgres' ? sql` for update skip locked` : sql``;
+  const log = logger.child({ component: 'callback-worker' });
+  let stopController = new AbortController();
+
+  async function claim(limit: number): Promise<CallbacksTable[]> {
+    const nowMs = clock.now();
+    const { rows } = await sql<CallbacksTable>`
+      with picked as materialized (select id from callbacks where run_at <= ${nowMs} order by run_at limit ${limit}${skipLocked})
+      update callbacks
+         set status = 'sending', attempts = attempts + 1, run_at = ${nowMs + leaseMs}, lease_expires_at = ${nowMs + leaseMs}, updated_at = ${nowMs}
+       where id in (select id from picked)
+      returning *`.execute(db);
+    return rows;
+  }
+
+  async function callbackSecrets(appIds: string[]): Promise<Map<string, string>> {
+    const rows = await db.selectFrom('apps').select(['id', 'callback_secret_enc']).where('id', 'in', appIds).execute();
+    const secrets = new Map<string, string>();
+    for (const row of rows) {
+      try {
+        secrets.set(row.id, cryptoBox.decrypt(row.callback_secret_enc));
+      } catch (error) {
+        log.error({ err: error, appId: row.id }, 'cannot decrypt the callback secret of an app');
+      }
+    }
+    return secrets;
+  }
+
+  async function post(callback: CallbacksTable, secret: string): Promise<CallbackResult> {
+    const signal = AbortSignal.any([AbortSignal.timeout(requestTimeoutMs), stopController.signal]);
+    const nowMs = clock.now();
+    const payloadType = (JSON.parse(callback.payload) as { type: string }).type;
+    const headers = {
+      'content-type': 'application/json',
+      [CALLBACK_ID_HEADER]: callback.id,
+      [CALLBACK_EVENT_HEADER]: payloadType,
+      ...signWebhookRequest(secret, callback.payload, nowMs),
+    };
+    let url: URL;
+    try {
+      url = new URL(callback.url);
+    } catch {
+      return { callback, outcome: { kind: 'failed', code: 'CALLBACK_URL_INVALID', message: `"${callback.url}" is not a URL` }, statusCode: undefined };
+    }
+    const { response, outcome } = await sendHttpRequest(url, { method: 'POST', headers, body: callback.payload }, { http: options.outboundHttp, signal });
+    if (outcome) return { callback, outcome, statusCode: undefined };
+    return { callback, outcome: outcomeFromHttpStatus(response, clock.now()), statusCode: response.statusCode };
+  }
+
+  async function processBatch(callbacks: CallbacksTable[], done: () => void): Promise<void> {
+    const secrets = await callbackSecrets([...new Set(callbacks.map((callback) => callback.app_id))]).catch((error: unknown) => {
+      log.error({ err: error }, 'loading callback secrets failed');
+      return new Map<string, string>();
+    });
+    await Promise.all(
+      callbacks.map(async (callback) => {
+        const secret = secrets.get(callback.app_id);
+        let result: CallbackResult;
+        if (callback.attempts > maxAttempts) {
+          result = { callback, outcome: { kind: 'failed', code: 'LEASE_EXPIRED', message: 'Workers stopped while sending this callback too many times' }, statusCode: undefined };
+        } else if (secret === undefined) {
+          result = { callback, outcome: { kind: 'retry', code: 'SECRET_UNREADABLE', message: 'The app callback secret cannot be read' }, statusCode: undefined };
+        } else {
+          result = await post(callback, secret);
+        }
+        results.add(result);
+        done();
+      }),
+    );
+  }
+
+  async function writeResults(items: CallbackResult[]): Promise<void> {
+    const nowMs = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const events: NewDeliveryEvent[] = [];
+      for (const { callback, outcome, statusCode } of items) {
+        const attempt = callback.attempts;
+        const base = { messageId: callback.message_id, deliveryId: callback.delivery_id, appId: callback.app_id, at: nowMs, attempt };
+        let change: Pick<CallbacksTable, 'status' | 'run_at' | 'last_error'>;
+        if (outcome.kind === 'sent') {
+          change = { status: 'succeeded', run_at: null, last_error: null };
+          events.push({ ...base, type: 'callback_succeeded', code: statusCode === undefined ? null : `HTTP_${statusCode}`, detail: callback.url });
+        } else {
+          const lastError = `${outcome.code}: ${outcome.message}`;
+          const retryAfterMs = outcome.kind === 'failed' ? undefined : outcome.retryAfterMs;
+          if (outcome.kind !== 'failed' && attempt < maxAttempts) {
+            change = { status: 'pending', run_at: nowMs + retryDelayMs(backoff, attempt, retryAfterMs, options.random), last_error: lastError };
+            events.push({ ...base, type: 'callback_retrying', code: outcome.code, detail: `${callback.url}: ${outcome.message}` });
+          } else {
+            change = { status: 'failed', run_at: null, last_error: lastError };
+            events.push({ ...base, type: 'callback_failed', code: outcome.code, detail: `${callback.url}: ${outcome.message}` });
+          }
+        }
+        const written = await trx
+          .updateTable('callbacks')
+          .set({ ...change, lease_expires_at: null, updated_at: nowMs })
+          .where('id', '=', callback.id)
+          .where('status', '=', 'sending')
+          .where('attempts', '=', attempt)
+          .executeTakeFirst();
+        if (written.numUpdatedRows === 0n) events.pop();
+      }
+      await insertEvents(trx, events);
+    });
+  }
+
+  const results = createGroupCommit<CallbackResult>({
+    maxItems: Math.max(config.worker.batchSize, 50),
+    maxDelayMs: 10,
+    maxConcurrentWrites: concurrentWritesFor(database.dialect),
+    retryDelayMs: WRITE_RETRY_DELAY_MS,
+    async write(items) {
+      await writeResults(items);
+      claimLoop.written();
+    },
+    onWriteError(error, itemCount) {
+      log.error({ err: error, itemCount }, 'writing callback results failed; retrying');
+    },
+  });
+
+  const claimLoop = createClaimLoop<CallbacksTable>({
+    concurrency: config.worker.concurrency,
+    batchSize: config.worker.batchSize,
+    pollIntervalMs: config.worker.pollIntervalMs,
+    claim,
+    process: processBatch,
+    unwritten: () => results.pending,
+    logger: log,
+  });
+
+  let running = false;
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      stopController = new AbortController();
+      claimLoop.start();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      await claimLoop.stop();
+      let stopTimer: NodeJS.Timeout | undefined;
+      const settled = claimLoop.settled();
+      const finishedInTime = await Promise.race([
+        settled.then(() => true),
+        new Promise<false>((resolve) => (stopTimer = setTimeout(() => resolve(false), requestTimeoutMs))),
+      ]);
+      clearTimeout(stopTimer);
+      if (!finishedInTime) {
+        stopController.abort();
+        await settled;
+      }
+      // Callbacks still leased come due again when their lease ends.
+      await results.flush().catch((error: unknown) => log.error({ err: error }, 'could not write the last callback results'));
+    },
+    wake: () => claimLoop.wake(),
+    async drain() {
+      let handled = 0;
+      for (;;) {
+        const callbacks = await claim(config.worker.batchSize);
+        if (callbacks.length === 0) break;
+        await processBatch(callbacks, () => undefined);
+        await results.flush();
+        handled += callbacks.length;
+      }
+      return handled;
+    },
+  };
+}

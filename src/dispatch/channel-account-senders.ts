@@ -1,0 +1,159 @@
+import type { Logger } from '../logger.ts';
+import type { Clock } from '../clock.ts';
+import type { ProviderContext, ProviderDefinition, ProviderSender, SendOutcome, SendRequest } from '../providers/provider.ts';
+import type { CryptoBox } from '../security/crypto-box.ts';
+import type { HeraldDatabase } from '../storage/database.ts';
+import type { ChannelAccountsTable } from '../storage/schema.ts';
+import type { FlowLimit } from './flow-limiter.ts';
+
+/** Finds the provider for an account type (a Map or the provider registry). */
+export interface ProviderLookup {
+  get(type: string): ProviderDefinition | undefined;
+}
+
+/** A channel account ready to send: its provider, its flow limit and a sender built from its decrypted config. */
+export interface ChannelAccountSender {
+  id: string;
+  appId: string;
+  type: string;
+  definition: ProviderDefinition;
+  /** The account's own limit, else the provider's documented one; undefined when unlimited. */
+  flowLimit: FlowLimit | undefined;
+  send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
+}
+
+export type ChannelAccountLookup = { available: true; account: ChannelAccountSender } | { available: false; reason: string };
+
+export interface ChannelAccountSenders {
+  /** One query for every id not cached (or cached too long ago). */
+  resolve(accountIds: readonly string[]): Promise<Map<string, ChannelAccountLookup>>;
+  /** Closes every sender (connection pools). */
+  close(): Promise<void>;
+}
+
+export interface ChannelAccountSendersOptions {
+  database: HeraldDatabase;
+  cryptoBox: CryptoBox;
+  clock: Clock;
+  providers: ProviderLookup;
+  logger: Logger;
+  /** How long a loaded account is trusted before it is read again (edits take effect after this). Default 5 s. */
+  cacheTtlMs?: number;
+}
+
+interface SenderSlot {
+  /** The account's `updated_at` the sender was built from. */
+  version: number;
+  sender: ProviderSender;
+  inFlight: number;
+  retired: boolean;
+}
+
+/**
+ * Loads channel accounts with their secrets decrypted and keeps one ProviderSender per
+ * account (pools survive across sends). An edited account gets a new sender; the old one
+ * is closed once its last send returns.
+ */
+export function createChannelAccountSenders(options: ChannelAccountSendersOptions): ChannelAccountSenders {
+  const { database, cryptoBox, clock, providers, logger } = options;
+  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const lookups = new Map<string, { lookup: ChannelAccountLookup; loadedAtMs: number }>();
+  const slots = new Map<string, SenderSlot>();
+
+  async function closeSlot(accountId: string, slot: SenderSlot): Promise<void> {
+    try {
+      await slot.sender.close?.();
+    } catch (error) {
+      logger.warn({ err: error, channelAccountId: accountId }, 'closing a provider sender failed');
+    }
+  }
+
+  function retire(accountId: string): void {
+    const slot = slots.get(accountId);
+    if (!slot) return;
+    slots.delete(accountId);
+    slot.retired = true;
+    if (slot.inFlight === 0) void closeSlot(accountId, slot);
+  }
+
+  function senderFor(row: ChannelAccountsTable, definition: ProviderDefinition): SenderSlot {
+    const current = slots.get(row.id);
+    if (current && current.version === row.updated_at) return current;
+    retire(row.id);
+    const secrets = row.secrets_enc === null ? {} : (JSON.parse(cryptoBox.decrypt(row.secrets_enc)) as Record<string, unknown>);
+    const config = { ...(JSON.parse(row.config) as Record<string, unknown>), ...secrets };
+    const slot: SenderSlot = { version: row.updated_at, sender: definition.createSender({ id: row.id, name: row.name, config }), inFlight: 0, retired: false };
+    slots.set(row.id, slot);
+    return slot;
+  }
+
+  function lookupFor(row: ChannelAccountsTable | undefined, accountId: string): ChannelAccountLookup {
+    if (!row) return { available: false, reason: `Channel account ${accountId} does not exist` };
+    if (row.enabled !== 1) {
+      retire(row.id);
+      return { available: false, reason: `Channel account "${row.name}" (${row.id}) is disabled` };
+    }
+    const definition = providers.get(row.type);
+    if (!definition) return { available: false, reason: `Channel account "${row.name}" has type "${row.type}", which no provider implements` };
+    let slot: SenderSlot;
+    try {
+      slot = senderFor(row, definition);
+    } catch (error) {
+      logger.warn({ err: error, channelAccountId: row.id }, 'cannot build a sender for a channel account');
+      return { available: false, reason: `Channel account "${row.name}" cannot be used: ${(error as Error).message}` };
+    }
+    const flowLimit =
+      row.flow_limit_count !== null && row.flow_limit_seconds !== null
+        ? { count: row.flow_limit_count, perSeconds: row.flow_limit_seconds }
+        : definition.defaultFlowLimit;
+    return {
+      available: true,
+      account: {
+        id: row.id,
+        appId: row.app_id,
+        type: row.type,
+        definition,
+        flowLimit,
+        async send(request, context) {
+          slot.inFlight++;
+          try {
+            return await slot.sender.send(request, context);
+          } finally {
+            slot.inFlight--;
+            if (slot.retired && slot.inFlight === 0) void closeSlot(row.id, slot);
+          }
+        },
+      },
+    };
+  }
+
+  return {
+    async resolve(accountIds) {
+      const nowMs = clock.now();
+      const result = new Map<string, ChannelAccountLookup>();
+      const stale: string[] = [];
+      for (const id of new Set(accountIds)) {
+        const cached = lookups.get(id);
+        if (cached && nowMs - cached.loadedAtMs < cacheTtlMs && nowMs >= cached.loadedAtMs) result.set(id, cached.lookup);
+        else stale.push(id);
+      }
+      if (stale.length > 0) {
+        const rows = await database.db.selectFrom('channel_accounts').selectAll().where('id', 'in', stale).execute();
+        const rowsById = new Map(rows.map((row) => [row.id, row]));
+        for (const id of stale) {
+          const lookup = lookupFor(rowsById.get(id), id);
+          lookups.set(id, { lookup, loadedAtMs: nowMs });
+          result.set(id, lookup);
+        }
+      }
+      return result;
+    },
+
+    async close() {
+      const open = [...slots.entries()];
+      slots.clear();
+      lookups.clear();
+      await Promise.all(open.map(([id, slot]) => closeSlot(id, slot)));
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { Logger } from '../logger.ts';
+import { createWakeSignal } from './wake-signal.ts';
+
+export interface ClaimLoopOptions<T> {
+  /** Items in flight at most. */
+  concurrency: number;
+  /** Items per claim at most. */
+  batchSize: number;
+  /** Pause when nothing was due (wake-ups cut it short). */
+  pollIntervalMs: number;
+  /** Leases up to `limit` due items. */
+  claim(limit: number): Promise<T[]>;
+  /** Works through a claimed batch, calling `done` once per item as soon as it is finished. */
+  process(items: T[], done: () => void): Promise<void>;
+  /** Finished items not yet written back; they count against capacity so results cannot pile up without bound. */
+  unwritten(): number;
+  /** Runs before each claim, e.g. taking over expired leases. */
+  beforeClaim?(): Promise<void>;
+  logger: Logger;
+}
+
+export interface ClaimLoop {
+  start(): void;
+  /** Stops claiming and waits for the loop to leave; batches in flight keep running (see `settled`). */
+  stop(): Promise<void>;
+  wake(): void;
+  /** Call after results were written: capacity may be free again. */
+  written(): void;
+  /** Resolves when every batch started so far has finished. */
+  settled(): Promise<void>;
+  /** Items claimed and not yet done. */
+  readonly active: number;
+}
+
+/**
+ * The polling skeleton both workers share: claim as many items as there are free slots,
+ * hand them off without waiting, and claim again once a worthwhile number of slots is
+ * free, or when woken, or after the poll interval.
+ */
+export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
+  const { concurrency, batchSize, pollIntervalMs, logger } = options;
+  const maxOutstanding = concurrency + 2 * batchSize;
+  // Claiming a handful of items at a time wastes queries: wait until this many slots are free.
+  const refillThreshold = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 4)));
+  const wakeSignal = createWakeSignal();
+  const batches = new Set<Promise<void>>();
+  let active = 0;
+  let running = false;
+  let waitingForCapacity = false;
+  let loop: Promise<void> | undefined;
+
+  const capacity = () => Math.min(concurrency - active, maxOutstanding - active - options.unwritten());
+
+  const done = () => {
+    active--;
+    if (waitingForCapacity && capacity() >= refillThreshold) wakeSignal.wake();
+  };
+
+  async function run(): Promise<void> {
+    while (running) {
+      try {
+        await options.beforeClaim?.();
+        const free = capacity();
+        if (free < refillThreshold) {
+          waitingForCapacity = true;
+          await wakeSignal.wait(pollIntervalMs);
+          waitingForCapacity = false;
+          continue;
+        }
+        const requested = Math.min(batchSize, free);
+        const items = await options.claim(requested);
+        if (items.length > 0) {
+          active += items.length;
+          const batch = options
+            .process(items, done)
+            .catch((error: unknown) => logger.error({ err: error }, 'processing a claimed batch failed'))
+            .finally(() => batches.delete(batch));
+          batches.add(batch);
+        }
+        if (items.length < requested) await wakeSignal.wait(pollIntervalMs);
+      } catch (error) {
+        logger.error({ err: error }, 'claiming failed; trying again after the poll interval');
+        await wakeSignal.wait(pollIntervalMs);
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wakeSignal.wake();
+      await loop;
+    },
+    wake: () => wakeSignal.wake(),
+    written() {
+      if (waitingForCapacity) wakeSignal.wake();
+    },
+    async settled() {
+      await Promise.allSettled([...batches]);
+    },
+    get active() {
+      return active;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { SendOutcome } from '../providers/provider.ts';
+import type { DeliveriesTable, DeliveryStatus } from '../storage/schema.ts';
+import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
+import type { DeliveryEventType } from './delivery-events.ts';
+
+/** What became of one claimed delivery: a provider's answer, or a verdict of the worker itself. */
+export type DeliveryOutcome =
+  | SendOutcome
+  /** The channel account's flow limit is used up until `retryAtMs`; nothing was sent. */
+  | { kind: 'flow_limited'; retryAtMs: number; message: string }
+  /** The worker holding the lease vanished; the send may or may not have happened. */
+  | { kind: 'lease_expired' };
+
+export interface DeliveryResult {
+  /** The row as claimed: `attempts` already counts this attempt. */
+  delivery: DeliveriesTable;
+  outcome: DeliveryOutcome;
+}
+
+/** The row update and the events one result turns into. */
+export interface DeliveryTransition {
+  id: string;
+  status: DeliveryStatus;
+  runAt: number | null;
+  attempts: number;
+  providerMessageId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  sentAt: number | null;
+  events: Array<{ type: DeliveryEventType; attempt: number; code: string | null; detail: string | null }>;
+}
+
+export const FINAL_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'failed', 'canceled', 'skipped'];
+
+export interface TransitionPolicy {
+  backoff: BackoffPolicy;
+  nowMs: number;
+  random?: () => number;
+}
+
+/**
+ * Decides what happens next: the worker, not the provider, owns retries. A retry fails
+ * the delivery once its attempts are used up or its next run would fall past its max age;
+ * rate and flow limits reschedule without burning an attempt (only the max age stops them).
+ */
+export function transitionFor({ delivery, outcome }: DeliveryResult, policy: TransitionPolicy): DeliveryTransition {
+  const { nowMs } = policy;
+  const attempt = delivery.attempts;
+  const base = { id: delivery.id, providerMessageId: null, sentAt: null };
+  const expiresBefore = (runAtMs: number) => nowMs >= delivery.expires_at || runAtMs > delivery.expires_at;
+
+  const fail = (attempts: number, code: string, message: string, leadingEvents: DeliveryTransition['events'] = []): DeliveryTransition => ({
+    ...base,
+    status: 'failed',
+    runAt: null,
+    attempts,
+    errorCode: code,
+    errorMessage: message,
+    events: [...leadingEvents, { type: 'failed', attempt: attempts, code, detail: message }],
+  });
+
+  const reschedule = (
+    status: DeliveryStatus,
+    attempts: number,
+    runAtMs: number,
+    type: DeliveryEventType,
+    code: string,
+    message: string,
+  ): DeliveryTransition => ({
+    ...base,
+    status,
+    runAt: runAtMs,
+    attempts,
+    errorCode: code,
+    errorMessage: message,
+    events: [{ type, attempt: attempts, code, detail: message }],
+  });
+
+  switch (outcome.kind) {
+    case 'sent':
+      return {
+        ...base,
+        status: 'sent',
+        runAt: null,
+        attempts: attempt,
+        providerMessageId: outcome.providerMessageId ?? null,
+        errorCode: null,
+        errorMessage: null,
+        sentAt: nowMs,
+        events: [{ type: 'sent', attempt, code: null, detail: outcome.providerMessageId ? `provider message id ${outcome.providerMessageId}` : null }],
+      };
+    case 'failed':
+      return fail(attempt, outcome.code, outcome.message);
+    case 'retry': {
+      const runAtMs = nowMs + retryDelayMs(policy.backoff, attempt, outcome.retryAfterMs, policy.random);
+      if (attempt >= delivery.max_attempts) return fail(attempt, outcome.code, `${outcome.message} (gave up after ${attempt} attempts)`);
+      if (expiresBefore(runAtMs)) return fail(attempt, outcome.code, `${outcome.message} (gave up: max age reached)`);
+      return reschedule('retrying', attempt, runAtMs, 'retrying', outcome.code, outcome.message);
+    }
+    case 'rate_limited': {
+      // The provider refused before sending: the attempt is given back.
+      const runAtMs = nowMs + retryDelayMs(policy.backoff, attempt, outcome.retryAfterMs, policy.random);
+      if (expiresBefore(runAtMs)) return fail(attempt - 1, outcome.code, `${outcome.message} (gave up: max age reached)`);
+      return reschedule('retrying', attempt - 1, runAtMs, 'rate_limited', outcome.code, outcome.message);
+    }
+    case 'flow_limited': {
+      const runAtMs = Math.max(nowMs, outcome.retryAtMs);
+      if (expiresBefore(runAtMs)) return fail(attempt - 1, 'FLOW_LIMITED', `${outcome.message} (gave up: max age reached)`);
+      return reschedule(attempt - 1 > 0 ? 'retrying' : 'queued', attempt - 1, runAtMs, 'flow_limited', 'FLOW_LIMITED', outcome.message);
+    }
+    case 'lease_expired': {
+      // Crash recovery: the lease already made it wait, so it runs again at once.
+      const code = 'LEASE_EXPIRED';
+      const message = 'The worker holding this delivery stopped before reporting a result';
+      const leaseEvent = { type: 'lease_expired' as const, attempt, code, detail: message };
+      if (attempt >= delivery.max_attempts) return fail(attempt, code, `${message} (gave up after ${attempt} attempts)`, [leaseEvent]);
+      if (expiresBefore(nowMs)) return fail(attempt, code, `${message} (gave up: max age reached)`, [leaseEvent]);
+      return reschedule('retrying', attempt, nowMs, 'lease_expired', code, message);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { HeraldDatabase } from '../storage/database.ts';
+import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
+import { FINAL_DELIVERY_STATUSES, transitionFor, type DeliveryResult, type DeliveryTransition } from './delivery-outcome.ts';
+import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from './message-completion.ts';
+
+/**
+ * The deliveries table as a queue. A claim leases due rows to one worker (`FOR UPDATE SKIP
+ * LOCKED` on PostgreSQL, so workers never wait on each other; SQLite serialises writers).
+ * Results are written back in batches guarded by the lease, so a worker that lost its lease
+ * cannot overwrite the work of the one that took over.
+ */
+
+export interface DeliveryQueueOptions {
+  database: HeraldDatabase;
+  clock: Clock;
+  workerId: string;
+  leaseSeconds: number;
+  backoff: BackoffPolicy;
+  /** Jitter source; tests may fix it. */
+  random?: () => number;
+}
+
+export interface CompletionSummary extends SettlementSummary {
+  /** Results written; a result whose lease was lost meanwhile is dropped. */
+  applied: number;
+  /** Deliveries that became final. */
+  finalized: number;
+}
+
+export interface DeliveryQueue {
+  /** Leases up to `limit` due deliveries, most urgent first, counts the attempt and records a `sending` event each. */
+  claim(limit: number): Promise<DeliveriesTable[]>;
+  /** Writes results in one transaction: rows, events, message completion, callbacks. */
+  complete(results: readonly DeliveryResult[]): Promise<CompletionSummary>;
+  /** Takes over up to `limit` deliveries whose worker let the lease lapse (it died) and queues them again. */
+  reapExpiredLeases(limit: number): Promise<number>;
+  /** Puts deliveries this worker claimed but never attempted back in the queue (graceful stop). */
+  releaseLeases(): Promise<number>;
+}
+
+/** Rows per batched UPDATE: 8 parameters each, far below either dialect's limit. */
+const RESULT_ROWS_PER_STATEMENT = 500;
+
+const FINAL = new Set(FINAL_DELIVERY_STATUSES);
+
+const byPriorityThenAge = (a: DeliveriesTable, b: DeliveriesTable) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
+  const { database, clock, workerId } = options;
+  const { db } = database;
+  const leaseMs = options.leaseSeconds * 1000;
+  const skipLocked = database.dialect === 'postgres' ? sql` for update skip locked` : sql``;
+
+  /** Leases the rows `pick` selects to this worker. The CTE is materialised so its LIMIT and locks apply once. */
+  async function leaseRows(executor: Kysely<HeraldSchema>, pick: RawBuilder<unknown>, attempts: RawBuilder<unknown>, nowMs: number) {
+    const { rows } = await sql<DeliveriesTable>`
+      with picked as materialized (${pick}${skipLocked})
+      update deliveries
+         set status = 'sending', run_at = null, lease_owner = ${workerId}, lease_expires_at = ${nowMs + leaseMs},
+             attempts = ${attempts}, updated_at = ${nowMs}
+       where id in (select id from picked)
+      returning *`.execute(executor);
+    return rows.sort(byPriorityThenAge);
+  }
+
+  /** One UPDATE ... FROM (VALUES ...) per chunk: every result of a group in a single statement. */
+  async function writeTransitions(executor: Kysely<HeraldSchema>, transitions: readonly DeliveryTransition[], nowMs: number) {
+    const applied: FinalDelivery[] = [];
+    for (let start = 0; start < transitions.length; start += RESULT_ROWS_PER_STATEMENT) {
+      const values = sql.join(
+        transitions
+          .slice(start, start + RESULT_ROWS_PER_STATEMENT)
+          .map(
+            (t) =>
+              sql`(${t.id}, ${t.status}, cast(${t.runAt} as bigint), cast(${t.attempts} as integer), cast(${t.providerMessageId} as text), cast(${t.errorCode} as text), cast(${t.errorMessage} as text), cast(${t.sentAt} as bigint))`,
+          ),
+      );
+      // The VALUES list is materialised once, so PostgreSQL never re-evaluates it per joined row.
+      const { rows } = await sql<FinalDelivery>`
+        with r as materialized (
+          select column1 as id, column2 as status, column3 as run_at, column4 as attempts, column5 as provider_message_id,
+                 column6 as last_error_code, column7 as last_error_message, column8 as sent_at
+            from (values ${values}) as v)
+        update deliveries
+           set status = r.status, run_at = r.run_at, attempts = r.attempts, provider_message_id = r.provider_message_id,
+               last_error_code = r.last_error_code, last_error_message = r.last_error_message, sent_at = r.sent_at,
+               lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
+          from r
+         where deliveries.id = r.id and deliveries.lease_owner = ${workerId} and deliveries.status = 'sending'
+        returning deliveries.id, deliveries.message_id, deliveries.app_id, deliveries.channel, deliveries.address,
+                  deliveries.status, deliveries.attempts, deliveries.provider_message_id, deliveries.last_error_code,
+                  deliveries.last_error_message, deliveries.sent_at`.execute(executor);
+      applied.push(...rows);
+    }
+    return applied;
+  }
+
+  async function complete(results: readonly DeliveryResult[]): Promise<CompletionSummary> {
+    if (results.length === 0) return { applied: 0, finalized: 0, completedMessageIds: [], callbacksQueued: 0 };
+    const nowMs = clock.now();
+    const transitions = results.map((result) => transitionFor(result, { backoff: options.backoff, nowMs, random: options.random }));
+    const claimedById = new Map(results.map((result) => [result.delivery.id, result.delivery]));
+    return db.transaction().execute(async (trx) => {
+      const applied = await writeTransitions(trx, transitions, nowMs);
+      const appliedIds = new Set(applied.map((row) => row.id));
+      const events: NewDeliveryEvent[] = [];
+      for (const transition of transitions) {
+        if (!appliedIds.has(transition.id)) continue;
+        const delivery = claimedById.get(transition.id)!;
+        for (const event of transition.events) {
+          events.push({ messageId: delivery.message_id, deliveryId: delivery.id, appId: delivery.app_id, at: nowMs, ...event });
+        }
+      }
+      const finals = applied.filter((row) => FINAL.has(row.status));
+      const settlement = await settleFinalDeliveries(trx, database.dialect, finals, nowMs, events);
+      await insertEvents(trx, events);
+      return { applied: applied.length, finalized: finals.length, ...settlement };
+    });
+  }
+
+  return {
+    async claim(limit) {
+      if (limit <= 0) return [];
+      const nowMs = clock.now();
+      return db.transaction().execute(async (trx) => {
+        const rows = await leaseRows(
+          trx,
+          sql`select id from deliveries where run_at <= ${nowMs} order by priority, run_at limit ${limit}`,
+          sql`attempts + 1`,
+          nowMs,
+        );
+        await insertEvents(
+          trx,
+          rows.map((row) => ({
+            messageId: row.message_id,
+            deliveryId: row.id,
+            appId: row.app_id,
+            type: 'sending',
+            at: nowMs,
+            attempt: row.attempts,
+            detail: `worker ${workerId}`,
+          })),
+        );
+        return rows;
+      });
+    },
+
+    complete,
+
+    async reapExpiredLeases(limit) {
+      const nowMs = clock.now();
+      const rows = await db.transaction().execute((trx) =>
+        leaseRows(
+          trx,
+          sql`select id from deliveries where lease_expires_at < ${nowMs} and status = 'sending' order by lease_expires_at limit ${limit}`,
+          sql`attempts`,
+          nowMs,
+        ),
+      );
+      const summary = await complete(rows.map((delivery) => ({ delivery, outcome: { kind: 'lease_expired' } })));
+      return summary.applied;
+    },
+
+    async releaseLeases() {
+      const nowMs = clock.now();
+      return db.transaction().execute(async (trx) => {
+        const { rows } = await sql<Pick<DeliveriesTable, 'id' | 'message_id' | 'app_id' | 'attempts'>>`
+          update deliveries
+             set status = case when attempts > 1 then 'retrying' else 'queued' end, attempts = attempts - 1, run_at = ${nowMs},
+                 lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
+           where lease_expires_at is not null and lease_owner = ${workerId} and status = 'sending'
+          returning id, message_id, app_id, attempts`.execute(trx);
+        await insertEvents(
+          trx,
+          rows.map((row) => ({
+            messageId: row.message_id,
+            deliveryId: row.id,
+            appId: row.app_id,
+            type: 'released',
+            at: nowMs,
+            attempt: row.attempts,
+            detail: `worker ${workerId} stopped before attempting it`,
+          })),
+        );
+        return rows.length;
+      });
+    },
+  };
+}

@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock.ts';
+import type { HeraldConfig } from '../config/config.ts';
+import type { Logger } from '../logger.ts';
+import type { RenderedMessage, SendOutcome, SendRequest, TokenCache } from '../providers/provider.ts';
+import type { CryptoBox } from '../security/crypto-box.ts';
+import type { HeraldDatabase } from '../storage/database.ts';
+import type { DeliveriesTable, MessagesTable } from '../storage/schema.ts';
+import { createClaimLoop } from './claim-loop.ts';
+import { createChannelAccountSenders, type ChannelAccountSender, type ProviderLookup } from './channel-account-senders.ts';
+import type { DeliveryOutcome, DeliveryResult } from './delivery-outcome.ts';
+import { createDeliveryQueue } from './delivery-queue.ts';
+import { createFlowLimiter } from './flow-limiter.ts';
+import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
+import { createProviderTokenCache } from './provider-token-cache.ts';
+import type { DeliveryWakeup } from './wakeup.ts';
+
+/** Turns a delivery of a message into the content for its channel (templates, or inline content). */
+export interface DeliveryRenderer {
+  render(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage>;
+}
+
+export interface DeliveryWorkerOptions {
+  database: HeraldDatabase;
+  config: Pick<HeraldConfig, 'worker' | 'delivery' | 'outbound'>;
+  clock: Clock;
+  providers: ProviderLookup;
+  cryptoBox: CryptoBox;
+  /** The guarded outbound dispatcher every provider call goes through. */
+  outboundHttp: Dispatcher;
+  renderer: DeliveryRenderer;
+  logger: Logger;
+  /** Names this worker's leases; unique per process. Default `<host>:<pid>:<random>`. */
+  workerId?: string;
+  /** Wakes the worker when deliveries are queued, instead of waiting for the next poll. */
+  wakeup?: DeliveryWakeup;
+  /** Called after result callbacks were queued, e.g. the callback worker's `wake`. */
+  onCallbacksQueued?: () => void;
+  /** Defaults to the database-backed cache shared by all workers. */
+  tokens?: TokenCache;
+  /** How long `stop` waits for sends in flight before aborting them. Default: the request timeout plus 1 s. */
+  stopTimeoutMs?: number;
+  /** Results are written at the latest this long after the first one of a group arrived. Default 10 ms. */
+  completionWindowMs?: number;
+  /** Backoff jitter source; tests may fix it. */
+  random?: () => number;
+}
+
+export interface DeliveryWorker {
+  readonly workerId: string;
+  /** Starts claiming and sending in the background. */
+  start(): void;
+  /** Graceful: stops claiming, lets sends in flight finish (aborting them after `stopTimeoutMs`), writes results, releases leases. */
+  stop(): Promise<void>;
+  /** Claims again now (a latency hint; polling happens anyway). */
+  wake(): void;
+  /**
+   * For tests and one-shot runs, on a worker that is not started: reaps expired leases, then
+   * claims and sends until nothing is due, writing every result. Answers how many deliveries it handled.
+   */
+  drain(): Promise<number>;
+}
+
+interface PreparedSend {
+  delivery: DeliveriesTable;
+  account: ChannelAccountSender;
+  content: RenderedMessage;
+  metadata: Record<string, string>;
+}
+
+/** After a send is abandoned (timeout, stop), the provider gets this long to report its own outcome. */
+const ABANDON_GRACE_MS = 1000;
+const WRITE_RETRY_DELAY_MS = 1000;
+const IDS_PER_QUERY = 500;
+
+const failed = (code: string, message: string): SendOutcome => ({ kind: 'failed', code, message });
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The dispatch loop: claims due deliveries in batches (at most as many as it has free send
+ * slots), renders them, applies channel-account flow limits, sends through the provider with
+ * a timeout, and writes results back in groups. Several workers, in one process or many,
+ * share one database safely.
+ */
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { database, config, clock, renderer, logger } = options;
+  const { concurrency, batchSize, pollIntervalMs, leaseSeconds } = config.worker;
+  const requestTimeoutMs = config.outbound.requestTimeoutMs;
+  const stopTimeoutMs = options.stopTimeoutMs ?? requestTimeoutMs + ABANDON_GRACE_MS;
+  const workerId = options.workerId ?? defaultWorkerId();
+  const log = logger.child({ component: 'delivery-worker', workerId });
+
+  if (leaseSeconds * 1000 <= requestTimeoutMs + ABANDON_GRACE_MS) {
+    log.warn({ leaseSeconds, requestTimeoutMs }, 'the lease is not longer than a send may take: slow sends may be claimed twice');
+  }
+
+  const queue = createDeliveryQueue({
+    database,
+    clock,
+    workerId,
+    leaseSeconds,
+    backoff: { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs },
+    random: options.random,
+  });
+  const senders = createChannelAccountSenders({ database, cryptoBox: options.cryptoBox, clock, providers: options.providers, logger: log });
+  const flowLimiter = createFlowLimiter({ database, clock });
+  const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
+  let running = false;
+  let unsubscribe: (() => void) | undefined;
+  let stopController = new AbortController();
+  const reapIntervalMs = Math.max(1000, Math.min((leaseSeconds * 1000) / 2, 30_000));
+  let lastReapAtMs = -Infinity;
+
+  const results = createGroupCommit<DeliveryResult>({
+    maxItems: Math.max(batchSize, 50),
+    maxDelayMs: options.completionWindowMs ?? 10,
+    maxConcurrentWrites: concurrentWritesFor(database.dialect),
+    retryDelayMs: WRITE_RETRY_DELAY_MS,
+    async write(items) {
+      const summary = await queue.complete(items);
+      if (summary.applied < items.length) {
+        log.warn({ lost: items.length - summary.applied }, 'results dropped: their leases had expired and another worker took them over');
+      }
+      if (summary.callbacksQueued > 0) options.onCallbacksQueued?.();
+      claimLoop.written();
+    },
+    onWriteError(error, itemCount) {
+      log.error({ err: error, itemCount }, 'writing delivery results failed; retrying');
+    },
+  });
+
+  async function loadMessages(messageIds: string[]): Promise<Map<string, MessagesTable>> {
+    const messages = new Map<string, MessagesTable>();
+    for (let start = 0; start < messageIds.length; start += IDS_PER_QUERY) {
+      const rows = await database.db.selectFrom('messages').selectAll().where('id', 'in', messageIds.slice(start, start + IDS_PER_QUERY)).execute();
+      for (const row of rows) messages.set(row.id, row);
+    }
+    return messages;
+  }
+
+  /** Everything that can be decided before sending; deliveries that cannot go out are answered through `settle`. */
+  async function prepare(deliveries: DeliveriesTable[], settle: (delivery: DeliveriesTable, outcome: DeliveryOutcome) => void) {
+    const messages = await loadMessages([...new Set(deliveries.map((d) => d.message_id))]);
+    const accounts = await senders.resolve(deliveries.flatMap((d) => (d.channel_account_id === null ? [] : [d.channel_account_id])));
+    const metadataByMessage = new Map<string, Record<string, string>>();
+    const rendered = await Promise.all(
+      deliveries.map(async (delivery): Promise<PreparedSend | undefined> => {
+        const message = messages.get(delivery.message_id);
+        if (!message) return void settle(delivery, failed('MESSAGE_NOT_FOUND', `Message ${delivery.message_id} no longer exists`));
+        const lookup = delivery.channel_account_id === null ? undefined : accounts.get(delivery.channel_account_id);
+        if (!lookup?.available) {
+          return void settle(delivery, failed('CHANNEL_ACCOUNT_UNAVAILABLE', lookup?.reason ?? 'The delivery has no channel account'));
+        }
+        let content: RenderedMessage;
+        try {
+          content = await renderer.render(delivery, message);
+        } catch (error) {
+          return void settle(delivery, failed('RENDER_FAILED', errorText(error)));
+        }
+        let metadata = metadataByMessage.get(message.id);
+        if (!metadata) metadataByMessage.set(message.id, (metadata = JSON.parse(message.metadata) as Record<string, string>));
+        return { delivery, account: lookup.account, content, metadata };
+      }),
+    );
+
+    // Flow limits: one slot request per account and batch, granted in claim (priority) order.
+    const sendable: PreparedSend[] = [];
+    const limited = new Map<ChannelAccountSender, PreparedSend[]>();
+    for (const prepared of rendered) {
+      if (!prepared) continue;
+      if (!prepared.account.flowLimit) sendable.push(prepared);
+      else if (limited.has(prepared.account)) limited.get(prepared.account)!.push(prepared);
+      else limited.set(prepared.account, [prepared]);
+    }
+    for (const [account, group] of limited) {
+      const limit = account.flowLimit!;
+      const grant = await flowLimiter.acquire(account.id, limit, group.length);
+      sendable.push(...group.slice(0, grant.granted));
+      group.slice(grant.granted).forEach((prepared, k) =>
+        settle(prepared.delivery, {
+          kind: 'flow_limited',
+          retryAtMs: grant.retryAtMs[k],
+          message: `Flow limit of ${limit.count} sends per ${limit.perSeconds} s reached for channel account ${account.id}`,
+        }),
+      );
+    }
+    return sendable;
+  }
+
+  /** One provider call with the request timeout; a provider that throws or hangs still yields an outcome. */
+  async function send({ delivery, account, content, metadata }: PreparedSend): Promise<SendOutcome> {
+    const controller = new AbortController();
+    const stopSignal = stopController.signal;
+    let abandonedBecause: 'TIMEOUT' | 'WORKER_STOPPED' | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    let onStop: (() => void) | undefined;
+    const abandoned = new Promise<SendOutcome>((resolve) => {
+      const abandon = (code: 'TIMEOUT' | 'WORKER_STOPPED', reason: Error) => {
+        if (abandonedBecause) return;
+        abandonedBecause = code;
+        controller.abort(reason);
+        const message = code === 'TIMEOUT' ? `No answer within ${requestTimeoutMs} ms` : 'The worker stopped while the send was in flight';
+        graceTimer = setTimeout(() => resolve({ kind: 'retry', code, message }), ABANDON_GRACE_MS);
+      };
+      timeoutTimer = setTimeout(() => abandon('TIMEOUT', new DOMException(`No answer within ${requestTimeoutMs} ms`, 'TimeoutError')), requestTimeoutMs);
+      onStop = () => abandon('WORKER_STOPPED', new DOMException('The worker stopped', 'AbortError'));
+      if (stopSignal.aborted) onStop();
+      else stopSignal.addEventListener('abort', onStop, { once: true });
+    });
+
+    const request: SendRequest = {
+      deliveryId: delivery.id,
+      messageId: delivery.message_id,
+      appId: delivery.app_id,
+      dedupKey: delivery.id,
+      attempt: delivery.attempts,
+      address: delivery.address,
+      content,
+      metadata,
+    };
+    try {
+      return await Promise.race([account.send(request, { http: options.outboundHttp, tokens, clock, signal: controller.signal }), abandoned]);
+    } catch (error) {
+      if (abandonedBecause) return { kind: 'retry', code: abandonedBecause, message: errorText(error) };
+      log.warn({ err: error, deliveryId: delivery.id, channelAccountId: account.id }, 'provider threw instead of returning an outcome');
+      return { kind: 'retry', code: 'PROVIDER_ERROR', message: errorText(error) };
+    } finally {
+      clearTimeout(timeoutTimer);
+      clearTimeout(graceTimer);
+      stopSignal.removeEventListener('abort', onStop!);
+    }
+  }
+
+  /** Answers every claimed delivery exactly once, whatever fails on the way. */
+  async function processBatch(deliveries: DeliveriesTable[], done: () => void): Promise<void> {
+    const unanswered = new Set(deliveries);
+    const settle = (delivery: DeliveriesTable, outcome: DeliveryOutcome) => {
+      if (!unanswered.delete(delivery)) return;
+      results.add({ delivery, outcome });
+      done();
+    };
+    try {
+      const sendable = await prepare(deliveries, settle);
+      await Promise.all(sendable.map(async (prepared) => settle(prepared.delivery, await send(prepared))));
+    } catch (error) {
+      log.error({ err: error }, 'a delivery batch failed before sending; its deliveries will be retried');
+      for (const delivery of [...unanswered]) settle(delivery, { kind: 'retry', code: 'WORKER_ERROR', message: errorText(error) });
+    }
+  }
+
+  async function reapIfDue(): Promise<void> {
+    const nowMs = performance.now();
+    if (nowMs - lastReapAtMs < reapIntervalMs) return;
+    lastReapAtMs = nowMs;
+    let reaped: number;
+    do {
+      reaped = await queue.reapExpiredLeases(batchSize);
+      if (reaped > 0) log.info({ reaped }, 'took over deliveries whose worker lease expired');
+    } while (reaped >= batchSize);
+  }
+
+  const claimLoop = createClaimLoop<DeliveriesTable>({
+    concurrency,
+    batchSize,
+    pollIntervalMs,
+    claim: (limit) => queue.claim(limit),
+    process: processBatch,
+    unwritten: () => results.pending,
+    beforeClaim: reapIfDue,
+    logger: log,
+  });
+
+  return {
+    workerId,
+
+    start() {
+      if (running) return;
+      running = true;
+      stopController = new AbortController();
+      lastReapAtMs = -Infinity;
+      unsubscribe = options.wakeup?.subscribe(() => claimLoop.wake());
+      claimLoop.start();
+    },
+
+    async stop() {
+      if (!running) return;
+      running = false;
+      unsubscribe?.();
+      await claimLoop.stop();
+      const inFlight = claimLoop.settled();
+      let stopTimer: NodeJS.Timeout | undefined;
+      const finishedInTime = await Promise.race([
+        inFlight.then(() => true),
+        new Promise<false>((resolve) => (stopTimer = setTimeout(() => resolve(false), stopTimeoutMs))),
+      ]);
+      clearTimeout(stopTimer);
+      if (!finishedInTime) {
+        log.warn({ inFlight: claimLoop.active }, 'sends still in flight at the stop timeout: aborting them');
+        stopController.abort();
+        await inFlight;
+      }
+      try {
+        await results.flush();
+      } catch (error) {
+        log.error({ err: error }, 'could not write the last results; their leases will expire and the deliveries run again');
+      }
+      try {
+        const released = await queue.releaseLeases();
+        if (released > 0) log.info({ released }, 'released leases of deliveries not attempted');
+      } catch (error) {
+        log.error({ err: error }, 'could not release leases; they will expire');
+      }
+      await senders.close();
+    },
+
+    wake() {
+      claimLoop.wake();
+    },
+
+    async drain() {
+      let handled = 0;
+      let reaped: number;
+      do reaped = await queue.reapExpiredLeases(batchSize);
+      while (reaped >= batchSize);
+      for (;;) {
+        const claimed = await queue.claim(Math.min(batchSize, concurrency));
+        if (claimed.length === 0) break;
+        await processBatch(claimed, () => undefined);
+        await results.flush();
+        handled += claimed.length;
+      }
+      return handled;
+    },
+  };
+}

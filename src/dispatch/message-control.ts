@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { Clock } from '../clock.ts';
+import { conflict, notFound } from '../errors.ts';
+import type { HeraldDatabase } from '../storage/database.ts';
+import type { DeliveryStatus } from '../storage/schema.ts';
+import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
+import { settleFinalDeliveries, type FinalDelivery } from './message-completion.ts';
+import type { DeliveryWakeup } from './wakeup.ts';
+
+export interface MessageControlOptions {
+  database: HeraldDatabase;
+  clock: Clock;
+  /** Retried deliveries wake the workers. */
+  wakeup?: DeliveryWakeup;
+  /** Called when a cancel completed a message that has a callback URL. */
+  onCallbacksQueued?: () => void;
+}
+
+export interface MessageControl {
+  /**
+   * Cancels every delivery of the message still waiting (queued, scheduled, retrying); deliveries
+   * already being sent are not stopped. Answers how many were canceled. Throws MESSAGE_NOT_FOUND
+   * (not_found) or MESSAGE_NOT_CANCELABLE (conflict) when nothing was waiting.
+   */
+  cancelMessage(messageId: string, appId: string): Promise<number>;
+  /**
+   * Puts a failed or canceled delivery back in the queue with fresh attempts and reopens its
+   * message. Throws DELIVERY_NOT_FOUND (not_found) or DELIVERY_NOT_RETRYABLE (conflict).
+   */
+  retryDelivery(deliveryId: string, appId: string): Promise<void>;
+}
+
+const WAITING: readonly DeliveryStatus[] = ['queued', 'scheduled', 'retrying'];
+const RETRYABLE: readonly DeliveryStatus[] = ['failed', 'canceled'];
+
+export function createMessageControl({ database, clock, wakeup, onCallbacksQueued }: MessageControlOptions): MessageControl {
+  const { db } = database;
+  return {
+    async cancelMessage(messageId, appId) {
+      const { canceled, callbacksQueued } = await db.transaction().execute(async (trx) => {
+        const nowMs = clock.now();
+        // Writing first takes the row locks (PostgreSQL) or the write lock (SQLite) before anything is read.
+        const rows: FinalDelivery[] = await trx
+          .updateTable('deliveries')
+          .set({ status: 'canceled', run_at: null, updated_at: nowMs })
+          .where('message_id', '=', messageId)
+          .where('app_id', '=', appId)
+          .where('status', 'in', WAITING)
+          .returning(['id', 'message_id', 'app_id', 'channel', 'address', 'status', 'attempts', 'provider_message_id', 'last_error_code', 'last_error_message', 'sent_at'])
+          .execute();
+        if (rows.length === 0) {
+          const message = await trx.selectFrom('messages').select('id').where('id', '=', messageId).where('app_id', '=', appId).executeTakeFirst();
+          if (!message) throw notFound('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist`, { messageId });
+          throw conflict('MESSAGE_NOT_CANCELABLE', `Message ${messageId} has no delivery waiting to be sent: each one is being sent or already final`, {
+            messageId,
+          });
+        }
+        const events: NewDeliveryEvent[] = rows.map((row) => ({
+          messageId,
+          deliveryId: row.id,
+          appId,
+          type: 'canceled',
+          at: nowMs,
+          attempt: row.attempts,
+          detail: 'canceled by request',
+        }));
+        const settlement = await settleFinalDeliveries(trx, database.dialect, rows, nowMs, events);
+        await insertEvents(trx, events);
+        return { canceled: rows.length, callbacksQueued: settlement.callbacksQueued };
+      });
+      if (callbacksQueued > 0) onCallbacksQueued?.();
+      return canceled;
+    },
+
+    async retryDelivery(deliveryId, appId) {
+      await db.transaction().execute(async (trx) => {
+        const nowMs = clock.now();
+        const row = await trx
+          .updateTable('deliveries')
+          .set({
+            status: 'queued',
+            attempts: 0,
+            run_at: nowMs,
+            // The same max age again, counted from now.
+            expires_at: sql<number>`${nowMs} + (expires_at - created_at)`,
+            lease_owner: null,
+            lease_expires_at: null,
+            provider_message_id: null,
+            sent_at: null,
+            updated_at: nowMs,
+          })
+          .where('id', '=', deliveryId)
+          .where('app_id', '=', appId)
+          .where('status', 'in', RETRYABLE)
+          .returning(['id', 'message_id'])
+          .executeTakeFirst();
+        if (!row) {
+          const existing = await trx.selectFrom('deliveries').select('status').where('id', '=', deliveryId).where('app_id', '=', appId).executeTakeFirst();
+          if (!existing) throw notFound('DELIVERY_NOT_FOUND', `Delivery ${deliveryId} does not exist`, { deliveryId });
+          throw conflict('DELIVERY_NOT_RETRYABLE', `Delivery ${deliveryId} is ${existing.status}; only failed or canceled deliveries can be retried`, {
+            deliveryId,
+            status: existing.status,
+          });
+        }
+        await trx
+          .updateTable('messages')
+          .set((eb) => ({ pending_count: eb('pending_count', '+', 1), status: 'accepted', completed_at: null, updated_at: nowMs }))
+          .where('id', '=', row.message_id)
+          .execute();
+        await insertEvents(trx, [
+          { messageId: row.message_id, deliveryId, appId, type: 'queued', at: nowMs, attempt: 0, code: 'MANUAL_RETRY', detail: 'retried by request' },
+        ]);
+      });
+      wakeup?.notifyDeliveriesQueued();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { startLoopbackHttpServer, type LoopbackHttpServer } from '../providers/conformance/loopback-http-server.ts';
+import type { HeraldDatabase } from '../storage/database.ts';
+import { TEST_MASTER_KEY_HEX, testCryptoBox } from '../../test/support/dispatch-test-kit.ts';
+import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
+import { createMigratedDatabase, testDialects } from '../../test/support/test-databases.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
+import { createDeliveryWakeup } from './wakeup.ts';
+
+/**
+ * Scale-out and crash recovery with real worker processes on one PostgreSQL (SQLite is one
+ * process's embedded database). The processes are test/support/dispatch-worker-process.ts.
+ */
+
+const workerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test/support/dispatch-worker-process.ts');
+
+interface WorkerProcess {
+  id: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+async function startWorkerProcess(id: string, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [workerScript], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      HERALD_MASTER_KEY: TEST_MASTER_KEY_HEX,
+      HERALD_OUTBOUND_ALLOW_LOOPBACK: 'true',
+      HERALD_POLL_INTERVAL_MS: '100',
+      HERALD_TEST_WORKER_ID: id,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  await waitFor(() => output.includes('ready\n') || child.exitCode !== null, { what: `worker ${id} to start`, timeoutMs: 30_000 });
+  assert.equal(child.exitCode, null, `worker ${id} exited during start`);
+  return { id, child, exited };
+}
+
+/** A webhook receiver that answers after `delayMs` and counts every delivery id it saw. */
+async function startCountingSink(delayMs: number): Promise<LoopbackHttpServer & { counts: Map<string, number>; total(): number }> {
+  const counts = new Map<string, number>();
+  const server = await startLoopbackHttpServer((request, _body, response) => {
+    const id = String(request.headers['x-herald-delivery-id']);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+    setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), delayMs);
+  });
+  return { ...server, close: () => server.close(), counts, total: () => [...counts.values()].reduce((sum, n) => sum + n, 0) };
+}
+
+async function countByStatus(database: HeraldDatabase): Promise<Record<string, number>> {
+  const rows = await database.db.selectFrom('deliveries').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+}
+
+for (const dialect of testDialects.filter((d) => d === 'postgres')) {
+  describe(`worker processes on ${dialect}`, () => {
+    let database: HeraldDatabase;
+    let closeDatabase: () => Promise<void>;
+    let databaseUrl: string;
+    let dataDir: string;
+    const cryptoBox = testCryptoBox();
+
+    before(async () => {
+      const migrated = await createMigratedDatabase(dialect);
+      database = migrated.database;
+      closeDatabase = migrated.close;
+      databaseUrl = (migrated.testStorage.storage as { url: string }).url;
+      dataDir = migrated.testStorage.dataDir;
+    });
+    after(() => closeDatabase());
+
+    test('2,000 messages, two worker processes: every delivery received exactly once, all sent', async () => {
+      await database.db.deleteFrom('messages').execute();
+      const sink = await startCountingSink(0);
+      const workers = await Promise.all(['worker-a', 'worker-b'].map((id) => startWorkerProcess(id, databaseUrl, dataDir)));
+      try {
+        const appId = await seedApp(database, cryptoBox);
+        const accountId = await seedChannelAccount(database, cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: `${sink.origin}/hook` } });
+        const { deliveryIds, messageIds } = await seedMessages(database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: Date.now(), count: 2000 });
+        const wakeup = createDeliveryWakeup({ database, storage: { dialect: 'postgres', url: databaseUrl, poolSize: 2 }, logger: pino({ level: 'silent' }) });
+        const startedAt = performance.now();
+        wakeup.notifyDeliveriesQueued();
+        await waitFor(async () => (await countByStatus(database)).sent === 2000, { what: '2,000 sent', timeoutMs: 120_000, intervalMs: 50 });
+        const elapsedMs = performance.now() - startedAt;
+        await wakeup.close();
+
+        assert.equal(sink.counts.size, 2000);
+        assert.ok([...sink.counts.values()].every((n) => n === 1), 'no delivery was received twice');
+        assert.deepEqual(new Set(sink.counts.keys()), new Set(deliveryIds));
+        assert.deepEqual(await countByStatus(database), { sent: 2000 });
+        const completed = await database.db.selectFrom('messages').select('id').where('status', '=', 'completed').execute();
+        assert.equal(completed.length, messageIds.length);
+
+        const sendingEvents = await database.db.selectFrom('events').select('detail').where('type', '=', 'sending').execute();
+        const byWorker = new Map<string, number>();
+        for (const event of sendingEvents) byWorker.set(event.detail!, (byWorker.get(event.detail!) ?? 0) + 1);
+        assert.equal(sendingEvents.length, 2000, 'each delivery was claimed once');
+        assert.ok((byWorker.get('worker worker-a') ?? 0) > 0 && (byWorker.get('worker worker-b') ?? 0) > 0, `both workers sent: ${JSON.stringify([...byWorker])}`);
+        console.log(`2,000 deliveries by two worker processes in ${Math.round(elapsedMs)} ms (${JSON.stringify(Object.fromEntries(byWorker))})`);
+      } finally {
+        for (const worker of workers) worker.child.kill('SIGTERM');
+        assert.deepEqual(await Promise.all(workers.map((worker) => worker.exited)), [0, 0], 'graceful stops');
+        await sink.close();
+      }
+    });
+
+    test('a worker killed with SIGKILL mid-run: every delivery is sent, duplicates only for its sends in flight', async () => {
+      await database.db.deleteFrom('messages').execute();
+      const sink = await startCountingSink(15);
+      const env = { HERALD_LEASE_SECONDS: '5', HERALD_WORKER_CONCURRENCY: '16', HERALD_WORKER_BATCH_SIZE: '16' };
+      const victim = await startWorkerProcess('victim', databaseUrl, dataDir, env);
+      const survivor = await startWorkerProcess('survivor', databaseUrl, dataDir, env);
+      try {
+        const appId = await seedApp(database, cryptoBox);
+        const accountId = await seedChannelAccount(database, cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: `${sink.origin}/hook` } });
+        const { deliveryIds } = await seedMessages(database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: Date.now(), count: 1500 });
+
+        await waitFor(() => sink.total() >= 300, { what: '300 requests received', timeoutMs: 60_000, intervalMs: 5 });
+        victim.child.kill('SIGKILL');
+        assert.equal(await victim.exited, null);
+        const leasedByVictim = new Set(
+          (await database.db.selectFrom('deliveries').select('id').where('lease_owner', '=', 'victim').where('status', '=', 'sending').execute()).map((row) => row.id),
+        );
+        assert.ok(leasedByVictim.size > 0, 'the victim died with deliveries in flight');
+
+        await waitFor(async () => (await countByStatus(database)).sent === 1500, { what: 'all 1,500 sent', timeoutMs: 120_000, intervalMs: 50 });
+        assert.deepEqual(await countByStatus(database), { sent: 1500 });
+        assert.deepEqual(new Set(sink.counts.keys()), new Set(deliveryIds), 'none lost');
+        const duplicated = [...sink.counts].filter(([, n]) => n > 1).map(([id]) => id);
+        assert.ok(
+          duplicated.every((id) => leasedByVictim.has(id)),
+          'only deliveries the killed worker held were received twice',
+        );
+        assert.ok([...sink.counts.values()].every((n) => n <= 2));
+        const expired = await database.db.selectFrom('events').select('delivery_id').where('type', '=', 'lease_expired').execute();
+        assert.deepEqual(new Set(expired.map((e) => e.delivery_id)), leasedByVictim);
+        console.log(`killed worker held ${leasedByVictim.size} leases; ${duplicated.length} deliveries were received twice`);
+      } finally {
+        survivor.child.kill('SIGTERM');
+        assert.equal(await survivor.exited, 0);
+        await sink.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,350 @@
+import { createHash } from 'node:crypto';
+import type { HeraldContext } from '../../context/herald-context.ts';
+import { conflict, invalid, unprocessable } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { AddressKind, ChannelName } from '../../providers/provider.ts';
+import type { ProviderRegistry } from '../../providers/provider-registry.ts';
+import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
+import type { AppSettings } from '../apps/app-service.ts';
+import type { InlineContent } from '../../templates/template-content.ts';
+import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
+import { insertInChunks } from '../../storage/insert-in-chunks.ts';
+import { ADDRESS_KINDS, checkAddress } from '../subscribers/subscriber-fields.ts';
+
+/** What intake needs to know about subscribers and channel accounts (implemented by their services). */
+export interface SendDirectory {
+  findSubscribers(appId: string, externalIds: readonly string[]): Promise<Map<string, SubscriberForSend>>;
+  accountsForSend(appId: string): Promise<AccountsForSend>;
+}
+export interface SubscriberForSend {
+  id: string;
+  externalId: string;
+  locale: string | null;
+  addresses: Partial<Record<AddressKind, string>>;
+}
+export interface AccountForSend {
+  id: string;
+  name: string;
+  type: string;
+  channel: ChannelName;
+}
+export interface AccountsForSend {
+  /** An enabled account by id or name. */
+  find(idOrName: string): AccountForSend | undefined;
+  /** The enabled default account of a channel. */
+  defaultFor(channel: ChannelName): AccountForSend | undefined;
+}
+
+/** The template a send uses, resolved and checked (src/templates plugs in here). */
+export interface ResolvedTemplate {
+  id: string;
+  code: string;
+  version: number;
+  defaultChannels: ChannelName[];
+}
+export interface TemplateGate {
+  /** Loads the published version; throws TEMPLATE_NOT_FOUND / TEMPLATE_NOT_PUBLISHED. */
+  resolve(appId: string, code: string): Promise<ResolvedTemplate>;
+  /** Renders once per (channel, data, locale) and throws a 422 naming the variable on failure. */
+  check(appId: string, template: ResolvedTemplate | undefined, content: InlineContent | undefined, channels: readonly ChannelName[], data: Record<string, unknown>, locale: string | undefined): Promise<void>;
+}
+
+export interface AcceptedDelivery {
+  id: string;
+  channel: string;
+  receiver: Receiver;
+  address: string | null;
+  status: DeliveriesTable['status'];
+  reason?: string;
+}
+export interface AcceptedMessage {
+  id: string;
+  status: MessagesTable['status'];
+  sendAt: string | null;
+  templateVersion: number | null;
+  deliveries: AcceptedDelivery[];
+  /** True when this answer replays an earlier request with the same idempotency key. */
+  replayed: boolean;
+}
+
+/** A sendAt in the past (clock skew) means "now"; further than this in the future is a mistake. */
+const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
+
+interface ReceiverEntry {
+  receiver: Receiver;
+  data: Record<string, unknown> | null;
+  field: string;
+}
+
+export type MessageIntake = ReturnType<typeof createMessageIntake>;
+
+/**
+ * Accepting a message: validate, expand receivers × channels into deliveries, and
+ * commit the message, its deliveries and their first events in one transaction.
+ * The deliveries table is the queue, so a committed message is a queued message.
+ */
+export function createMessageIntake(
+  { database: { db }, clock, config }: HeraldContext,
+  deps: { directory: SendDirectory; providers: ProviderRegistry; templates: TemplateGate; appSettings(appId: string): Promise<AppSettings>; onQueued(): void },
+) {
+  async function accept(appId: string, body: SendRequestBody | BatchSendRequestBody, idempotencyHeader: string | undefined): Promise<AcceptedMessage> {
+    const idempotencyKey = idempotencyHeader ?? body.idempotencyKey;
+    if (idempotencyHeader !== undefined && body.idempotencyKey !== undefined && idempotencyHeader !== body.idempotencyKey) {
+      throw invalid('IDEMPOTENCY_KEY_MISMATCH', 'The Idempotency-Key header and the idempotencyKey field differ; send one of them');
+    }
+    const { idempotencyKey: _ignored, ...hashed } = body;
+    const requestHash = createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+    if (idempotencyKey !== undefined) {
+      const earlier = await replayIdempotent(appId, idempotencyKey, requestHash);
+      if (earlier) return earlier;
+    }
+
+    const entries: ReceiverEntry[] =
+      'receivers' in body
+        ? body.receivers.map((item, index) => ({ receiver: item.to, data: item.data ?? null, field: `receivers[${index}].to` }))
+        : body.to.map((receiver, index) => ({ receiver, data: null, field: `to[${index}]` }));
+    if ((body.content === undefined) === (body.template === undefined)) {
+      throw invalid('CONTENT_MISSING', body.content ? 'Give either content or template, not both' : 'Give the message content, or a template code');
+    }
+    entries.forEach(checkInlineAddress);
+
+    const now = clock.now();
+    const sendAt = scheduleTime(body, now);
+    const template = body.template !== undefined ? await deps.templates.resolve(appId, body.template) : undefined;
+    const accounts = await deps.directory.accountsForSend(appId);
+    const subscriberIds = [...new Set(entries.map((e) => subscriberIdOf(e.receiver)).filter((id): id is string => id !== undefined))];
+    const subscribers = await deps.directory.findSubscribers(appId, subscriberIds);
+    const missing = subscriberIds.filter((id) => !subscribers.has(id));
+    if (missing.length > 0) {
+      throw unprocessable('SUBSCRIBER_NOT_FOUND', `Unknown subscriber${missing.length > 1 ? 's' : ''}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''}; create them under /v1/subscribers first`, {
+        subscribers: missing.slice(0, 100),
+      });
+    }
+
+    const channels = chooseChannels(body.channels, template, entries, accounts);
+    const accountByChannel = new Map<ChannelName, AccountForSend>();
+    for (const channel of channels) {
+      const named = body.channelAccounts?.[channel];
+      const account = named !== undefined ? accounts.find(named) : accounts.defaultFor(channel);
+      if (named !== undefined && (!account || account.channel !== channel)) {
+        throw unprocessable('CHANNEL_ACCOUNT_NOT_FOUND', `channelAccounts.${channel}: no enabled ${channel} account "${named}" in this app`, { field: `channelAccounts.${channel}` });
+      }
+      if (account) accountByChannel.set(channel, account);
+    }
+    for (const key of Object.keys(body.channelAccounts ?? {})) {
+      if (!channels.includes(key as ChannelName)) throw invalid('CHANNEL_NOT_REQUESTED', `channelAccounts.${key}: "${key}" is not one of the channels of this message`, { field: `channelAccounts.${key}` });
+    }
+
+    const sharedData = body.data ?? {};
+    // Render once per distinct variable set, so a bad variable is a 422 now rather than a failed delivery later.
+    const distinctData = new Map(entries.map((entry) => {
+      const data = entry.data ? { ...sharedData, ...entry.data } : sharedData;
+      return [JSON.stringify(data), data];
+    }));
+    for (const data of distinctData.values()) await deps.templates.check(appId, template, body.content, channels, data, body.locale);
+
+    const settings = await deps.appSettings(appId);
+    const priority = PRIORITIES.indexOf(body.priority ?? 'normal');
+    const messageId = newId('msg', now);
+    const deliveries: DeliveriesTable[] = [];
+    const accepted: AcceptedDelivery[] = [];
+    const events: EventsTable[] = [{ id: newId('evt', now), message_id: messageId, delivery_id: null, app_id: appId, type: 'accepted', at: now, attempt: null, code: null, detail: null }];
+
+    for (const entry of entries) {
+      for (const channel of receiverChannels(entry.receiver, channels, accounts)) {
+        const target = resolveTarget(entry, channel, accountByChannel.get(channel), accounts, subscribers);
+        const policy = { ...settings, ...settings.channels?.[channel] };
+        const status: DeliveriesTable['status'] = target.skipReason ? 'skipped' : sendAt > now ? 'scheduled' : 'queued';
+        const id = newId('dlv', now);
+        deliveries.push({
+          id,
+          message_id: messageId,
+          app_id: appId,
+          channel,
+          channel_account_id: target.account?.id ?? null,
+          receiver: JSON.stringify(entry.receiver),
+          subscriber_id: target.subscriber?.id ?? null,
+          address: target.address,
+          data: entry.data ? JSON.stringify(entry.data) : null,
+          locale: body.locale ?? target.subscriber?.locale ?? null,
+          status,
+          priority,
+          run_at: status === 'skipped' ? null : sendAt,
+          attempts: 0,
+          max_attempts: policy.maxAttempts ?? config.delivery.maxAttempts,
+          expires_at: sendAt + (policy.maxAgeSeconds ?? config.delivery.maxAgeSeconds) * 1000,
+          lease_owner: null,
+          lease_expires_at: null,
+          provider_message_id: null,
+          last_error_code: target.skipReason?.code ?? null,
+          last_error_message: target.skipReason?.message ?? null,
+          created_at: now,
+          updated_at: now,
+          sent_at: null,
+        });
+        events.push({ id: newId('evt', now), message_id: messageId, delivery_id: id, app_id: appId, type: status, at: now, attempt: null, code: target.skipReason?.code ?? null, detail: target.skipReason?.message ?? null });
+        accepted.push({ id, channel, receiver: entry.receiver, address: target.address, status, ...(target.skipReason ? { reason: target.skipReason.code } : {}) });
+      }
+    }
+
+    const pending = deliveries.filter((d) => d.status !== 'skipped').length;
+    const message: MessagesTable = {
+      id: messageId,
+      app_id: appId,
+      status: pending === 0 ? 'completed' : 'accepted',
+      priority,
+      idempotency_key: idempotencyKey ?? null,
+      request_hash: requestHash,
+      content: body.content ? JSON.stringify(body.content) : null,
+      template_id: template?.id ?? null,
+      template_code: template?.code ?? null,
+      template_version: template?.version ?? null,
+      data: JSON.stringify(sharedData),
+      metadata: JSON.stringify(body.metadata ?? {}),
+      callback_url: body.callbackUrl ?? null,
+      callback_per_delivery: body.callbackPerDelivery ? 1 : 0,
+      send_at: sendAt > now ? sendAt : null,
+      delivery_count: deliveries.length,
+      pending_count: pending,
+      created_at: now,
+      updated_at: now,
+      completed_at: pending === 0 ? now : null,
+    };
+
+    try {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('messages').values(message).execute();
+        const tags = Object.entries(body.metadata ?? {}).map(([key, value]) => ({ message_id: messageId, app_id: appId, key, value }));
+        await insertInChunks(trx, 'message_tags', tags);
+        await insertInChunks(trx, 'deliveries', deliveries);
+        await insertInChunks(trx, 'events', events);
+      });
+    } catch (error) {
+      // Two requests raced with the same idempotency key: the loser answers like a replay.
+      if (idempotencyKey !== undefined) {
+        const earlier = await replayIdempotent(appId, idempotencyKey, requestHash);
+        if (earlier) return earlier;
+      }
+      throw error;
+    }
+    if (pending > 0) deps.onQueued();
+    return { id: messageId, status: message.status, sendAt: message.send_at ? new Date(message.send_at).toISOString() : null, templateVersion: message.template_version, deliveries: accepted, replayed: false };
+  }
+
+  async function replayIdempotent(appId: string, key: string, requestHash: string): Promise<AcceptedMessage | undefined> {
+    const message = await db.selectFrom('messages').selectAll().where('app_id', '=', appId).where('idempotency_key', '=', key).executeTakeFirst();
+    if (!message) return undefined;
+    if (message.request_hash !== requestHash) {
+      throw conflict('IDEMPOTENCY_CONFLICT', `Idempotency key "${key}" was already used with a different request (message ${message.id}); use a new key for a new message`, { messageId: message.id });
+    }
+    const rows = await db.selectFrom('deliveries').select(['id', 'channel', 'receiver', 'address', 'status', 'last_error_code']).where('message_id', '=', message.id).orderBy('id').execute();
+    return {
+      id: message.id,
+      status: message.status,
+      sendAt: message.send_at ? new Date(message.send_at).toISOString() : null,
+      templateVersion: message.template_version,
+      deliveries: rows.map((row) => ({
+        id: row.id,
+        channel: row.channel,
+        receiver: JSON.parse(row.receiver) as Receiver,
+        address: row.address,
+        status: row.status,
+        ...(row.status === 'skipped' && row.last_error_code ? { reason: row.last_error_code } : {}),
+      })),
+      replayed: true,
+    };
+  }
+
+  function chooseChannels(requested: readonly ChannelName[] | undefined, template: ResolvedTemplate | undefined, entries: ReceiverEntry[], accounts: AccountsForSend): ChannelName[] {
+    if (requested) {
+      for (const channel of requested) {
+        const usedByAccountReceiver = entries.some((e) => typeof e.receiver === 'object' && 'channelAccount' in e.receiver && accounts.find(e.receiver.channelAccount)?.channel === channel);
+        if (!accounts.defaultFor(channel) && !usedByAccountReceiver) {
+          throw unprocessable('CHANNEL_NOT_CONFIGURED', `channels: this app has no enabled ${channel} account; add one under /v1/channel-accounts`, { field: 'channels' });
+        }
+      }
+      return [...requested];
+    }
+    if (template && template.defaultChannels.length > 0) return template.defaultChannels;
+    // Without channels, account receivers go to their own channel and address receivers to the channels their address fits.
+    const inferred = new Set<ChannelName>();
+    for (const entry of entries) {
+      if (typeof entry.receiver === 'object' && 'channelAccount' in entry.receiver) {
+        const account = accounts.find(entry.receiver.channelAccount);
+        if (account) inferred.add(account.channel);
+      }
+    }
+    if (inferred.size === 0) throw invalid('CHANNELS_MISSING', 'channels: say which channels to send on, e.g. ["email"]', { field: 'channels' });
+    return [...inferred];
+  }
+
+  /** An account receiver is reached only on its own channel; other receivers on every channel of the message. */
+  function receiverChannels(receiver: Receiver, channels: readonly ChannelName[], accounts: AccountsForSend): ChannelName[] {
+    if (typeof receiver === 'object' && 'channelAccount' in receiver) {
+      const account = accounts.find(receiver.channelAccount);
+      return account && channels.includes(account.channel) ? [account.channel] : [];
+    }
+    return [...channels];
+  }
+
+  function resolveTarget(entry: ReceiverEntry, channel: ChannelName, channelDefault: AccountForSend | undefined, accounts: AccountsForSend, subscribers: Map<string, SubscriberForSend>) {
+    const { receiver } = entry;
+    if (typeof receiver === 'object' && 'channelAccount' in receiver) {
+      const account = accounts.find(receiver.channelAccount)!;
+      if (deps.providers.require(account.type).target !== 'account') {
+        throw unprocessable('RECEIVER_NOT_A_TARGET', `${entry.field}.channelAccount: "${receiver.channelAccount}" sends to addresses, it is not a target by itself`, { field: `${entry.field}.channelAccount` });
+      }
+      return { account, address: null, subscriber: undefined, skipReason: undefined };
+    }
+    const account = channelDefault!;
+    const provider = deps.providers.require(account.type);
+    const subscriberId = subscriberIdOf(receiver);
+    const subscriber = subscriberId !== undefined ? subscribers.get(subscriberId) : undefined;
+    if (provider.target === 'account') {
+      return { account, address: null, subscriber, skipReason: { code: 'NOT_ADDRESSABLE', message: `The ${channel} account "${account.name}" posts to a group, not to individual receivers; address it as { channelAccount }` } };
+    }
+    const kind = provider.addressKind!;
+    const address = subscriber ? (subscriber.addresses[kind] ?? null) : ((receiver as Partial<Record<AddressKind, string>>)[kind] ?? null);
+    if (address === null) {
+      return { account, address: null, subscriber, skipReason: { code: 'NO_ADDRESS', message: `The receiver has no ${kind} address for the ${channel} channel` } };
+    }
+    return { account, address, subscriber, skipReason: undefined };
+  }
+
+  return { accept };
+}
+
+function subscriberIdOf(receiver: Receiver): string | undefined {
+  if (typeof receiver === 'string') return receiver;
+  return 'subscriber' in receiver ? receiver.subscriber : undefined;
+}
+
+function checkInlineAddress({ receiver, field }: ReceiverEntry): void {
+  if (typeof receiver !== 'object') return;
+  const kind = ADDRESS_KINDS.find((k) => k in receiver);
+  if (kind) checkAddress(kind, (receiver as Record<string, string>)[kind]!, `${field}.${kind}`);
+}
+
+function scheduleTime(body: { sendAt?: string; delaySeconds?: number }, now: number): number {
+  if (body.sendAt !== undefined && body.delaySeconds !== undefined) throw invalid('SCHEDULE_AMBIGUOUS', 'Give sendAt or delaySeconds, not both', { field: 'sendAt' });
+  if (body.delaySeconds !== undefined) return now + body.delaySeconds * 1000;
+  if (body.sendAt === undefined) return now;
+  const at = Date.parse(body.sendAt);
+  if (Number.isNaN(at) || !/([zZ]|[+-]\d\d:\d\d)$/.test(body.sendAt)) {
+    throw invalid('SEND_AT_INVALID', `sendAt: "${body.sendAt}" is not an RFC 3339 time with a zone, like 2026-05-01T09:00:00+08:00`, { field: 'sendAt' });
+  }
+  if (at - now > MAX_SCHEDULE_AHEAD_MS) throw invalid('SEND_AT_TOO_FAR', 'sendAt: more than a year ahead; schedule nearer sends', { field: 'sendAt' });
+  return Math.max(at, now);
+}
+
+/** JSON with sorted keys, so the same request always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

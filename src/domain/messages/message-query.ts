@@ -1,0 +1,128 @@
+import type { HeraldContext } from '../../context/herald-context.ts';
+import { invalid, notFound } from '../../errors.ts';
+import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
+import { PRIORITIES } from './send-request-schema.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toDeliveryView(row: DeliveriesTable) {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    channel: row.channel,
+    channelAccountId: row.channel_account_id,
+    receiver: JSON.parse(row.receiver) as unknown,
+    address: row.address,
+    status: row.status,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    nextAttemptAt: iso(row.run_at),
+    providerMessageId: row.provider_message_id,
+    error: row.last_error_code ? { code: row.last_error_code, message: row.last_error_message } : null,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    sentAt: iso(row.sent_at),
+  };
+}
+
+export function toEventView(row: EventsTable) {
+  return { id: row.id, deliveryId: row.delivery_id, type: row.type, at: iso(row.at), attempt: row.attempt, code: row.code, detail: row.detail };
+}
+
+export function toMessageSummary(row: MessagesTable) {
+  return {
+    id: row.id,
+    status: row.status,
+    priority: PRIORITIES[row.priority],
+    template: row.template_code ? { code: row.template_code, version: row.template_version } : null,
+    content: row.content ? (JSON.parse(row.content) as unknown) : null,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    callbackUrl: row.callback_url,
+    sendAt: iso(row.send_at),
+    deliveryCount: row.delivery_count,
+    pendingCount: row.pending_count,
+    createdAt: iso(row.created_at),
+    completedAt: iso(row.completed_at),
+  };
+}
+
+export interface MessageFilter {
+  status?: MessagesTable['status'];
+  channel?: string;
+  /** An address (e-mail, phone ...) or a subscriber external id. */
+  receiver?: string;
+  from?: string;
+  to?: string;
+  /** `key:value` of a metadata entry. */
+  metadata?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export type MessageQuery = ReturnType<typeof createMessageQuery>;
+
+/** Reads for the tracking API: one message with its trail, and filtered lists with cursor pagination. */
+export function createMessageQuery({ database: { db } }: HeraldContext) {
+  const parseTime = (value: string, field: string) => {
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) throw invalid('TIME_INVALID', `${field}: "${value}" is not an RFC 3339 time`, { field });
+    return ms;
+  };
+
+  return {
+    async get(appId: string, messageId: string) {
+      const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).where('app_id', '=', appId).executeTakeFirst();
+      if (!message) throw notFound('MESSAGE_NOT_FOUND', `No message "${messageId}" in this app`);
+      const [deliveries, events] = await Promise.all([
+        db.selectFrom('deliveries').selectAll().where('message_id', '=', messageId).orderBy('id').execute(),
+        db.selectFrom('events').selectAll().where('message_id', '=', messageId).orderBy('id').execute(),
+      ]);
+      return { ...toMessageSummary(message), data: JSON.parse(message.data) as unknown, deliveries: deliveries.map(toDeliveryView), events: events.map(toEventView) };
+    },
+
+    async list(appId: string, filter: MessageFilter) {
+      let query = db.selectFrom('messages').selectAll().where('app_id', '=', appId);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      if (filter.from) query = query.where('created_at', '>=', parseTime(filter.from, 'from'));
+      if (filter.to) query = query.where('created_at', '<', parseTime(filter.to, 'to'));
+      if (filter.cursor) query = query.where('id', '<', filter.cursor);
+      if (filter.channel) {
+        const channel = filter.channel;
+        query = query.where((eb) => eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.message_id', '=', 'messages.id').where('d.channel', '=', channel)));
+      }
+      if (filter.receiver) {
+        const receiver = filter.receiver;
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('deliveries as d')
+              .select('d.id')
+              .whereRef('d.message_id', '=', 'messages.id')
+              .where((inner) =>
+                inner.or([
+                  inner('d.address', '=', receiver),
+                  inner('d.subscriber_id', 'in', inner.selectFrom('subscribers').select('id').where('app_id', '=', appId).where('external_id', '=', receiver)),
+                ]),
+              ),
+          ),
+        );
+      }
+      if (filter.metadata) {
+        const separator = filter.metadata.indexOf(':');
+        if (separator < 1) throw invalid('METADATA_FILTER_INVALID', 'metadata: use key:value, e.g. metadata=orderId:1001', { field: 'metadata' });
+        const key = filter.metadata.slice(0, separator);
+        const value = filter.metadata.slice(separator + 1);
+        query = query.where('id', 'in', db.selectFrom('message_tags').select('message_id').where('app_id', '=', appId).where('key', '=', key).where('value', '=', value));
+      }
+      const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
+      const page = rows.slice(0, filter.limit);
+      return { items: page.map(toMessageSummary), nextCursor: rows.length > filter.limit ? page.at(-1)!.id : null };
+    },
+
+    async getDelivery(appId: string, deliveryId: string) {
+      const row = await db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).where('app_id', '=', appId).executeTakeFirst();
+      if (!row) throw notFound('DELIVERY_NOT_FOUND', `No delivery "${deliveryId}" in this app`);
+      return toDeliveryView(row);
+    },
+  };
+}

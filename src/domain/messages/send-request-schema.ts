@@ -1,0 +1,62 @@
+import { Type, type Static } from 'typebox';
+import { InlineContentSchema } from '../../templates/template-content.ts';
+
+/** The JSON schemas of the send API: they validate requests and generate the OpenAPI document. */
+
+export const CHANNELS = ['email', 'sms', 'webhook', 'dingtalk', 'wecom', 'feishu', 'wechat', 'miniprogram', 'inbox', 'webpush', 'slack', 'telegram', 'discord'] as const;
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const MAX_RECEIVERS_PER_REQUEST = 1000;
+
+const bounded = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+export const ReceiverSchema = Type.Union([
+  Type.String({ minLength: 1, maxLength: 128, description: 'A subscriber external id' }),
+  Type.Object({ subscriber: bounded(128) }, { additionalProperties: false }),
+  Type.Object({ email: bounded(254) }, { additionalProperties: false }),
+  Type.Object({ phone: bounded(32) }, { additionalProperties: false }),
+  Type.Object({ wecomUserId: bounded(128) }, { additionalProperties: false }),
+  Type.Object({ dingtalkUserId: bounded(128) }, { additionalProperties: false }),
+  Type.Object({ feishuOpenId: bounded(128) }, { additionalProperties: false }),
+  Type.Object({ wechatOpenId: bounded(128) }, { additionalProperties: false }),
+  Type.Object({ miniProgramOpenId: bounded(128) }, { additionalProperties: false }),
+  Type.Object({ channelAccount: bounded(128) }, { additionalProperties: false, description: 'The account itself is the target: a group robot, a webhook endpoint' }),
+]);
+export type Receiver = Static<typeof ReceiverSchema>;
+
+
+
+const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Template variables' });
+
+const commonFields = {
+  channels: Type.Optional(Type.Array(Type.Union(CHANNELS.map((c) => Type.Literal(c))), { minItems: 1, maxItems: CHANNELS.length, uniqueItems: true })),
+  content: Type.Optional(InlineContentSchema),
+  template: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Template code; use either content or template' })),
+  locale: Type.Optional(Type.String({ minLength: 2, maxLength: 35, description: "Overrides the receivers' locale" })),
+  data: Type.Optional(Data),
+  priority: Type.Optional(Type.Union(PRIORITIES.map((p) => Type.Literal(p)))),
+  sendAt: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339 with a time zone offset' })),
+  delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
+  idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Or the Idempotency-Key header' })),
+  callbackUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  callbackPerDelivery: Type.Optional(Type.Boolean()),
+  metadata: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ maxLength: 256 }), { maxProperties: 20 })),
+  channelAccounts: Type.Optional(Type.Record(Type.String(), bounded(128), { description: 'Channel → account id or name, instead of the channel default' })),
+};
+
+export const SendRequestSchema = Type.Object(
+  { to: Type.Array(ReceiverSchema, { minItems: 1, maxItems: MAX_RECEIVERS_PER_REQUEST }), ...commonFields },
+  { additionalProperties: false },
+);
+export type SendRequestBody = Static<typeof SendRequestSchema>;
+
+export const BatchSendRequestSchema = Type.Object(
+  {
+    receivers: Type.Array(Type.Object({ to: ReceiverSchema, data: Type.Optional(Data) }, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: MAX_RECEIVERS_PER_REQUEST,
+    }),
+    ...commonFields,
+  },
+  { additionalProperties: false },
+);
+export type BatchSendRequestBody = Static<typeof BatchSendRequestSchema>;

@@ -1,0 +1,86 @@
+import { Type } from 'typebox';
+import { resolveAppScope } from '../auth/access.ts';
+import type { RouteModule } from '../create-http-server.ts';
+import type { AcceptedMessage } from '../../domain/messages/message-intake.ts';
+import { BatchSendRequestSchema, CHANNELS, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
+
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
+const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** The send API and message tracking. */
+export const registerMessageRoutes: RouteModule = (server, { apps, intake, messageQuery, messageControl }) => {
+  const answer = (reply: { status(code: number): unknown; header(name: string, value: string): unknown }, accepted: AcceptedMessage) => {
+    reply.status(202);
+    if (accepted.replayed) reply.header('idempotent-replayed', 'true');
+    const { replayed: _replayed, ...body } = accepted;
+    return body;
+  };
+
+  server.post(
+    '/v1/messages',
+    { schema: { tags: ['messages'], summary: 'Send a message to receivers on channels (202: accepted and queued)', body: SendRequestSchema, headers: IdempotencyHeaders } },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'operate');
+      return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
+    },
+  );
+
+  server.post(
+    '/v1/messages/batch',
+    { schema: { tags: ['messages'], summary: 'Send one message to up to 1,000 receivers, each with its own variables', body: BatchSendRequestSchema, headers: IdempotencyHeaders } },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'operate');
+      return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
+    },
+  );
+
+  server.get(
+    '/v1/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Search messages (newest first, cursor pagination)',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Union(['accepted', 'completed', 'partially_failed', 'failed', 'canceled'].map((s) => Type.Literal(s)))),
+            channel: Type.Optional(Type.Union(CHANNELS.map((c) => Type.Literal(c)))),
+            receiver: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'An address or a subscriber external id' })),
+            from: Type.Optional(Type.String({ format: 'date-time' })),
+            to: Type.Optional(Type.String({ format: 'date-time' })),
+            metadata: Type.Optional(Type.String({ minLength: 3, maxLength: 330, description: 'key:value' })),
+            cursor: Type.Optional(Type.String({ maxLength: 64 })),
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return messageQuery.list(appId, request.query as Parameters<typeof messageQuery.list>[1]);
+    },
+  );
+
+  server.get('/v1/messages/:id', { schema: { tags: ['messages'], summary: 'A message with its deliveries and full event trail', params: MessageParams } }, async (request) => {
+    const appId = await resolveAppScope(request, apps, 'read');
+    return messageQuery.get(appId, request.params.id);
+  });
+
+  server.post('/v1/messages/:id/cancel', { schema: { tags: ['messages'], summary: 'Cancel the deliveries not yet being sent', params: MessageParams } }, async (request) => {
+    const appId = await resolveAppScope(request, apps, 'operate');
+    const canceled = await messageControl.cancelMessage(request.params.id, appId);
+    return { id: request.params.id, canceled };
+  });
+
+  server.get('/v1/deliveries/:id', { schema: { tags: ['messages'], summary: 'One delivery', params: MessageParams } }, async (request) => {
+    const appId = await resolveAppScope(request, apps, 'read');
+    return messageQuery.getDelivery(appId, request.params.id);
+  });
+
+  server.post('/v1/deliveries/:id/retry', { schema: { tags: ['messages'], summary: 'Queue a failed or canceled delivery again', params: MessageParams } }, async (request, reply) => {
+    const appId = await resolveAppScope(request, apps, 'operate');
+    await messageControl.retryDelivery(request.params.id, appId);
+    reply.status(202);
+    return messageQuery.getDelivery(appId, request.params.id);
+  });
+};

@@ -1,0 +1,98 @@
+import { pino } from 'pino';
+import type { Clock } from '../../src/clock.ts';
+import type { HeraldConfig } from '../../src/config/config.ts';
+import { createDeliveryWorker, type DeliveryRenderer, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/dispatch/delivery-worker.ts';
+import { createOutboundDispatcher } from '../../src/providers/outbound-http.ts';
+import type { ProviderDefinition, RenderedMessage } from '../../src/providers/provider.ts';
+import { createCryptoBox, type CryptoBox } from '../../src/security/crypto-box.ts';
+import type { Dialect, HeraldDatabase } from '../../src/storage/database.ts';
+import { createMigratedDatabase } from './test-databases.ts';
+
+/** Shared pieces for dispatch tests and the worker process they start. */
+
+export type DispatchConfig = Pick<HeraldConfig, 'worker' | 'delivery' | 'outbound'>;
+
+export interface DispatchConfigOverrides {
+  worker?: Partial<DispatchConfig['worker']>;
+  delivery?: Partial<DispatchConfig['delivery']>;
+  outbound?: Partial<DispatchConfig['outbound']>;
+}
+
+export function dispatchTestConfig(overrides: DispatchConfigOverrides = {}): DispatchConfig {
+  return {
+    worker: { concurrency: 32, batchSize: 50, leaseSeconds: 30, pollIntervalMs: 25, ...overrides.worker },
+    delivery: { maxAttempts: 5, maxAgeSeconds: 86_400, backoffBaseMs: 1000, backoffMaxMs: 60_000, ...overrides.delivery },
+    outbound: { allowLoopback: true, allowPrivateNetworks: false, connectTimeoutMs: 2000, requestTimeoutMs: 5000, ...overrides.outbound },
+  };
+}
+
+/** 64 hex characters; worker processes started by tests use the same key. */
+export const TEST_MASTER_KEY_HEX = '0f'.repeat(32);
+
+export function testCryptoBox(): CryptoBox {
+  return createCryptoBox(Buffer.from(TEST_MASTER_KEY_HEX, 'hex'));
+}
+
+/** Renders the inline content `{ title, body }` stored on the message, as-is for every channel. */
+export const inlineContentRenderer: DeliveryRenderer = {
+  async render(_delivery, message): Promise<RenderedMessage> {
+    const { title, body } = JSON.parse(message.content ?? '{}') as { title?: string; body?: string };
+    if (typeof title !== 'string' || typeof body !== 'string') throw new Error('The inline content needs a title and a body');
+    return { title, text: body, markdown: `**${title}**\n\n${body}` };
+  },
+};
+
+export const silentLogger = pino({ level: 'silent' });
+
+export function providerMap(...providers: ProviderDefinition[]): Map<string, ProviderDefinition> {
+  return new Map(providers.map((provider) => [provider.type, provider]));
+}
+
+export interface DispatchTestBed {
+  database: HeraldDatabase;
+  cryptoBox: CryptoBox;
+  clock: Clock;
+  outboundHttp: ReturnType<typeof createOutboundDispatcher>;
+  /** A worker on this database; stopped by `close`. */
+  createWorker(
+    options: { providers: Map<string, ProviderDefinition>; config?: DispatchConfigOverrides } & Omit<Partial<DeliveryWorkerOptions>, 'config' | 'providers'>,
+  ): DeliveryWorker;
+  close(): Promise<void>;
+}
+
+export async function createDispatchTestBed(dialect: Dialect, clock: Clock): Promise<DispatchTestBed> {
+  const { database, close } = await createMigratedDatabase(dialect);
+  const cryptoBox = testCryptoBox();
+  const outboundHttp = createOutboundDispatcher({
+    policy: { allowLoopback: true, allowPrivateNetworks: false },
+    connectTimeoutMs: 2000,
+    requestTimeoutMs: 10_000,
+  });
+  const workers: DeliveryWorker[] = [];
+  return {
+    database,
+    cryptoBox,
+    clock,
+    outboundHttp,
+    createWorker({ providers, config, ...rest }) {
+      const worker = createDeliveryWorker({
+        database,
+        config: dispatchTestConfig(config),
+        clock,
+        providers,
+        cryptoBox,
+        outboundHttp,
+        renderer: inlineContentRenderer,
+        logger: silentLogger,
+        ...rest,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await outboundHttp.close();
+      await close();
+    },
+  };
+}
