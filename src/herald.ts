@@ -23,9 +23,10 @@ import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
 import { createMessageControl } from './dispatch/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
-import { createMessageIntake } from './domain/messages/message-intake.ts';
+import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
+import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
@@ -84,15 +85,18 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const callbackWorker = roles.has('worker') ? createCallbackWorker({ database, config, clock: context.clock, cryptoBox: context.cryptoBox, outboundHttp, logger }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   const renderer = createMessageRenderer(context);
-  const intake = createMessageIntake(context, {
-    directory: { findSubscribers: subscribers.resolveSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
-    providers,
-    templates: renderer.gate,
-    appSettings: async (appId) => (await apps.get(appId)).settings,
-    onQueued: () => wakeup.notifyDeliveriesQueued(),
-  });
+  const intakeWith = (templates: TemplateGate) =>
+    createMessageIntake(context, {
+      directory: { findSubscribers: subscribers.resolveSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
+      providers,
+      templates,
+      appSettings: async (appId) => (await apps.get(appId)).settings,
+      onQueued: () => wakeup.notifyDeliveriesQueued(),
+    });
+  const intake = intakeWith(renderer.gate);
+  const templates = createTemplateService(context, { gate: renderer.gate, intakeWith });
   const messageControl = createMessageControl({ database, clock: context.clock, wakeup, onCallbacksQueued });
-  const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl };
+  const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl, templates };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   const deliveryWorker = roles.has('worker')

@@ -25,8 +25,6 @@ export interface CallbackWorkerOptions {
   logger: Logger;
   /** Attempts per callback. Default: config.delivery.maxAttempts. */
   maxAttempts?: number;
-  /** Backoff jitter source; tests may fix it. */
-  random?: () => number;
 }
 
 export interface CallbackWorker {
@@ -149,7 +147,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
           const lastError = `${outcome.code}: ${outcome.message}`;
           const retryAfterMs = outcome.kind === 'failed' ? undefined : outcome.retryAfterMs;
           if (outcome.kind !== 'failed' && attempt < maxAttempts) {
-            change = { status: 'pending', run_at: nowMs + retryDelayMs(backoff, attempt, retryAfterMs, options.random), last_error: lastError };
+            change = { status: 'pending', run_at: nowMs + retryDelayMs(backoff, attempt, retryAfterMs), last_error: lastError };
             events.push({ ...base, type: 'callback_retrying', code: outcome.code, detail: `${callback.url}: ${outcome.message}` });
           } else {
             change = { status: 'failed', run_at: null, last_error: lastError };

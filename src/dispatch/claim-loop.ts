@@ -1,6 +1,8 @@
 import type { Logger } from '../logger.ts';
 import { createWakeSignal } from './wake-signal.ts';
 
+const REFILL_DELAY_MS = 5;
+
 export interface ClaimLoopOptions<T> {
   /** Items in flight at most. */
   concurrency: number;
@@ -40,20 +42,28 @@ export interface ClaimLoop {
 export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
   const { concurrency, batchSize, pollIntervalMs, logger } = options;
   const maxOutstanding = concurrency + 2 * batchSize;
-  // Claiming a handful of items at a time wastes queries: wait until this many slots are free.
-  const refillThreshold = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 4)));
+  // Claiming a handful of items at a time wastes queries: wait until this many slots are free,
+  // or until a few slots have been free for REFILL_DELAY_MS (slow sends free slots one by one).
+  const refillThreshold = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 2)));
+  let lastClaimAtMs = -Infinity;
   const wakeSignal = createWakeSignal();
   const batches = new Set<Promise<void>>();
   let active = 0;
   let running = false;
-  let waitingForCapacity = false;
+  /** While the loop waits for free slots: 'any' wakes it on the first free slot, 'refill' only at the threshold. */
+  let waitingFor: 'nothing' | 'any' | 'refill' = 'nothing';
   let loop: Promise<void> | undefined;
 
   const capacity = () => Math.min(concurrency - active, maxOutstanding - active - options.unwritten());
 
+  const slotFreed = () => {
+    const free = capacity();
+    if ((waitingFor === 'any' && free > 0) || (waitingFor === 'refill' && free >= refillThreshold)) wakeSignal.wake();
+  };
+
   const done = () => {
     active--;
-    if (waitingForCapacity && capacity() >= refillThreshold) wakeSignal.wake();
+    slotFreed();
   };
 
   async function run(): Promise<void> {
@@ -61,12 +71,14 @@ export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
       try {
         await options.beforeClaim?.();
         const free = capacity();
-        if (free < refillThreshold) {
-          waitingForCapacity = true;
-          await wakeSignal.wait(pollIntervalMs);
-          waitingForCapacity = false;
+        const sinceClaimMs = performance.now() - lastClaimAtMs;
+        if (free < refillThreshold && !(free > 0 && sinceClaimMs >= REFILL_DELAY_MS)) {
+          waitingFor = free > 0 ? 'refill' : 'any';
+          await wakeSignal.wait(free > 0 ? REFILL_DELAY_MS - sinceClaimMs : pollIntervalMs);
+          waitingFor = 'nothing';
           continue;
         }
+        lastClaimAtMs = performance.now();
         const requested = Math.min(batchSize, free);
         const items = await options.claim(requested);
         if (items.length > 0) {
@@ -97,9 +109,7 @@ export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
       await loop;
     },
     wake: () => wakeSignal.wake(),
-    written() {
-      if (waitingForCapacity) wakeSignal.wake();
-    },
+    written: slotFreed,
     async settled() {
       await Promise.allSettled([...batches]);
     },

@@ -35,7 +35,6 @@ export const FINAL_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['sent', 'deli
 export interface TransitionPolicy {
   backoff: BackoffPolicy;
   nowMs: number;
-  random?: () => number;
 }
 
 /**
@@ -92,14 +91,14 @@ export function transitionFor({ delivery, outcome }: DeliveryResult, policy: Tra
     case 'failed':
       return fail(attempt, outcome.code, outcome.message);
     case 'retry': {
-      const runAtMs = nowMs + retryDelayMs(policy.backoff, attempt, outcome.retryAfterMs, policy.random);
+      const runAtMs = nowMs + retryDelayMs(policy.backoff, attempt, outcome.retryAfterMs);
       if (attempt >= delivery.max_attempts) return fail(attempt, outcome.code, `${outcome.message} (gave up after ${attempt} attempts)`);
       if (expiresBefore(runAtMs)) return fail(attempt, outcome.code, `${outcome.message} (gave up: max age reached)`);
       return reschedule('retrying', attempt, runAtMs, 'retrying', outcome.code, outcome.message);
     }
     case 'rate_limited': {
       // The provider refused before sending: the attempt is given back.
-      const runAtMs = nowMs + retryDelayMs(policy.backoff, attempt, outcome.retryAfterMs, policy.random);
+      const runAtMs = nowMs + retryDelayMs(policy.backoff, attempt, outcome.retryAfterMs);
       if (expiresBefore(runAtMs)) return fail(attempt - 1, outcome.code, `${outcome.message} (gave up: max age reached)`);
       return reschedule('retrying', attempt - 1, runAtMs, 'rate_limited', outcome.code, outcome.message);
     }

@@ -20,8 +20,6 @@ export interface DeliveryQueueOptions {
   workerId: string;
   leaseSeconds: number;
   backoff: BackoffPolicy;
-  /** Jitter source; tests may fix it. */
-  random?: () => number;
 }
 
 export interface CompletionSummary extends SettlementSummary {
@@ -102,7 +100,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   async function complete(results: readonly DeliveryResult[]): Promise<CompletionSummary> {
     if (results.length === 0) return { applied: 0, finalized: 0, completedMessageIds: [], callbacksQueued: 0 };
     const nowMs = clock.now();
-    const transitions = results.map((result) => transitionFor(result, { backoff: options.backoff, nowMs, random: options.random }));
+    const transitions = results.map((result) => transitionFor(result, { backoff: options.backoff, nowMs }));
     const claimedById = new Map(results.map((result) => [result.delivery.id, result.delivery]));
     return db.transaction().execute(async (trx) => {
       const applied = await writeTransitions(trx, transitions, nowMs);

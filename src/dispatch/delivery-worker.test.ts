@@ -132,6 +132,27 @@ for (const dialect of testDialects) {
       }
     });
 
+    test('a scheduled delivery waits for its time', async () => {
+      const sink = await startWebhookTestServer();
+      try {
+        const accountId = await webhookAccount(sink.url);
+        const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now(), sendAtMs: clock.now() + 3_600_000 });
+        const worker = bed.createWorker({ providers: webhookOnly });
+        assert.equal(await worker.drain(), 0);
+        clock.advance(3_599_999);
+        assert.equal(await worker.drain(), 0);
+        clock.advance(1);
+        assert.equal(await worker.drain(), 1);
+        assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 1 });
+        assert.deepEqual(
+          (await deliveryEvents(bed.database, deliveryIds[0])).map((e) => e.type),
+          ['scheduled', 'sending', 'sent'],
+        );
+      } finally {
+        await sink.close();
+      }
+    });
+
     test('HTTP 500: retries with growing delays, then fails with the last error after max attempts', async () => {
       const sink = await startWebhookTestServer();
       sink.setMode('transient-error');
@@ -386,7 +407,8 @@ for (const dialect of testDialects) {
         // A worker claims and then vanishes without answering: simulated by claiming through its queue only.
         const { createDeliveryQueue } = await import('./delivery-queue.ts');
         const doomed = createDeliveryQueue({ database: bed.database, clock, workerId: 'doomed', leaseSeconds: 30, backoff: { baseMs: 1000, maxMs: 60_000 } });
-        assert.equal((await doomed.claim(10)).length, 3);
+        const claimedByDoomed = await doomed.claim(10);
+        assert.equal(claimedByDoomed.length, 3);
 
         const survivor = bed.createWorker({ providers: webhookOnly, config: { worker: { leaseSeconds: 30 } } });
         assert.equal(await survivor.drain(), 0, 'leased deliveries are not claimed while the lease holds');
@@ -399,6 +421,11 @@ for (const dialect of testDialects) {
           trail.map((e) => `${e.type}:${e.attempt ?? ''}`),
           ['queued:', 'sending:1', 'lease_expired:1', 'sending:2', 'sent:2'],
         );
+
+        // The doomed worker's late answer cannot overwrite what the survivor did.
+        const late = await doomed.complete([{ delivery: claimedByDoomed[0], outcome: { kind: 'failed', code: 'LATE', message: 'too late' } }]);
+        assert.equal(late.applied, 0);
+        assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 3 });
       } finally {
         await sink.close();
       }
@@ -420,6 +447,12 @@ for (const dialect of testDialects) {
         assert.equal(aborted.length, 4);
         for (const row of aborted) assert.ok(['ABORTED', 'WORKER_STOPPED'].includes(row.last_error_code!), row.last_error_code!);
         assert.equal(rows.filter((row) => row.status === 'queued' && row.attempts === 0).length, 8);
+        // Deliveries claimed ahead but not yet sent went back to the queue unattempted.
+        const events = await bed.database.db.selectFrom('events').select(['delivery_id', 'type']).where('delivery_id', 'in', deliveryIds).execute();
+        const claimed = new Set(events.filter((e) => e.type === 'sending').map((e) => e.delivery_id));
+        const released = new Set(events.filter((e) => e.type === 'released').map((e) => e.delivery_id));
+        assert.equal(claimed.size, aborted.length + released.size);
+        for (const row of rows.filter((r) => released.has(r.id))) assert.deepEqual([row.status, row.attempts], ['queued', 0]);
       } finally {
         await sink.close();
       }

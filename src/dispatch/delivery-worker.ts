@@ -15,6 +15,7 @@ import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
+import { createSendSlots } from './send-slots.ts';
 import type { DeliveryWakeup } from './wakeup.ts';
 
 /** Turns a delivery of a message into the content for its channel (templates, or inline content). */
@@ -44,8 +45,6 @@ export interface DeliveryWorkerOptions {
   stopTimeoutMs?: number;
   /** Results are written at the latest this long after the first one of a group arrived. Default 10 ms. */
   completionWindowMs?: number;
-  /** Backoff jitter source; tests may fix it. */
-  random?: () => number;
 }
 
 export interface DeliveryWorker {
@@ -106,11 +105,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     workerId,
     leaseSeconds,
     backoff: { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs },
-    random: options.random,
   });
   const senders = createChannelAccountSenders({ database, cryptoBox: options.cryptoBox, clock, providers: options.providers, logger: log });
   const flowLimiter = createFlowLimiter({ database, clock });
   const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
+  const sendSlots = createSendSlots(concurrency);
   let running = false;
   let unsubscribe: (() => void) | undefined;
   let stopController = new AbortController();
@@ -171,14 +170,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
     // Flow limits: one slot request per account and batch, granted in claim (priority) order.
     const sendable: PreparedSend[] = [];
-    const limited = new Map<ChannelAccountSender, PreparedSend[]>();
+    const limitedByAccount = new Map<string, PreparedSend[]>();
     for (const prepared of rendered) {
       if (!prepared) continue;
       if (!prepared.account.flowLimit) sendable.push(prepared);
-      else if (limited.has(prepared.account)) limited.get(prepared.account)!.push(prepared);
-      else limited.set(prepared.account, [prepared]);
+      else if (limitedByAccount.has(prepared.account.id)) limitedByAccount.get(prepared.account.id)!.push(prepared);
+      else limitedByAccount.set(prepared.account.id, [prepared]);
     }
-    for (const [account, group] of limited) {
+    for (const group of limitedByAccount.values()) {
+      const { account } = group[0];
       const limit = account.flowLimit!;
       const grant = await flowLimiter.acquire(account.id, limit, group.length);
       sendable.push(...group.slice(0, grant.granted));
@@ -248,7 +248,18 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     };
     try {
       const sendable = await prepare(deliveries, settle);
-      await Promise.all(sendable.map(async (prepared) => settle(prepared.delivery, await send(prepared))));
+      await Promise.all(
+        sendable.map(async (prepared) => {
+          // Refused when the worker stops first: left unanswered, `releaseLeases` puts it back unattempted.
+          if (!(await sendSlots.take())) return;
+          try {
+            settle(prepared.delivery, await send(prepared));
+          } finally {
+            sendSlots.give();
+          }
+        }),
+      );
+      unanswered.forEach(() => done());
     } catch (error) {
       log.error({ err: error }, 'a delivery batch failed before sending; its deliveries will be retried');
       for (const delivery of [...unanswered]) settle(delivery, { kind: 'retry', code: 'WORKER_ERROR', message: errorText(error) });
@@ -267,7 +278,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   const claimLoop = createClaimLoop<DeliveriesTable>({
-    concurrency,
+    // Claim ahead by half the slots, so the next deliveries are ready the moment a send returns.
+    concurrency: concurrency + Math.ceil(concurrency / 2),
     batchSize,
     pollIntervalMs,
     claim: (limit) => queue.claim(limit),
@@ -284,16 +296,18 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       if (running) return;
       running = true;
       stopController = new AbortController();
+      sendSlots.open();
       lastReapAtMs = -Infinity;
       unsubscribe = options.wakeup?.subscribe(() => claimLoop.wake());
       claimLoop.start();
     },
 
     async stop() {
-      if (!running) return;
+      if (!running) return senders.close();
       running = false;
       unsubscribe?.();
       await claimLoop.stop();
+      sendSlots.close();
       const inFlight = claimLoop.settled();
       let stopTimer: NodeJS.Timeout | undefined;
       const finishedInTime = await Promise.race([
@@ -329,6 +343,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       let reaped: number;
       do reaped = await queue.reapExpiredLeases(batchSize);
       while (reaped >= batchSize);
+      sendSlots.open();
       for (;;) {
         const claimed = await queue.claim(Math.min(batchSize, concurrency));
         if (claimed.length === 0) break;

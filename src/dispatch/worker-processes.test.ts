@@ -82,7 +82,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
     });
     after(() => closeDatabase());
 
-    test('2,000 messages, two worker processes: every delivery received exactly once, all sent', async () => {
+    test('2,000 messages, two worker processes: every delivery received exactly once, all sent', async (t) => {
       await database.db.deleteFrom('messages').execute();
       const sink = await startCountingSink(0);
       const workers = await Promise.all(['worker-a', 'worker-b'].map((id) => startWorkerProcess(id, databaseUrl, dataDir)));
@@ -109,7 +109,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
         for (const event of sendingEvents) byWorker.set(event.detail!, (byWorker.get(event.detail!) ?? 0) + 1);
         assert.equal(sendingEvents.length, 2000, 'each delivery was claimed once');
         assert.ok((byWorker.get('worker worker-a') ?? 0) > 0 && (byWorker.get('worker worker-b') ?? 0) > 0, `both workers sent: ${JSON.stringify([...byWorker])}`);
-        console.log(`2,000 deliveries by two worker processes in ${Math.round(elapsedMs)} ms (${JSON.stringify(Object.fromEntries(byWorker))})`);
+        t.diagnostic(`2,000 deliveries by two worker processes in ${Math.round(elapsedMs)} ms (${JSON.stringify(Object.fromEntries(byWorker))})`);
       } finally {
         for (const worker of workers) worker.child.kill('SIGTERM');
         assert.deepEqual(await Promise.all(workers.map((worker) => worker.exited)), [0, 0], 'graceful stops');
@@ -117,7 +117,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
       }
     });
 
-    test('a worker killed with SIGKILL mid-run: every delivery is sent, duplicates only for its sends in flight', async () => {
+    test('a worker killed with SIGKILL mid-run: every delivery is sent, duplicates only for its sends in flight', async (t) => {
       await database.db.deleteFrom('messages').execute();
       const sink = await startCountingSink(15);
       const env = { HERALD_LEASE_SECONDS: '5', HERALD_WORKER_CONCURRENCY: '16', HERALD_WORKER_BATCH_SIZE: '16' };
@@ -147,7 +147,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
         assert.ok([...sink.counts.values()].every((n) => n <= 2));
         const expired = await database.db.selectFrom('events').select('delivery_id').where('type', '=', 'lease_expired').execute();
         assert.deepEqual(new Set(expired.map((e) => e.delivery_id)), leasedByVictim);
-        console.log(`killed worker held ${leasedByVictim.size} leases; ${duplicated.length} deliveries were received twice`);
+        t.diagnostic(`killed worker held ${leasedByVictim.size} leases; ${duplicated.length} deliveries were received twice`);
       } finally {
         survivor.child.kill('SIGTERM');
         assert.equal(await survivor.exited, 0);

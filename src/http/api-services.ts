@@ -9,6 +9,7 @@ import type { Authenticator } from './auth/authenticate.ts';
 import type { MessageControl } from '../dispatch/message-control.ts';
 import type { MessageIntake } from '../domain/messages/message-intake.ts';
 import type { MessageQuery } from '../domain/messages/message-query.ts';
+import type { TemplateService } from '../domain/templates/template-service.ts';
 
 /** Everything the HTTP routes call; built by the composition root. */
 export interface ApiServices {
@@ -23,4 +24,5 @@ export interface ApiServices {
   intake: MessageIntake;
   messageQuery: MessageQuery;
   messageControl: MessageControl;
+  templates: TemplateService;
 }

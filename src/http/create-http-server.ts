@@ -14,6 +14,7 @@ import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
 import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
+import { registerTemplateRoutes } from './routes/template-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
 import { registerWhoamiRoutes } from './routes/whoami-routes.ts';
 import './auth/principal.ts';
@@ -98,7 +99,7 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
     if (request.url.startsWith('/v1/')) request.principal = await services.authenticator.authenticate(request);
   });
 
-  for (const register of [registerHealthRoutes, registerConsoleAuthRoutes, registerWhoamiRoutes, registerAppRoutes, registerUserRoutes, registerSubscriberRoutes, registerChannelAccountRoutes, registerMessageRoutes, ...extraRoutes]) {
+  for (const register of [registerHealthRoutes, registerConsoleAuthRoutes, registerWhoamiRoutes, registerAppRoutes, registerUserRoutes, registerSubscriberRoutes, registerChannelAccountRoutes, registerMessageRoutes, registerTemplateRoutes, ...extraRoutes]) {
     register(server, services);
   }
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());

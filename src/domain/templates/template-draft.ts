@@ -1,0 +1,135 @@
+import type { TLocalizedValidationError } from 'typebox/error';
+import type { Static, TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { HeraldError, invalid } from '../../errors.ts';
+import type { ChannelName } from '../../providers/provider.ts';
+import { CHANNELS } from '../messages/send-request-schema.ts';
+import { compileTemplate } from '../../templates/template-compiler.ts';
+import { TemplateContentSchema, VariablesSchemaSchema, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';
+import { checkVariables, exampleData } from '../../templates/variables-check.ts';
+
+/**
+ * Checks the parts of a template draft when it is saved. Every error names the request
+ * field by its full path (`content.locales.en.title`, `variables[2].example`), and a
+ * Liquid error also the line and column, so a malformed template is refused at save
+ * time rather than when a message is sent.
+ */
+
+/** Stable codes callers send with, e.g. `order.paid`. */
+const CODE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+
+/** Channels that only send pre-approved vendor templates: they render only when the content configures them. */
+const VENDOR_TEMPLATE_CHANNELS: readonly ChannelName[] = ['wechat', 'miniprogram'];
+
+export function assertTemplateCode(code: string): void {
+  if (!CODE_PATTERN.test(code)) {
+    throw invalid('TEMPLATE_CODE_INVALID', `code: "${code}" must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit, e.g. order.paid`, {
+      field: 'code',
+    });
+  }
+}
+
+/** Schema-checks the content and parses every Liquid field of it (default content and each locale variant). */
+export function checkTemplateContent(code: string, content: unknown): TemplateContent {
+  assertMatches(TemplateContentSchema, content, 'content', 'TEMPLATE_CONTENT_INVALID');
+  try {
+    compileTemplate(code, content);
+  } catch (error) {
+    if (!(error instanceof HeraldError) || typeof error.details.field !== 'string') throw error;
+    throw new HeraldError(error.kind, error.code, error.message, { ...error.details, field: `content.${error.details.field}` });
+  }
+  return content;
+}
+
+/** Schema-checks the declared variables; names are unique and every example has its variable's type. */
+export function checkVariablesSchema(code: string, variables: unknown): VariablesSchema {
+  assertMatches(VariablesSchemaSchema, variables, 'variables', 'TEMPLATE_VARIABLES_INVALID');
+  const seen = new Map<string, number>();
+  variables.forEach((variable, index) => {
+    const earlier = seen.get(variable.name);
+    if (earlier !== undefined) {
+      const field = `variables[${index}].name`;
+      throw invalid('TEMPLATE_VARIABLES_INVALID', `${field}: "${variable.name}" is already declared at variables[${earlier}]`, { field });
+    }
+    seen.set(variable.name, index);
+    try {
+      // Examples alone, as optional variables: only their types are in question here.
+      checkVariables([{ ...variable, required: false }], exampleData([variable]), code);
+    } catch (error) {
+      if (!(error instanceof HeraldError)) throw error;
+      const field = `variables[${index}].example`;
+      throw invalid('TEMPLATE_VARIABLES_INVALID', `${field}: the example of "${variable.name}" must be ${article(variable.type)}`, { field });
+    }
+  });
+  return variables;
+}
+
+export function checkDefaultChannels(channels: readonly string[]): ChannelName[] {
+  channels.forEach((channel, index) => {
+    if (!(CHANNELS as readonly string[]).includes(channel)) {
+      const field = `defaultChannels[${index}]`;
+      throw invalid('TEMPLATE_CHANNEL_UNKNOWN', `${field}: unknown channel "${channel}"; channels are ${CHANNELS.join(', ')}`, { field });
+    }
+  });
+  const duplicate = channels.findIndex((channel, index) => channels.indexOf(channel) !== index);
+  if (duplicate >= 0) throw invalid('TEMPLATE_CHANNEL_DUPLICATE', `defaultChannels[${duplicate}]: "${channels[duplicate]}" is listed twice`, { field: `defaultChannels[${duplicate}]` });
+  return channels as ChannelName[];
+}
+
+/**
+ * The channels a template is meant for: its default channels and the channels it has
+ * overrides for (in any locale); when it names none, every channel that can render it.
+ * Previews default to these, and publishing test-renders them.
+ */
+export function templateChannels(content: TemplateContent, defaultChannels: readonly ChannelName[]): ChannelName[] {
+  const named = new Set<ChannelName>(defaultChannels);
+  for (const overrides of [content.channels, ...Object.values(content.locales ?? {}).map((variant) => variant.channels)]) {
+    for (const channel of Object.keys(overrides ?? {})) named.add(channel as ChannelName);
+  }
+  if (named.size > 0) return CHANNELS.filter((channel) => named.has(channel));
+  return CHANNELS.filter((channel) => !VENDOR_TEMPLATE_CHANNELS.includes(channel));
+}
+
+function assertMatches<Schema extends TSchema>(schema: Schema, value: unknown, root: string, code: string): asserts value is Static<Schema> {
+  const errors = Value.Errors(schema, value);
+  if (errors.length === 0) return;
+  const { field, message } = describeFirst(errors, root);
+  throw invalid(code, message, { field });
+}
+
+/** The one schema error to fix first, as "field: what is expected". */
+function describeFirst(errors: TLocalizedValidationError[], root: string): { field: string; message: string } {
+  // `boolean` echoes an additionalProperties error ("schema is false"); the latter says more.
+  const first = errors.find((error) => error.keyword !== 'boolean') ?? errors[0]!;
+  const at = (...more: string[]) => fieldPath(root, first.instancePath, ...more);
+  switch (first.keyword) {
+    case 'additionalProperties': {
+      const [name] = (first.params as { additionalProperties: string[] }).additionalProperties;
+      return { field: at(name!), message: `${at(name!)}: unknown field` };
+    }
+    case 'required': {
+      const [name] = (first.params as { requiredProperties: string[] }).requiredProperties;
+      return { field: at(name!), message: `${at(name!)}: required` };
+    }
+    case 'const': {
+      // A union of literals reports one `const` error per allowed value at the same path.
+      const allowed = errors
+        .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
+        .map((error) => JSON.stringify((error.params as { allowedValue: unknown }).allowedValue));
+      return { field: at(), message: `${at()}: expected ${allowed.length > 1 ? `one of ${allowed.join(', ')}` : allowed[0]}` };
+    }
+    case 'type':
+      return { field: at(), message: `${at()}: expected ${article(String((first.params as { type: unknown }).type))}` };
+    default:
+      return { field: at(), message: `${at()}: ${first.message}` };
+  }
+}
+
+function fieldPath(root: string, instancePath: string, ...more: string[]): string {
+  const segments = [...instancePath.split('/').slice(1), ...more].map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : `${path}.${segment}`), root);
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}

@@ -1,0 +1,203 @@
+import type { FastifyRequest } from 'fastify';
+import { Type, type TSchema } from 'typebox';
+import { CHANNELS, ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
+import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
+import { unauthenticated } from '../../errors.ts';
+import { resolveAppScope } from '../auth/access.ts';
+import type { RouteModule } from '../create-http-server.ts';
+
+const strict = { additionalProperties: false } as const;
+const Code = Type.String({ minLength: 1, maxLength: 128, description: 'Stable code callers send with, e.g. order.paid: a-z, 0-9, ".", "_", "-"' });
+const CodeParams = Type.Object({ code: Code }, strict);
+const VersionParams = Type.Object({ code: Code, version: Type.Integer({ description: 'A published version; negative numbers are draft snapshots recorded by test sends' }) }, strict);
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Description = Type.String({ maxLength: 2000 });
+const Channel = Type.Union(CHANNELS.map((channel) => Type.Literal(channel)));
+const Channels = Type.Array(Channel, { minItems: 1, maxItems: CHANNELS.length, uniqueItems: true });
+// The service checks these with errors naming the exact field (content.locales.en.title, variables[2].example).
+const DefaultChannels = Type.Array(Type.String({ maxLength: 32 }), { maxItems: CHANNELS.length, description: `Channels a send uses when it names none: ${CHANNELS.join(', ')}` });
+const Variables = Type.Unknown({ description: 'Declared variables: [{ name, type: string|number|boolean|object|array, required?, example?, description? }]' });
+const Content = Type.Unknown({
+  description:
+    'Template content: { title?, summary?, body, bodyFormat?: markdown|text|html, url?, defaultLocale?, channels?: { email: { subject, html, text }, sms: { templateCode, params, text }, dingtalk: { title, markdown }, ... }, locales?: { "zh-CN": { ...fields to replace } } }. Every string is Liquid.',
+});
+const Publish = Type.Boolean({ description: 'Publish the saved draft as the next version in the same step' });
+const Data = Type.Record(Type.String(), Type.Unknown(), { description: "Template variables; defaults to the variables' example values" });
+const Locale = Type.String({ minLength: 2, maxLength: 35, description: 'Receiver locale the variant is chosen by, e.g. zh-CN' });
+const Version = Type.Union([Type.Integer(), Type.Literal('draft')], { description: 'A version number, or "draft" (the default)' });
+const PageQuery = <Cursor extends TSchema>(cursor: Cursor) =>
+  Type.Object(
+    {
+      cursor: Type.Optional(cursor),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TEMPLATE_PAGE_LIMIT, default: DEFAULT_TEMPLATE_PAGE_LIMIT })),
+    },
+    strict,
+  );
+
+/** Who publishes or test-sends: the console user's e-mail or the signing access key id. */
+function actorOf(request: FastifyRequest): string {
+  const { principal } = request;
+  if (!principal) throw unauthenticated('AUTH_MISSING', 'This route needs authentication');
+  return principal.kind === 'user' ? principal.email : principal.accessKeyId;
+}
+
+/** Templates of the calling app: read to read and preview, manage to edit and publish, operate to test-send. */
+export const registerTemplateRoutes: RouteModule = (server, { apps, templates }) => {
+  server.post(
+    '/v1/templates',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Create a template (a draft; publish it to send with it)',
+        body: Type.Object(
+          {
+            code: Code,
+            name: Type.Optional(Name),
+            description: Type.Optional(Description),
+            defaultChannels: Type.Optional(DefaultChannels),
+            variables: Type.Optional(Variables),
+            content: Content,
+            publish: Type.Optional(Publish),
+          },
+          strict,
+        ),
+      },
+    },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'manage');
+      return reply.status(201).send(await templates.create(appId, request.body, actorOf(request)));
+    },
+  );
+
+  server.get(
+    '/v1/templates',
+    { schema: { tags: ['templates'], summary: 'List templates by code, a page at a time', querystring: PageQuery(Type.String({ maxLength: 128, description: 'nextCursor of the previous page' })) } },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return templates.list(appId, request.query);
+    },
+  );
+
+  server.get('/v1/templates/:code', { schema: { tags: ['templates'], summary: 'A template with its draft and published version number', params: CodeParams } }, async (request) => {
+    const appId = await resolveAppScope(request, apps, 'read');
+    return templates.get(appId, request.params.code);
+  });
+
+  server.patch(
+    '/v1/templates/:code',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Edit the draft (sends keep using the published version until the draft is published)',
+        params: CodeParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            description: Type.Optional(Description),
+            defaultChannels: Type.Optional(DefaultChannels),
+            variables: Type.Optional(Variables),
+            content: Type.Optional(Content),
+            publish: Type.Optional(Publish),
+          },
+          strict,
+        ),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'manage');
+      return templates.updateDraft(appId, request.params.code, request.body, actorOf(request));
+    },
+  );
+
+  server.delete(
+    '/v1/templates/:code',
+    { schema: { tags: ['templates'], summary: 'Delete a template and its versions (refused while messages using it are still being delivered)', params: CodeParams } },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'manage');
+      await templates.delete(appId, request.params.code);
+      return reply.status(204).send();
+    },
+  );
+
+  server.post(
+    '/v1/templates/:code/publish',
+    { schema: { tags: ['templates'], summary: 'Publish the draft as the next version; sends use it from now on', params: CodeParams } },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'manage');
+      return templates.publish(appId, request.params.code, actorOf(request));
+    },
+  );
+
+  server.get(
+    '/v1/templates/:code/versions',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Published versions, newest first',
+        params: CodeParams,
+        querystring: PageQuery(Type.Integer({ description: 'nextCursor of the previous page' })),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return templates.listVersions(appId, request.params.code, request.query);
+    },
+  );
+
+  server.get(
+    '/v1/templates/:code/versions/:version',
+    { schema: { tags: ['templates'], summary: 'One version with its content', params: VersionParams } },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return templates.getVersion(appId, request.params.code, request.params.version);
+    },
+  );
+
+  server.post(
+    '/v1/templates/:code/preview',
+    {
+      // Every field is optional, so a bare POST previews the draft with the example values.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags: ['templates'],
+        summary: "Render the draft or a version for each channel, as receivers would get it",
+        params: CodeParams,
+        body: Type.Object({ data: Type.Optional(Data), locale: Type.Optional(Locale), channels: Type.Optional(Channels), version: Type.Optional(Version) }, strict),
+      },
+    },
+    async (request) => {
+      const appId = await resolveAppScope(request, apps, 'read');
+      return templates.preview(appId, request.params.code, request.body);
+    },
+  );
+
+  server.post(
+    '/v1/templates/:code/test-send',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Send the draft or a version to a few receivers as a real, traced message (metadata testSend: "true")',
+        description:
+          'A draft that differs from the published version is stored as a draft snapshot, a version with a negative number that is never published; the message records it as its template version.',
+        params: CodeParams,
+        body: Type.Object(
+          {
+            to: Type.Array(ReceiverSchema, { minItems: 1, maxItems: MAX_TEST_SEND_RECEIVERS }),
+            channels: Type.Optional(Channels),
+            data: Type.Optional(Data),
+            locale: Type.Optional(Locale),
+            version: Type.Optional(Version),
+          },
+          strict,
+        ),
+      },
+    },
+    async (request, reply) => {
+      const appId = await resolveAppScope(request, apps, 'operate');
+      const { replayed: _replayed, ...accepted } = await templates.testSend(appId, request.params.code, request.body, actorOf(request));
+      return reply.status(202).send(accepted);
+    },
+  );
+};
