@@ -2,6 +2,7 @@ import type { TLocalizedValidationError } from 'typebox/error';
 import { Value } from 'typebox/value';
 import { HeraldError, invalid } from '../../errors.ts';
 import type { ProviderDefinition } from '../../providers/provider.ts';
+import { firstSchemaProblem } from '../../validation/schema-problem.ts';
 
 /**
  * A channel account's provider config: checked against the provider's schema and rules,
@@ -14,21 +15,6 @@ export type ProviderConfig = Record<string, unknown>;
 /** Shown in place of every stored secret; sent back unchanged in a PATCH, it keeps the stored value. */
 export const SECRET_MASK = '********';
 
-const JSON_TYPE_NAMES: Record<string, string> = {
-  string: 'a string',
-  integer: 'an integer',
-  number: 'a number',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'an array',
-  null: 'null',
-};
-
-function fieldPath(instancePath: string, ...more: string[]): string {
-  const segments = [...instancePath.split('/').slice(1), ...more].map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
-  return segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : `${path}.${segment}`), 'config');
-}
-
 function topLevelProperties(provider: ProviderDefinition): Record<string, { description?: string }> {
   return (provider.configSchema as { properties?: Record<string, { description?: string }> }).properties ?? {};
 }
@@ -40,39 +26,10 @@ function describeProperty(provider: ProviderDefinition, name: string): string {
 
 /** The one error a person should fix first, phrased as "config.field: what is expected". */
 function schemaProblem(provider: ProviderDefinition, errors: TLocalizedValidationError[]): { field: string; message: string } {
-  // `boolean` is the "schema is false" echo of an additionalProperties error; the latter explains it better.
-  const first = errors.find((error) => error.keyword !== 'boolean') ?? errors[0]!;
-  switch (first.keyword) {
-    case 'additionalProperties': {
-      const [name] = (first.params as { additionalProperties: string[] }).additionalProperties;
-      const field = fieldPath(first.instancePath, name!);
-      const known = first.instancePath === '' ? `; ${provider.type} accepts ${Object.keys(topLevelProperties(provider)).join(', ')}` : '';
-      return { field, message: `${field}: unknown field${known}` };
-    }
-    case 'required': {
-      const [name] = (first.params as { requiredProperties: string[] }).requiredProperties;
-      const field = fieldPath(first.instancePath, name!);
-      return { field, message: `${field}: required${first.instancePath === '' ? describeProperty(provider, name!) : ''}` };
-    }
-    case 'type': {
-      const field = fieldPath(first.instancePath);
-      const { type } = first.params as { type: string | string[] };
-      const expected = [type].flat().map((name) => JSON_TYPE_NAMES[name] ?? name).join(' or ');
-      return { field, message: `${field}: expected ${expected}` };
-    }
-    case 'const': {
-      // A union of literals reports one `const` error per allowed value at the same path.
-      const field = fieldPath(first.instancePath);
-      const allowed = errors
-        .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
-        .map((error) => JSON.stringify((error.params as { allowedValue: unknown }).allowedValue));
-      return { field, message: `${field}: expected ${allowed.length > 1 ? `one of ${allowed.join(', ')}` : allowed[0]}` };
-    }
-    default: {
-      const field = fieldPath(first.instancePath);
-      return { field, message: `${field}: ${first.message}` };
-    }
-  }
+  return firstSchemaProblem(errors, 'config', {
+    unknownFieldHint: (path) => (path === '' ? `; ${provider.type} accepts ${Object.keys(topLevelProperties(provider)).join(', ')}` : ''),
+    requiredHint: (path, name) => (path === '' ? describeProperty(provider, name) : ''),
+  });
 }
 
 /**

@@ -28,12 +28,12 @@ export type Receiver = Static<typeof ReceiverSchema>;
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Template variables' });
 
 const commonFields = {
-  channels: Type.Optional(Type.Array(Type.Union(CHANNELS.map((c) => Type.Literal(c))), { minItems: 1, maxItems: CHANNELS.length, uniqueItems: true })),
+  channels: Type.Optional(Type.Array(Type.Enum(CHANNELS), { minItems: 1, maxItems: CHANNELS.length, uniqueItems: true })),
   content: Type.Optional(InlineContentSchema),
   template: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Template code; use either content or template' })),
   locale: Type.Optional(Type.String({ minLength: 2, maxLength: 35, description: "Overrides the receivers' locale" })),
   data: Type.Optional(Data),
-  priority: Type.Optional(Type.Union(PRIORITIES.map((p) => Type.Literal(p)))),
+  priority: Type.Optional(Type.Enum(PRIORITIES)),
   sendAt: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339 with a time zone offset' })),
   delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
   idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Or the Idempotency-Key header' })),

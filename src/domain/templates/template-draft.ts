@@ -1,4 +1,4 @@
-import type { TLocalizedValidationError } from 'typebox/error';
+import { firstSchemaProblem } from '../../validation/schema-problem.ts';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { HeraldError, invalid } from '../../errors.ts';
@@ -93,42 +93,10 @@ export function templateChannels(content: TemplateContent, defaultChannels: read
 function assertMatches<Schema extends TSchema>(schema: Schema, value: unknown, root: string, code: string): asserts value is Static<Schema> {
   const errors = Value.Errors(schema, value);
   if (errors.length === 0) return;
-  const { field, message } = describeFirst(errors, root);
+  const { field, message } = firstSchemaProblem(errors, root);
   throw invalid(code, message, { field });
 }
 
-/** The one schema error to fix first, as "field: what is expected". */
-function describeFirst(errors: TLocalizedValidationError[], root: string): { field: string; message: string } {
-  // `boolean` echoes an additionalProperties error ("schema is false"); the latter says more.
-  const first = errors.find((error) => error.keyword !== 'boolean') ?? errors[0]!;
-  const at = (...more: string[]) => fieldPath(root, first.instancePath, ...more);
-  switch (first.keyword) {
-    case 'additionalProperties': {
-      const [name] = (first.params as { additionalProperties: string[] }).additionalProperties;
-      return { field: at(name!), message: `${at(name!)}: unknown field` };
-    }
-    case 'required': {
-      const [name] = (first.params as { requiredProperties: string[] }).requiredProperties;
-      return { field: at(name!), message: `${at(name!)}: required` };
-    }
-    case 'const': {
-      // A union of literals reports one `const` error per allowed value at the same path.
-      const allowed = errors
-        .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
-        .map((error) => JSON.stringify((error.params as { allowedValue: unknown }).allowedValue));
-      return { field: at(), message: `${at()}: expected ${allowed.length > 1 ? `one of ${allowed.join(', ')}` : allowed[0]}` };
-    }
-    case 'type':
-      return { field: at(), message: `${at()}: expected ${article(String((first.params as { type: unknown }).type))}` };
-    default:
-      return { field: at(), message: `${at()}: ${first.message}` };
-  }
-}
-
-function fieldPath(root: string, instancePath: string, ...more: string[]): string {
-  const segments = [...instancePath.split('/').slice(1), ...more].map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
-  return segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : `${path}.${segment}`), root);
-}
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;

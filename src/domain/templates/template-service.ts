@@ -449,8 +449,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         template: row.code,
         data: request.data ?? exampleData(variables),
         metadata: { ...TEST_SEND_METADATA },
-        // SendRequestBody infers `channels` as never[] (a union of mapped literals in send-request-schema.ts); they are ChannelNames.
-        ...(request.channels ? { channels: request.channels as SendRequestBody['channels'] } : {}),
+        ...(request.channels ? { channels: request.channels } : {}),
         ...(request.locale !== undefined ? { locale: request.locale } : {}),
       };
       return deps.intakeWith(pinned).accept(appId, body, undefined);

@@ -42,8 +42,8 @@ export const registerMessageRoutes: RouteModule = (server, { apps, intake, messa
         summary: 'Search messages (newest first, cursor pagination)',
         querystring: Type.Object(
           {
-            status: Type.Optional(Type.Union(['accepted', 'completed', 'partially_failed', 'failed', 'canceled'].map((s) => Type.Literal(s)))),
-            channel: Type.Optional(Type.Union(CHANNELS.map((c) => Type.Literal(c)))),
+            status: Type.Optional(Type.Enum(['accepted', 'completed', 'partially_failed', 'failed', 'canceled'])),
+            channel: Type.Optional(Type.Enum(CHANNELS)),
             receiver: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'An address or a subscriber external id' })),
             from: Type.Optional(Type.String({ format: 'date-time' })),
             to: Type.Optional(Type.String({ format: 'date-time' })),
@@ -57,7 +57,7 @@ export const registerMessageRoutes: RouteModule = (server, { apps, intake, messa
     },
     async (request) => {
       const appId = await resolveAppScope(request, apps, 'read');
-      return messageQuery.list(appId, request.query as Parameters<typeof messageQuery.list>[1]);
+      return messageQuery.list(appId, request.query);
     },
   );
 

@@ -12,7 +12,7 @@ const CodeParams = Type.Object({ code: Code }, strict);
 const VersionParams = Type.Object({ code: Code, version: Type.Integer({ description: 'A published version; negative numbers are draft snapshots recorded by test sends' }) }, strict);
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.String({ maxLength: 2000 });
-const Channel = Type.Union(CHANNELS.map((channel) => Type.Literal(channel)));
+const Channel = Type.Enum(CHANNELS);
 const Channels = Type.Array(Channel, { minItems: 1, maxItems: CHANNELS.length, uniqueItems: true });
 // The service checks these with errors naming the exact field (content.locales.en.title, variables[2].example).
 const DefaultChannels = Type.Array(Type.String({ maxLength: 32 }), { maxItems: CHANNELS.length, description: `Channels a send uses when it names none: ${CHANNELS.join(', ')}` });

@@ -4,7 +4,7 @@ import { forbidden } from '../../errors.ts';
 import { requireRole } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
-const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)));
+const RoleSchema = Type.Enum(ROLES);
 
 /** Console users: admins manage operators and viewers; only owners grant admin or owner. */
 export const registerUserRoutes: RouteModule = (server, { users }) => {
