@@ -19,13 +19,20 @@ export interface HeraldDatabase {
 // PostgreSQL returns int8 as strings; every bigint Herald stores (epoch ms, counts) fits a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function openDatabase(storage: StorageConfig): HeraldDatabase {
-  const db =
-    storage.dialect === 'sqlite'
-      ? new Kysely<HeraldSchema>({ dialect: new SqliteDialect({ database: openSqliteFile(storage.file) }) })
-      : new Kysely<HeraldSchema>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: storage.url, max: storage.poolSize }) }),
-        });
+/**
+ * Opens the configured database. `onConnectionError` hears about pooled PostgreSQL
+ * connections that die while idle (a server restart, a DBA terminating them): the pool
+ * replaces them, so this is worth a log line, not a crash.
+ */
+export function openDatabase(storage: StorageConfig, onConnectionError: (error: Error) => void = () => {}): HeraldDatabase {
+  let db: Kysely<HeraldSchema>;
+  if (storage.dialect === 'sqlite') {
+    db = new Kysely<HeraldSchema>({ dialect: new SqliteDialect({ database: openSqliteFile(storage.file) }) });
+  } else {
+    const pool = new pg.Pool({ connectionString: storage.url, max: storage.poolSize });
+    pool.on('error', onConnectionError);
+    db = new Kysely<HeraldSchema>({ dialect: new PostgresDialect({ pool }) });
+  }
   return {
     db,
     dialect: storage.dialect,

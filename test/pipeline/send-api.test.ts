@@ -126,6 +126,9 @@ for (const dialect of testDialects) {
         [{ to: [{ email: 'a@example.com' }], channels: ['sms'], content: { body: 'x' } }, 422, 'CHANNEL_NOT_CONFIGURED'],
         [{ to: [{ email: 'a@example.com' }], channels: ['email'] }, 400, 'CONTENT_MISSING'],
         [{ to: [{ email: 'a@example.com' }], channels: ['email'], content: { body: 'x' }, surprise: true }, 400, 'VALIDATION_FAILED'],
+        [{ to: [{ email: 'a@example.com' }], channels: ['email'], content: { body: 'x' }, callbackUrl: 'ftp://example.com/result' }, 400, 'OUTBOUND_URL_NOT_ALLOWED'],
+        [{ to: [{ email: 'a@example.com' }], channels: ['email'], content: { body: 'Hi {{ name }}' } }, 422, 'TEMPLATE_VARIABLE_MISSING'],
+        [{ to: [{ email: 'a@example.com' }], channels: ['email'], content: { body: 'Hi {{ name | shout }}' }, data: { name: 'x' } }, 422, 'TEMPLATE_FILTER_UNKNOWN'],
       ];
       for (const [body, status, code] of cases) {
         const response = await call('POST', '/v1/messages', body);

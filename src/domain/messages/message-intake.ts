@@ -10,6 +10,7 @@ import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
 import { ADDRESS_KINDS, checkAddress } from '../subscribers/subscriber-fields.ts';
+import { assertOutboundUrlAllowed } from '../../security/ssrf-guard.ts';
 
 /** What intake needs to know about subscribers and channel accounts (implemented by their services). */
 export interface SendDirectory {
@@ -107,6 +108,7 @@ export function createMessageIntake(
       throw invalid('CONTENT_MISSING', body.content ? 'Give either content or template, not both' : 'Give the message content, or a template code');
     }
     entries.forEach(checkInlineAddress);
+    if (body.callbackUrl !== undefined) assertOutboundUrlAllowed(body.callbackUrl, config.outbound, 'callbackUrl');
 
     const now = clock.now();
     const sendAt = scheduleTime(body, now);

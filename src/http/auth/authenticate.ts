@@ -42,7 +42,8 @@ export function createAuthenticator(deps: {
           },
         });
         await deps.replay.remember(verified.signature, verified.signedAtMs);
-        void deps.keys.recordUse(verified.accessKeyId).catch((error) => request.log.warn({ err: error }, 'could not record key use'));
+        // Awaited (it writes at most once a minute per key) so no query outlives the request, e.g. at shutdown.
+        await deps.keys.recordUse(verified.accessKeyId).catch((error) => request.log.warn({ err: error }, 'could not record key use'));
         return { kind: 'app', appId, accessKeyId: verified.accessKeyId };
       }
       const token = request.cookies[SESSION_COOKIE];
