@@ -92,6 +92,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       templates,
       appSettings: async (appId) => (await apps.get(appId)).settings,
       onQueued: () => wakeup.notifyDeliveriesQueued(),
+    onCallbacksQueued,
     });
   const intake = intakeWith(renderer.gate);
   const templates = createTemplateService(context, { gate: renderer.gate, intakeWith });
@@ -100,7 +101,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   const deliveryWorker = roles.has('worker')
-    ? createDeliveryWorker({ database, config, clock: context.clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued })
+    ? createDeliveryWorker({ database, config, clock: context.clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, workerId: config.worker.id })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
 

@@ -25,7 +25,7 @@ export interface HeraldConfig {
     loginLockSeconds: number;
   };
   outbound: { allowLoopback: boolean; allowPrivateNetworks: boolean; connectTimeoutMs: number; requestTimeoutMs: number };
-  worker: { concurrency: number; batchSize: number; leaseSeconds: number; pollIntervalMs: number };
+  worker: { id: string | undefined; concurrency: number; batchSize: number; leaseSeconds: number; pollIntervalMs: number };
   delivery: { maxAttempts: number; maxAgeSeconds: number; backoffBaseMs: number; backoffMaxMs: number };
 }
 
@@ -109,6 +109,7 @@ export const configFields = {
   outboundAllowPrivate: boolean('HERALD_OUTBOUND_ALLOW_PRIVATE', false, 'Allow provider/callback URLs that resolve to private networks'),
   outboundConnectTimeoutMs: integer('HERALD_OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, 'Outbound connect timeout'),
   outboundRequestTimeoutMs: integer('HERALD_OUTBOUND_REQUEST_TIMEOUT_MS', 15_000, 100, 600_000, 'Outbound request timeout (a send that takes longer is retried)'),
+  workerId: text('HERALD_WORKER_ID', undefined, "Names this process's leases and log lines (e.g. the pod name)", 'host:pid:random'),
   workerConcurrency: integer('HERALD_WORKER_CONCURRENCY', 64, 1, 2000, 'Sends in flight per worker process'),
   workerBatchSize: integer('HERALD_WORKER_BATCH_SIZE', 100, 1, 5000, 'Deliveries claimed per query'),
   leaseSeconds: integer('HERALD_LEASE_SECONDS', 60, 5, 3600, 'Lease on a claimed delivery; an expired lease is claimed again'),
@@ -161,6 +162,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       requestTimeoutMs: read(configFields.outboundRequestTimeoutMs),
     },
     worker: {
+      id: read(configFields.workerId),
       concurrency: read(configFields.workerConcurrency),
       batchSize: read(configFields.workerBatchSize),
       leaseSeconds: read(configFields.leaseSeconds),

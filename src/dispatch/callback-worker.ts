@@ -163,7 +163,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
           .executeTakeFirst();
         if (written.numUpdatedRows === 0n) events.pop();
       }
-      await insertEvents(trx, events);
+      await insertEvents(trx, database.dialect, events);
     });
   }
 
@@ -182,7 +182,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
   });
 
   const claimLoop = createClaimLoop<CallbacksTable>({
-    concurrency: config.worker.concurrency,
+    maxClaimed: config.worker.concurrency,
     batchSize: config.worker.batchSize,
     pollIntervalMs: config.worker.pollIntervalMs,
     claim,

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
-import type { ProviderContext, ProviderDefinition, ProviderSender, SendOutcome, SendRequest } from '../providers/provider.ts';
+import type { ProviderContext, ProviderDefinition, ProviderSender, SenderEnvironment, SendOutcome, SendRequest } from '../providers/provider.ts';
+import { effectiveFlowLimit, readConfigWithSecrets } from '../domain/channel-accounts/channel-account-row.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
@@ -37,6 +38,8 @@ export interface ChannelAccountSendersOptions {
   clock: Clock;
   providers: ProviderLookup;
   logger: Logger;
+  /** The outbound rules senders that open their own sockets (SMTP) apply. */
+  senderEnvironment: SenderEnvironment;
   /** How long a loaded account is trusted before it is read again (edits take effect after this). Default 5 s. */
   cacheTtlMs?: number;
 }
@@ -80,9 +83,8 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
     const current = slots.get(row.id);
     if (current && current.version === row.updated_at) return current;
     retire(row.id);
-    const secrets = row.secrets_enc === null ? {} : (JSON.parse(cryptoBox.decrypt(row.secrets_enc)) as Record<string, unknown>);
-    const config = { ...(JSON.parse(row.config) as Record<string, unknown>), ...secrets };
-    const slot: SenderSlot = { version: row.updated_at, sender: definition.createSender({ id: row.id, name: row.name, config }), inFlight: 0, retired: false };
+    const config = readConfigWithSecrets(row, cryptoBox);
+    const slot: SenderSlot = { version: row.updated_at, sender: definition.createSender({ id: row.id, name: row.name, config }, options.senderEnvironment), inFlight: 0, retired: false };
     slots.set(row.id, slot);
     return slot;
   }
@@ -102,10 +104,7 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
       logger.warn({ err: error, channelAccountId: row.id }, 'cannot build a sender for a channel account');
       return { available: false, reason: `Channel account "${row.name}" cannot be used: ${(error as Error).message}` };
     }
-    const flowLimit =
-      row.flow_limit_count !== null && row.flow_limit_seconds !== null
-        ? { count: row.flow_limit_count, perSeconds: row.flow_limit_seconds }
-        : definition.defaultFlowLimit;
+    const flowLimit = effectiveFlowLimit(row, definition);
     return {
       available: true,
       account: {

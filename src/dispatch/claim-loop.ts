@@ -1,11 +1,11 @@
 import type { Logger } from '../logger.ts';
 import { createWakeSignal } from './wake-signal.ts';
 
-const REFILL_DELAY_MS = 5;
+const REFILL_DELAY_MS = 20;
 
 export interface ClaimLoopOptions<T> {
-  /** Items in flight at most. */
-  concurrency: number;
+  /** Items claimed and not yet done, at most. */
+  maxClaimed: number;
   /** Items per claim at most. */
   batchSize: number;
   /** Pause when nothing was due (wake-ups cut it short). */
@@ -40,11 +40,11 @@ export interface ClaimLoop {
  * free, or when woken, or after the poll interval.
  */
 export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
-  const { concurrency, batchSize, pollIntervalMs, logger } = options;
-  const maxOutstanding = concurrency + 2 * batchSize;
+  const { maxClaimed, batchSize, pollIntervalMs, logger } = options;
+  const maxOutstanding = maxClaimed + 2 * batchSize;
   // Claiming a handful of items at a time wastes queries: wait until this many slots are free,
   // or until a few slots have been free for REFILL_DELAY_MS (slow sends free slots one by one).
-  const refillThreshold = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 2)));
+  const refillThreshold = Math.max(1, Math.min(batchSize, Math.ceil(maxClaimed / 2)));
   let lastClaimAtMs = -Infinity;
   const wakeSignal = createWakeSignal();
   const batches = new Set<Promise<void>>();
@@ -54,7 +54,7 @@ export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
   let waitingFor: 'nothing' | 'any' | 'refill' = 'nothing';
   let loop: Promise<void> | undefined;
 
-  const capacity = () => Math.min(concurrency - active, maxOutstanding - active - options.unwritten());
+  const capacity = () => Math.min(maxClaimed - active, maxOutstanding - active - options.unwritten());
 
   const slotFreed = () => {
     const free = capacity();

@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { newId } from '../ids.ts';
-import type { EventsTable, HeraldSchema } from '../storage/schema.ts';
+import type { Dialect } from '../storage/database.ts';
+import type { HeraldSchema } from '../storage/schema.ts';
+import { jsonRows, type JsonColumnType } from './json-rows.ts';
 
 /**
  * The event trail: one row per state change of a message, a delivery or a result
@@ -39,29 +41,34 @@ export interface NewDeliveryEvent {
   detail?: string | null;
 }
 
-/** Rows per INSERT: keeps well under SQLite's bound-parameter limit. */
-const EVENT_ROWS_PER_STATEMENT = 500;
-
 const DETAIL_MAX_CHARS = 2000;
 
-export function eventRow(event: NewDeliveryEvent): EventsTable {
-  return {
-    id: newId('evt', event.at),
-    message_id: event.messageId,
-    delivery_id: event.deliveryId,
-    app_id: event.appId,
-    type: event.type,
-    at: event.at,
-    attempt: event.attempt ?? null,
-    code: event.code ?? null,
-    detail: event.detail == null ? null : event.detail.slice(0, DETAIL_MAX_CHARS),
-  };
-}
+const EVENT_COLUMNS: ReadonlyArray<readonly [string, JsonColumnType]> = [
+  ['id', 'text'],
+  ['message_id', 'text'],
+  ['delivery_id', 'text'],
+  ['app_id', 'text'],
+  ['type', 'text'],
+  ['at', 'bigint'],
+  ['attempt', 'integer'],
+  ['code', 'text'],
+  ['detail', 'text'],
+];
 
-/** Writes events with multi-row inserts (one statement per 500 rows). */
-export async function insertEvents(db: Kysely<HeraldSchema>, events: readonly NewDeliveryEvent[]): Promise<void> {
-  for (let start = 0; start < events.length; start += EVENT_ROWS_PER_STATEMENT) {
-    const rows = events.slice(start, start + EVENT_ROWS_PER_STATEMENT).map(eventRow);
-    await db.insertInto('events').values(rows).execute();
-  }
+/** Writes events in one INSERT, whatever their number (see json-rows.ts). */
+export async function insertEvents(db: Kysely<HeraldSchema>, dialect: Dialect, events: readonly NewDeliveryEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((event) => [
+    newId('evt', event.at),
+    event.messageId,
+    event.deliveryId,
+    event.appId,
+    event.type,
+    event.at,
+    event.attempt ?? null,
+    event.code ?? null,
+    event.detail == null ? null : event.detail.slice(0, DETAIL_MAX_CHARS),
+  ]);
+  await sql`insert into events (id, message_id, delivery_id, app_id, type, at, attempt, code, detail)
+            select * from ${jsonRows(dialect, EVENT_COLUMNS, rows)} as new_events`.execute(db);
 }

@@ -5,6 +5,7 @@ import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
 import { FINAL_DELIVERY_STATUSES, transitionFor, type DeliveryResult, type DeliveryTransition } from './delivery-outcome.ts';
+import { jsonRows, type JsonColumnType } from './json-rows.ts';
 import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from './message-completion.ts';
 
 /**
@@ -40,8 +41,16 @@ export interface DeliveryQueue {
   releaseLeases(): Promise<number>;
 }
 
-/** Rows per batched UPDATE: 8 parameters each, far below either dialect's limit. */
-const RESULT_ROWS_PER_STATEMENT = 500;
+const TRANSITION_COLUMNS: ReadonlyArray<readonly [string, JsonColumnType]> = [
+  ['id', 'text'],
+  ['status', 'text'],
+  ['run_at', 'bigint'],
+  ['attempts', 'integer'],
+  ['provider_message_id', 'text'],
+  ['last_error_code', 'text'],
+  ['last_error_message', 'text'],
+  ['sent_at', 'bigint'],
+];
 
 const FINAL = new Set(FINAL_DELIVERY_STATUSES);
 
@@ -65,35 +74,21 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     return rows.sort(byPriorityThenAge);
   }
 
-  /** One UPDATE ... FROM (VALUES ...) per chunk: every result of a group in a single statement. */
+  /** One UPDATE for every result of a group; the rows travel as one JSON parameter (see json-rows.ts). */
   async function writeTransitions(executor: Kysely<HeraldSchema>, transitions: readonly DeliveryTransition[], nowMs: number) {
-    const applied: FinalDelivery[] = [];
-    for (let start = 0; start < transitions.length; start += RESULT_ROWS_PER_STATEMENT) {
-      const values = sql.join(
-        transitions
-          .slice(start, start + RESULT_ROWS_PER_STATEMENT)
-          .map(
-            (t) =>
-              sql`(${t.id}, ${t.status}, cast(${t.runAt} as bigint), cast(${t.attempts} as integer), cast(${t.providerMessageId} as text), cast(${t.errorCode} as text), cast(${t.errorMessage} as text), cast(${t.sentAt} as bigint))`,
-          ),
-      );
-      // The VALUES list is materialised once, so PostgreSQL never re-evaluates it per joined row.
-      const { rows } = await sql<FinalDelivery>`
-        with r as materialized (
-          select column1 as id, column2 as status, column3 as run_at, column4 as attempts, column5 as provider_message_id,
-                 column6 as last_error_code, column7 as last_error_message, column8 as sent_at
-            from (values ${values}) as v)
-        update deliveries
-           set status = r.status, run_at = r.run_at, attempts = r.attempts, provider_message_id = r.provider_message_id,
-               last_error_code = r.last_error_code, last_error_message = r.last_error_message, sent_at = r.sent_at,
-               lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
-          from r
-         where deliveries.id = r.id and deliveries.lease_owner = ${workerId} and deliveries.status = 'sending'
-        returning deliveries.id, deliveries.message_id, deliveries.app_id, deliveries.channel, deliveries.address,
-                  deliveries.status, deliveries.attempts, deliveries.provider_message_id, deliveries.last_error_code,
-                  deliveries.last_error_message, deliveries.sent_at`.execute(executor);
-      applied.push(...rows);
-    }
+    const rows = transitions.map((t) => [t.id, t.status, t.runAt, t.attempts, t.providerMessageId, t.errorCode, t.errorMessage, t.sentAt]);
+    // Materialised, so PostgreSQL unpacks the JSON once rather than per joined row.
+    const { rows: applied } = await sql<FinalDelivery>`
+      with r as materialized (select * from ${jsonRows(database.dialect, TRANSITION_COLUMNS, rows)} as results)
+      update deliveries
+         set status = r.status, run_at = r.run_at, attempts = r.attempts, provider_message_id = r.provider_message_id,
+             last_error_code = r.last_error_code, last_error_message = r.last_error_message, sent_at = r.sent_at,
+             lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
+        from r
+       where deliveries.id = r.id and deliveries.lease_owner = ${workerId} and deliveries.status = 'sending'
+      returning deliveries.id, deliveries.message_id, deliveries.app_id, deliveries.channel, deliveries.address,
+                deliveries.status, deliveries.attempts, deliveries.provider_message_id, deliveries.last_error_code,
+                deliveries.last_error_message, deliveries.sent_at`.execute(executor);
     return applied;
   }
 
@@ -115,7 +110,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       }
       const finals = applied.filter((row) => FINAL.has(row.status));
       const settlement = await settleFinalDeliveries(trx, database.dialect, finals, nowMs, events);
-      await insertEvents(trx, events);
+      await insertEvents(trx, database.dialect, events);
       return { applied: applied.length, finalized: finals.length, ...settlement };
     });
   }
@@ -133,6 +128,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         );
         await insertEvents(
           trx,
+          database.dialect,
           rows.map((row) => ({
             messageId: row.message_id,
             deliveryId: row.id,
@@ -174,6 +170,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
           returning id, message_id, app_id, attempts`.execute(trx);
         await insertEvents(
           trx,
+          database.dialect,
           rows.map((row) => ({
             messageId: row.message_id,
             deliveryId: row.id,

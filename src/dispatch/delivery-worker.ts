@@ -106,7 +106,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     leaseSeconds,
     backoff: { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs },
   });
-  const senders = createChannelAccountSenders({ database, cryptoBox: options.cryptoBox, clock, providers: options.providers, logger: log });
+  const senders = createChannelAccountSenders({
+    database,
+    cryptoBox: options.cryptoBox,
+    clock,
+    providers: options.providers,
+    logger: log,
+    senderEnvironment: {
+      outboundPolicy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
+      connectTimeoutMs: config.outbound.connectTimeoutMs,
+    },
+  });
   const flowLimiter = createFlowLimiter({ database, clock });
   const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
   const sendSlots = createSendSlots(concurrency);
@@ -278,8 +288,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   const claimLoop = createClaimLoop<DeliveriesTable>({
-    // Claim ahead by half the slots, so the next deliveries are ready the moment a send returns.
-    concurrency: concurrency + Math.ceil(concurrency / 2),
+    // Claim up to a batch ahead of the send slots: the next deliveries are ready the moment a
+    // send returns, and claims stay large (each claim is a transaction).
+    maxClaimed: concurrency + batchSize,
     batchSize,
     pollIntervalMs,
     claim: (limit) => queue.claim(limit),

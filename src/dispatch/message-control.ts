@@ -65,7 +65,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
           detail: 'canceled by request',
         }));
         const settlement = await settleFinalDeliveries(trx, database.dialect, rows, nowMs, events);
-        await insertEvents(trx, events);
+        await insertEvents(trx, database.dialect, events);
         return { canceled: rows.length, callbacksQueued: settlement.callbacksQueued };
       });
       if (callbacksQueued > 0) onCallbacksQueued?.();
@@ -107,7 +107,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
           .set((eb) => ({ pending_count: eb('pending_count', '+', 1), status: 'accepted', completed_at: null, updated_at: nowMs }))
           .where('id', '=', row.message_id)
           .execute();
-        await insertEvents(trx, [
+        await insertEvents(trx, database.dialect, [
           { messageId: row.message_id, deliveryId, appId, type: 'queued', at: nowMs, attempt: 0, code: 'MANUAL_RETRY', detail: 'retried by request' },
         ]);
       });

@@ -15,10 +15,10 @@ import { createDeliveryWakeup } from './wakeup.ts';
 
 /**
  * Scale-out and crash recovery with real worker processes on one PostgreSQL (SQLite is one
- * process's embedded database). The processes are test/support/dispatch-worker-process.ts.
+ * process's embedded database). The processes are real `herald start --role worker` processes.
  */
 
-const workerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test/support/dispatch-worker-process.ts');
+const heraldMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '../main.ts');
 
 interface WorkerProcess {
   id: string;
@@ -27,7 +27,7 @@ interface WorkerProcess {
 }
 
 async function startWorkerProcess(id: string, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [workerScript], {
+  const child = spawn(process.execPath, [heraldMain, 'start', '--role', 'worker'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -35,8 +35,8 @@ async function startWorkerProcess(id: string, databaseUrl: string, dataDir: stri
       HERALD_MASTER_KEY: TEST_MASTER_KEY_HEX,
       HERALD_OUTBOUND_ALLOW_LOOPBACK: 'true',
       HERALD_POLL_INTERVAL_MS: '100',
-      HERALD_TEST_WORKER_ID: id,
-      LOG_LEVEL: 'warn',
+      HERALD_WORKER_ID: id,
+      LOG_LEVEL: 'info',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -44,7 +44,7 @@ async function startWorkerProcess(id: string, databaseUrl: string, dataDir: stri
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  await waitFor(() => output.includes('ready\n') || child.exitCode !== null, { what: `worker ${id} to start`, timeoutMs: 30_000 });
+  await waitFor(() => output.includes('Herald started') || child.exitCode !== null, { what: `worker ${id} to start`, timeoutMs: 30_000 });
   assert.equal(child.exitCode, null, `worker ${id} exited during start`);
   return { id, child, exited };
 }

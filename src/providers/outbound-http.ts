@@ -1,6 +1,6 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP, type LookupFunction } from 'node:net';
+import { connect, isIP, type LookupFunction, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Agent, buildConnector, request } from 'undici';
 import { describeBlockedAddress, outboundAddressBlocked, type OutboundPolicy } from '../security/ssrf-guard.ts';
@@ -70,6 +70,29 @@ export function createOutboundDispatcher(options: OutboundDispatcherOptions): Ag
       if (reason) callback(outboundAddressBlocked(hostname, reason), null);
       else connectSocket(connectOptions, callback);
     },
+  });
+}
+
+/**
+ * A TCP connection under the same address policy as the HTTP dispatcher, for protocols
+ * that bring their own client (SMTP): the address checked is the address connected to.
+ */
+export function connectGuardedSocket(policy: OutboundPolicy, target: { host: string; port: number; timeoutMs: number }, resolveHost: HostResolver = systemResolver): Promise<Socket> {
+  const reason = isIP(target.host) !== 0 ? describeBlockedAddress(target.host, policy) : undefined;
+  if (reason) return Promise.reject(outboundAddressBlocked(target.host, reason));
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: target.host, port: target.port, lookup: guardedLookup(policy, resolveHost), timeout: target.timeoutMs });
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.once('error', fail);
+    socket.once('timeout', () => fail(Object.assign(new Error(`Connecting to ${target.host}:${target.port} timed out`), { code: 'ETIMEDOUT' })));
+    socket.once('connect', () => {
+      socket.off('error', fail);
+      socket.setTimeout(0);
+      resolve(socket);
+    });
   });
 }
 

@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
+import type { OutboundPolicy } from '../security/ssrf-guard.ts';
 
 /**
  * The one interface every channel provider implements. A provider turns a rendered
@@ -101,6 +102,12 @@ export interface ProviderContext {
   signal: AbortSignal;
 }
 
+/** What a sender needs from Herald besides its account: the outbound rules for protocols that open their own sockets (SMTP). */
+export interface SenderEnvironment {
+  outboundPolicy: OutboundPolicy;
+  connectTimeoutMs: number;
+}
+
 /** Built once per account and reused across sends (holds pools, e.g. SMTP connections). */
 export interface ProviderSender {
   send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
@@ -123,5 +130,5 @@ export interface ProviderDefinition<Config = any> {
   defaultFlowLimit?: { count: number; perSeconds: number };
   /** Checks what a schema cannot (e.g. a URL allowed by the SSRF guard); throw a HeraldError('invalid', ...) naming the field. */
   validateConfig?(config: Config): void;
-  createSender(account: ProviderAccount<Config>): ProviderSender;
+  createSender(account: ProviderAccount<Config>, environment: SenderEnvironment): ProviderSender;
 }

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startLoopbackHttpServer } from '../../src/providers/conformance/loopback-http-server.ts';
 import { startWebhookTestServer, type WebhookTestServer } from '../../src/providers/webhook/webhook-test-server.ts';
+import { verifyWebhookSignature } from '../../src/security/webhook-signature.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -66,6 +68,36 @@ for (const dialect of testDialects) {
       assert.equal(skipped.json().deliveries[0].status, 'skipped');
       assert.equal(skipped.json().deliveries[0].reason, 'NO_ADDRESS');
       assert.equal(skipped.json().status, 'completed');
+    });
+
+    test('result callbacks are signed with the app callback secret, also for a message whose deliveries were all skipped', async () => {
+      const received: Array<{ headers: Record<string, unknown>; body: string }> = [];
+      const receiver = await startLoopbackHttpServer((request, rawBody, response) => {
+        received.push({ headers: request.headers, body: rawBody.toString('utf8') });
+        response.writeHead(204).end();
+      });
+      try {
+        const secret = await herald.services.apps.callbackSecret(app.appId);
+        const sent = await call('POST', '/v1/messages', { to: [{ channelAccount: 'hooks' }], content: { body: 'with callback' }, callbackUrl: `${receiver.origin}/result` });
+        const skipped = await call('POST', '/v1/messages', { to: [{ phone: '+8613800138000' }], channels: ['email'], content: { body: 'nobody' }, callbackUrl: `${receiver.origin}/result` });
+        assert.equal(skipped.json().status, 'completed');
+        await waitFor(() => received.length >= 2, { what: 'two callbacks' });
+        const byMessage = new Map(received.map((r) => [JSON.parse(r.body).messageId as string, r]));
+        for (const [id, status] of [[sent.json().id, 'completed'], [skipped.json().id, 'completed']]) {
+          const callback = byMessage.get(id)!;
+          assert.ok(callback, `callback for ${id}`);
+          assert.equal(JSON.parse(callback.body).status, status);
+          assert.doesNotThrow(() =>
+            verifyWebhookSignature({ secret, rawBody: callback.body, timestampHeader: String(callback.headers['x-herald-timestamp']), signatureHeader: String(callback.headers['x-herald-signature']), nowMs: Date.now() }),
+          );
+        }
+        assert.equal(JSON.parse(byMessage.get(skipped.json().id)!.body).deliveries[0].status, 'skipped');
+        await waitFor(async () => (await call('GET', `/v1/messages/${sent.json().id}`)).json().events.some((e: { type: string }) => e.type === 'callback_succeeded'), {
+          what: 'the callback attempt in the event trail',
+        });
+      } finally {
+        await receiver.close();
+      }
     });
 
     test('idempotency: same key and body answers the same message; a different body is 409', async () => {

@@ -9,6 +9,8 @@ import type { AppSettings } from '../apps/app-service.ts';
 import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
+import { completeMessages } from '../../dispatch/message-completion.ts';
+import { insertEvents, type NewDeliveryEvent } from '../../dispatch/delivery-events.ts';
 import { ADDRESS_KINDS, checkAddress } from '../subscribers/subscriber-fields.ts';
 import { assertOutboundUrlAllowed } from '../../security/ssrf-guard.ts';
 
@@ -85,8 +87,17 @@ export type MessageIntake = ReturnType<typeof createMessageIntake>;
  * The deliveries table is the queue, so a committed message is a queued message.
  */
 export function createMessageIntake(
-  { database: { db }, clock, config }: HeraldContext,
-  deps: { directory: SendDirectory; providers: ProviderRegistry; templates: TemplateGate; appSettings(appId: string): Promise<AppSettings>; onQueued(): void },
+  { database: { db, dialect }, clock, config }: HeraldContext,
+  deps: {
+    directory: SendDirectory;
+    providers: ProviderRegistry;
+    templates: TemplateGate;
+    appSettings(appId: string): Promise<AppSettings>;
+    /** Wakes the workers (a latency hint). */
+    onQueued(): void;
+    /** Wakes the callback worker. */
+    onCallbacksQueued(): void;
+  },
 ) {
   async function accept(appId: string, body: SendRequestBody | BatchSendRequestBody, idempotencyHeader: string | undefined): Promise<AcceptedMessage> {
     const idempotencyKey = idempotencyHeader ?? body.idempotencyKey;
@@ -193,7 +204,7 @@ export function createMessageIntake(
     const message: MessagesTable = {
       id: messageId,
       app_id: appId,
-      status: pending === 0 ? 'completed' : 'accepted',
+      status: 'accepted',
       priority,
       idempotency_key: idempotencyKey ?? null,
       request_hash: requestHash,
@@ -210,9 +221,10 @@ export function createMessageIntake(
       pending_count: pending,
       created_at: now,
       updated_at: now,
-      completed_at: pending === 0 ? now : null,
+      completed_at: null,
     };
 
+    let queuedCallbacks = false;
     try {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('messages').values(message).execute();
@@ -220,6 +232,13 @@ export function createMessageIntake(
         await insertInChunks(trx, 'message_tags', tags);
         await insertInChunks(trx, 'deliveries', deliveries);
         await insertInChunks(trx, 'events', events);
+        if (pending === 0) {
+          // Every delivery was skipped up front: the message completes now, with its event and callback.
+          const completionEvents: NewDeliveryEvent[] = [];
+          const { callbacksQueued } = await completeMessages(trx, [messageId], now, completionEvents);
+          await insertEvents(trx, dialect, completionEvents);
+          if (callbacksQueued > 0) queuedCallbacks = true;
+        }
       });
     } catch (error) {
       // Two requests raced with the same idempotency key: the loser answers like a replay.
@@ -230,7 +249,8 @@ export function createMessageIntake(
       throw error;
     }
     if (pending > 0) deps.onQueued();
-    return { id: messageId, status: message.status, sendAt: message.send_at ? new Date(message.send_at).toISOString() : null, templateVersion: message.template_version, deliveries: accepted, replayed: false };
+    if (queuedCallbacks) deps.onCallbacksQueued();
+    return { id: messageId, status: pending === 0 ? 'completed' : 'accepted', sendAt: message.send_at ? new Date(message.send_at).toISOString() : null, templateVersion: message.template_version, deliveries: accepted, replayed: false };
   }
 
   async function replayIdempotent(appId: string, key: string, requestHash: string): Promise<AcceptedMessage | undefined> {

@@ -8,6 +8,7 @@ import {
   findClosedPort,
   sampleSendRequest,
   type TestProviderEnvironment,
+  testSenderEnvironment,
 } from './provider-test-support.ts';
 
 /**
@@ -34,8 +35,6 @@ export interface ProviderConformanceOptions<Config> {
   address?: string;
   /** Configs the schema must reject, besides the generic ones (empty, unknown field, non-string secret). */
   invalidConfigs?: ReadonlyArray<{ name: string; config: unknown }>;
-  /** Whether the provider sends through `context.http`, so the SSRF guard applies to it. */
-  sendsThroughHttpDispatcher: boolean;
 }
 
 const TIMEOUT_SIGNAL_MS = 400;
@@ -58,8 +57,8 @@ export function describeProviderConformance<Config>(options: ProviderConformance
     beforeEach(() => server.setMode('normal'));
 
     /** Sends the sample request with a fresh sender, which is always closed afterwards. */
-    async function sendWith(config: Config, context = environment.context()): Promise<SendOutcome> {
-      const sender: ProviderSender = definition.createSender({ id: 'acc_conformance', name: 'conformance', config });
+    async function sendWith(config: Config, context = environment.context(), senderEnvironment = testSenderEnvironment()): Promise<SendOutcome> {
+      const sender: ProviderSender = definition.createSender({ id: 'acc_conformance', name: 'conformance', config }, senderEnvironment);
       try {
         return await sender.send(sampleSendRequest({ address: options.address ?? null }), context);
       } finally {
@@ -128,23 +127,21 @@ export function describeProviderConformance<Config>(options: ProviderConformance
       assert.equal(outcome.code, 'TIMEOUT');
     });
 
-    if (options.sendsThroughHttpDispatcher) {
-      test('refuses a loopback target when the policy forbids loopback', async () => {
-        const strictEnvironment = createTestProviderEnvironment({ allowLoopback: false });
-        try {
-          const requestsBefore = server.requestCount;
-          const outcome = await sendWith(options.accountConfig(server.port), strictEnvironment.context());
-          assertOutcomeKind(outcome, 'failed');
-          assert.equal(outcome.code, 'OUTBOUND_ADDRESS_BLOCKED');
-          assert.equal(server.requestCount, requestsBefore, 'nothing reached the server');
-        } finally {
-          await strictEnvironment.close();
-        }
-      });
-    }
+    test('refuses a loopback target when the policy forbids loopback', async () => {
+      const strictEnvironment = createTestProviderEnvironment({ allowLoopback: false });
+      try {
+        const requestsBefore = server.requestCount;
+        const outcome = await sendWith(options.accountConfig(server.port), strictEnvironment.context(), testSenderEnvironment(false));
+        assertOutcomeKind(outcome, 'failed');
+        assert.equal(outcome.code, 'OUTBOUND_ADDRESS_BLOCKED');
+        assert.equal(server.requestCount, requestsBefore, 'nothing reached the server');
+      } finally {
+        await strictEnvironment.close();
+      }
+    });
 
     test('a sender can be closed, twice, after sending', async () => {
-      const sender = definition.createSender({ id: 'acc_close', name: 'close', config: options.accountConfig(server.port) });
+      const sender = definition.createSender({ id: 'acc_close', name: 'close', config: options.accountConfig(server.port) }, testSenderEnvironment());
       assertOutcomeKind(await sender.send(sampleSendRequest({ address: options.address ?? null }), environment.context()), 'sent');
       await sender.close?.();
       await sender.close?.();

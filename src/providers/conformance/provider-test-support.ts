@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../clock.ts';
 import { createOutboundDispatcher, type HostResolver } from '../outbound-http.ts';
-import type { ProviderContext, SendOutcome, SendRequest, TokenCache } from '../provider.ts';
+import type { ProviderContext, SendOutcome, SendRequest, SenderEnvironment, TokenCache } from '../provider.ts';
 
 /** What provider tests share: a guarded dispatcher, contexts, a sample request, outcome checks. */
 
@@ -49,6 +49,11 @@ export function createTestProviderEnvironment(options: TestProviderEnvironmentOp
     context: (overrides = {}) => ({ http, tokens, clock, signal: new AbortController().signal, ...overrides }),
     close: () => http.close(),
   };
+}
+
+/** What `createSender` needs in tests: loopback allowed unless a test says otherwise. */
+export function testSenderEnvironment(allowLoopback = true): SenderEnvironment {
+  return { outboundPolicy: { allowLoopback, allowPrivateNetworks: false }, connectTimeoutMs: 2000 };
 }
 
 export function sampleSendRequest(overrides: Partial<SendRequest> = {}): SendRequest {

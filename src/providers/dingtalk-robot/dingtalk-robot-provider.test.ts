@@ -7,6 +7,7 @@ import {
   createTestProviderEnvironment,
   sampleSendRequest,
   type TestProviderEnvironment,
+  testSenderEnvironment,
 } from '../conformance/provider-test-support.ts';
 import {
   dingtalkRobotProvider,
@@ -28,7 +29,6 @@ describeProviderConformance<DingtalkRobotConfig>({
     { name: 'unknown messageType', config: { accessToken: ACCESS_TOKEN, messageType: 'card' } },
     { name: 'atMobiles not an array', config: { accessToken: ACCESS_TOKEN, atMobiles: '13800000000' } },
   ],
-  sendsThroughHttpDispatcher: true,
 });
 
 describe('dingtalk-robot signing', () => {
@@ -80,7 +80,7 @@ describe('dingtalk-robot provider', () => {
 
   const send = (config: Partial<DingtalkRobotConfig> = {}, context = environment.context()) =>
     dingtalkRobotProvider
-      .createSender({ id: 'acc_ding', name: 'ops group', config: { accessToken: ACCESS_TOKEN, secret: SECRET, baseUrl: server.baseUrl, ...config } })
+      .createSender({ id: 'acc_ding', name: 'ops group', config: { accessToken: ACCESS_TOKEN, secret: SECRET, baseUrl: server.baseUrl, ...config } }, testSenderEnvironment())
       .send(sampleSendRequest(), context);
 
   test('sends markdown by default, mentioning the configured people in the text', async () => {
@@ -130,7 +130,7 @@ describe('dingtalk-robot provider', () => {
       id: 'acc_ding',
       name: 'ops group',
       config: { accessToken: ACCESS_TOKEN, secret: SECRET, baseUrl: server.baseUrl },
-    });
+    }, testSenderEnvironment());
     for (let i = 0; i < 20; i++) assertOutcomeKind(await sender.send(sampleSendRequest(), environment.context()), 'sent');
     const outcome = await sender.send(sampleSendRequest(), environment.context());
     assertOutcomeKind(outcome, 'rate_limited');
@@ -154,7 +154,7 @@ describe('dingtalk-robot provider', () => {
     const unsignedServer = await startDingtalkRobotTestServer({ accessToken: ACCESS_TOKEN });
     try {
       const outcome = await dingtalkRobotProvider
-        .createSender({ id: 'acc_plain', name: 'plain', config: { accessToken: ACCESS_TOKEN, baseUrl: unsignedServer.baseUrl } })
+        .createSender({ id: 'acc_plain', name: 'plain', config: { accessToken: ACCESS_TOKEN, baseUrl: unsignedServer.baseUrl } }, testSenderEnvironment())
         .send(sampleSendRequest(), environment.context());
       assertOutcomeKind(outcome, 'sent');
       const { query } = unsignedServer.received[0];

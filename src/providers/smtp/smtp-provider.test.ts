@@ -8,6 +8,7 @@ import {
   createTestProviderEnvironment,
   sampleSendRequest,
   type TestProviderEnvironment,
+  testSenderEnvironment,
 } from '../conformance/provider-test-support.ts';
 import { parseMailbox } from './mailbox.ts';
 import { messageIdForDedupKey, smtpProvider, type SmtpConfig } from './smtp-provider.ts';
@@ -33,7 +34,6 @@ describeProviderConformance<SmtpConfig>({
     { name: 'unknown starttls mode', config: { host: 'smtp.example.com', from: 'a@example.com', starttls: 'sometimes' } },
   ],
   // SMTP connects with its own sockets; see the report on extending the SSRF guard to it.
-  sendsThroughHttpDispatcher: false,
 });
 
 const addressesOf = (field: AddressObject | AddressObject[] | undefined) =>
@@ -54,7 +54,7 @@ describe('smtp provider', () => {
   beforeEach(() => server.setMode('normal'));
 
   async function sendOnce(config: SmtpConfig, overrides: Parameters<typeof sampleSendRequest>[0] = {}) {
-    const sender = smtpProvider.createSender({ id: 'acc_smtp', name: 'mail', config });
+    const sender = smtpProvider.createSender({ id: 'acc_smtp', name: 'mail', config }, testSenderEnvironment());
     try {
       return await sender.send(sampleSendRequest({ address: RECIPIENT, ...overrides }), environment.context());
     } finally {
@@ -134,7 +134,7 @@ describe('smtp provider', () => {
   });
 
   test('a sender keeps its connection open and reuses it for the next messages', async () => {
-    const sender = smtpProvider.createSender({ id: 'acc_pool', name: 'pool', config: plainAccount(server.port) });
+    const sender = smtpProvider.createSender({ id: 'acc_pool', name: 'pool', config: plainAccount(server.port) }, testSenderEnvironment());
     try {
       const connectionsBefore = server.connectionCount;
       for (let i = 0; i < 3; i++) {
@@ -166,7 +166,7 @@ describe('smtp provider with authentication', () => {
       id: 'acc_auth',
       name: 'auth',
       config: { ...plainAccount(server.port), user: credentials.user, password },
-    });
+    }, testSenderEnvironment());
     try {
       return await sender.send(sampleSendRequest({ address: RECIPIENT }), environment.context());
     } finally {

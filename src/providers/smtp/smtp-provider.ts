@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import { Type, type Static } from 'typebox';
 import { invalid } from '../../errors.ts';
+import { connectGuardedSocket } from '../outbound-http.ts';
 import { outcomeFromNetworkError } from '../outcome-classification.ts';
 import type { ProviderDefinition, SendOutcome } from '../provider.ts';
 import { isEmailAddress, parseMailbox, type Mailbox } from './mailbox.ts';
@@ -89,7 +90,7 @@ export const smtpProvider: ProviderDefinition<SmtpConfig> = {
     mailboxField(config, 'replyTo');
   },
 
-  createSender({ config }) {
+  createSender({ config }, { outboundPolicy, connectTimeoutMs }) {
     const from = mailboxField(config, 'from')!;
     const replyTo = mailboxField(config, 'replyTo');
     const senderDomain = from.address.slice(from.address.lastIndexOf('@') + 1);
@@ -111,6 +112,13 @@ export const smtpProvider: ProviderDefinition<SmtpConfig> = {
       disableFileAccess: true,
       disableUrlAccess: true,
     });
+    // nodemailer would connect by itself; this routes every pooled connection through the SSRF guard.
+    transporter.getSocket = (options, callback) => {
+      connectGuardedSocket(outboundPolicy, { host: options.host ?? config.host, port: options.port ?? 587, timeoutMs: Math.min(connectTimeoutMs, connectionTimeoutMs) }).then(
+        (connection) => callback(null, { connection }),
+        (error: Error) => callback(error),
+      );
+    };
 
     return {
       async send(request, context): Promise<SendOutcome> {

@@ -8,6 +8,7 @@ import {
   createTestProviderEnvironment,
   sampleSendRequest,
   type TestProviderEnvironment,
+  testSenderEnvironment,
 } from '../conformance/provider-test-support.ts';
 import { webhookProvider, type WebhookConfig } from './webhook-provider.ts';
 import { startWebhookTestServer, type WebhookTestServer } from './webhook-test-server.ts';
@@ -23,7 +24,6 @@ describeProviderConformance<WebhookConfig>({
     { name: 'non-string header value', config: { url: 'https://example.com/hook', headers: { 'X-Team': 5 } } },
     { name: 'method other than POST', config: { url: 'https://example.com/hook', method: 'GET' } },
   ],
-  sendsThroughHttpDispatcher: true,
 });
 
 describe('webhook provider', () => {
@@ -42,7 +42,7 @@ describe('webhook provider', () => {
 
   const send = (config: Partial<WebhookConfig> = {}) =>
     webhookProvider
-      .createSender({ id: 'acc_1', name: 'hook', config: { url: server.url, secret: SECRET, ...config } })
+      .createSender({ id: 'acc_1', name: 'hook', config: { url: server.url, secret: SECRET, ...config } }, testSenderEnvironment())
       .send(sampleSendRequest({ attempt: 2 }), environment.context());
 
   test('posts the message as signed JSON with the configured headers', async () => {
@@ -85,7 +85,7 @@ describe('webhook provider', () => {
     const unsignedServer = await startWebhookTestServer();
     try {
       const outcome = await webhookProvider
-        .createSender({ id: 'acc_2', name: 'unsigned', config: { url: unsignedServer.url } })
+        .createSender({ id: 'acc_2', name: 'unsigned', config: { url: unsignedServer.url } }, testSenderEnvironment())
         .send(sampleSendRequest(), environment.context());
       assertOutcomeKind(outcome, 'sent');
       const { headers } = unsignedServer.received[0];
