@@ -3,6 +3,7 @@ import { newId } from '../ids.ts';
 import type { Dialect } from '../storage/database.ts';
 import type { CallbacksTable, DeliveriesTable, DeliveryStatus, HeraldSchema, MessagesTable } from '../storage/schema.ts';
 import type { NewDeliveryEvent } from './delivery-events.ts';
+import { isoTime } from '../iso-time.ts';
 
 /**
  * Message bookkeeping when deliveries become final, inside the caller's transaction:
@@ -93,7 +94,7 @@ function callbackDelivery(delivery: FinalDelivery): CallbackDelivery {
     providerMessageId: delivery.provider_message_id,
     errorCode: delivery.last_error_code,
     errorMessage: delivery.last_error_message,
-    sentAt: delivery.sent_at === null ? null : new Date(delivery.sent_at).toISOString(),
+    sentAt: isoTime(delivery.sent_at),
   };
 }
 

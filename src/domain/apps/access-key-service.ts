@@ -2,6 +2,7 @@ import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, forbidden, notFound, unauthenticated } from '../../errors.ts';
 import { newAccessKeyId, newSecret } from '../../ids.ts';
 import type { AppService } from './app-service.ts';
+import { isoTime } from '../../iso-time.ts';
 
 /** Two active keys per app: enough to rotate (create new, deploy, revoke old) without downtime. */
 export const MAX_ACTIVE_KEYS_PER_APP = 2;
@@ -30,7 +31,6 @@ export interface VerifiedKey {
   secret: string;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export type AccessKeyService = ReturnType<typeof createAccessKeyService>;
 
@@ -59,7 +59,7 @@ export function createAccessKeyService({ database: { db }, clock, cryptoBox }: H
           .values({ id, app_id: app.id, secret_enc: cryptoBox.encrypt(secret), status: 'active', created_at: now, last_used_at: null, revoked_at: null })
           .execute();
       });
-      return { accessKeyId: id, appId: app.id, status: 'active', createdAt: iso(now)!, lastUsedAt: null, revokedAt: null, secretAccessKey: secret };
+      return { accessKeyId: id, appId: app.id, status: 'active', createdAt: isoTime(now), lastUsedAt: null, revokedAt: null, secretAccessKey: secret };
     },
 
     async list(appIdOrName: string): Promise<AccessKeyView[]> {
@@ -69,9 +69,9 @@ export function createAccessKeyService({ database: { db }, clock, cryptoBox }: H
         accessKeyId: row.id,
         appId: row.app_id,
         status: row.status,
-        createdAt: iso(row.created_at)!,
-        lastUsedAt: iso(row.last_used_at),
-        revokedAt: iso(row.revoked_at),
+        createdAt: isoTime(row.created_at)!,
+        lastUsedAt: isoTime(row.last_used_at),
+        revokedAt: isoTime(row.revoked_at),
       }));
     },
 

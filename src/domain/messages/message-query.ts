@@ -2,8 +2,8 @@ import type { HeraldContext } from '../../context/herald-context.ts';
 import { invalid, notFound } from '../../errors.ts';
 import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
 import { PRIORITIES } from './send-request-schema.ts';
+import { isoTime } from '../../iso-time.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function toDeliveryView(row: DeliveriesTable) {
   return {
@@ -16,17 +16,17 @@ export function toDeliveryView(row: DeliveriesTable) {
     status: row.status,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
-    nextAttemptAt: iso(row.run_at),
+    nextAttemptAt: isoTime(row.run_at),
     providerMessageId: row.provider_message_id,
     error: row.last_error_code ? { code: row.last_error_code, message: row.last_error_message } : null,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-    sentAt: iso(row.sent_at),
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+    sentAt: isoTime(row.sent_at),
   };
 }
 
 export function toEventView(row: EventsTable) {
-  return { id: row.id, deliveryId: row.delivery_id, type: row.type, at: iso(row.at), attempt: row.attempt, code: row.code, detail: row.detail };
+  return { id: row.id, deliveryId: row.delivery_id, type: row.type, at: isoTime(row.at), attempt: row.attempt, code: row.code, detail: row.detail };
 }
 
 export function toMessageSummary(row: MessagesTable) {
@@ -38,11 +38,11 @@ export function toMessageSummary(row: MessagesTable) {
     content: row.content ? (JSON.parse(row.content) as unknown) : null,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     callbackUrl: row.callback_url,
-    sendAt: iso(row.send_at),
+    sendAt: isoTime(row.send_at),
     deliveryCount: row.delivery_count,
     pendingCount: row.pending_count,
-    createdAt: iso(row.created_at),
-    completedAt: iso(row.completed_at),
+    createdAt: isoTime(row.created_at),
+    completedAt: isoTime(row.completed_at),
   };
 }
 

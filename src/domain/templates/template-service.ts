@@ -10,6 +10,7 @@ import { exampleData } from '../../templates/variables-check.ts';
 import type { AcceptedMessage, MessageIntake, TemplateGate } from '../messages/message-intake.ts';
 import type { Receiver, SendRequestBody } from '../messages/send-request-schema.ts';
 import { assertTemplateCode, checkDefaultChannels, checkTemplateContent, checkVariablesSchema, templateChannels } from './template-draft.ts';
+import { isoTime } from '../../iso-time.ts';
 
 /**
  * Templates of one app: a draft edited freely and checked at save time, and immutable
@@ -137,7 +138,6 @@ export interface TemplateServiceDeps {
 type Db = Kysely<HeraldSchema>;
 type DefinitionColumns = Pick<TemplatesTable, 'default_channels' | 'variables'> & { content: string };
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function draftColumns(row: TemplatesTable): DefinitionColumns {
   return { default_channels: row.default_channels, variables: row.variables, content: row.draft_content };
@@ -165,8 +165,8 @@ function toSummary(row: TemplatesTable, published: DefinitionColumns | undefined
     defaultChannels: JSON.parse(row.default_channels) as ChannelName[],
     publishedVersion: row.published_version,
     hasUnpublishedChanges: !published || !sameDefinition(draftColumns(row), published),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
   };
 }
 
@@ -180,7 +180,7 @@ function toVersionSummary(row: Pick<TemplateVersionsTable, 'version' | 'publishe
     version: row.version,
     kind: row.version > 0 ? 'published' : 'draft-snapshot',
     current: row.version === publishedVersion,
-    publishedAt: iso(row.published_at),
+    publishedAt: isoTime(row.published_at),
     publishedBy: row.published_by,
   };
 }

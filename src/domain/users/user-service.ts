@@ -3,6 +3,7 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { UsersTable } from '../../storage/schema.ts';
 import { hashPassword } from './password-hash.ts';
+import { isoTime } from '../../iso-time.ts';
 
 export const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -31,7 +32,7 @@ export function toUserView(row: UsersTable): UserView {
     role: row.role,
     status: row.status,
     createdAt: new Date(row.created_at).toISOString(),
-    lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at).toISOString(),
+    lastLoginAt: isoTime(row.last_login_at),
   };
 }
 
