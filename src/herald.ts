@@ -90,7 +90,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       directory: { findSubscribers: subscribers.resolveSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
       providers,
       templates,
-      appSettings: async (appId) => (await apps.get(appId)).settings,
+      appSettings: (appId) => apps.settings(appId),
       onQueued: () => wakeup.notifyDeliveriesQueued(),
     onCallbacksQueued,
     });

@@ -5,12 +5,15 @@ import pg from 'pg';
 import type { StorageConfig } from '../config/config.ts';
 import { openNodeSqlite } from './node-sqlite-adapter.ts';
 import type { HeraldSchema } from './schema.ts';
+import { createTransactionBatcher, type TransactionBatcher } from './transaction-batcher.ts';
 
 export type Dialect = StorageConfig['dialect'];
 
 export interface HeraldDatabase {
   db: Kysely<HeraldSchema>;
   dialect: Dialect;
+  /** Runs a small write transaction, grouped with concurrent ones into one commit (see transaction-batcher.ts). */
+  batchedTransaction: TransactionBatcher['run'];
   /** True when the database answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -33,9 +36,12 @@ export function openDatabase(storage: StorageConfig, onConnectionError: (error: 
     pool.on('error', onConnectionError);
     db = new Kysely<HeraldSchema>({ dialect: new PostgresDialect({ pool }) });
   }
+  // SQLite has one writer; PostgreSQL writes several groups at once over the pool.
+  const batcher = createTransactionBatcher(db, { concurrentTransactions: storage.dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(storage.poolSize / 2)) });
   return {
     db,
     dialect: storage.dialect,
+    batchedTransaction: (unit) => batcher.run(unit),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -2,6 +2,7 @@ import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, forbidden, notFound, unauthenticated } from '../../errors.ts';
 import { newAccessKeyId, newSecret } from '../../ids.ts';
 import type { AppService } from './app-service.ts';
+import { createTtlCache } from '../../ttl-cache.ts';
 import { isoTime } from '../../iso-time.ts';
 
 /** Two active keys per app: enough to rotate (create new, deploy, revoke old) without downtime. */
@@ -35,8 +36,21 @@ export interface VerifiedKey {
 export type AccessKeyService = ReturnType<typeof createAccessKeyService>;
 
 export function createAccessKeyService({ database: { db }, clock, cryptoBox }: HeraldContext, apps: AppService) {
-  const secretCache = new Map<string, { key: VerifiedKey; cachedAt: number }>();
+  const secretCache = createTtlCache<VerifiedKey>({ ttlMs: SECRET_CACHE_MS, clock });
   const lastUsedWrites = new Map<string, number>();
+
+  async function loadKey(accessKeyId: string): Promise<VerifiedKey> {
+    const row = await db
+      .selectFrom('access_keys')
+      .innerJoin('apps', 'apps.id', 'access_keys.app_id')
+      .select(['access_keys.app_id', 'access_keys.secret_enc', 'access_keys.status', 'apps.status as app_status'])
+      .where('access_keys.id', '=', accessKeyId)
+      .executeTakeFirst();
+    if (!row) throw unauthenticated('ACCESS_KEY_UNKNOWN', `Access key "${accessKeyId}" does not exist`);
+    if (row.status !== 'active') throw forbidden('ACCESS_KEY_DISABLED', `Access key "${accessKeyId}" has been revoked`);
+    if (row.app_status !== 'active') throw forbidden('ACCESS_KEY_DISABLED', `The app of access key "${accessKeyId}" is disabled`);
+    return { appId: row.app_id, secret: cryptoBox.decrypt(row.secret_enc) };
+  }
 
   return {
     async create(appIdOrName: string): Promise<CreatedAccessKey> {
@@ -91,23 +105,8 @@ export function createAccessKeyService({ database: { db }, clock, cryptoBox }: H
      * The secret to verify a signature with. Throws ACCESS_KEY_UNKNOWN or
      * ACCESS_KEY_DISABLED (revoked key, or its app disabled).
      */
-    async resolve(accessKeyId: string): Promise<VerifiedKey> {
-      const now = clock.now();
-      const cached = secretCache.get(accessKeyId);
-      if (cached && now - cached.cachedAt < SECRET_CACHE_MS) return cached.key;
-      const row = await db
-        .selectFrom('access_keys')
-        .innerJoin('apps', 'apps.id', 'access_keys.app_id')
-        .select(['access_keys.app_id', 'access_keys.secret_enc', 'access_keys.status', 'apps.status as app_status'])
-        .where('access_keys.id', '=', accessKeyId)
-        .executeTakeFirst();
-      if (!row) throw unauthenticated('ACCESS_KEY_UNKNOWN', `Access key "${accessKeyId}" does not exist`);
-      if (row.status !== 'active') throw forbidden('ACCESS_KEY_DISABLED', `Access key "${accessKeyId}" has been revoked`);
-      if (row.app_status !== 'active') throw forbidden('ACCESS_KEY_DISABLED', `The app of access key "${accessKeyId}" is disabled`);
-      const key = { appId: row.app_id, secret: cryptoBox.decrypt(row.secret_enc) };
-      if (secretCache.size > 10_000) secretCache.clear();
-      secretCache.set(accessKeyId, { key, cachedAt: now });
-      return key;
+    resolve(accessKeyId: string): Promise<VerifiedKey> {
+      return secretCache.get(accessKeyId, () => loadKey(accessKeyId));
     },
 
     async recordUse(accessKeyId: string): Promise<void> {

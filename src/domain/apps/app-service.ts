@@ -1,6 +1,7 @@
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId, newSecret } from '../../ids.ts';
+import { createTtlCache } from '../../ttl-cache.ts';
 import type { AppsTable } from '../../storage/schema.ts';
 
 /** Per-app overrides of the delivery policy; absent fields fall back to the configuration. */
@@ -37,7 +38,12 @@ export function toAppView(row: AppsTable): AppView {
 
 export type AppService = ReturnType<typeof createAppService>;
 
+/** How long the accept path trusts an app's settings; edits in this process apply at once. */
+const SETTINGS_CACHE_MS = 2_000;
+
 export function createAppService({ database: { db }, clock, cryptoBox }: HeraldContext) {
+  const settingsCache = createTtlCache<AppSettings>({ ttlMs: SETTINGS_CACHE_MS, clock });
+
   function assertName(name: string): void {
     if (!NAME_PATTERN.test(name)) {
       throw invalid('APP_NAME_INVALID', `App name "${name}" must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit`, { field: 'name' });
@@ -99,7 +105,17 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         updated_at: clock.now(),
       };
       await db.updateTable('apps').set(updated).where('id', '=', row.id).execute();
+      settingsCache.delete(row.id);
       return toAppView(updated);
+    },
+
+    /** The delivery policy overrides of an app (cached briefly: read on every accept). */
+    settings(appId: string): Promise<AppSettings> {
+      return settingsCache.get(appId, async () => {
+        const row = await findRow(appId);
+        if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${appId}"`);
+        return toAppView(row).settings;
+      });
     },
 
     /** The secret signing result callbacks to this app (shown to admins so the app can verify them). */

@@ -9,6 +9,7 @@ import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts';
 import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig, type ProviderConfig } from './channel-account-config.ts';
 import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets } from './channel-account-row.ts';
+import { createTtlCache } from '../../ttl-cache.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
 export interface ChannelAccountView {
@@ -91,7 +92,11 @@ const nameTaken = (name: string) => conflict('CHANNEL_ACCOUNT_NAME_TAKEN', `name
 
 export type ChannelAccountService = ReturnType<typeof createChannelAccountService>;
 
+/** How long the accept path trusts its view of an app's accounts; edits in this process apply at once. */
+const SENDABLE_CACHE_MS = 2_000;
+
 export function createChannelAccountService({ database: { db }, clock, cryptoBox }: HeraldContext, providers: ProviderRegistry) {
+  const sendable = createTtlCache<SendableAccounts>({ ttlMs: SENDABLE_CACHE_MS, clock });
   function providerFor(type: string): ProviderDefinition {
     const provider = providers.get(type);
     if (!provider) {
@@ -182,6 +187,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
           row.is_default = 1;
         }
       });
+      sendable.delete(appId);
       return toView(row);
     },
 
@@ -231,6 +237,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
           .where('id', '=', row.id)
           .execute();
       });
+      sendable.delete(appId);
       return toView(await findRow(appId, row.id));
     },
 
@@ -241,6 +248,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         await trx.deleteFrom('channel_accounts').where('id', '=', row.id).execute();
         await trx.deleteFrom('flow_windows').where('channel_account_id', '=', row.id).execute();
       });
+      sendable.delete(appId);
     },
 
     /** The provider types an account can have, for the console's forms. */
@@ -257,23 +265,27 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
     },
 
     /** For the send pipeline: the app's enabled accounts by id or name and as channel defaults, in one query. */
-    async resolveAccountsForSend(appId: string): Promise<SendableAccounts> {
-      const rows = await db
-        .selectFrom('channel_accounts')
-        .select(['id', 'name', 'type', 'channel', 'is_default'])
-        .where('app_id', '=', appId)
-        .where('enabled', '=', 1)
-        .execute();
-      const byId = new Map<string, SendableAccount>();
-      const byName = new Map<string, SendableAccount>();
-      const defaults = new Map<ChannelName, SendableAccount>();
-      for (const row of rows) {
-        const account: SendableAccount = { id: row.id, name: row.name, type: row.type, channel: row.channel as ChannelName };
-        byId.set(account.id, account);
-        byName.set(account.name, account);
-        if (row.is_default === 1) defaults.set(account.channel, account);
-      }
-      return { find: (idOrName) => byId.get(idOrName) ?? byName.get(idOrName), defaultFor: (channel) => defaults.get(channel) };
+    resolveAccountsForSend(appId: string): Promise<SendableAccounts> {
+      return sendable.get(appId, () => loadSendable(appId));
     },
   };
+
+  async function loadSendable(appId: string): Promise<SendableAccounts> {
+    const rows = await db
+      .selectFrom('channel_accounts')
+      .select(['id', 'name', 'type', 'channel', 'is_default'])
+      .where('app_id', '=', appId)
+      .where('enabled', '=', 1)
+      .execute();
+    const byId = new Map<string, SendableAccount>();
+    const byName = new Map<string, SendableAccount>();
+    const defaults = new Map<ChannelName, SendableAccount>();
+    for (const row of rows) {
+      const account: SendableAccount = { id: row.id, name: row.name, type: row.type, channel: row.channel as ChannelName };
+      byId.set(account.id, account);
+      byName.set(account.name, account);
+      if (row.is_default === 1) defaults.set(account.channel, account);
+    }
+    return { find: (idOrName) => byId.get(idOrName) ?? byName.get(idOrName), defaultFor: (channel) => defaults.get(channel) };
+  }
 }

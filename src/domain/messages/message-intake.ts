@@ -87,7 +87,7 @@ export type MessageIntake = ReturnType<typeof createMessageIntake>;
  * The deliveries table is the queue, so a committed message is a queued message.
  */
 export function createMessageIntake(
-  { database: { db, dialect }, clock, config }: HeraldContext,
+  { database: { db, dialect, batchedTransaction }, clock, config }: HeraldContext,
   deps: {
     directory: SendDirectory;
     providers: ProviderRegistry;
@@ -226,7 +226,7 @@ export function createMessageIntake(
 
     let queuedCallbacks = false;
     try {
-      await db.transaction().execute(async (trx) => {
+      await batchedTransaction(async (trx) => {
         await trx.insertInto('messages').values(message).execute();
         const tags = Object.entries(body.metadata ?? {}).map(([key, value]) => ({ message_id: messageId, app_id: appId, key, value }));
         await insertInChunks(trx, 'message_tags', tags);

@@ -16,6 +16,14 @@ interface TemplateVersion {
 const VERSION_CACHE_SIZE = 1000;
 const INLINE = 'inline';
 
+/**
+ * Inline content compiles like a template, keyed by the content itself: callers that send
+ * the same text with different data (monitors, batches) reuse one compiled template.
+ */
+function inlineCacheKey(inline: InlineContent): string {
+  return `${INLINE}:${JSON.stringify([inline.title, inline.summary, inline.body, inline.format, inline.url])}`;
+}
+
 export type MessageRenderer = ReturnType<typeof createMessageRenderer>;
 
 /**
@@ -62,7 +70,7 @@ export function createMessageRenderer({ database: { db } }: HeraldContext) {
         const version = await loadVersion(template.id, template.version);
         validateRender({ cacheKey: `${template.id}@${template.version}`, templateCode: template.code, content: version.content, variables: version.variables, data, channels, locale });
       } else {
-        validateRender({ templateCode: INLINE, content: inlineTemplateContent(inline!), data, channels, locale });
+        validateRender({ cacheKey: inlineCacheKey(inline!), templateCode: INLINE, content: inlineTemplateContent(inline!), data, channels, locale });
       }
     },
   };
@@ -78,9 +86,8 @@ export function createMessageRenderer({ database: { db } }: HeraldContext) {
         const version = await loadVersion(message.template_id, message.template_version);
         return renderForChannel({ cacheKey: `${message.template_id}@${message.template_version}`, templateCode: version.code, content: version.content, variables: version.variables, data, channel, locale });
       }
-      const content = inlineTemplateContent(JSON.parse(message.content!) as InlineContent);
-      // Inline content is cached per message: a batch renders one compiled template for every receiver.
-      return renderForChannel({ cacheKey: `${INLINE}:${message.id}`, templateCode: INLINE, content, data, channel, locale });
+      const inline = JSON.parse(message.content!) as InlineContent;
+      return renderForChannel({ cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline), data, channel, locale });
     },
   };
 }

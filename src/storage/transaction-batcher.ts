@@ -1,0 +1,84 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { HeraldSchema } from './schema.ts';
+
+export type TransactionUnit<T> = (trx: Transaction<HeraldSchema>) => Promise<T>;
+
+/**
+ * Group commit for small write transactions from concurrent requests (accepting a message,
+ * remembering a signature): units that arrive while a transaction is being written are
+ * written together in the next one, so a burst pays for one commit instead of one each.
+ * Writing waits one event-loop turn (SQLite runs statements synchronously, so without the wait
+ * nothing would ever queue up behind a transaction). When a unit fails, its batch
+ * is rolled back and every unit of it runs again in its own transaction, so only the
+ * failing one fails — units must therefore only write to the database (side effects come
+ * after `run` resolves).
+ */
+export interface TransactionBatcher {
+  run<T>(unit: TransactionUnit<T>): Promise<T>;
+}
+
+interface Pending {
+  unit: TransactionUnit<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export function createTransactionBatcher(db: Kysely<HeraldSchema>, { concurrentTransactions, maxUnitsPerTransaction = 256 }: { concurrentTransactions: number; maxUnitsPerTransaction?: number }): TransactionBatcher {
+  const queue: Pending[] = [];
+  let active = 0;
+
+  async function runAlone(pending: Pending): Promise<void> {
+    try {
+      pending.resolve(await db.transaction().execute(pending.unit));
+    } catch (error) {
+      pending.reject(error);
+    }
+  }
+
+  async function write(batch: Pending[]): Promise<void> {
+    if (batch.length === 1) return runAlone(batch[0]!);
+    let results: unknown[];
+    try {
+      results = await db.transaction().execute(async (trx) => {
+        const values: unknown[] = [];
+        for (const pending of batch) values.push(await pending.unit(trx));
+        return values;
+      });
+    } catch {
+      for (const pending of batch) await runAlone(pending);
+      return;
+    }
+    batch.forEach((pending, index) => pending.resolve(results[index]));
+  }
+
+  let scheduled = false;
+
+  /** Waits one turn of the event loop before writing, so units of requests parsed in the same turn share the transaction. */
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  }
+
+  function pump(): void {
+    while (active < concurrentTransactions && queue.length > 0) {
+      active++;
+      void write(queue.splice(0, maxUnitsPerTransaction)).finally(() => {
+        active--;
+        pump();
+      });
+    }
+  }
+
+  return {
+    run<T>(unit: TransactionUnit<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ unit, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+  };
+}
