@@ -227,11 +227,11 @@ export function createMessageIntake(
     let queuedCallbacks = false;
     try {
       await batchedTransaction(async (trx) => {
-        await trx.insertInto('messages').values(message).execute();
+        await insertInChunks(trx, dialect, 'messages', [message]);
         const tags = Object.entries(body.metadata ?? {}).map(([key, value]) => ({ message_id: messageId, app_id: appId, key, value }));
-        await insertInChunks(trx, 'message_tags', tags);
-        await insertInChunks(trx, 'deliveries', deliveries);
-        await insertInChunks(trx, 'events', events);
+        await insertInChunks(trx, dialect, 'message_tags', tags);
+        await insertInChunks(trx, dialect, 'deliveries', deliveries);
+        await insertInChunks(trx, dialect, 'events', events);
         if (pending === 0) {
           // Every delivery was skipped up front: the message completes now, with its event and callback.
           const completionEvents: NewDeliveryEvent[] = [];
