@@ -1,4 +1,7 @@
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtmlModule from 'sanitize-html';
+import { lazyRequire } from '../lazy-require.ts';
+
+const sanitizeHtml = lazyRequire<typeof sanitizeHtmlModule>('sanitize-html');
 
 /**
  * HTML safety in one place: escaping text into HTML, the allow-list every HTML body
@@ -36,7 +39,7 @@ const STYLE_PROPERTIES = [
   'border', 'border-top', 'border-right', 'border-bottom', 'border-left', 'border-radius', 'border-collapse',
 ];
 
-const ALLOW_LIST: sanitizeHtml.IOptions = {
+const allowList = (): sanitizeHtmlModule.IOptions => ({
   allowedTags: [
     'a', 'b', 'blockquote', 'br', 'caption', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
     'hr', 'i', 'img', 'li', 'ol', 'p', 'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody',
@@ -55,13 +58,14 @@ const ALLOW_LIST: sanitizeHtml.IOptions = {
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
   allowedStyles: { '*': Object.fromEntries(STYLE_PROPERTIES.map((property) => [property, [SAFE_CSS_VALUE]])) },
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer', target: '_blank' }) },
+  transformTags: { a: sanitizeHtml().simpleTransform('a', { rel: 'noopener noreferrer', target: '_blank' }) },
   disallowedTagsMode: 'discard',
-};
+});
+let ALLOW_LIST: sanitizeHtmlModule.IOptions | undefined;
 
 /** Sanitises an HTML fragment with the allow-list: scripts, event handlers, `javascript:` links and unsafe CSS go. */
 export function sanitizeHtmlFragment(html: string): string {
-  return sanitizeHtml(html, ALLOW_LIST);
+  return sanitizeHtml()(html, (ALLOW_LIST ??= allowList()));
 }
 
 const BLOCK_END = /<\/(?:p|div|h[1-6]|blockquote|pre|table|ul|ol|tr)>|<hr\s*\/?>/gi;

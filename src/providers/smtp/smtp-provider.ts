@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
+import type nodemailerModule from 'nodemailer';
 import { Type, type Static } from 'typebox';
 import { invalid } from '../../errors.ts';
+import { lazyRequire } from '../../lazy-require.ts';
 import { connectGuardedSocket } from '../outbound-http.ts';
 import { outcomeFromNetworkError } from '../outcome-classification.ts';
 import type { ProviderDefinition, SendOutcome } from '../provider.ts';
 import { isEmailAddress, parseMailbox, type Mailbox } from './mailbox.ts';
+
+const nodemailer = lazyRequire<typeof nodemailerModule>('nodemailer');
 
 /** E-mail over any SMTP server, one connection pool per account. */
 
@@ -97,7 +100,7 @@ export const smtpProvider: ProviderDefinition<SmtpConfig> = {
     const secure = config.secure ?? false;
     const starttls = config.starttls ?? 'required';
     const connectionTimeoutMs = config.connectionTimeoutMs ?? 10_000;
-    const transporter = nodemailer.createTransport({
+    const transporter = nodemailer().createTransport({
       pool: true,
       host: config.host,
       port: config.port ?? (secure ? 465 : 587),

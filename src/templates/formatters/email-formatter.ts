@@ -1,4 +1,8 @@
-import juice from 'juice';
+import type juiceModule from 'juice';
+import { lazyRequire } from '../../lazy-require.ts';
+
+// juice's CommonJS entry exports the function as `default`.
+const juice = lazyRequire<{ default: typeof juiceModule }>('juice');
 import { escapeHtml } from '../html-sanitize.ts';
 
 /**
@@ -53,5 +57,5 @@ export function formatEmailHtml(input: EmailHtmlInput): string {
     '</body>',
     '</html>',
   ].join('\n');
-  return juice(document, { preserveMediaQueries: true, removeStyleTags: true });
+  return juice().default(document, { preserveMediaQueries: true, removeStyleTags: true });
 }
