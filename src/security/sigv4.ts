@@ -4,7 +4,7 @@
  * `aws4` package and any SigV4 library can call Herald. Pure functions: the caller supplies the raw
  * request, the time, and a secret lookup; replay protection (remembering signatures) is the caller's.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { HeraldError } from '../errors.ts';
 
 export const SIGV4_SERVICE = 'herald';
@@ -299,10 +299,14 @@ function sigV4StringToSign(amzDate: string, scope: string, canonical: string): s
   return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
 }
 
-/** Derived keys cost four HMACs and are valid for a whole day, so keep the recent ones (LRU). */
-const derivedKeys = new Map<string, Buffer>();
+/**
+ * Derived keys cost four HMACs and are valid for a whole day, so keep the recent ones (LRU).
+ * Kept as KeyObjects: Node 24 turns a Buffer key into one on every createHmac, which costs
+ * several times the HMAC itself.
+ */
+const derivedKeys = new Map<string, KeyObject>();
 
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+function signingKey(secret: string, date: string, region: string, service: string): KeyObject {
   const cacheKey = `${secret}\0${date}\0${region}\0${service}`;
   const cached = derivedKeys.get(cacheKey);
   if (cached) {
@@ -310,9 +314,11 @@ function signingKey(secret: string, date: string, region: string, service: strin
     derivedKeys.set(cacheKey, cached);
     return cached;
   }
-  const key = [date, region, service, 'aws4_request'].reduce<Buffer>(
-    (previous, part) => createHmac('sha256', previous).update(part, 'utf8').digest(),
-    Buffer.from(`AWS4${secret}`, 'utf8'),
+  const key = createSecretKey(
+    [date, region, service, 'aws4_request'].reduce<Buffer>(
+      (previous, part) => createHmac('sha256', previous).update(part, 'utf8').digest(),
+      Buffer.from(`AWS4${secret}`, 'utf8'),
+    ),
   );
   if (derivedKeys.size >= DERIVED_KEY_CACHE_SIZE) derivedKeys.delete(derivedKeys.keys().next().value as string);
   derivedKeys.set(cacheKey, key);

@@ -1,0 +1,46 @@
+/**
+ * Sizes of every scenario. `full` is the issue's benchmark; `tiny` runs each scenario for
+ * about a second so the smoke test (part of `npm test`) keeps the harness from rotting.
+ */
+export interface BenchScale {
+  name: 'tiny' | 'full';
+  ingest: { connections: number; durationSeconds: number; warmupSeconds: number };
+  batchIngest: { receiversPerRequest: number; connections: number; durationSeconds: number; warmupSeconds: number };
+  dispatch: {
+    deliveries: number;
+    /** The backlog is seeded through the batch API, this many receivers per request. */
+    receiversPerBatch: number;
+    workerProcesses: number;
+    /** Sends in flight per worker process (HERALD_WORKER_CONCURRENCY; the baselines use the same total). */
+    workerConcurrency: number;
+    timeoutMs: number;
+  };
+  endToEnd: {
+    ratePerSecond: number;
+    durationSeconds: number;
+    warmupSeconds: number;
+    /** Time a freshly started process gets to finish its start-up work before its idle memory is read. */
+    idleSettleMs: number;
+    timeoutMs: number;
+  };
+  templateRender: { renders: number };
+}
+
+export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
+  full: {
+    name: 'full',
+    ingest: { connections: 32, durationSeconds: 10, warmupSeconds: 3 },
+    batchIngest: { receiversPerRequest: 1000, connections: 4, durationSeconds: 10, warmupSeconds: 3 },
+    dispatch: { deliveries: 50_000, receiversPerBatch: 1000, workerProcesses: 1, workerConcurrency: 64, timeoutMs: 600_000 },
+    endToEnd: { ratePerSecond: 500, durationSeconds: 30, warmupSeconds: 3, idleSettleMs: 2000, timeoutMs: 60_000 },
+    templateRender: { renders: 5000 },
+  },
+  tiny: {
+    name: 'tiny',
+    ingest: { connections: 4, durationSeconds: 0.5, warmupSeconds: 0 },
+    batchIngest: { receiversPerRequest: 50, connections: 2, durationSeconds: 0.5, warmupSeconds: 0 },
+    dispatch: { deliveries: 300, receiversPerBatch: 100, workerProcesses: 1, workerConcurrency: 16, timeoutMs: 30_000 },
+    endToEnd: { ratePerSecond: 50, durationSeconds: 1, warmupSeconds: 0, idleSettleMs: 0, timeoutMs: 30_000 },
+    templateRender: { renders: 200 },
+  },
+};
