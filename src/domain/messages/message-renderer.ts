@@ -15,6 +15,8 @@ interface TemplateVersion {
 /** Published versions never change, so they are cached for the life of the process (bounded). */
 const VERSION_CACHE_SIZE = 1000;
 const INLINE = 'inline';
+/** Renderings shared by the receivers of one message; a few hundred covers the messages in flight. */
+const SHARED_RENDER_CACHE_SIZE = 512;
 
 /**
  * Inline content compiles like a template, keyed by the content itself: callers that send
@@ -32,6 +34,7 @@ export type MessageRenderer = ReturnType<typeof createMessageRenderer>;
  */
 export function createMessageRenderer({ database: { db } }: HeraldContext) {
   const versions = new Map<string, TemplateVersion>();
+  const renderedShared = new Map<string, RenderedMessage>();
 
   async function loadVersion(templateId: string, version: number): Promise<TemplateVersion> {
     const cacheKey = `${templateId}@${version}`;
@@ -75,19 +78,32 @@ export function createMessageRenderer({ database: { db } }: HeraldContext) {
     },
   };
 
+  async function renderDelivery(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage> {
+    const data = delivery.data ? { ...JSON.parse(message.data), ...JSON.parse(delivery.data) } : (JSON.parse(message.data) as Record<string, unknown>);
+    const channel = delivery.channel as ChannelName;
+    const locale = delivery.locale ?? undefined;
+    if (message.template_id !== null && message.template_version !== null) {
+      const version = await loadVersion(message.template_id, message.template_version);
+      return renderForChannel({ cacheKey: `${message.template_id}@${message.template_version}`, templateCode: version.code, content: version.content, variables: version.variables, data, channel, locale });
+    }
+    const inline = JSON.parse(message.content!) as InlineContent;
+    return renderForChannel({ cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline), data, channel, locale });
+  }
+
   return {
     gate,
     /** The worker's DeliveryRenderer. */
     async render(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage> {
-      const data = delivery.data ? { ...JSON.parse(message.data), ...JSON.parse(delivery.data) } : (JSON.parse(message.data) as Record<string, unknown>);
-      const channel = delivery.channel as ChannelName;
-      const locale = delivery.locale ?? undefined;
-      if (message.template_id !== null && message.template_version !== null) {
-        const version = await loadVersion(message.template_id, message.template_version);
-        return renderForChannel({ cacheKey: `${message.template_id}@${message.template_version}`, templateCode: version.code, content: version.content, variables: version.variables, data, channel, locale });
+      // Receivers without variables of their own (most of a large send) share one rendering per channel and locale.
+      const sharedKey = delivery.data === null ? `${message.id}\u0000${delivery.channel}\u0000${delivery.locale ?? ''}` : undefined;
+      const shared = sharedKey !== undefined ? renderedShared.get(sharedKey) : undefined;
+      if (shared) return shared;
+      const rendered = await renderDelivery(delivery, message);
+      if (sharedKey !== undefined) {
+        if (renderedShared.size >= SHARED_RENDER_CACHE_SIZE) renderedShared.delete(renderedShared.keys().next().value!);
+        renderedShared.set(sharedKey, rendered);
       }
-      const inline = JSON.parse(message.content!) as InlineContent;
-      return renderForChannel({ cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline), data, channel, locale });
+      return rendered;
     },
   };
 }
