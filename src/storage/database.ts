@@ -37,7 +37,7 @@ export function openDatabase(storage: StorageConfig, onConnectionError: (error: 
     db = new Kysely<HeraldSchema>({ dialect: new PostgresDialect({ pool }) });
   }
   // SQLite has one writer; PostgreSQL writes several groups at once over the pool.
-  const batcher = createTransactionBatcher(db, { concurrentTransactions: storage.dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(storage.poolSize / 2)) });
+  const batcher = createTransactionBatcher(db, { dialect: storage.dialect, concurrentTransactions: storage.dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(storage.poolSize / 2)) });
   return {
     db,
     dialect: storage.dialect,

@@ -9,7 +9,7 @@ for (const dialect of testDialects) {
       const { database, close } = await createMigratedDatabase(dialect);
       try {
         const { db } = database;
-        const batcher = createTransactionBatcher(db, { concurrentTransactions: 1 });
+        const batcher = createTransactionBatcher(db, { dialect, concurrentTransactions: 1 });
         const transactionsSeen = new Set<object>();
         const insert = (signature: string) => (trx: Parameters<Parameters<typeof batcher.run>[0]>[0]) => {
           transactionsSeen.add(trx);
@@ -23,6 +23,14 @@ for (const dialect of testDialects) {
         assert.deepEqual(mixed.map((result) => result.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
         const stored = await db.selectFrom('seen_signatures').select('signature').where('signature', 'in', ['a', 'b', 'c']).execute();
         assert.equal(stored.length, 3);
+
+        // Deferred rows of a group are written together, and a unit whose rows collide fails alone.
+        const deferred = await Promise.allSettled(
+          ['d1', 'd2', 'sig-4', 'd3'].map((signature) => batcher.run(async (_trx, later) => later.add('seen_signatures', [{ signature, expires_at: 2 }]))),
+        );
+        assert.deepEqual(deferred.map((result) => result.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+        const written = await db.selectFrom('seen_signatures').select('signature').where('expires_at', '=', 2).orderBy('signature').execute();
+        assert.deepEqual(written.map((row) => row.signature), ['d1', 'd2', 'd3']);
       } finally {
         await close();
       }

@@ -1,7 +1,18 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Dialect } from './database.ts';
+import { insertInChunks } from './insert-in-chunks.ts';
 import type { HeraldSchema } from './schema.ts';
 
-export type TransactionUnit<T> = (trx: Transaction<HeraldSchema>) => Promise<T>;
+/**
+ * Rows a unit wants inserted but never reads back in the same transaction: the rows of all
+ * units of a group go out as one multi-row INSERT per table (tables in the order first named,
+ * so parents come before children), written just before the commit.
+ */
+export interface DeferredInserts {
+  add<Table extends keyof HeraldSchema>(table: Table, rows: readonly HeraldSchema[Table][]): void;
+}
+
+export type TransactionUnit<T> = (trx: Transaction<HeraldSchema>, later: DeferredInserts) => Promise<T>;
 
 /**
  * Group commit for small write transactions from concurrent requests (accepting a message,
@@ -23,13 +34,34 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-export function createTransactionBatcher(db: Kysely<HeraldSchema>, { concurrentTransactions, maxUnitsPerTransaction = 256 }: { concurrentTransactions: number; maxUnitsPerTransaction?: number }): TransactionBatcher {
+export function createTransactionBatcher(
+  db: Kysely<HeraldSchema>,
+  { dialect, concurrentTransactions, maxUnitsPerTransaction = 256 }: { dialect: Dialect; concurrentTransactions: number; maxUnitsPerTransaction?: number },
+): TransactionBatcher {
   const queue: Pending[] = [];
   let active = 0;
 
+  /** Runs units in one transaction, their deferred rows written last. */
+  function transaction(units: readonly Pending[]): Promise<unknown[]> {
+    return db.transaction().execute(async (trx) => {
+      const deferred = new Map<keyof HeraldSchema, unknown[]>();
+      const later: DeferredInserts = {
+        add(table, rows) {
+          const list = deferred.get(table) ?? [];
+          list.push(...rows);
+          deferred.set(table, list);
+        },
+      };
+      const values: unknown[] = [];
+      for (const pending of units) values.push(await pending.unit(trx, later));
+      for (const [table, rows] of deferred) await insertInChunks(trx, dialect, table, rows as never[]);
+      return values;
+    });
+  }
+
   async function runAlone(pending: Pending): Promise<void> {
     try {
-      pending.resolve(await db.transaction().execute(pending.unit));
+      pending.resolve((await transaction([pending]))[0]);
     } catch (error) {
       pending.reject(error);
     }
@@ -39,11 +71,7 @@ export function createTransactionBatcher(db: Kysely<HeraldSchema>, { concurrentT
     if (batch.length === 1) return runAlone(batch[0]!);
     let results: unknown[];
     try {
-      results = await db.transaction().execute(async (trx) => {
-        const values: unknown[] = [];
-        for (const pending of batch) values.push(await pending.unit(trx));
-        return values;
-      });
+      results = await transaction(batch);
     } catch {
       for (const pending of batch) await runAlone(pending);
       return;

@@ -100,6 +100,20 @@ for (const dialect of testDialects) {
       }
     });
 
+    test('retry limits come from the app settings, per channel where set, else the configuration', async () => {
+      const other = await createAppWithKey(herald, 'policy-app');
+      await signedInject(herald, other, { method: 'POST', url: '/v1/channel-accounts', body: { type: 'webhook', name: 'hooks', config: { url: sink.url, secret: 'hook-secret' } } });
+      const send = async () => (await signedInject(herald, other, { method: 'POST', url: '/v1/messages', body: { to: [{ channelAccount: 'hooks' }], content: { body: 'policy' }, delaySeconds: 600 } })).json();
+      const defaults = await send();
+      assert.equal((await signedInject(herald, other, { method: 'GET', url: `/v1/deliveries/${defaults.deliveries[0].id}` })).json().maxAttempts, herald.config.delivery.maxAttempts);
+      await herald.services.apps.update(other.appId, { settings: { maxAttempts: 2, channels: { webhook: { maxAttempts: 3 } } } });
+      const overridden = await send();
+      assert.equal((await signedInject(herald, other, { method: 'GET', url: `/v1/deliveries/${overridden.deliveries[0].id}` })).json().maxAttempts, 3);
+      await herald.services.apps.update(other.appId, { settings: { maxAttempts: 2 } });
+      const appWide = await send();
+      assert.equal((await signedInject(herald, other, { method: 'GET', url: `/v1/deliveries/${appWide.deliveries[0].id}` })).json().maxAttempts, 2);
+    });
+
     test('idempotency: same key and body answers the same message; a different body is 409', async () => {
       const body = { to: [{ channelAccount: 'hooks' }], content: { body: 'once' } };
       const first = await call('POST', '/v1/messages', body, { 'idempotency-key': 'order-42' });

@@ -226,14 +226,20 @@ export function createMessageIntake(
 
     let queuedCallbacks = false;
     try {
-      await batchedTransaction(async (trx) => {
-        await insertInChunks(trx, dialect, 'messages', [message]);
+      await batchedTransaction(async (trx, later) => {
         const tags = Object.entries(body.metadata ?? {}).map(([key, value]) => ({ message_id: messageId, app_id: appId, key, value }));
-        await insertInChunks(trx, dialect, 'message_tags', tags);
-        await insertInChunks(trx, dialect, 'deliveries', deliveries);
-        await insertInChunks(trx, dialect, 'events', events);
-        if (pending === 0) {
-          // Every delivery was skipped up front: the message completes now, with its event and callback.
+        if (pending > 0) {
+          // Written with the rows of concurrent accepts: one INSERT per table for the whole group.
+          later.add('messages', [message]);
+          later.add('message_tags', tags);
+          later.add('deliveries', deliveries);
+          later.add('events', events);
+        } else {
+          // Every delivery was skipped up front: the message completes now (reading its deliveries back), with its event and callback.
+          await insertInChunks(trx, dialect, 'messages', [message]);
+          await insertInChunks(trx, dialect, 'message_tags', tags);
+          await insertInChunks(trx, dialect, 'deliveries', deliveries);
+          await insertInChunks(trx, dialect, 'events', events);
           const completionEvents: NewDeliveryEvent[] = [];
           const { callbacksQueued } = await completeMessages(trx, [messageId], now, completionEvents);
           await insertEvents(trx, dialect, completionEvents);
