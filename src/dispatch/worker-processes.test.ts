@@ -12,6 +12,7 @@ import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/se
 import { createMigratedDatabase, testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import { createDeliveryWakeup } from './wakeup.ts';
+import { inheritedEnvironment } from '../../test/support/test-environment.ts';
 
 /**
  * Scale-out and crash recovery with real worker processes on one PostgreSQL (SQLite is one
@@ -29,7 +30,7 @@ interface WorkerProcess {
 async function startWorkerProcess(id: string, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [heraldMain, 'start', '--role', 'worker'], {
     env: {
-      ...process.env,
+      ...inheritedEnvironment(),
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       HERALD_MASTER_KEY: TEST_MASTER_KEY_HEX,

@@ -5,6 +5,7 @@ import type { ChannelName, RenderedMessage } from '../../providers/provider.ts';
 import { createTemplateCompiler } from '../template-compiler.ts';
 import { validateRender } from '../render-message.ts';
 import { orderPaidContent, orderPaidData, orderPaidVariables } from './order-paid-template.ts';
+import { updateGoldens } from '../../../test/support/test-environment.ts';
 
 /**
  * Golden tests: the order-paid template rendered for every channel and compared,
@@ -12,7 +13,7 @@ import { orderPaidContent, orderPaidData, orderPaidVariables } from './order-pai
  * them with `UPDATE_GOLDEN=1 node --test src/templates/golden/golden.test.ts` and
  * review the diff by hand before committing.
  */
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const UPDATE = updateGoldens;
 const expectedDir = new URL('./expected/', import.meta.url);
 const CHANNELS: ChannelName[] = ['email', 'sms', 'webhook', 'dingtalk', 'wecom', 'feishu', 'slack', 'telegram', 'discord', 'inbox', 'wechat'];
 
