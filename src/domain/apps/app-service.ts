@@ -3,6 +3,7 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId, newSecret } from '../../ids.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import type { AppsTable } from '../../storage/schema.ts';
+import { isUniqueViolation } from '../../storage/unique-violation.ts';
 
 /** Per-app overrides of the delivery policy; absent fields fall back to the configuration. */
 export interface AppSettings {
@@ -73,7 +74,12 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         created_at: now,
         updated_at: now,
       };
-      await db.insertInto('apps').values(row).execute();
+      try {
+        await db.insertInto('apps').values(row).execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('APP_NAME_TAKEN', `An app named "${input.name}" already exists`, { field: 'name' });
+        throw error;
+      }
       return toAppView(row);
     },
 
@@ -104,7 +110,12 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         settings: patch.settings ? JSON.stringify(patch.settings) : row.settings,
         updated_at: clock.now(),
       };
-      await db.updateTable('apps').set(updated).where('id', '=', row.id).execute();
+      try {
+        await db.updateTable('apps').set(updated).where('id', '=', row.id).execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('APP_NAME_TAKEN', `An app named "${updated.name}" already exists`, { field: 'name' });
+        throw error;
+      }
       settingsCache.delete(row.id);
       return toAppView(updated);
     },

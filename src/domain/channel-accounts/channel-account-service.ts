@@ -10,6 +10,7 @@ import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts
 import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig, type ProviderConfig } from './channel-account-config.ts';
 import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets } from './channel-account-row.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
+import { isUniqueViolation } from '../../storage/unique-violation.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
 export interface ChannelAccountView {
@@ -225,18 +226,24 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       // is_default is written only when the patch changes it: the value read above may be stale by now.
       const { is_default: _, ...columns } = updated;
 
-      await db.transaction().execute(async (trx) => {
-        if (updated.name !== row.name) {
-          const holder = await trx.selectFrom('channel_accounts').select('id').where('app_id', '=', appId).where('name', '=', updated.name).executeTakeFirst();
-          if (holder) throw nameTaken(updated.name);
-        }
-        if (patch.isDefault === true) await makeDefault(trx, row);
-        await trx
-          .updateTable('channel_accounts')
-          .set(patch.isDefault === false ? { ...columns, is_default: 0 } : columns)
-          .where('id', '=', row.id)
-          .execute();
-      });
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          if (updated.name !== row.name) {
+            const holder = await trx.selectFrom('channel_accounts').select('id').where('app_id', '=', appId).where('name', '=', updated.name).executeTakeFirst();
+            if (holder) throw nameTaken(updated.name);
+          }
+          if (patch.isDefault === true) await makeDefault(trx, row);
+          await trx
+            .updateTable('channel_accounts')
+            .set(patch.isDefault === false ? { ...columns, is_default: 0 } : columns)
+            .where('id', '=', row.id)
+            .execute();
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) throw nameTaken(updated.name);
+          throw error;
+        });
       sendable.delete(appId);
       return toView(await findRow(appId, row.id));
     },

@@ -4,6 +4,7 @@ import { newId } from '../../ids.ts';
 import type { UsersTable } from '../../storage/schema.ts';
 import { hashPassword } from './password-hash.ts';
 import { isoTime } from '../../iso-time.ts';
+import { isUniqueViolation } from '../../storage/unique-violation.ts';
 
 export const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -71,15 +72,21 @@ export function createUserService({ database: { db }, clock }: HeraldContext) {
       updated_at: now,
       last_login_at: null,
     };
-    await db.transaction().execute(async (trx) => {
-      if (onlyIfNoUsers) {
-        const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-        if (existing) throw conflict('SETUP_ALREADY_DONE', 'Herald already has users; sign in, or ask an owner to invite you');
-      }
-      const taken = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-      if (taken) throw conflict('USER_EMAIL_TAKEN', `A user with e-mail ${email} already exists`, { field: 'email' });
-      await trx.insertInto('users').values(row).execute();
-    });
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        if (onlyIfNoUsers) {
+          const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+          if (existing) throw conflict('SETUP_ALREADY_DONE', 'Herald already has users; sign in, or ask an owner to invite you');
+        }
+        const taken = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+        if (taken) throw conflict('USER_EMAIL_TAKEN', `A user with e-mail ${email} already exists`, { field: 'email' });
+        await trx.insertInto('users').values(row).execute();
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw conflict('USER_EMAIL_TAKEN', `A user with e-mail ${email} already exists`, { field: 'email' });
+        throw error;
+      });
     return toUserView(row);
   }
 
