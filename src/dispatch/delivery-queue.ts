@@ -126,19 +126,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
           sql`attempts + 1`,
           nowMs,
         );
-        await insertEvents(
-          trx,
-          database.dialect,
-          rows.map((row) => ({
-            messageId: row.message_id,
-            deliveryId: row.id,
-            appId: row.app_id,
-            type: 'sending',
-            at: nowMs,
-            attempt: row.attempts,
-            detail: `worker ${workerId}`,
-          })),
-        );
+        await insertEvents(trx, database.dialect, leaseEvents(rows, 'sending', nowMs, `worker ${workerId}`));
         return rows;
       });
     },
@@ -168,21 +156,19 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
                  lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
            where lease_expires_at is not null and lease_owner = ${workerId} and status = 'sending'
           returning id, message_id, app_id, attempts`.execute(trx);
-        await insertEvents(
-          trx,
-          database.dialect,
-          rows.map((row) => ({
-            messageId: row.message_id,
-            deliveryId: row.id,
-            appId: row.app_id,
-            type: 'released',
-            at: nowMs,
-            attempt: row.attempts,
-            detail: `worker ${workerId} stopped before attempting it`,
-          })),
-        );
+        await insertEvents(trx, database.dialect, leaseEvents(rows, 'released', nowMs, `worker ${workerId} stopped before attempting it`));
         return rows.length;
       });
     },
   };
+}
+
+/** One event per delivery whose lease was taken or given back. */
+function leaseEvents(
+  rows: readonly Pick<DeliveriesTable, 'id' | 'message_id' | 'app_id' | 'attempts'>[],
+  type: 'sending' | 'released',
+  nowMs: number,
+  detail: string,
+): NewDeliveryEvent[] {
+  return rows.map((row) => ({ messageId: row.message_id, deliveryId: row.id, appId: row.app_id, type, at: nowMs, attempt: row.attempts, detail }));
 }

@@ -3,24 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { HeraldError } from '../errors.ts';
 import { renderForChannel, validateRender, type RenderRequest } from './render-message.ts';
 import { compileTemplate, createTemplateCompiler } from './template-compiler.ts';
 import { inlineTemplateContent, type TemplateContent } from './template-content.ts';
+import { heraldError } from '../../test/support/herald-error.ts';
 
 function render(content: TemplateContent, data: Record<string, unknown> = {}, overrides: Partial<RenderRequest> = {}) {
   return renderForChannel({ templateCode: 'test.code', content, data, channel: 'webhook', ...overrides }, { compiler: createTemplateCompiler() });
 }
 
-function heraldError(action: () => unknown): HeraldError {
-  try {
-    action();
-  } catch (error) {
-    assert.ok(error instanceof HeraldError, `expected a HeraldError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an error');
-}
 
 describe('Liquid errors are clear 422s naming the template, field and position', () => {
   test('an undefined variable (strict variables) is TEMPLATE_VARIABLE_MISSING', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HeraldError } from '../errors.ts';
 import type { VariablesSchema } from './template-content.ts';
 import { checkVariables, exampleData } from './variables-check.ts';
+import { heraldError } from '../../test/support/herald-error.ts';
 
 const variables: VariablesSchema = [
   { name: 'order', type: 'object', required: true, example: { id: 'A-1' } },
@@ -12,15 +12,6 @@ const variables: VariablesSchema = [
   { name: 'note', type: 'string' },
 ];
 
-function heraldError(action: () => void): HeraldError {
-  try {
-    action();
-  } catch (error) {
-    assert.ok(error instanceof HeraldError, `expected a HeraldError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an error');
-}
 
 describe('checkVariables', () => {
   test('accepts data with every required variable and right types; extra and optional data are fine', () => {
