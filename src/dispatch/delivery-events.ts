@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../ids.ts';
 import type { Dialect } from '../storage/database.ts';
-import type { HeraldSchema } from '../storage/schema.ts';
+import type { EventsTable, HeraldSchema } from '../storage/schema.ts';
 import { jsonRows, type JsonColumnType } from './json-rows.ts';
 
 /**
@@ -55,20 +55,28 @@ const EVENT_COLUMNS: ReadonlyArray<readonly [string, JsonColumnType]> = [
   ['detail', 'text'],
 ];
 
+/** The stored row of an event: its id, and the detail cut to a bounded length. */
+export function eventRow(event: NewDeliveryEvent): EventsTable {
+  return {
+    id: newId('evt', event.at),
+    message_id: event.messageId,
+    delivery_id: event.deliveryId,
+    app_id: event.appId,
+    type: event.type,
+    at: event.at,
+    attempt: event.attempt ?? null,
+    code: event.code ?? null,
+    detail: event.detail == null ? null : event.detail.slice(0, DETAIL_MAX_CHARS),
+  };
+}
+
 /** Writes events in one INSERT, whatever their number (see json-rows.ts). */
 export async function insertEvents(db: Kysely<HeraldSchema>, dialect: Dialect, events: readonly NewDeliveryEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((event) => [
-    newId('evt', event.at),
-    event.messageId,
-    event.deliveryId,
-    event.appId,
-    event.type,
-    event.at,
-    event.attempt ?? null,
-    event.code ?? null,
-    event.detail == null ? null : event.detail.slice(0, DETAIL_MAX_CHARS),
-  ]);
+  const rows = events.map((event) => {
+    const row = eventRow(event);
+    return EVENT_COLUMNS.map(([column]) => row[column as keyof EventsTable]);
+  });
   await sql`insert into events (id, message_id, delivery_id, app_id, type, at, attempt, code, detail)
             select * from ${jsonRows(dialect, EVENT_COLUMNS, rows)} as new_events`.execute(db);
 }

@@ -111,7 +111,7 @@ export interface MessagesTable {
   status: 'accepted' | 'completed' | 'partially_failed' | 'failed' | 'canceled';
   priority: number;
   idempotency_key: string | null;
-  /** sha256 of the canonical request: same key + different body is a conflict. */
+  /** sha256 of the canonical request when it has an idempotency key (same key + different body is a conflict); '' otherwise. */
   request_hash: string;
   /** JSON: inline content, or null when a template is used. */
   content: string | null;

@@ -10,7 +10,7 @@ import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
 import { completeMessages } from '../../dispatch/message-completion.ts';
-import { insertEvents, type NewDeliveryEvent } from '../../dispatch/delivery-events.ts';
+import { eventRow, insertEvents, type NewDeliveryEvent } from '../../dispatch/delivery-events.ts';
 import { ADDRESS_KINDS, checkAddress } from '../subscribers/subscriber-fields.ts';
 import { assertOutboundUrlAllowed } from '../../security/ssrf-guard.ts';
 
@@ -104,8 +104,9 @@ export function createMessageIntake(
     if (idempotencyHeader !== undefined && body.idempotencyKey !== undefined && idempotencyHeader !== body.idempotencyKey) {
       throw invalid('IDEMPOTENCY_KEY_MISMATCH', 'The Idempotency-Key header and the idempotencyKey field differ; send one of them');
     }
+    // Only an idempotent request is ever compared with another, so only it pays for hashing the body.
     const { idempotencyKey: _ignored, ...hashed } = body;
-    const requestHash = createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+    const requestHash = idempotencyKey === undefined ? '' : createHash('sha256').update(canonicalJson(hashed)).digest('hex');
     if (idempotencyKey !== undefined) {
       const earlier = await replayIdempotent(appId, idempotencyKey, requestHash);
       if (earlier) return earlier;
@@ -161,7 +162,7 @@ export function createMessageIntake(
     const messageId = newId('msg', now);
     const deliveries: DeliveriesTable[] = [];
     const accepted: AcceptedDelivery[] = [];
-    const events: EventsTable[] = [{ id: newId('evt', now), message_id: messageId, delivery_id: null, app_id: appId, type: 'accepted', at: now, attempt: null, code: null, detail: null }];
+    const events: EventsTable[] = [eventRow({ messageId, deliveryId: null, appId, type: 'accepted', at: now })];
 
     for (const entry of entries) {
       for (const channel of receiverChannels(entry.receiver, channels, accounts)) {
@@ -195,7 +196,7 @@ export function createMessageIntake(
           updated_at: now,
           sent_at: null,
         });
-        events.push({ id: newId('evt', now), message_id: messageId, delivery_id: id, app_id: appId, type: status, at: now, attempt: null, code: target.skipReason?.code ?? null, detail: target.skipReason?.message ?? null });
+        events.push(eventRow({ messageId, deliveryId: id, appId, type: status, at: now, code: target.skipReason?.code, detail: target.skipReason?.message }));
         accepted.push({ id, channel, receiver: entry.receiver, address: target.address, status, ...(target.skipReason ? { reason: target.skipReason.code } : {}) });
       }
     }
