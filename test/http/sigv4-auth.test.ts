@@ -114,7 +114,6 @@ for (const dialect of testDialects) {
       const disabled = await createAppWithKey(herald, 'disabled-app');
       assert.equal((await signedInject(herald, disabled, { method: 'GET', url: '/v1/whoami' })).statusCode, 200);
       await herald.services.apps.update(disabled.appId, { status: 'disabled' });
-      herald.services.keys.forgetCachedSecrets();
       const afterDisable = await signedInject(herald, disabled, { method: 'GET', url: '/v1/whoami' });
       assert.equal(afterDisable.statusCode, 403);
       assert.equal(afterDisable.json().code, 'ACCESS_KEY_DISABLED');

@@ -38,6 +38,8 @@ export type AccessKeyService = ReturnType<typeof createAccessKeyService>;
 export function createAccessKeyService({ database: { db }, clock, cryptoBox }: HeraldContext, apps: AppService) {
   const secretCache = createTtlCache<VerifiedKey>({ ttlMs: SECRET_CACHE_MS, clock });
   const lastUsedWrites = new Map<string, number>();
+  // A disabled app disables its keys at once in this process; others see it when their cache expires.
+  apps.onUpdated(() => secretCache.clear());
 
   async function loadKey(accessKeyId: string): Promise<VerifiedKey> {
     const row = await db
@@ -114,11 +116,6 @@ export function createAccessKeyService({ database: { db }, clock, cryptoBox }: H
       if (now - (lastUsedWrites.get(accessKeyId) ?? 0) < LAST_USED_WRITE_INTERVAL_MS) return;
       lastUsedWrites.set(accessKeyId, now);
       await db.updateTable('access_keys').set({ last_used_at: now }).where('id', '=', accessKeyId).execute();
-    },
-
-    /** Forgets cached secrets, e.g. after an app was disabled. */
-    forgetCachedSecrets(): void {
-      secretCache.clear();
     },
   };
 }

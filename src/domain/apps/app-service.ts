@@ -44,6 +44,7 @@ const SETTINGS_CACHE_MS = 2_000;
 
 export function createAppService({ database: { db }, clock, cryptoBox }: HeraldContext) {
   const settingsCache = createTtlCache<AppSettings>({ ttlMs: SETTINGS_CACHE_MS, clock });
+  const updateListeners: Array<(appId: string) => void> = [];
 
   function assertName(name: string): void {
     if (!NAME_PATTERN.test(name)) {
@@ -117,7 +118,13 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         throw error;
       }
       settingsCache.delete(row.id);
+      for (const listener of updateListeners) listener(row.id);
       return toAppView(updated);
+    },
+
+    /** Calls `listener` after an app changed in this process (caches of other services drop what they hold). */
+    onUpdated(listener: (appId: string) => void): void {
+      updateListeners.push(listener);
     },
 
     /** The delivery policy overrides of an app (cached briefly: read on every accept). */

@@ -72,9 +72,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
     },
     async (request) => {
       requireRole(request, 'admin');
-      const app = await apps.update(request.params.app, request.body);
-      keys.forgetCachedSecrets();
-      return app;
+      return apps.update(request.params.app, request.body);
     },
   );
 
