@@ -6,6 +6,7 @@
  */
 import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { HeraldError } from '../errors.ts';
+import { LruCache } from '../lru-cache.ts';
 
 export const SIGV4_SERVICE = 'herald';
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -304,23 +305,18 @@ function sigV4StringToSign(amzDate: string, scope: string, canonical: string): s
  * Kept as KeyObjects: Node 24 turns a Buffer key into one on every createHmac, which costs
  * several times the HMAC itself.
  */
-const derivedKeys = new Map<string, KeyObject>();
+const derivedKeys = new LruCache<string, KeyObject>(DERIVED_KEY_CACHE_SIZE);
 
 function signingKey(secret: string, date: string, region: string, service: string): KeyObject {
   const cacheKey = `${secret}\0${date}\0${region}\0${service}`;
   const cached = derivedKeys.get(cacheKey);
-  if (cached) {
-    derivedKeys.delete(cacheKey);
-    derivedKeys.set(cacheKey, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const key = createSecretKey(
     [date, region, service, 'aws4_request'].reduce<Buffer>(
       (previous, part) => createHmac('sha256', previous).update(part, 'utf8').digest(),
       Buffer.from(`AWS4${secret}`, 'utf8'),
     ),
   );
-  if (derivedKeys.size >= DERIVED_KEY_CACHE_SIZE) derivedKeys.delete(derivedKeys.keys().next().value as string);
   derivedKeys.set(cacheKey, key);
   return key;
 }

@@ -1,5 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { LruCache } from '../lru-cache.ts';
 
 /**
  * Adapts Node's built-in `node:sqlite` (no native build) to the database shape
@@ -10,7 +11,7 @@ export function openNodeSqlite(file: string, statementCacheSize = 512): SqliteDa
   const database = new DatabaseSync(file);
   // WAL lets readers proceed during writes; NORMAL sync is durable across process crashes (not power loss) and much faster.
   database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new LruCache<string, SqliteStatement>(statementCacheSize);
 
   const wrap = (statement: StatementSync): SqliteStatement => {
     const reader = statement.columns().length > 0;
@@ -30,14 +31,10 @@ export function openNodeSqlite(file: string, statementCacheSize = 512): SqliteDa
     },
     prepare(sql) {
       let statement = cache.get(sql);
-      if (statement) {
-        // Refresh recency so the Map's insertion order approximates LRU.
-        cache.delete(sql);
-      } else {
+      if (!statement) {
         statement = wrap(database.prepare(sql));
-        if (cache.size >= statementCacheSize) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
       }
-      cache.set(sql, statement);
       return statement;
     },
   };

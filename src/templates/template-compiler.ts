@@ -2,6 +2,7 @@ import type { Template } from 'liquidjs';
 import { liquidEngine, type OutputEscapeMode } from './liquid-engine.ts';
 import type { BodyFormat, TemplateContent, TemplateVariant } from './template-content.ts';
 import { templateError } from './template-errors.ts';
+import { LruCache } from '../lru-cache.ts';
 
 /**
  * Parses every Liquid field of a template version once — the default content and each
@@ -109,26 +110,16 @@ export interface TemplateCompilerOptions {
 export function createTemplateCompiler(options: TemplateCompilerOptions = {}): TemplateCompiler {
   const maxEntries = options.maxEntries ?? 500;
   const compile = options.compile ?? compileTemplate;
-  const cache = new Map<string, CompiledTemplate>();
+  const cache = new LruCache<string, CompiledTemplate>(maxEntries);
   let compileCount = 0;
 
   return {
     compile(cacheKey, templateCode, content) {
-      if (cacheKey !== undefined) {
-        const hit = cache.get(cacheKey);
-        if (hit) {
-          // Map keeps insertion order: re-inserting marks the entry most recently used.
-          cache.delete(cacheKey);
-          cache.set(cacheKey, hit);
-          return hit;
-        }
-      }
+      const hit = cacheKey !== undefined ? cache.get(cacheKey) : undefined;
+      if (hit) return hit;
       compileCount++;
       const compiled = compile(templateCode, content);
-      if (cacheKey !== undefined) {
-        cache.set(cacheKey, compiled);
-        if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
-      }
+      if (cacheKey !== undefined) cache.set(cacheKey, compiled);
       return compiled;
     },
     get compileCount() {

@@ -5,6 +5,7 @@ import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
 import { renderForChannel, validateRender } from '../../templates/render-message.ts';
 import { inlineTemplateContent, type InlineContent, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';
 import type { ResolvedTemplate, TemplateGate } from './message-intake.ts';
+import { LruCache } from '../../lru-cache.ts';
 
 interface TemplateVersion {
   code: string;
@@ -33,8 +34,8 @@ export type MessageRenderer = ReturnType<typeof createMessageRenderer>;
  * checked once at accept time (TemplateGate) and rendered per delivery by the worker.
  */
 export function createMessageRenderer({ database: { db } }: HeraldContext) {
-  const versions = new Map<string, TemplateVersion>();
-  const renderedShared = new Map<string, RenderedMessage>();
+  const versions = new LruCache<string, TemplateVersion>(VERSION_CACHE_SIZE);
+  const renderedShared = new LruCache<string, RenderedMessage>(SHARED_RENDER_CACHE_SIZE);
 
   async function loadVersion(templateId: string, version: number): Promise<TemplateVersion> {
     const cacheKey = `${templateId}@${version}`;
@@ -49,7 +50,6 @@ export function createMessageRenderer({ database: { db } }: HeraldContext) {
       .executeTakeFirst();
     if (!row) throw notFound('TEMPLATE_VERSION_NOT_FOUND', `Template ${templateId} has no version ${version}`);
     const loaded = { code: row.code, content: JSON.parse(row.content) as TemplateContent, variables: JSON.parse(row.variables) as VariablesSchema };
-    if (versions.size >= VERSION_CACHE_SIZE) versions.delete(versions.keys().next().value!);
     versions.set(cacheKey, loaded);
     return loaded;
   }
@@ -99,10 +99,7 @@ export function createMessageRenderer({ database: { db } }: HeraldContext) {
       const shared = sharedKey !== undefined ? renderedShared.get(sharedKey) : undefined;
       if (shared) return shared;
       const rendered = await renderDelivery(delivery, message);
-      if (sharedKey !== undefined) {
-        if (renderedShared.size >= SHARED_RENDER_CACHE_SIZE) renderedShared.delete(renderedShared.keys().next().value!);
-        renderedShared.set(sharedKey, rendered);
-      }
+      if (sharedKey !== undefined) renderedShared.set(sharedKey, rendered);
       return rendered;
     },
   };
