@@ -55,7 +55,7 @@ export interface Herald {
  */
 export async function createHerald(config: HeraldConfig, options: HeraldOptions = {}): Promise<Herald> {
   const roles = new Set(options.roles ?? ROLES);
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const database = openDatabase(config.storage, (error) => logger.warn({ err: error }, 'an idle database connection failed; the pool replaces it'));
   await migrateToLatest(database);
   const context: HeraldContext = {

@@ -1,10 +1,18 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
+import type { PrettyOptions } from 'pino-pretty';
 import type { HeraldConfig } from './config/config.ts';
 
 export type { Logger };
 
-/** Structured JSON logs. Credentials are redacted wherever they could appear. */
-export function createLogger(level: HeraldConfig['logLevel'], destination?: pino.DestinationStream): Logger {
+const requireLazily = createRequire(import.meta.url);
+
+/**
+ * Structured logs, credentials redacted wherever they could appear. JSON for log
+ * collectors; readable lines (pino-pretty, loaded only then) when a person watches a terminal.
+ */
+export function createLogger(level: HeraldConfig['logLevel'], destination?: pino.DestinationStream, format: HeraldConfig['logFormat'] = 'json'): Logger {
+  const readable = format === 'pretty' || (format === 'auto' && destination === undefined && process.stdout.isTTY === true);
   return pino(
     {
       level,
@@ -13,6 +21,9 @@ export function createLogger(level: HeraldConfig['logLevel'], destination?: pino
           'req.headers.authorization',
           'req.headers.cookie',
           'res.headers["set-cookie"]',
+          'secretAccessKey',
+          'password',
+          'secret',
           '*.secretAccessKey',
           '*.password',
           '*.secret',
@@ -20,6 +31,11 @@ export function createLogger(level: HeraldConfig['logLevel'], destination?: pino
         censor: '[redacted]',
       },
     },
-    destination,
+    readable ? prettyStream(destination) : destination,
   );
+}
+
+function prettyStream(destination: pino.DestinationStream | undefined): pino.DestinationStream {
+  const pretty = requireLazily('pino-pretty') as (options: PrettyOptions) => pino.DestinationStream;
+  return pretty({ destination: destination ?? 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }

@@ -17,6 +17,8 @@ export interface HeraldConfig {
   /** 32-byte key as base64 or hex; when absent one is generated into `dataDir` on first start. */
   masterKey: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `auto`: readable lines on a terminal, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   auth: {
     signatureMaxSkewSeconds: number;
     sessionTtlSeconds: number;
@@ -98,6 +100,7 @@ export const configFields = {
   databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200, 'PostgreSQL connections per process'),
   masterKey: text('HERALD_MASTER_KEY', undefined, '32-byte key (base64 or hex) encrypting secrets at rest', 'generated into DATA_DIR/master.key (0600)'),
   logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'pino log level'),
+  logFormat: oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'] as const, 'Log lines as JSON, or readable (pretty); auto: readable on a terminal, JSON otherwise'),
   bodyLimitBytes: integer('HERALD_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, 'Largest accepted request body'),
   trustProxy: boolean('HERALD_TRUST_PROXY', false, 'Trust X-Forwarded-* headers (behind a reverse proxy)'),
   signatureMaxSkewSeconds: integer('HERALD_SIGNATURE_MAX_SKEW_SECONDS', 300, 30, 3600, 'Allowed clock skew of a signed request (X-Amz-Date)'),
@@ -148,6 +151,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       : { dialect: 'sqlite', file: path.join(dataDir, 'herald.db') },
     masterKey,
     logLevel: read(configFields.logLevel),
+    logFormat: read(configFields.logFormat),
     auth: {
       signatureMaxSkewSeconds: read(configFields.signatureMaxSkewSeconds),
       sessionTtlSeconds: read(configFields.sessionTtlSeconds),

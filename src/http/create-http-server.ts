@@ -12,6 +12,7 @@ import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerRootRoutes } from './routes/root-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
 import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
 import { registerTemplateRoutes } from './routes/template-routes.ts';
@@ -99,7 +100,7 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
     if (request.url.startsWith('/v1/')) request.principal = await services.authenticator.authenticate(request);
   });
 
-  for (const register of [registerHealthRoutes, registerConsoleAuthRoutes, registerWhoamiRoutes, registerAppRoutes, registerUserRoutes, registerSubscriberRoutes, registerChannelAccountRoutes, registerMessageRoutes, registerTemplateRoutes, ...extraRoutes]) {
+  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerWhoamiRoutes, registerAppRoutes, registerUserRoutes, registerSubscriberRoutes, registerChannelAccountRoutes, registerMessageRoutes, registerTemplateRoutes, ...extraRoutes]) {
     register(server, services);
   }
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
