@@ -16,3 +16,12 @@ test('the README quick start is the two commands', () => {
   assert.ok(readme.includes('npm install && npm start'));
   assert.ok(readme.includes('npm test'));
 });
+
+test('every JSON example in the README parses, and Markdown bodies say format markdown', () => {
+  const bodies = [...readme.matchAll(/-d '(\{.*?\})'/g)].map((match) => JSON.parse(match[1]!));
+  assert.ok(bodies.length >= 2);
+  for (const body of bodies) {
+    const content = body.content as { body?: string; format?: string } | undefined;
+    if (content?.body && /\*\*|__|\[.+\]\(/.test(content.body)) assert.equal(content.format, 'markdown', content.body);
+  }
+});
