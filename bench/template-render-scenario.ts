@@ -1,4 +1,4 @@
-import type { ChannelName } from '../src/providers/provider.ts';
+import type { ChannelName } from '../src/channels/channel-catalog.ts';
 import { orderPaidContent, orderPaidData, orderPaidVariables } from '../src/templates/golden/order-paid-template.ts';
 import { liquidEngine } from '../src/templates/liquid-engine.ts';
 import { renderForChannel } from '../src/templates/render-message.ts';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CHANNEL_CATALOG } from '../channels/channel-catalog.ts';
 import { HeraldError } from '../errors.ts';
+import type { ProviderDefinition } from './provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { createProviderRegistry } from './provider-registry.ts';
 
@@ -25,4 +27,10 @@ test('require names the unknown type and the known ones', () => {
 
 test('refuses two definitions with the same type', () => {
   assert.throws(() => createProviderRegistry([webhookProvider, webhookProvider]), /registered twice/);
+});
+
+test('a per-recipient provider needs a channel with an address kind (checked by the compiler)', () => {
+  // @ts-expect-error the webhook channel has no address kind, so no provider can send to addresses on it
+  const perRecipientWebhook: ProviderDefinition = { ...webhookProvider, target: 'address' };
+  assert.equal(CHANNEL_CATALOG[perRecipientWebhook.channel].addressKind, undefined);
 });

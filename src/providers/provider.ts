@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import type { Dispatcher } from 'undici';
+import type { AddressedChannel, ChannelName } from '../channels/channel-catalog.ts';
 import type { Clock } from '../clock.ts';
 import type { OutboundPolicy } from '../security/ssrf-guard.ts';
 
@@ -9,32 +10,6 @@ import type { OutboundPolicy } from '../security/ssrf-guard.ts';
  * outcome; the worker (src/dispatch) decides what happens next — retry, reschedule,
  * fail — never the provider.
  */
-
-/** The channel names callers use in `channels: [...]`. */
-export type ChannelName =
-  | 'email'
-  | 'sms'
-  | 'webhook'
-  | 'dingtalk'
-  | 'wecom'
-  | 'feishu'
-  | 'wechat'
-  | 'miniprogram'
-  | 'inbox'
-  | 'webpush'
-  | 'slack'
-  | 'telegram'
-  | 'discord';
-
-/** Which subscriber address a per-recipient provider reads. */
-export type AddressKind =
-  | 'email'
-  | 'phone'
-  | 'wecomUserId'
-  | 'dingtalkUserId'
-  | 'feishuOpenId'
-  | 'wechatOpenId'
-  | 'miniProgramOpenId';
 
 export type SendOutcome =
   /** Accepted by the provider. `providerMessageId` is its id when it gives one. */
@@ -114,14 +89,9 @@ export interface ProviderSender {
   close?(): Promise<void>;
 }
 
-export interface ProviderDefinition<Config = any> {
+interface ProviderDefinitionFields<Config> {
   /** Stable type id stored on channel accounts, e.g. `dingtalk-robot`. */
   type: string;
-  channel: ChannelName;
-  /** `account`: the account is the target (group robots, webhook endpoints); `address`: one send per recipient address. */
-  target: 'account' | 'address';
-  /** For `address` providers: the subscriber address they read. */
-  addressKind?: AddressKind;
   /** TypeBox schema validating the account config (secrets included). */
   configSchema: TSchema;
   /** Config fields encrypted at rest and masked on read. */
@@ -132,3 +102,11 @@ export interface ProviderDefinition<Config = any> {
   validateConfig?(config: Config): void;
   createSender(account: ProviderAccount<Config>, environment: SenderEnvironment): ProviderSender;
 }
+
+/**
+ * `account`: the account is the target (group robots, webhook endpoints). `address`: one send
+ * per recipient address, of the kind the channel catalog names for its channel (so only a
+ * channel with an address kind can have one).
+ */
+export type ProviderDefinition<Config = any> = ProviderDefinitionFields<Config> &
+  ({ channel: ChannelName; target: 'account' } | { channel: AddressedChannel; target: 'address' });

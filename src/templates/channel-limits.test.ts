@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HeraldError } from '../errors.ts';
-import { CHANNEL_LIMITS, measure, renderWithinLimit } from './channel-limits.ts';
+import { CHANNEL_CATALOG } from '../channels/channel-catalog.ts';
+import { measure, renderWithinLimit } from './channel-limits.ts';
 import { documentLength, ELLIPSIS, truncateDocument } from './document-truncate.ts';
 import { formatTelegramMarkdownV2 } from './formatters/telegram-markdown-v2-formatter.ts';
 import { formatWecomMarkdown } from './formatters/wecom-markdown-formatter.ts';
@@ -20,13 +21,13 @@ function isWholeUtf8(text: string): boolean {
 
 describe('every channel states its length rule', () => {
   test('the table covers each limited field with a basis', () => {
-    for (const [channel, limits] of Object.entries(CHANNEL_LIMITS)) {
+    for (const [channel, { limits }] of Object.entries(CHANNEL_CATALOG)) {
       for (const [field, limit] of Object.entries(limits)) {
         assert.ok(limit.max > 0 && limit.basis.length > 0, `${channel}.${field}`);
       }
     }
-    assert.equal(CHANNEL_LIMITS.sms.text?.overflow, 'refuse');
-    assert.equal(CHANNEL_LIMITS.wecom.markdown?.overflow, 'truncate');
+    assert.equal(CHANNEL_CATALOG.sms.limits.text?.overflow, 'refuse');
+    assert.equal(CHANNEL_CATALOG.wecom.limits.markdown?.overflow, 'truncate');
   });
 
   test('measure counts UTF-8 bytes, UTF-16 units or code points', () => {

@@ -1,64 +1,12 @@
 import { unprocessable } from '../errors.ts';
-import type { ChannelName } from '../providers/provider.ts';
+import { CHANNEL_CATALOG, type ChannelLimit, type ChannelName, type LimitedField, type LimitUnit } from '../channels/channel-catalog.ts';
 import { documentLength, truncateDocument } from './document-truncate.ts';
 import type { MarkdownDocument } from './markdown-document.ts';
 
 /**
- * Every channel's length rule in one table. `truncate` cuts the document at a
- * character boundary and marks the cut with "…"; `refuse` fails the render with
- * TEMPLATE_CONTENT_TOO_LONG (a 422 at accept time), for channels where a silently cut
- * message could lose what matters (an SMS code or link).
- *
- * Fields: `text` (plain text), `markdown` (the channel dialect), `payload` (Feishu:
- * the JSON of the card and of the post, each measured).
+ * Applies the channel catalog's length rules (src/channels/channel-catalog.ts) to a
+ * rendered document: measured in the rule's unit, truncated or refused on overflow.
  */
-export type LimitUnit = 'utf8-bytes' | 'utf16-units' | 'characters';
-export type LimitedField = 'text' | 'markdown' | 'payload';
-
-export interface ChannelLimit {
-  readonly max: number;
-  readonly unit: LimitUnit;
-  readonly overflow: 'truncate' | 'refuse';
-  /** Where the number comes from. */
-  readonly basis: string;
-}
-
-export const CHANNEL_LIMITS: Readonly<Record<ChannelName, Readonly<Partial<Record<LimitedField, ChannelLimit>>>>> = {
-  email: {},
-  sms: {
-    text: { max: 1_600, unit: 'characters', overflow: 'refuse', basis: 'Twilio Body limit; a cut SMS may lose a code or link. Not applied when a vendor templateCode is what gets sent' },
-  },
-  webhook: {},
-  dingtalk: {
-    markdown: { max: 20_000, unit: 'utf8-bytes', overflow: 'truncate', basis: 'DingTalk robot message size (unverified)' },
-    text: { max: 20_000, unit: 'utf8-bytes', overflow: 'truncate', basis: 'DingTalk robot message size (unverified)' },
-  },
-  wecom: {
-    markdown: { max: 4_096, unit: 'utf8-bytes', overflow: 'truncate', basis: 'WeCom markdown content ≤ 4096 bytes' },
-    text: { max: 2_048, unit: 'utf8-bytes', overflow: 'truncate', basis: 'WeCom text content ≤ 2048 bytes' },
-  },
-  feishu: {
-    payload: { max: 18_000, unit: 'utf8-bytes', overflow: 'truncate', basis: 'Feishu bot request body ≤ 20 KB, less the envelope' },
-    text: { max: 18_000, unit: 'utf8-bytes', overflow: 'truncate', basis: 'Feishu bot request body ≤ 20 KB, less the envelope' },
-  },
-  wechat: {},
-  miniprogram: {},
-  inbox: {},
-  webpush: {
-    text: { max: 2_000, unit: 'utf8-bytes', overflow: 'truncate', basis: 'Web Push payload ≤ 4096 bytes with title, url and encryption' },
-  },
-  slack: {
-    markdown: { max: 40_000, unit: 'characters', overflow: 'truncate', basis: 'Slack truncates message text beyond 40,000 characters' },
-  },
-  telegram: {
-    markdown: { max: 4_096, unit: 'utf16-units', overflow: 'truncate', basis: 'Telegram sendMessage text ≤ 4096 characters' },
-    text: { max: 4_096, unit: 'utf16-units', overflow: 'truncate', basis: 'Telegram sendMessage text ≤ 4096 characters' },
-  },
-  discord: {
-    markdown: { max: 2_000, unit: 'characters', overflow: 'truncate', basis: 'Discord message content ≤ 2000 characters' },
-    text: { max: 2_000, unit: 'characters', overflow: 'truncate', basis: 'Discord message content ≤ 2000 characters' },
-  },
-};
 
 const utf8 = new TextEncoder();
 
@@ -92,7 +40,7 @@ export interface FitRequest<Output> {
  * characters), or refused.
  */
 export function renderWithinLimit<Output>(request: FitRequest<Output>): Output {
-  const limit = CHANNEL_LIMITS[request.channel][request.field];
+  const limit = CHANNEL_CATALOG[request.channel].limits[request.field];
   const full = request.render(request.document);
   if (!limit) return full;
   const size = (output: Output) => (request.size ? request.size(output, limit.unit) : measure(String(output), limit.unit));

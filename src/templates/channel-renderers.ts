@@ -1,6 +1,15 @@
 import { unprocessable } from '../errors.ts';
-import type { ChannelName, RenderedMessage } from '../providers/provider.ts';
-import { measure, renderWithinLimit, type LimitedField } from './channel-limits.ts';
+import {
+  CHANNEL_CATALOG,
+  IM_OVERRIDE_CHANNELS,
+  type ChannelName,
+  type ImOverrideChannel,
+  type LimitedField,
+  type MarkdownDialect,
+  type OwnOverrideChannel,
+} from '../channels/channel-catalog.ts';
+import type { RenderedMessage } from '../providers/provider.ts';
+import { measure, renderWithinLimit } from './channel-limits.ts';
 import { formatCommonMark } from './formatters/commonmark-formatter.ts';
 import { formatDingtalkMarkdown } from './formatters/dingtalk-markdown-formatter.ts';
 import { formatDiscordMarkdown } from './formatters/discord-markdown-formatter.ts';
@@ -46,15 +55,22 @@ export interface MessageSource {
 
 type ChannelRenderer = (source: MessageSource) => RenderedMessage;
 
-const IM_FORMATTERS = {
-  dingtalk: formatDingtalkMarkdown,
-  wecom: formatWecomMarkdown,
-  slack: formatSlackMrkdwn,
-  telegram: formatTelegramMarkdownV2,
-  discord: formatDiscordMarkdown,
-} as const;
+/** One formatter per dialect the catalog names; the Record type makes a new dialect fail to compile until it has one. */
+const MARKDOWN_FORMATTERS: Record<MarkdownDialect, (document: MarkdownDocument) => string> = {
+  commonmark: formatCommonMark,
+  'dingtalk-markdown': formatDingtalkMarkdown,
+  'wecom-markdown': formatWecomMarkdown,
+  'feishu-card-markdown': formatFeishuCardMarkdown,
+  'slack-mrkdwn': formatSlackMrkdwn,
+  'telegram-markdown-v2': formatTelegramMarkdownV2,
+  'discord-markdown': formatDiscordMarkdown,
+};
 
-const CHANNEL_RENDERERS: Record<ChannelName, ChannelRenderer> = {
+/**
+ * Every channel with a template override of its own renders here (the type insists); an
+ * IM channel only when the shared IM renderer is not enough (Feishu: a post and a card).
+ */
+const SPECIFIC_RENDERERS: Record<OwnOverrideChannel, ChannelRenderer> & Partial<Record<ImOverrideChannel, ChannelRenderer>> = {
   email: renderEmail,
   inbox: renderInbox,
   sms: (source) => {
@@ -76,22 +92,21 @@ const CHANNEL_RENDERERS: Record<ChannelName, ChannelRenderer> = {
   wechat: renderWechat,
   miniprogram: renderMiniprogram,
   feishu: renderFeishu,
-  dingtalk: imRenderer('dingtalk'),
-  wecom: imRenderer('wecom'),
-  slack: imRenderer('slack'),
-  telegram: imRenderer('telegram'),
-  discord: imRenderer('discord'),
 };
+
+const IM_RENDERERS = Object.fromEntries(IM_OVERRIDE_CHANNELS.map((channel) => [channel, imRenderer(channel)])) as Record<ImOverrideChannel, ChannelRenderer>;
+
+const CHANNEL_RENDERERS: Record<ChannelName, ChannelRenderer> = { ...IM_RENDERERS, ...SPECIFIC_RENDERERS };
 
 export function renderChannelMessage(channel: ChannelName, source: MessageSource): RenderedMessage {
   return CHANNEL_RENDERERS[channel](source);
 }
 
-function imRenderer(channel: keyof typeof IM_FORMATTERS): ChannelRenderer {
+/** An IM channel: its `channels.<name>` override or the body, as Markdown in the channel's dialect. */
+function imRenderer(channel: ImOverrideChannel): ChannelRenderer {
   return (source) =>
     message(source, channel, source.body({ path: `channels.${channel}.markdown`, format: 'markdown' }), {
       titlePath: `channels.${channel}.title`,
-      formatMarkdown: IM_FORMATTERS[channel],
     });
 }
 
@@ -103,7 +118,6 @@ function message(
   options: {
     titlePath?: string;
     summaryPath?: string;
-    formatMarkdown?: (document: MarkdownDocument) => string;
     extras?: Record<string, unknown>;
     /** Apply the channel's length rules (default true). */
     enforceLimits?: boolean;
@@ -117,7 +131,7 @@ function message(
     title: titleOf(source, body, options.titlePath),
     summary: summaryOf(source, options.summaryPath),
     text: fit('text', formatPlainText),
-    markdown: fit('markdown', options.formatMarkdown ?? formatCommonMark),
+    markdown: fit('markdown', MARKDOWN_FORMATTERS[CHANNEL_CATALOG[channel].dialect]),
     url: urlOf(source, 'url'),
     extras: options.extras,
   });
@@ -147,7 +161,7 @@ function renderInbox(source: MessageSource): RenderedMessage {
 function renderFeishu(source: MessageSource): RenderedMessage {
   const body = source.body({ path: 'channels.feishu.markdown', format: 'markdown' });
   // The fitted card markdown below replaces `markdown`: Feishu measures the whole payload.
-  const base = message(source, 'feishu', body, { titlePath: 'channels.feishu.title', formatMarkdown: formatFeishuCardMarkdown });
+  const base = message(source, 'feishu', body, { titlePath: 'channels.feishu.title' });
   const { title, url } = base;
   const rendered = renderWithinLimit({
     document: body.document,

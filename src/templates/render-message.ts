@@ -1,4 +1,5 @@
-import type { ChannelName, RenderedMessage } from '../providers/provider.ts';
+import type { ChannelName } from '../channels/channel-catalog.ts';
+import type { RenderedMessage } from '../providers/provider.ts';
 import { renderChannelMessage, type MessageSource, type RenderedBody } from './channel-renderers.ts';
 import { htmlToText, sanitizeHtmlFragment } from './html-sanitize.ts';
 import { liquidEngine } from './liquid-engine.ts';

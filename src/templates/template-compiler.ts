@@ -1,4 +1,5 @@
 import type { Template } from 'liquidjs';
+import { IM_OVERRIDE_CHANNELS } from '../channels/channel-catalog.ts';
 import { liquidEngine, type OutputEscapeMode } from './liquid-engine.ts';
 import type { BodyFormat, TemplateContent, TemplateVariant } from './template-content.ts';
 import { templateError } from './template-errors.ts';
@@ -47,7 +48,7 @@ const NOT_LIQUID = new Set([
   'channels.miniprogram.state',
   'channels.miniprogram.lang',
 ]);
-const IM_MARKDOWN = /^channels\.(?:dingtalk|wecom|feishu|slack|telegram|discord)\.markdown$/;
+const IM_MARKDOWN = new RegExp(`^channels\\.(?:${IM_OVERRIDE_CHANNELS.join('|')})\\.markdown$`);
 
 /** How a field's `{{ output }}` values are escaped: by the syntax the field is written in. */
 function escapeModeOf(path: string, bodyFormat: BodyFormat): OutputEscapeMode {

@@ -1,4 +1,5 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TOptional, type TSchema } from 'typebox';
+import { CHANNELS, isOwnOverrideChannel, type ChannelName, type OwnOverrideChannel } from '../channels/channel-catalog.ts';
 
 /**
  * The content of one template version: a default part every channel renders from,
@@ -27,7 +28,7 @@ export const BodyFormatSchema = Type.Union([Type.Literal('markdown'), Type.Liter
 });
 export type BodyFormat = Static<typeof BodyFormatSchema>;
 
-/** IM channels with a Markdown dialect: the override is standard Markdown, converted to the channel's dialect like the body. */
+/** Channels the catalog marks `im`: the override is standard Markdown, converted to the channel's dialect like the body. */
 const ImOverrideSchema = Type.Object(
   {
     title: Type.Optional(LiquidText('Title for this channel (DingTalk markdown title, Feishu post title).')),
@@ -102,29 +103,28 @@ const WebhookOverrideSchema = Type.Object(
   strict,
 );
 
-/** The overrides object; WeChat parts are passed in so locale variants can make their required fields optional. */
-function channelOverridesSchema<Wechat extends TSchema, Miniprogram extends TSchema>(wechat: Wechat, miniprogram: Miniprogram) {
-  return Type.Object(
-    {
-      email: Type.Optional(EmailOverrideSchema),
-      sms: Type.Optional(SmsOverrideSchema),
-      wechat: Type.Optional(wechat),
-      miniprogram: Type.Optional(miniprogram),
-      dingtalk: Type.Optional(ImOverrideSchema),
-      wecom: Type.Optional(ImOverrideSchema),
-      feishu: Type.Optional(ImOverrideSchema),
-      slack: Type.Optional(ImOverrideSchema),
-      telegram: Type.Optional(ImOverrideSchema),
-      discord: Type.Optional(ImOverrideSchema),
-      inbox: Type.Optional(InboxOverrideSchema),
-      webpush: Type.Optional(WebpushOverrideSchema),
-      webhook: Type.Optional(WebhookOverrideSchema),
-    },
-    strict,
-  );
+/** The override of each channel the catalog marks `own`; `satisfies` makes a new such channel fail to compile until it has one here. */
+const OWN_OVERRIDES = {
+  email: EmailOverrideSchema,
+  sms: SmsOverrideSchema,
+  wechat: WechatOverrideSchema,
+  miniprogram: MiniprogramOverrideSchema,
+  inbox: InboxOverrideSchema,
+  webpush: WebpushOverrideSchema,
+  webhook: WebhookOverrideSchema,
+} satisfies Record<OwnOverrideChannel, TSchema>;
+
+type OverrideSchemas<Own extends Record<OwnOverrideChannel, TSchema>> = {
+  [Channel in ChannelName]: TOptional<Channel extends OwnOverrideChannel ? Own[Channel] : typeof ImOverrideSchema>;
+};
+
+/** The overrides object, one optional field per channel in catalog order; own overrides are passed in so locale variants can make their required fields optional. */
+function channelOverridesSchema<Own extends Record<OwnOverrideChannel, TSchema>>(own: Own) {
+  const fields = Object.fromEntries(CHANNELS.map((channel) => [channel, Type.Optional(isOwnOverrideChannel(channel) ? own[channel] : ImOverrideSchema)]));
+  return Type.Object(fields as OverrideSchemas<Own>, strict);
 }
 
-export const ChannelOverridesSchema = channelOverridesSchema(WechatOverrideSchema, MiniprogramOverrideSchema);
+export const ChannelOverridesSchema = channelOverridesSchema(OWN_OVERRIDES);
 export type ChannelOverrides = Static<typeof ChannelOverridesSchema>;
 
 const commonFields = {
@@ -138,7 +138,7 @@ export const TemplateVariantSchema = Type.Object(
   {
     ...commonFields,
     body: Type.Optional(LiquidDocument('Body in the template body format.')),
-    channels: Type.Optional(channelOverridesSchema(Type.Partial(WechatOverrideSchema), Type.Partial(MiniprogramOverrideSchema))),
+    channels: Type.Optional(channelOverridesSchema({ ...OWN_OVERRIDES, wechat: Type.Partial(WechatOverrideSchema), miniprogram: Type.Partial(MiniprogramOverrideSchema) })),
   },
   strict,
 );

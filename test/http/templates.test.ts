@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHANNELS } from '../../src/domain/messages/send-request-schema.ts';
+import { CHANNELS } from '../../src/channels/channel-catalog.ts';
 import { consoleSession, createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 

@@ -4,7 +4,9 @@ import type { HeraldContext } from '../../context/herald-context.ts';
 import type { FlowLimit } from '../../dispatch/flow-limiter.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { AddressKind, ChannelName, ProviderDefinition } from '../../providers/provider.ts';
+import type { AddressKind } from '../../channels/address-kinds.ts';
+import { addressKindOf, type ChannelName } from '../../channels/channel-catalog.ts';
+import type { ProviderDefinition } from '../../providers/provider.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts';
 import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig, type ProviderConfig } from './channel-account-config.ts';
@@ -264,7 +266,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         type: provider.type,
         channel: provider.channel,
         target: provider.target,
-        addressKind: provider.addressKind ?? null,
+        addressKind: provider.target === 'address' ? addressKindOf(provider.channel) : null,
         secretFields: provider.secretFields,
         defaultFlowLimit: provider.defaultFlowLimit ?? null,
         configSchema: provider.configSchema,

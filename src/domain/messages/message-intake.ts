@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, invalid, unprocessable } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { AddressKind, ChannelName } from '../../providers/provider.ts';
+import { ADDRESS_KINDS, checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
+import { addressKindOf, type ChannelName } from '../../channels/channel-catalog.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
 import type { AppSettings } from '../apps/app-service.ts';
@@ -11,7 +12,6 @@ import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestB
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
 import { completeMessages } from '../../dispatch/message-completion.ts';
 import { eventRow, insertEvents, type NewDeliveryEvent } from '../../dispatch/delivery-events.ts';
-import { ADDRESS_KINDS, checkAddress } from '../subscribers/subscriber-fields.ts';
 import { assertOutboundUrlAllowed } from '../../security/ssrf-guard.ts';
 
 /** What intake needs to know about subscribers and channel accounts (implemented by their services). */
@@ -332,7 +332,7 @@ export function createMessageIntake(
     if (provider.target === 'account') {
       return { account, address: null, subscriber, skipReason: { code: 'NOT_ADDRESSABLE', message: `The ${channel} account "${account.name}" posts to a group, not to individual receivers; address it as { channelAccount }` } };
     }
-    const kind = provider.addressKind!;
+    const kind = addressKindOf(provider.channel);
     const address = subscriber ? (subscriber.addresses[kind] ?? null) : ((receiver as Partial<Record<AddressKind, string>>)[kind] ?? null);
     if (address === null) {
       return { account, address: null, subscriber, skipReason: { code: 'NO_ADDRESS', message: `The receiver has no ${kind} address for the ${channel} channel` } };

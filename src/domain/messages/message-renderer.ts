@@ -1,6 +1,7 @@
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { notFound, unprocessable } from '../../errors.ts';
-import type { ChannelName, RenderedMessage } from '../../providers/provider.ts';
+import type { ChannelName } from '../../channels/channel-catalog.ts';
+import type { RenderedMessage } from '../../providers/provider.ts';
 import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
 import { renderForChannel, validateRender } from '../../templates/render-message.ts';
 import { inlineTemplateContent, type InlineContent, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';

@@ -1,26 +1,32 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TObject, type TString, type TUnion } from 'typebox';
+import { ADDRESS_KIND_CATALOG, ADDRESS_KINDS, type AddressKind } from '../../channels/address-kinds.ts';
+import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { InlineContentSchema } from '../../templates/template-content.ts';
 
 /** The JSON schemas of the send API: they validate requests and generate the OpenAPI document. */
 
-export const CHANNELS = ['email', 'sms', 'webhook', 'dingtalk', 'wecom', 'feishu', 'wechat', 'miniprogram', 'inbox', 'webpush', 'slack', 'telegram', 'discord'] as const;
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export const MAX_RECEIVERS_PER_REQUEST = 1000;
 
 const bounded = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
+/** `{ "<kind>": string }` for one address kind: `{ "email": .. }`, `{ "phone": .. }`, `{ "wecomUserId": .. }` ... */
+type AddressReceiverSchema = { [Kind in AddressKind]: TObject<{ [Field in Kind]: TString }> }[AddressKind];
+
+function addressReceiver(kind: AddressKind): AddressReceiverSchema {
+  return Type.Object({ [kind]: bounded(ADDRESS_KIND_CATALOG[kind].maxLength) }, { additionalProperties: false }) as AddressReceiverSchema;
+}
+
+const SubscriberReceiver = Type.Object({ subscriber: bounded(128) }, { additionalProperties: false });
+const AccountReceiver = Type.Object({ channelAccount: bounded(128) }, { additionalProperties: false, description: 'The account itself is the target: a group robot, a webhook endpoint' });
+
+// The address alternatives come from the catalog, one per kind; the type names them as one union member, so `Receiver` lists each kind.
 export const ReceiverSchema = Type.Union([
   Type.String({ minLength: 1, maxLength: 128, description: 'A subscriber external id' }),
-  Type.Object({ subscriber: bounded(128) }, { additionalProperties: false }),
-  Type.Object({ email: bounded(254) }, { additionalProperties: false }),
-  Type.Object({ phone: bounded(32) }, { additionalProperties: false }),
-  Type.Object({ wecomUserId: bounded(128) }, { additionalProperties: false }),
-  Type.Object({ dingtalkUserId: bounded(128) }, { additionalProperties: false }),
-  Type.Object({ feishuOpenId: bounded(128) }, { additionalProperties: false }),
-  Type.Object({ wechatOpenId: bounded(128) }, { additionalProperties: false }),
-  Type.Object({ miniProgramOpenId: bounded(128) }, { additionalProperties: false }),
-  Type.Object({ channelAccount: bounded(128) }, { additionalProperties: false, description: 'The account itself is the target: a group robot, a webhook endpoint' }),
-]);
+  SubscriberReceiver,
+  ...ADDRESS_KINDS.map(addressReceiver),
+  AccountReceiver,
+]) as TUnion<[TString, typeof SubscriberReceiver, AddressReceiverSchema, typeof AccountReceiver]>;
 export type Receiver = Static<typeof ReceiverSchema>;
 
 

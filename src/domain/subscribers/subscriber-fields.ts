@@ -1,6 +1,5 @@
+import { ADDRESS_KINDS, checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
 import { invalid } from '../../errors.ts';
-import type { AddressKind } from '../../providers/provider.ts';
-import { isEmailAddress } from '../../providers/smtp/mailbox.ts';
 
 /**
  * Checks and normalises the fields of a subscriber. Every error names the field by its
@@ -16,49 +15,11 @@ export const MAX_LOCALE_LENGTH = 35;
 export const MAX_DATA_BYTES = 16_384;
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
-/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
-const E164_PHONE = /^\+[1-9]\d{6,14}$/;
-
-type AddressCheck = (value: string, field: string) => void;
-
-const providerUserId: AddressCheck = (value, field) => {
-  if (value === '' || value.length > MAX_EXTERNAL_ID_LENGTH || WHITESPACE_OR_CONTROL.test(value)) {
-    throw invalid('ADDRESS_INVALID', `${field}: expected 1-${MAX_EXTERNAL_ID_LENGTH} characters without spaces or control characters`, { field });
-  }
-};
-
-/** One check per address kind; the Record type makes a new AddressKind fail to compile until it has one. */
-const addressChecks: Record<AddressKind, AddressCheck> = {
-  email(value, field) {
-    if (value.length > MAX_ADDRESS_LENGTH || !isEmailAddress(value)) {
-      throw invalid('EMAIL_INVALID', `${field}: "${value}" is not an e-mail address like user@example.com`, { field });
-    }
-  },
-  phone(value, field) {
-    if (!E164_PHONE.test(value)) {
-      throw invalid('PHONE_INVALID', `${field}: "${value}" is not an E.164 number; write + and the country code, without spaces, e.g. +8613800138000`, {
-        field,
-      });
-    }
-  },
-  wecomUserId: providerUserId,
-  dingtalkUserId: providerUserId,
-  feishuOpenId: providerUserId,
-  wechatOpenId: providerUserId,
-  miniProgramOpenId: providerUserId,
-};
-
-export const ADDRESS_KINDS = Object.keys(addressChecks) as AddressKind[];
 
 export function checkExternalId(externalId: string, field: string): void {
   if (externalId === '' || externalId.length > MAX_EXTERNAL_ID_LENGTH || CONTROL_CHARACTERS.test(externalId)) {
     throw invalid('SUBSCRIBER_EXTERNAL_ID_INVALID', `${field}: expected 1-${MAX_EXTERNAL_ID_LENGTH} characters without control characters`, { field });
   }
-}
-
-export function checkAddress(kind: AddressKind, value: string, field: string): void {
-  addressChecks[kind](value, field);
 }
 
 export function checkAddresses(addresses: SubscriberAddresses, field: string): void {

@@ -1,11 +1,9 @@
+import { ADDRESS_KINDS, checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { AddressKind } from '../../providers/provider.ts';
 import type { SubscribersTable } from '../../storage/schema.ts';
 import {
-  ADDRESS_KINDS,
-  checkAddress,
   checkAddresses,
   checkExternalId,
   normaliseLocale,

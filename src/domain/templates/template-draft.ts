@@ -2,8 +2,7 @@ import { firstSchemaProblem } from '../../validation/schema-problem.ts';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { HeraldError, invalid } from '../../errors.ts';
-import type { ChannelName } from '../../providers/provider.ts';
-import { CHANNELS } from '../messages/send-request-schema.ts';
+import { CHANNEL_CATALOG, CHANNELS, type ChannelName } from '../../channels/channel-catalog.ts';
 import { compileTemplate } from '../../templates/template-compiler.ts';
 import { TemplateContentSchema, VariablesSchemaSchema, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';
 import { checkVariables, exampleData } from '../../templates/variables-check.ts';
@@ -19,7 +18,7 @@ import { checkVariables, exampleData } from '../../templates/variables-check.ts'
 const CODE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /** Channels that only send pre-approved vendor templates: they render only when the content configures them. */
-const VENDOR_TEMPLATE_CHANNELS: readonly ChannelName[] = ['wechat', 'miniprogram'];
+const VENDOR_TEMPLATE_CHANNELS: readonly ChannelName[] = CHANNELS.filter((channel) => CHANNEL_CATALOG[channel].vendorTemplatesOnly);
 
 export function assertTemplateCode(code: string): void {
   if (!CODE_PATTERN.test(code)) {

@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import { resolveAppScope } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 import type { AcceptedMessage } from '../../domain/messages/message-intake.ts';
-import { BatchSendRequestSchema, CHANNELS, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
+import { CHANNELS } from '../../channels/channel-catalog.ts';
+import { BatchSendRequestSchema, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ADDRESS_KINDS, MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
+import { ADDRESS_KINDS } from '../../channels/address-kinds.ts';
+import { MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
 import { DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBERS_PER_UPSERT } from '../../domain/subscribers/subscriber-service.ts';
 import { resolveAppScope } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import { CHANNELS, ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
+import { CHANNELS } from '../../channels/channel-catalog.ts';
+import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
 import { unauthenticated } from '../../errors.ts';
 import { resolveAppScope } from '../auth/access.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Value } from 'typebox/value';
+import { CHANNEL_CATALOG } from '../../channels/channel-catalog.ts';
 import type { ProviderDefinition, ProviderSender, SendOutcome } from '../provider.ts';
 import {
   assertOutcomeKind,
@@ -68,7 +69,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
 
     test('declares a coherent definition', () => {
       assert.match(definition.type, /^[a-z0-9]+(-[a-z0-9]+)*$/);
-      if (definition.target === 'address') assert.ok(definition.addressKind, 'address providers declare addressKind');
+      if (definition.target === 'address') assert.ok(CHANNEL_CATALOG[definition.channel].addressKind, 'address providers serve a channel with an address kind');
       const properties = Object.keys((definition.configSchema as { properties?: object }).properties ?? {});
       for (const field of definition.secretFields) {
         assert.ok(properties.includes(field), `secret field "${field}" is declared in configSchema`);

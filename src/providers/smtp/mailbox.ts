@@ -1,14 +1,13 @@
-/** E-mail address checks for SMTP account config and recipients: strict enough to catch typos and header injection. */
+import { isEmailAddress } from '../../channels/address-kinds.ts';
+
+/** Mailboxes in SMTP account config (`from`, `replyTo`); the address check is the e-mail address kind's. */
 
 export interface Mailbox {
   name?: string;
   address: string;
 }
 
-const EMAIL_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
 const NAMED_MAILBOX = /^(?<name>[^<>\r\n]*?)\s*<(?<address>[^<>]*)>$/;
-
-export const isEmailAddress = (value: string) => EMAIL_ADDRESS.test(value);
 
 /** `"addr@example.com"` or `"Display Name <addr@example.com>"` (the name may be quoted); undefined when neither. */
 export function parseMailbox(value: string): Mailbox | undefined {

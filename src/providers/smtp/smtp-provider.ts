@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type nodemailerModule from 'nodemailer';
 import { Type, type Static } from 'typebox';
+import { isEmailAddress } from '../../channels/address-kinds.ts';
 import { invalid } from '../../errors.ts';
 import { lazyRequire } from '../../lazy-require.ts';
 import { connectGuardedSocket } from '../outbound-http.ts';
 import { outcomeFromNetworkError } from '../outcome-classification.ts';
 import type { ProviderDefinition, SendOutcome } from '../provider.ts';
-import { isEmailAddress, parseMailbox, type Mailbox } from './mailbox.ts';
+import { parseMailbox, type Mailbox } from './mailbox.ts';
 
 const nodemailer = lazyRequire<typeof nodemailerModule>('nodemailer');
 
@@ -75,7 +76,6 @@ export const smtpProvider: ProviderDefinition<SmtpConfig> = {
   type: 'smtp',
   channel: 'email',
   target: 'address',
-  addressKind: 'email',
   configSchema: smtpConfigSchema,
   secretFields: ['password'],
 

@@ -1,21 +1,21 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { ChannelName, RenderedMessage } from '../../providers/provider.ts';
+import { CHANNELS, type ChannelName } from '../../channels/channel-catalog.ts';
+import type { RenderedMessage } from '../../providers/provider.ts';
 import { createTemplateCompiler } from '../template-compiler.ts';
 import { validateRender } from '../render-message.ts';
 import { orderPaidContent, orderPaidData, orderPaidVariables } from './order-paid-template.ts';
 import { updateGoldens } from '../../../test/support/test-environment.ts';
 
 /**
- * Golden tests: the order-paid template rendered for every channel and compared,
+ * Golden tests: the order-paid template rendered for every channel of the catalog and compared,
  * byte for byte, with reviewed files in ./expected. After an intended change, rewrite
  * them with `UPDATE_GOLDEN=1 node --test src/templates/golden/golden.test.ts` and
  * review the diff by hand before committing.
  */
 const UPDATE = updateGoldens;
 const expectedDir = new URL('./expected/', import.meta.url);
-const CHANNELS: ChannelName[] = ['email', 'sms', 'webhook', 'dingtalk', 'wecom', 'feishu', 'slack', 'telegram', 'discord', 'inbox', 'wechat'];
 
 const rendered = validateRender(
   {

@@ -28,6 +28,11 @@ Note from you: {{ order.note }}
       templateId: 'wx-order-paid-tpl',
       data: { character_string1: '{{ order.id }}', amount2: '{{ order.total | money: order.currency }}', thing3: '{{ order.note | truncate: 20 }}' },
     },
+    miniprogram: {
+      templateId: 'mp-order-paid-tpl',
+      data: { character_string1: '{{ order.id }}', amount2: '{{ order.total | money: order.currency }}' },
+      page: 'pages/order/detail?id={{ order.id }}',
+    },
   },
 };
 
