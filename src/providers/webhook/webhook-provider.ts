@@ -66,7 +66,9 @@ export const webhookProvider: ProviderDefinition<WebhookConfig> = {
   channel: 'webhook',
   target: 'account',
   configSchema: webhookConfigSchema,
-  secretFields: ['secret'],
+  // Header values (an Authorization token) and query parameters (`?token=`) carry credentials too.
+  secretFields: ['secret', 'headers', 'url'],
+  secretMasks: { headers: 'values', url: 'query' },
 
   validateConfig(config) {
     parseOutboundUrl(config.url, 'url');
