@@ -24,6 +24,7 @@ export interface HeraldConfig {
     sessionTtlSeconds: number;
     cookieSecure: boolean;
     loginMaxFailures: number;
+    loginMaxFailuresPerAddress: number;
     loginLockSeconds: number;
   };
   outbound: { allowLoopback: boolean; allowPrivateNetworks: boolean; connectTimeoutMs: number; requestTimeoutMs: number };
@@ -95,7 +96,7 @@ function oneOf<T extends string>(name: string, fallback: T, values: readonly T[]
 export const configFields = {
   port: integer('PORT', 8080, 0, 65535, 'HTTP port for the API and console'),
   host: text('HOST', '0.0.0.0', 'Interface to listen on'),
-  dataDir: text('DATA_DIR', './data', 'Directory for the SQLite database and the generated master key'),
+  dataDir: text('DATA_DIR', './data', 'Directory for the SQLite database and the generated master key (created 0700; files 0600)'),
   databaseUrl: text('DATABASE_URL', undefined, 'PostgreSQL connection URL; when unset Herald uses SQLite under DATA_DIR'),
   databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200, 'PostgreSQL connections per process'),
   masterKey: text('HERALD_MASTER_KEY', undefined, '32-byte key (base64 or hex) encrypting secrets at rest', 'generated into DATA_DIR/master.key (0600)'),
@@ -107,7 +108,8 @@ export const configFields = {
   sessionTtlSeconds: integer('HERALD_SESSION_TTL_SECONDS', 43_200, 300, 2_592_000, 'Console session lifetime'),
   cookieSecure: boolean('HERALD_COOKIE_SECURE', false, 'Mark the session cookie Secure (set true behind HTTPS)'),
   loginMaxFailures: integer('HERALD_LOGIN_MAX_FAILURES', 5, 1, 1000, 'Failed logins per e-mail and address before a lock'),
-  loginLockSeconds: integer('HERALD_LOGIN_LOCK_SECONDS', 900, 1, 86_400, 'How long a login lock lasts'),
+  loginMaxFailuresPerAddress: integer('HERALD_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 100_000, 'Failed logins from one client address, whatever the e-mails, before the address is locked'),
+  loginLockSeconds: integer('HERALD_LOGIN_LOCK_SECONDS', 900, 1, 86_400, 'How long a login lock lasts; failures count within the same window'),
   outboundAllowLoopback: boolean('HERALD_OUTBOUND_ALLOW_LOOPBACK', false, 'Allow provider/callback URLs that resolve to loopback'),
   outboundAllowPrivate: boolean('HERALD_OUTBOUND_ALLOW_PRIVATE', false, 'Allow provider/callback URLs that resolve to private networks'),
   outboundConnectTimeoutMs: integer('HERALD_OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, 'Outbound connect timeout'),
@@ -157,6 +159,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       sessionTtlSeconds: read(configFields.sessionTtlSeconds),
       cookieSecure: read(configFields.cookieSecure),
       loginMaxFailures: read(configFields.loginMaxFailures),
+      loginMaxFailuresPerAddress: read(configFields.loginMaxFailuresPerAddress),
       loginLockSeconds: read(configFields.loginLockSeconds),
     },
     outbound: {

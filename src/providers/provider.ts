@@ -89,6 +89,9 @@ export interface ProviderSender {
   close?(): Promise<void>;
 }
 
+/** How a partly secret config field is masked; see `ProviderDefinition.secretMasks`. */
+export type SecretMaskKind = 'values' | 'query';
+
 interface ProviderDefinitionFields<Config> {
   /** Stable type id stored on channel accounts, e.g. `dingtalk-robot`. */
   type: string;
@@ -96,6 +99,12 @@ interface ProviderDefinitionFields<Config> {
   configSchema: TSchema;
   /** Config fields encrypted at rest and masked on read. */
   secretFields: readonly string[];
+  /**
+   * Secret fields of which only parts are secret, and so masked only there (the others read
+   * back as one mask): `values` masks each value of a string record and keeps its names
+   * (request headers), `query` masks the query parameter values of a URL (`?token=********`).
+   */
+  secretMasks?: Readonly<Record<string, SecretMaskKind>>;
   /** The provider's own documented limit, applied when the account sets none (DingTalk robot: 20 per 60 s). */
   defaultFlowLimit?: { count: number; perSeconds: number };
   /** Checks what a schema cannot (e.g. a URL allowed by the SSRF guard); throw a HeraldError('invalid', ...) naming the field. */

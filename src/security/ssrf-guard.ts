@@ -127,7 +127,8 @@ export function parseOutboundUrl(value: string, field = 'url'): URL {
   try {
     url = new URL(value);
   } catch {
-    throw urlNotAllowed(field, `"${value}" is not an absolute URL`);
+    // The value is not repeated: URLs carry tokens, and errors reach responses and logs.
+    throw urlNotAllowed(field, 'not an absolute URL; expected http(s)://host/path');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw urlNotAllowed(field, `scheme "${url.protocol.slice(0, -1)}" is not allowed, use http or https`);

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { StorageConfig } from '../config/config.ts';
 import { openNodeSqlite } from './node-sqlite-adapter.ts';
+import { preparePrivateSqliteFile } from './private-files.ts';
 import type { HeraldSchema } from './schema.ts';
 import { createTransactionBatcher, type TransactionBatcher } from './transaction-batcher.ts';
 
@@ -55,6 +54,6 @@ export function openDatabase(storage: StorageConfig, onConnectionError: (error: 
 }
 
 function openSqliteFile(file: string) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  preparePrivateSqliteFile(file);
   return openNodeSqlite(file);
 }

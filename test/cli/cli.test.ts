@@ -45,7 +45,12 @@ for (const dialect of testDialects) {
       await herald(['key', 'revoke', key.accessKeyId], env);
       const afterRevoke = JSON.parse((await herald(['key', 'list', '--app', 'shop', '--json'], env)).stdout);
       assert.equal(afterRevoke[0].status, 'revoked');
-      const admin = JSON.parse((await herald(['admin', 'create', '--email', 'ops@example.com', '--password', 'long enough password', '--json'], env)).stdout);
+      await assert.rejects(herald(['admin', 'create', '--email', 'ops@example.com', '--password', 'ops@example.com1', '--json'], env), (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 1);
+        assert.match(error.stderr, /herald: The password is too easy to guess: .*personal.* \(PASSWORD_TOO_WEAK\)/);
+        return true;
+      });
+      const admin = JSON.parse((await herald(['admin', 'create', '--email', 'ops@example.com', '--password', 'violet-canyon-47-drift', '--json'], env)).stdout);
       assert.equal(admin.role, 'owner');
       if (dialect === 'sqlite') {
         const mode = fs.statSync(path.join(testStorage.dataDir, 'master.key')).mode & 0o777;

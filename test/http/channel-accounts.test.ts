@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { SECRET_MASK } from '../../src/domain/channel-accounts/channel-account-config.ts';
 import { readConfigWithSecrets } from '../../src/domain/channel-accounts/channel-account-row.ts';
+import { createChannelAccountSenders } from '../../src/dispatch/channel-account-senders.ts';
+import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
+import { createTestProviderEnvironment, sampleSendRequest, testSenderEnvironment } from '../../src/providers/conformance/provider-test-support.ts';
+import { startWebhookTestServer } from '../../src/providers/webhook/webhook-test-server.ts';
 import { consoleSession, createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
@@ -46,6 +50,8 @@ for (const dialect of testDialects) {
       assert.equal(types.get('dingtalk-robot').target, 'account');
       assert.deepEqual(types.get('dingtalk-robot').defaultFlowLimit, { count: 20, perSeconds: 60 });
       assert.equal(types.get('webhook').channel, 'webhook');
+      assert.deepEqual(types.get('webhook').secretFields, ['secret', 'headers', 'url']);
+      assert.deepEqual(types.get('webhook').secretMasks, { headers: 'values', url: 'query' });
     });
 
     test('secrets are encrypted at rest, masked on every read and never logged', async () => {
@@ -122,6 +128,77 @@ for (const dialect of testDialects) {
       }
     });
 
+    test('webhook header values and URL query values are encrypted at rest, masked on read, and kept by a PATCH that echoes the masks', async () => {
+      const HEADER_TOKEN = 'Bearer header-token-3e9d7a';
+      const QUERY_TOKEN = 'query-token-c41f08';
+      const sink = await startWebhookTestServer();
+      const environment = createTestProviderEnvironment();
+      const senders = createChannelAccountSenders({
+        database: herald.context.database,
+        cryptoBox: herald.context.cryptoBox,
+        clock: herald.clock,
+        providers: createProviderRegistry(),
+        logger: herald.context.logger,
+        senderEnvironment: testSenderEnvironment(),
+        cacheTtlMs: 0,
+      });
+      try {
+        const config = { url: `${sink.url}?team=ops&token=${QUERY_TOKEN}`, headers: { Authorization: HEADER_TOKEN, 'X-Team': 'ops' } };
+        const created = await call(orders, 'POST', '/v1/channel-accounts', { type: 'webhook', name: 'secret-hook', config });
+        assert.equal(created.statusCode, 201, created.body);
+        const masked = { url: `${sink.url}?team=********&token=********`, headers: { Authorization: SECRET_MASK, 'X-Team': SECRET_MASK } };
+        assert.deepEqual(created.json().config, masked, 'header names and query names stay readable, their values do not');
+        const read = await call(orders, 'GET', '/v1/channel-accounts/secret-hook');
+        assert.deepEqual(read.json().config, masked);
+
+        // The console sends back what it read, with one header added and the path changed.
+        const echoed = await call(orders, 'PATCH', '/v1/channel-accounts/secret-hook', {
+          config: { url: masked.url.replace('/hooks/herald', '/hooks/herald-v2'), headers: { ...masked.headers, 'X-Extra': 'on' } },
+        });
+        assert.equal(echoed.statusCode, 200, echoed.body);
+        assert.deepEqual(echoed.json().config.headers, { Authorization: SECRET_MASK, 'X-Team': SECRET_MASK, 'X-Extra': SECRET_MASK });
+        assert.deepEqual(await decryptedConfig(created.json().id), {
+          url: `${sink.url}-v2?team=ops&token=${QUERY_TOKEN}`,
+          headers: { Authorization: HEADER_TOKEN, 'X-Team': 'ops', 'X-Extra': 'on' },
+        });
+
+        const row = await herald.context.database.db.selectFrom('channel_accounts').selectAll().where('id', '=', created.json().id).executeTakeFirstOrThrow();
+        for (const secret of [HEADER_TOKEN, QUERY_TOKEN, 'header-token']) {
+          assert.ok(!JSON.stringify(row).includes(secret), `the row holds no clear ${secret}`);
+          for (const response of [created, read, echoed]) assert.ok(!response.body.includes(secret));
+          assert.ok(!herald.logs.text.includes(secret));
+        }
+
+        // The worker's path: the stored row, decrypted, builds the sender that calls the receiver.
+        const lookup = (await senders.resolve([created.json().id])).get(created.json().id);
+        assert.ok(lookup?.available, JSON.stringify(lookup));
+        const outcome = await lookup.account.send(sampleSendRequest(), environment.context());
+        assert.equal(outcome.kind, 'sent', JSON.stringify(outcome));
+        const received = sink.received.at(-1)!;
+        assert.equal(received.url, `/hooks/herald-v2?team=ops&token=${QUERY_TOKEN}`);
+        assert.equal(received.headers.authorization, HEADER_TOKEN);
+        assert.equal(received.headers['x-team'], 'ops');
+
+        const maskForNothing = [
+          { config: { headers: { Authorization: SECRET_MASK, 'X-New': SECRET_MASK } }, field: 'config.headers.X-New' },
+          { config: { url: `${sink.url}?token=********&other=********` }, field: 'config.url' },
+        ];
+        for (const { config: patch, field } of maskForNothing) {
+          const refused = await call(orders, 'PATCH', '/v1/channel-accounts/secret-hook', { config: patch });
+          assert.equal(refused.statusCode, 400, refused.body);
+          assert.equal(refused.json().code, 'CHANNEL_ACCOUNT_CONFIG_INVALID');
+          assert.equal(refused.json().field, field);
+        }
+        const newWithMask = await call(orders, 'POST', '/v1/channel-accounts', { type: 'webhook', name: 'masked-hook', config: masked });
+        assert.equal(newWithMask.statusCode, 400, newWithMask.body);
+        assert.equal(newWithMask.json().field, 'config.headers.Authorization');
+      } finally {
+        await senders.close();
+        await environment.close();
+        await sink.close();
+      }
+    });
+
     test('bad inputs get 4xx with a code naming the field, and nothing is stored', async () => {
       const app = await createAppWithKey(herald);
       const cases: Array<{ body: Record<string, unknown>; code: string; field?: string; detail?: RegExp; status?: number }> = [
@@ -133,6 +210,7 @@ for (const dialect of testDialects) {
         { body: { type: 'dingtalk-robot', name: 'a', config: { accessToken: 't', atMobiles: [''] } }, code: 'CHANNEL_ACCOUNT_CONFIG_INVALID', field: 'config.atMobiles[0]' },
         { body: { type: 'smtp', name: 'a', config: { ...smtpConfig, user: undefined } }, code: 'SMTP_CREDENTIALS_INCOMPLETE', field: 'config.user' },
         { body: { type: 'webhook', name: 'a', config: { url: 'ftp://example.com/hook' } }, code: 'OUTBOUND_URL_NOT_ALLOWED', field: 'config.url', detail: /^config\.url: / },
+        { body: { type: 'webhook', name: 'a', config: { url: `example.com/hook?token=${SMTP_PASSWORD}` } }, code: 'OUTBOUND_URL_NOT_ALLOWED', field: 'config.url', detail: /not an absolute URL/ },
         { body: { type: 'smtp', name: 'a', config: { ...smtpConfig, password: SECRET_MASK } }, code: 'CHANNEL_ACCOUNT_CONFIG_INVALID', field: 'config.password' },
         { body: { type: 'smtp', name: 'Bad Name', config: smtpConfig }, code: 'CHANNEL_ACCOUNT_NAME_INVALID', field: 'name' },
         { body: { type: 'smtp', name: 'a', config: smtpConfig, flowLimit: { count: 0, perSeconds: 60 } }, code: 'VALIDATION_FAILED' },

@@ -97,10 +97,13 @@ export function signedInject(
   return herald.server!.inject({ method: request.method as InjectOptions['method'], url: request.url, headers, payload: body });
 }
 
+/** A password the strength check accepts, for test users. */
+export const TEST_PASSWORD = 'granite-otter-umbrella-81';
+
 /** Creates a console user and returns a session cookie header for it. */
 export async function consoleSession(herald: TestHerald, role: 'owner' | 'admin' | 'operator' | 'viewer' = 'owner', email = `${role}-${++appCounter}@example.com`): Promise<{ cookie: string }> {
-  await herald.services.users.create({ email, password: 'correct horse battery', role });
-  const response = await herald.server!.inject({ method: 'POST', url: '/auth/login', payload: { email, password: 'correct horse battery' } });
+  await herald.services.users.create({ email, password: TEST_PASSWORD, role });
+  const response = await herald.server!.inject({ method: 'POST', url: '/auth/login', payload: { email, password: TEST_PASSWORD } });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   const setCookie = response.headers['set-cookie'];
   const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;

@@ -6,7 +6,7 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { AddressKind } from '../../channels/address-kinds.ts';
 import { addressKindOf, type ChannelName } from '../../channels/channel-catalog.ts';
-import type { ProviderDefinition } from '../../providers/provider.ts';
+import type { ProviderDefinition, SecretMaskKind } from '../../providers/provider.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts';
 import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig, type ProviderConfig } from './channel-account-config.ts';
@@ -23,7 +23,7 @@ export interface ChannelAccountView {
   enabled: boolean;
   /** The account a send uses for its channel when the caller names none; at most one per channel. */
   isDefault: boolean;
-  /** Secret fields read as SECRET_MASK. */
+  /** Secret fields (or their secret parts) read as SECRET_MASK. */
   config: ProviderConfig;
   /** The account's own limit; null means the provider's default applies. */
   flowLimit: FlowLimit | null;
@@ -60,6 +60,8 @@ export interface ChannelAccountTypeView {
   target: 'account' | 'address';
   addressKind: AddressKind | null;
   secretFields: readonly string[];
+  /** Secret fields masked only in parts: `values` (each value of a record), `query` (a URL's query values). */
+  secretMasks: Readonly<Record<string, SecretMaskKind>>;
   defaultFlowLimit: FlowLimit | null;
   /** JSON Schema of the config. */
   configSchema: TSchema;
@@ -110,6 +112,8 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
   }
 
   function toView(row: ChannelAccountsTable): ChannelAccountView {
+    const provider = providers.get(row.type);
+    const secrets = readSecrets(row, cryptoBox);
     return {
       id: row.id,
       name: row.name,
@@ -117,9 +121,10 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       channel: row.channel as ChannelName,
       enabled: row.enabled === 1,
       isDefault: row.is_default === 1,
-      config: maskSecrets(JSON.parse(row.config) as ProviderConfig, readSecrets(row, cryptoBox)),
+      // Masked by what the provider declares secret, also in rows saved before a field was declared so.
+      config: maskSecrets(provider ?? { secretFields: Object.keys(secrets) }, { ...(JSON.parse(row.config) as ProviderConfig), ...secrets }),
       flowLimit: ownFlowLimit(row) ?? null,
-      effectiveFlowLimit: effectiveFlowLimit(row, providers.get(row.type)) ?? null,
+      effectiveFlowLimit: effectiveFlowLimit(row, provider) ?? null,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
@@ -268,6 +273,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         target: provider.target,
         addressKind: provider.target === 'address' ? addressKindOf(provider.channel) : null,
         secretFields: provider.secretFields,
+        secretMasks: provider.secretMasks ?? {},
         defaultFlowLimit: provider.defaultFlowLimit ?? null,
         configSchema: provider.configSchema,
       }));

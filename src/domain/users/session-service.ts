@@ -12,55 +12,80 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAA
 
 export type SessionService = ReturnType<typeof createSessionService>;
 
+interface Throttle {
+  key: string;
+  maxFailures: number;
+}
+
 /**
- * Console sign-in: password check with throttling per (e-mail, client address),
- * and opaque session tokens whose sha256 is stored.
+ * Console sign-in: password check with throttling per (e-mail, client address) and per
+ * client address whatever the e-mail, and opaque session tokens whose sha256 is stored.
  */
 export function createSessionService({ database: { db }, clock, config }: HeraldContext, users: UserService) {
-  const { sessionTtlSeconds, loginMaxFailures, loginLockSeconds } = config.auth;
+  const { sessionTtlSeconds, loginMaxFailures, loginMaxFailuresPerAddress, loginLockSeconds } = config.auth;
 
-  async function assertNotLocked(throttleKey: string): Promise<void> {
-    const row = await db.selectFrom('login_failures').selectAll().where('throttle_key', '=', throttleKey).executeTakeFirst();
-    if (row?.locked_until && row.locked_until > clock.now()) {
-      const retryAfterSeconds = Math.ceil((row.locked_until - clock.now()) / 1000);
+  /** A guesser of one account's password, and a sprayer of many e-mails from one address. */
+  function throttlesFor(email: string, clientAddress: string): { account: Throttle; address: Throttle } {
+    return {
+      account: { key: `${email.trim().toLowerCase()}|${clientAddress}`, maxFailures: loginMaxFailures },
+      // Without "|", so it cannot be some e-mail's key.
+      address: { key: `address:${clientAddress}`, maxFailures: loginMaxFailuresPerAddress },
+    };
+  }
+
+  async function assertNotLocked(throttles: Throttle[]): Promise<void> {
+    const rows = await db.selectFrom('login_failures').selectAll().where('throttle_key', 'in', throttles.map((throttle) => throttle.key)).execute();
+    const lockedUntil = Math.max(0, ...rows.map((row) => row.locked_until ?? 0));
+    if (lockedUntil > clock.now()) {
+      const retryAfterSeconds = Math.ceil((lockedUntil - clock.now()) / 1000);
       throw new HeraldError('throttled', 'LOGIN_THROTTLED', `Too many failed sign-ins; try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
     }
   }
 
-  async function recordFailure(throttleKey: string): Promise<void> {
+  /**
+   * Counts a failure against each throttle, in one statement per throttle so concurrent
+   * failures all count; a throttle that reaches its limit within the window locks for the window.
+   */
+  async function recordFailure(throttles: Throttle[]): Promise<void> {
     const now = clock.now();
     const windowMs = loginLockSeconds * 1000;
+    const windowStart = now - windowMs;
     await db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('login_failures').selectAll().where('throttle_key', '=', throttleKey).executeTakeFirst();
-      const fresh = !row || now - row.first_failed_at > windowMs;
-      const failures = fresh ? 1 : row.failures + 1;
-      const values = {
-        throttle_key: throttleKey,
-        failures,
-        first_failed_at: fresh ? now : row.first_failed_at,
-        locked_until: failures >= loginMaxFailures ? now + windowMs : null,
-      };
-      await trx
-        .insertInto('login_failures')
-        .values(values)
-        .onConflict((oc) => oc.column('throttle_key').doUpdateSet(values))
-        .execute();
+      for (const { key, maxFailures } of throttles) {
+        const { failures } = await trx
+          .insertInto('login_failures')
+          .values({ throttle_key: key, failures: 1, first_failed_at: now, locked_until: null })
+          .onConflict((oc) =>
+            oc.column('throttle_key').doUpdateSet((eb) => {
+              const expired = eb('login_failures.first_failed_at', '<', windowStart);
+              return {
+                failures: eb.case().when(expired).then(1).else(eb('login_failures.failures', '+', 1)).end(),
+                first_failed_at: eb.case().when(expired).then(now).else(eb.ref('login_failures.first_failed_at')).end(),
+                locked_until: eb.case().when(expired).then(null).else(eb.ref('login_failures.locked_until')).end(),
+              };
+            }),
+          )
+          .returning('failures')
+          .executeTakeFirstOrThrow();
+        if (failures >= maxFailures) await trx.updateTable('login_failures').set({ locked_until: now + windowMs }).where('throttle_key', '=', key).execute();
+      }
     });
   }
 
   return {
     /** Returns the new session token (for the cookie) and the user. */
     async login(email: string, password: string, clientAddress: string): Promise<{ token: string; user: UsersTable; expiresAt: number }> {
-      const throttleKey = `${email.trim().toLowerCase()}|${clientAddress}`;
-      await assertNotLocked(throttleKey);
+      const { account, address } = throttlesFor(email, clientAddress);
+      await assertNotLocked([account, address]);
       const user = await users.findByEmail(email);
       const passwordOk = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
       if (!user || !passwordOk) {
-        await recordFailure(throttleKey);
+        await recordFailure([account, address]);
         throw unauthenticated('LOGIN_FAILED', 'E-mail or password is wrong');
       }
       if (user.status !== 'active') throw forbidden('USER_DISABLED', 'This user is disabled; ask an owner or admin');
-      await db.deleteFrom('login_failures').where('throttle_key', '=', throttleKey).execute();
+      // The address count stays: a sprayer who knows one password must not reset it by signing in.
+      await db.deleteFrom('login_failures').where('throttle_key', '=', account.key).execute();
       const token = randomBytes(32).toString('base64url');
       const now = clock.now();
       const expiresAt = now + sessionTtlSeconds * 1000;

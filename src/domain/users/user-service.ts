@@ -1,8 +1,9 @@
 import type { HeraldContext } from '../../context/herald-context.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { conflict, forbidden, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { UsersTable } from '../../storage/schema.ts';
-import { hashPassword } from './password-hash.ts';
+import { hashPassword, verifyPassword } from './password-hash.ts';
+import { assertStrongPassword } from './password-strength.ts';
 import { isoTime } from '../../iso-time.ts';
 import { isUniqueViolation } from '../../storage/unique-violation.ts';
 
@@ -22,7 +23,6 @@ export interface UserView {
   lastLoginAt: string | null;
 }
 
-export const MIN_PASSWORD_LENGTH = 10;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function toUserView(row: UsersTable): UserView {
@@ -41,15 +41,24 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function assertPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw invalid('PASSWORD_TOO_SHORT', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`, { field: 'password' });
-  }
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  status?: 'active' | 'disabled';
+  password?: string;
+  /** Proves a user changing their own password knows the one it replaces. */
+  currentPassword?: string;
 }
 
 export type UserService = ReturnType<typeof createUserService>;
 
+const setupDone = () => conflict('SETUP_ALREADY_DONE', 'Herald already has users; sign in, or ask an owner to invite you');
+
 export function createUserService({ database: { db }, clock }: HeraldContext) {
+  async function hasUsers(): Promise<boolean> {
+    return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
   async function getRow(id: string): Promise<UsersTable> {
     const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('USER_NOT_FOUND', `No user "${id}"`);
@@ -59,7 +68,9 @@ export function createUserService({ database: { db }, clock }: HeraldContext) {
   async function insert(input: { email: string; password: string; name?: string; role: Role }, onlyIfNoUsers: boolean): Promise<UserView> {
     const email = normaliseEmail(input.email);
     if (!EMAIL_PATTERN.test(email)) throw invalid('EMAIL_INVALID', `"${input.email}" is not an e-mail address`, { field: 'email' });
-    assertPassword(input.password);
+    // Rating a password costs CPU; once set up, anyone may call setup, so answer that first.
+    if (onlyIfNoUsers && (await hasUsers())) throw setupDone();
+    await assertStrongPassword(input.password, { email, name: input.name });
     const now = clock.now();
     const row: UsersTable = {
       id: newId('usr', now),
@@ -77,7 +88,7 @@ export function createUserService({ database: { db }, clock }: HeraldContext) {
       .execute(async (trx) => {
         if (onlyIfNoUsers) {
           const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-          if (existing) throw conflict('SETUP_ALREADY_DONE', 'Herald already has users; sign in, or ask an owner to invite you');
+          if (existing) throw setupDone();
         }
         const taken = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
         if (taken) throw conflict('USER_EMAIL_TAKEN', `A user with e-mail ${email} already exists`, { field: 'email' });
@@ -94,9 +105,7 @@ export function createUserService({ database: { db }, clock }: HeraldContext) {
     create: (input: { email: string; password: string; name?: string; role: Role }) => insert(input, false),
     /** First-run setup: creates the first owner, only while no user exists. */
     createFirstOwner: (input: { email: string; password: string; name?: string }) => insert({ ...input, role: 'owner' }, true),
-    async hasUsers(): Promise<boolean> {
-      return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
-    },
+    hasUsers,
     async list(): Promise<UserView[]> {
       return (await db.selectFrom('users').selectAll().orderBy('email').execute()).map(toUserView);
     },
@@ -106,9 +115,20 @@ export function createUserService({ database: { db }, clock }: HeraldContext) {
     async findByEmail(email: string): Promise<UsersTable | undefined> {
       return db.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
     },
-    async update(id: string, patch: { name?: string; role?: Role; status?: 'active' | 'disabled'; password?: string }): Promise<UserView> {
+    /** `ownAccount`: the user changes their own account, so a new password needs `currentPassword` (an admin resetting someone else's does not). */
+    async update(id: string, patch: UserPatch, { ownAccount = false }: { ownAccount?: boolean } = {}): Promise<UserView> {
       const row = await getRow(id);
-      if (patch.password !== undefined) assertPassword(patch.password);
+      if (patch.password !== undefined) {
+        if (ownAccount) {
+          if (patch.currentPassword === undefined) {
+            throw invalid('CURRENT_PASSWORD_REQUIRED', 'currentPassword: changing your own password needs the current one', { field: 'currentPassword' });
+          }
+          if (!(await verifyPassword(patch.currentPassword, row.password_hash))) {
+            throw forbidden('PASSWORD_MISMATCH', 'currentPassword: this is not your current password', { field: 'currentPassword' });
+          }
+        }
+        await assertStrongPassword(patch.password, { email: row.email, name: patch.name ?? row.name });
+      }
       const demotesOwner = row.role === 'owner' && ((patch.role !== undefined && patch.role !== 'owner') || patch.status === 'disabled');
       if (demotesOwner) {
         const owners = await db.selectFrom('users').select('id').where('role', '=', 'owner').where('status', '=', 'active').execute();

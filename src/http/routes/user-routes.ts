@@ -47,6 +47,7 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
             role: Type.Optional(RoleSchema),
             status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
             password: Type.Optional(Type.String({ maxLength: 1024 })),
+            currentPassword: Type.Optional(Type.String({ maxLength: 1024, description: 'Required to change your own password' })),
           },
           { additionalProperties: false },
         ),
@@ -55,14 +56,14 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
     async (request) => {
       const actor = requireRole(request, 'viewer');
       const self = actor.userId === request.params.id;
-      const onlyOwnPassword = self && Object.keys(request.body).every((key) => key === 'password' || key === 'name');
+      const onlyOwnPassword = self && Object.keys(request.body).every((key) => key === 'password' || key === 'currentPassword' || key === 'name');
       if (!onlyOwnPassword) {
         requireRole(request, 'admin');
         const target = await users.get(request.params.id);
         const touchesPrivileged = target.role === 'owner' || target.role === 'admin' || request.body.role === 'owner' || request.body.role === 'admin';
         if (touchesPrivileged && actor.role !== 'owner') throw forbidden('ROLE_INSUFFICIENT', 'Only an owner can change admins or owners');
       }
-      return users.update(request.params.id, request.body);
+      return users.update(request.params.id, request.body, { ownAccount: self });
     },
   );
 };

@@ -48,11 +48,12 @@ describe('webhook provider', () => {
   test('posts the message as signed JSON with the configured headers', async () => {
     server.setMode('normal');
     const before = server.received.length;
-    const outcome = await send({ headers: { Authorization: 'Bearer downstream-token' } });
+    const outcome = await send({ url: `${server.url}?token=query-token&team=a%20b`, headers: { Authorization: 'Bearer downstream-token' } });
 
     assertOutcomeKind(outcome, 'sent');
     assert.equal(outcome.providerMessageId, `wh_${before + 1}`);
-    const { headers, body } = server.received.at(-1)!;
+    const { url, headers, body } = server.received.at(-1)!;
+    assert.equal(url, '/hooks/herald?token=query-token&team=a%20b');
     const request = sampleSendRequest({ attempt: 2 });
     assert.deepEqual(body, {
       messageId: request.messageId,

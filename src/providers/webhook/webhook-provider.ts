@@ -10,12 +10,12 @@ import type { ProviderDefinition, SendOutcome } from '../provider.ts';
 
 export const webhookConfigSchema = Type.Object(
   {
-    url: Type.String({ minLength: 1, description: 'http(s) endpoint that receives a JSON POST per delivery' }),
+    url: Type.String({ minLength: 1, description: 'http(s) endpoint that receives a JSON POST per delivery; its query values read back masked' }),
     secret: Type.Optional(
       Type.String({ minLength: 1, description: 'Signs each request: X-Herald-Timestamp and X-Herald-Signature: v1=<hex>' }),
     ),
     headers: Type.Optional(
-      Type.Record(Type.String(), Type.String(), { description: 'Extra static request headers, e.g. an Authorization token' }),
+      Type.Record(Type.String(), Type.String(), { description: 'Extra static request headers, e.g. an Authorization token; values read back masked' }),
     ),
     method: Type.Optional(Type.Literal('POST')),
   },
@@ -66,7 +66,9 @@ export const webhookProvider: ProviderDefinition<WebhookConfig> = {
   channel: 'webhook',
   target: 'account',
   configSchema: webhookConfigSchema,
-  secretFields: ['secret'],
+  // Header values (an Authorization token) and query parameters (`?token=`) carry credentials too.
+  secretFields: ['secret', 'headers', 'url'],
+  secretMasks: { headers: 'values', url: 'query' },
 
   validateConfig(config) {
     parseOutboundUrl(config.url, 'url');

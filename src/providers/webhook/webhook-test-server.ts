@@ -11,6 +11,8 @@ import { startLoopbackHttpServer } from '../conformance/loopback-http-server.ts'
 export type WebhookTestServerMode = 'normal' | 'transient-error' | 'rate-limited' | 'bad-request' | 'hang';
 
 export interface ReceivedWebhook {
+  /** Path and query as requested. */
+  url: string;
   headers: IncomingHttpHeaders;
   rawBody: string;
   body: unknown;
@@ -86,7 +88,7 @@ export async function startWebhookTestServer(options: WebhookTestServerOptions =
     } catch {
       return reject(response, 400, 'body is not JSON');
     }
-    received.push({ headers: request.headers, rawBody, body });
+    received.push({ url: request.url ?? '', headers: request.headers, rawBody, body });
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `wh_${received.length}` }));
   });
 
