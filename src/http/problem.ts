@@ -38,13 +38,19 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The members every problem has; an error's details may add members, never replace these. */
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'code', 'detail', 'instance']);
+
 export function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem {
-  return {
+  const body: Problem = {
     type: `https://herald.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     code,
     detail,
-    ...extensions,
   };
+  for (const [name, value] of Object.entries(extensions)) {
+    if (!STANDARD_MEMBERS.has(name)) body[name] = value;
+  }
+  return body;
 }

@@ -145,6 +145,16 @@ for (const dialect of testDialects) {
       await waitFor(async () => (await call('GET', `/v1/messages/${scheduled.json().id}`)).json().status === 'completed', { what: 'retried delivery sent' });
     });
 
+    test('retrying a delivery that is not retryable is a 409 problem naming its status', async () => {
+      const scheduled = await call('POST', '/v1/messages', { to: [{ channelAccount: 'hooks' }], content: { body: 'not yet' }, delaySeconds: 3600 });
+      const response = await call('POST', `/v1/deliveries/${scheduled.json().deliveries[0].id}/retry`);
+      assert.equal(response.statusCode, 409, response.body);
+      assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(response.json().status, 409);
+      assert.equal(response.json().code, 'DELIVERY_NOT_RETRYABLE');
+      assert.equal(response.json().deliveryStatus, 'scheduled');
+    });
+
     test('batch: one message, per-receiver variables', async () => {
       const response = await call('POST', '/v1/messages/batch', {
         receivers: [{ to: { channelAccount: 'hooks' }, data: { name: 'A' } }, { to: { channelAccount: 'hooks' }, data: { name: 'B' } }],
