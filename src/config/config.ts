@@ -11,7 +11,7 @@ export type StorageConfig =
   | { dialect: 'postgres'; url: string; poolSize: number };
 
 export interface HeraldConfig {
-  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimitBytes: number; jsonMaxDepth: number; trustProxy: boolean };
   dataDir: string;
   storage: StorageConfig;
   /** 32-byte key as base64 or hex; when absent one is generated into `dataDir` on first start. */
@@ -99,6 +99,7 @@ export const configFields = {
   masterKey: text('HERALD_MASTER_KEY', undefined, '32-byte key (base64 or hex) encrypting secrets at rest', 'generated into DATA_DIR/master.key (0600)'),
   logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'pino log level'),
   bodyLimitBytes: integer('HERALD_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, 'Largest accepted request body'),
+  jsonMaxDepth: integer('HERALD_JSON_MAX_DEPTH', 64, 2, 256, 'Deepest nesting of objects and arrays accepted in a JSON body'),
   trustProxy: boolean('HERALD_TRUST_PROXY', false, 'Trust X-Forwarded-* headers (behind a reverse proxy)'),
   signatureMaxSkewSeconds: integer('HERALD_SIGNATURE_MAX_SKEW_SECONDS', 300, 30, 3600, 'Allowed clock skew of a signed request (X-Amz-Date)'),
   sessionTtlSeconds: integer('HERALD_SESSION_TTL_SECONDS', 43_200, 300, 2_592_000, 'Console session lifetime'),
@@ -140,6 +141,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       host: read(configFields.host)!,
       port: read(configFields.port),
       bodyLimitBytes: read(configFields.bodyLimitBytes),
+      jsonMaxDepth: read(configFields.jsonMaxDepth),
       trustProxy: read(configFields.trustProxy),
     },
     dataDir,

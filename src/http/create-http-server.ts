@@ -8,6 +8,8 @@ import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { ApiServices } from './api-services.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { installJsonBodyParser } from './json-body-parser.ts';
+import { refuseNulInUrl } from './nul-character.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
@@ -63,17 +65,8 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
   server.decorateRequest('rawBody', undefined);
   // The API speaks JSON only; anything else is a clear 415 instead of a confusing validation error.
   server.removeAllContentTypeParsers();
-  // Signature verification hashes the exact bytes received, so keep them.
-  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const raw = body as Buffer;
-    request.rawBody = raw;
-    if (raw.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(raw.toString('utf8')));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  installJsonBodyParser(server, { maxDepth: config.http.jsonMaxDepth });
+  server.addHook('onRequest', refuseNulInUrl);
   server.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,0 +1,72 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { testDialects } from '../support/test-databases.ts';
+
+/** Input that JSON.parse or the router would let through but Herald cannot keep faithfully: refused alike on every dialect. */
+for (const dialect of testDialects) {
+  describe(`input refusals on ${dialect}`, () => {
+    let herald: TestHerald;
+    let app: AppCredentials;
+    const call = (request: Parameters<typeof signedInject>[2]) => signedInject(herald, app, request);
+    const counts = async () => {
+      const { db } = herald.context.database;
+      const count = async (table: 'messages' | 'deliveries' | 'subscribers') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      return { messages: await count('messages'), deliveries: await count('deliveries'), subscribers: await count('subscribers') };
+    };
+    const assertProblem = (response: { statusCode: number; headers: Record<string, unknown>; body: string; json(): any }, status: number, code: string) => {
+      assert.equal(response.statusCode, status, response.body);
+      assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', response.body);
+      assert.equal(response.json().code, code, response.body);
+    };
+
+    before(async () => {
+      herald = await createTestHerald(dialect);
+      app = await createAppWithKey(herald, 'shop');
+      const account = await call({ method: 'POST', url: '/v1/channel-accounts', body: { type: 'webhook', name: 'hooks', config: { url: 'http://127.0.0.1:9/hook', secret: 's' } } });
+      assert.equal(account.statusCode, 201, account.body);
+    });
+    after(() => herald.close());
+
+    test('data nested 5,000 levels deep is a 400 JSON_TOO_DEEP (it was a 500 from hashing an idempotent request)', async () => {
+      const before = await counts();
+      const payload = `{"to":[{"channelAccount":"hooks"}],"content":{"body":"x"},"idempotencyKey":"deep-1","data":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+      const response = await call({ method: 'POST', url: '/v1/messages', payload });
+      assertProblem(response, 400, 'JSON_TOO_DEEP');
+      assert.match(response.json().detail, /64 levels/);
+      const atLimit = `{"to":[{"channelAccount":"hooks"}],"content":{"body":"x"},"idempotencyKey":"deep-2","data":${'{"a":'.repeat(62)}1${'}'.repeat(62)}}`;
+      assert.equal((await call({ method: 'POST', url: '/v1/messages', payload: atLimit })).statusCode, 202, 'nesting at the limit is accepted');
+      assert.equal((await counts()).messages, before.messages + 1);
+    });
+
+    test('a body that is not UTF-8 is a 400 INVALID_UTF8 and nothing is stored', async () => {
+      const before = await counts();
+      const payload = Buffer.concat([Buffer.from('{"to":[{"channelAccount":"hooks"}],"content":{"body":"caf'), Buffer.from([0xe9]), Buffer.from('"}}')]);
+      assertProblem(await call({ method: 'POST', url: '/v1/messages', payload }), 400, 'INVALID_UTF8');
+      assert.deepEqual(await counts(), before);
+    });
+
+    test('a NUL in any body string or key is a 400 NUL_CHARACTER naming the field, and nothing is stored', async () => {
+      const before = await counts();
+      const inContent = await call({ method: 'POST', url: '/v1/messages', body: { to: [{ channelAccount: 'hooks' }], content: { body: 'a\u0000b' } } });
+      assertProblem(inContent, 400, 'NUL_CHARACTER');
+      assert.equal(inContent.json().field, 'body.content.body');
+      const inDataKey = await call({ method: 'POST', url: '/v1/messages', body: { to: [{ channelAccount: 'hooks' }], content: { body: 'x' }, data: { 'k\u0000': 1 } } });
+      assertProblem(inDataKey, 400, 'NUL_CHARACTER');
+      const inSubscriber = await call({ method: 'POST', url: '/v1/subscribers', body: { externalId: 'u1', name: 'Ada\u0000', data: { note: '\u0000' } } });
+      assertProblem(inSubscriber, 400, 'NUL_CHARACTER');
+      assert.deepEqual(await counts(), before);
+    });
+
+    test('a NUL in the path or the query string is a 400 NUL_CHARACTER (it was a 500 on PostgreSQL)', async () => {
+      const inPath = await call({ method: 'GET', url: '/v1/subscribers/a%00b' });
+      assertProblem(inPath, 400, 'NUL_CHARACTER');
+      assert.equal(inPath.json().field, 'path');
+      const inQuery = await call({ method: 'GET', url: '/v1/messages?receiver=a%00b' });
+      assertProblem(inQuery, 400, 'NUL_CHARACTER');
+      assert.equal(inQuery.json().field, 'querystring');
+      assertProblem(await call({ method: 'DELETE', url: '/v1/channel-accounts/hooks%00' }), 400, 'NUL_CHARACTER');
+      assert.equal((await call({ method: 'GET', url: '/v1/channel-accounts/hooks' })).statusCode, 200);
+    });
+  });
+}
