@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { ApiServices } from './api-services.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { answerClientError, answerWithProblem, installErrorHandling } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
 import { refuseNulInUrl } from './nul-character.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
@@ -53,6 +53,11 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
+    // Path parameters reach their route's schema (a 400 naming the limit) up to twice the longest id Herald
+    // stores (128 characters; astral ones count twice), beyond that the router refuses them (414 URI_TOO_LONG).
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors: answerWithProblem,
+    clientErrorHandler: answerClientError,
     // Accept the caller's request id when it looks like one, so logs can be correlated across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -86,7 +91,7 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
     },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });
-  installErrorHandling(server, config.http.bodyLimitBytes);
+  installErrorHandling(server);
 
   server.addHook('preHandler', async (request) => {
     if (request.url.startsWith('/v1/')) request.principal = await services.authenticator.authenticate(request);

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
@@ -67,6 +68,47 @@ for (const dialect of testDialects) {
       assert.equal(inQuery.json().field, 'querystring');
       assertProblem(await call({ method: 'DELETE', url: '/v1/channel-accounts/hooks%00' }), 400, 'NUL_CHARACTER');
       assert.equal((await call({ method: 'GET', url: '/v1/channel-accounts/hooks' })).statusCode, 200);
+    });
+
+    test("the router's own refusals are problems too: broken percent-encoding, an over-long path parameter", async () => {
+      const badEncoding = await call({ method: 'GET', url: '/v1/subscribers/%zz' });
+      assertProblem(badEncoding, 400, 'INVALID_URL');
+      assert.equal(badEncoding.json().instance, '/v1/subscribers/%zz');
+      assertProblem(await call({ method: 'GET', url: '/v1/subscribers/%C3%28' }), 400, 'INVALID_URL');
+      assertProblem(await call({ method: 'GET', url: `/v1/subscribers/${'x'.repeat(300)}` }), 414, 'URI_TOO_LONG');
+      assertProblem(await call({ method: 'GET', url: `/v1/subscribers/${'x'.repeat(200)}` }), 400, 'VALIDATION_FAILED');
+    });
+
+    test('the longest external id (128 characters) is reachable by path', async () => {
+      const externalId = `${'ü'.repeat(64)}${'x'.repeat(64)}`;
+      assert.equal((await call({ method: 'POST', url: '/v1/subscribers', body: { externalId } })).statusCode, 201);
+      const read = await call({ method: 'GET', url: `/v1/subscribers/${encodeURIComponent(externalId)}` });
+      assert.equal(read.statusCode, 200, read.body);
+      assert.equal(read.json().externalId, externalId);
+    });
+
+    test("what Node's HTTP parser refuses is answered as a problem on the socket", async () => {
+      const address = await herald.server!.listen({ port: 0, host: '127.0.0.1' });
+      const port = Number(new URL(address).port);
+      const rawExchange = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
+          let answer = '';
+          socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+          socket.on('close', () => resolve(answer));
+          socket.on('error', reject);
+        });
+      const parse = (answer: string) => {
+        const [head = '', body = ''] = answer.split('\r\n\r\n');
+        return { statusLine: head.split('\r\n')[0], contentType: /content-type: ([^\r]+)/i.exec(head)?.[1], problem: JSON.parse(body) };
+      };
+      const tooLarge = parse(await rawExchange(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+      assert.equal(tooLarge.statusLine, 'HTTP/1.1 431 Request Header Fields Too Large');
+      assert.equal(tooLarge.contentType, 'application/problem+json; charset=utf-8');
+      assert.equal(tooLarge.problem.code, 'HEADERS_TOO_LARGE');
+      const malformed = parse(await rawExchange('NOT HTTP AT ALL\r\n\r\n'));
+      assert.equal(malformed.statusLine, 'HTTP/1.1 400 Bad Request');
+      assert.equal(malformed.problem.code, 'MALFORMED_REQUEST');
     });
   });
 }
