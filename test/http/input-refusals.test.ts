@@ -70,6 +70,20 @@ for (const dialect of testDialects) {
       assert.equal((await call({ method: 'GET', url: '/v1/channel-accounts/hooks' })).statusCode, 200);
     });
 
+    test('a cursor that no page gave is a 400 INVALID_CURSOR on every list, not the first page', async () => {
+      const template = await call({ method: 'POST', url: '/v1/templates', body: { code: 'paged', content: { body: 'x' }, publish: true } });
+      assert.equal(template.statusCode, 201, template.body);
+      for (const url of ['/v1/messages?cursor=garbage', '/v1/messages?cursor=', '/v1/subscribers?cursor=garbage', `/v1/subscribers?cursor=msg_${'0'.repeat(26)}`, '/v1/templates?cursor=Not%20A%20Code', '/v1/templates/paged/versions?cursor=0']) {
+        const response = await call({ method: 'GET', url });
+        assertProblem(response, 400, 'INVALID_CURSOR');
+        assert.equal(response.json().field, 'cursor', url);
+      }
+      assertProblem(await call({ method: 'GET', url: '/v1/channel-accounts?cursor=x' }), 400, 'VALIDATION_FAILED');
+      for (const url of [`/v1/messages?cursor=msg_${'z'.repeat(26)}`, `/v1/subscribers?cursor=sub_${'0'.repeat(26)}`, '/v1/templates?cursor=a', '/v1/templates/paged/versions?cursor=2']) {
+        assert.equal((await call({ method: 'GET', url })).statusCode, 200, url);
+      }
+    });
+
     test("the router's own refusals are problems too: broken percent-encoding, an over-long path parameter", async () => {
       const badEncoding = await call({ method: 'GET', url: '/v1/subscribers/%zz' });
       assertProblem(badEncoding, 400, 'INVALID_URL');

@@ -3,6 +3,8 @@ import { invalid, notFound } from '../../errors.ts';
 import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
 import { PRIORITIES } from './send-request-schema.ts';
 import { isoTime } from '../../iso-time.ts';
+import { isId } from '../../ids.ts';
+import { checkCursor } from '../page-cursor.ts';
 
 
 export function toDeliveryView(row: DeliveriesTable) {
@@ -85,7 +87,8 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
       if (filter.status) query = query.where('status', '=', filter.status);
       if (filter.from) query = query.where('created_at', '>=', parseTime(filter.from, 'from'));
       if (filter.to) query = query.where('created_at', '<', parseTime(filter.to, 'to'));
-      if (filter.cursor) query = query.where('id', '<', filter.cursor);
+      checkCursor(filter.cursor, (cursor) => isId('msg', cursor));
+      if (filter.cursor !== undefined) query = query.where('id', '<', filter.cursor);
       if (filter.channel) {
         const channel = filter.channel;
         query = query.where((eb) => eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.message_id', '=', 'messages.id').where('d.channel', '=', channel)));

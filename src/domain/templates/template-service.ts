@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, HeraldError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { checkCursor } from '../page-cursor.ts';
 import type { ChannelName, RenderedMessage } from '../../providers/provider.ts';
 import type { HeraldSchema, TemplatesTable, TemplateVersionsTable } from '../../storage/schema.ts';
 import { validateRender } from '../../templates/render-message.ts';
@@ -9,7 +10,7 @@ import type { TemplateContent, VariablesSchema } from '../../templates/template-
 import { exampleData } from '../../templates/variables-check.ts';
 import type { AcceptedMessage, MessageIntake, TemplateGate } from '../messages/message-intake.ts';
 import type { Receiver, SendRequestBody } from '../messages/send-request-schema.ts';
-import { assertTemplateCode, checkDefaultChannels, checkTemplateContent, checkVariablesSchema, templateChannels } from './template-draft.ts';
+import { assertTemplateCode, checkDefaultChannels, isTemplateCode, checkTemplateContent, checkVariablesSchema, templateChannels } from './template-draft.ts';
 import { isoTime } from '../../iso-time.ts';
 
 /**
@@ -325,6 +326,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         .selectAll('templates')
         .select(['published.default_channels as published_default_channels', 'published.variables as published_variables', 'published.content as published_content'])
         .where('templates.app_id', '=', appId);
+      checkCursor(page.cursor, isTemplateCode);
       if (page.cursor !== undefined) query = query.where('templates.code', '>', page.cursor);
       const rows = await query.orderBy('templates.code').limit(limit + 1).execute();
       const items = rows.slice(0, limit).map(({ published_default_channels, published_variables, published_content, ...row }) =>
@@ -401,6 +403,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         .select(['version', 'published_at', 'published_by'])
         .where('template_id', '=', row.id)
         .where('version', '>', 0);
+      checkCursor(page.cursor, (cursor) => cursor >= 1);
       if (page.cursor !== undefined) query = query.where('version', '<', page.cursor);
       const rows = await query.orderBy('version', 'desc').limit(limit + 1).execute();
       const items = rows.slice(0, limit).map((version) => toVersionSummary(version, row.published_version));
