@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { configFields } from '../src/config/config.ts';
+import { SKIP_REASONS } from '../src/domain/messages/skip-reasons.ts';
 
 const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
 
@@ -15,4 +16,10 @@ test('the README documents every configuration variable with its default', () =>
 test('the README quick start is the two commands', () => {
   assert.ok(readme.includes('npm install && npm start'));
   assert.ok(readme.includes('npm test'));
+});
+
+test('the README lists every skip reason with its meaning', () => {
+  for (const [code, meaning] of Object.entries(SKIP_REASONS)) {
+    assert.ok(readme.includes(`| \`${code}\` | ${meaning} |`), `README is missing skip reason ${code}`);
+  }
 });
