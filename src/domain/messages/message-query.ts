@@ -58,8 +58,11 @@ export interface MessageFilter {
   /** `key:value` of a metadata entry. */
   metadata?: string;
   cursor?: string;
-  limit: number;
+  limit?: number;
 }
+
+export const DEFAULT_MESSAGE_PAGE_LIMIT = 20;
+export const MAX_MESSAGE_PAGE_LIMIT = 100;
 
 export type MessageQuery = ReturnType<typeof createMessageQuery>;
 
@@ -117,9 +120,10 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
         const value = filter.metadata.slice(separator + 1);
         query = query.where('id', 'in', db.selectFrom('message_tags').select('message_id').where('app_id', '=', appId).where('key', '=', key).where('value', '=', value));
       }
-      const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
-      const page = rows.slice(0, filter.limit);
-      return { items: page.map(toMessageSummary), nextCursor: rows.length > filter.limit ? page.at(-1)!.id : null };
+      const limit = filter.limit ?? DEFAULT_MESSAGE_PAGE_LIMIT;
+      const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+      const page = rows.slice(0, limit);
+      return { items: page.map(toMessageSummary), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
     },
 
     async getDelivery(appId: string, deliveryId: string) {
