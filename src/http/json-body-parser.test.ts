@@ -40,6 +40,14 @@ describe('JSON body parser', () => {
     assert.deepEqual(parse('{"text":"a\\\\u0000b"}'), { text: 'a\\u0000b' }, 'an escaped backslash followed by u0000 is text, not a NUL');
   });
 
+  test('a lone surrogate escape is INVALID_UTF8 naming where; a paired one is the character it encodes', () => {
+    const lone = heraldError(() => parse('{"name":"a\\ud800b"}'));
+    assert.equal(lone.code, 'INVALID_UTF8');
+    assert.equal(lone.details.field, 'body.name');
+    assert.equal(heraldError(() => parse('{"data":{"\\udfff":1}}')).details.field, 'body.data key "\\udfff"');
+    assert.deepEqual(parse('{"name":"\\ud83d\\ude00"}'), { name: '😀' });
+  });
+
   test('malformed JSON stays a SyntaxError for the error handler (INVALID_JSON)', () => {
     assert.throws(() => parse('{"a":'), SyntaxError);
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../errors.ts';
-import { findNul, nulCharacter } from './nul-character.ts';
+import { nulCharacter } from './nul-character.ts';
 
 // fatal: bytes that are not UTF-8 are an error, not U+FFFD stored in place of what the caller meant.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -8,9 +8,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Herald's one JSON body parser. It keeps the exact bytes (signature verification hashes them) and
  * refuses, with a 400 naming the cause, what JSON.parse would let through but Herald cannot keep
- * faithfully: bytes that are not UTF-8 (INVALID_UTF8), nesting deeper than `maxDepth`
- * (JSON_TOO_DEEP; hashing, rendering and storing walk the value recursively) and NUL characters in
- * any key or string (NUL_CHARACTER; PostgreSQL text cannot hold them, so both dialects refuse them).
+ * faithfully: bytes that are not UTF-8 and \u escapes of lone surrogates, which UTF-8 cannot encode
+ * (INVALID_UTF8; both would be stored as U+FFFD), nesting deeper than `maxDepth` (JSON_TOO_DEEP;
+ * hashing, rendering and storing walk the value recursively) and NUL characters in any key or
+ * string (NUL_CHARACTER; PostgreSQL text cannot hold them, so both dialects refuse them).
  */
 export function installJsonBodyParser(server: FastifyInstance<any, any, any, any, any>, { maxDepth }: { maxDepth: number }): void {
   server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -25,6 +26,8 @@ export function installJsonBodyParser(server: FastifyInstance<any, any, any, any
   });
 }
 
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
 export function parseJsonBody(raw: Uint8Array, maxDepth: number): unknown {
   let text: string;
   try {
@@ -37,12 +40,36 @@ export function parseJsonBody(raw: Uint8Array, maxDepth: number): unknown {
   if (nestingDepthExceeds(text, maxDepth)) {
     throw invalid('JSON_TOO_DEEP', `The body nests objects and arrays more than ${maxDepth} levels deep; flatten it`, { maxDepth });
   }
-  // A NUL can only arrive escaped (\u0000); the walk names where, and rules out an escaped backslash followed by "u0000".
+  // Both can only arrive as \u escapes, so the text says cheaply whether the walk that names the field is needed.
   if (text.includes('\\u0000')) {
-    const field = findNul(value, 'body');
+    const field = findText(value, 'body', (part) => part.includes('\0'));
     if (field !== undefined) throw nulCharacter(field);
   }
+  if (LONE_SURROGATE_ESCAPE.test(text)) {
+    const field = findText(value, 'body', (part) => !part.isWellFormed());
+    if (field !== undefined) throw invalid('INVALID_UTF8', `${field} contains a lone surrogate (a \\ud800-\\udfff escape without its pair), which is no character; send well-formed text`, { field });
+  }
   return value;
+}
+
+/** The first key or string of a parsed JSON value that `matches`, as a field path (`body.to[0].email`). */
+function findText(value: unknown, path: string, matches: (text: string) => boolean): string | undefined {
+  if (typeof value === 'string') return matches(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findText(value[i], `${path}[${i}]`, matches);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, member] of Object.entries(value)) {
+      if (matches(key)) return `${path} key ${JSON.stringify(key)}`;
+      const found = findText(member, `${path}.${key}`, matches);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Whether valid JSON text opens more than `maxDepth` objects and arrays inside each other. */

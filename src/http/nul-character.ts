@@ -8,26 +8,6 @@ import { invalid, type HeraldError } from '../errors.ts';
 export const nulCharacter = (field: string): HeraldError =>
   invalid('NUL_CHARACTER', `${field} contains a NUL character (U+0000), which Herald cannot store; remove it`, { field });
 
-/** The first key or string in a parsed JSON value that holds a NUL, as a field path (`body.to[0].email`). */
-export function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, member] of Object.entries(value)) {
-      if (key.includes('\0')) return `${path} key ${JSON.stringify(key)}`;
-      const found = findNul(member, `${path}.${key}`);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
-
 /** onRequest: a NUL in the path or the query string, raw or percent-encoded, is a 400 before any route sees it. */
 export async function refuseNulInUrl(request: FastifyRequest): Promise<void> {
   const { url } = request;

@@ -40,10 +40,13 @@ for (const dialect of testDialects) {
       assert.equal((await counts()).messages, before.messages + 1);
     });
 
-    test('a body that is not UTF-8 is a 400 INVALID_UTF8 and nothing is stored', async () => {
+    test('a body that is not UTF-8, or escapes a lone surrogate, is a 400 INVALID_UTF8 and nothing is stored', async () => {
       const before = await counts();
       const payload = Buffer.concat([Buffer.from('{"to":[{"channelAccount":"hooks"}],"content":{"body":"caf'), Buffer.from([0xe9]), Buffer.from('"}}')]);
       assertProblem(await call({ method: 'POST', url: '/v1/messages', payload }), 400, 'INVALID_UTF8');
+      const loneSurrogate = await call({ method: 'POST', url: '/v1/subscribers', body: { externalId: 'u-lone', name: 'broken \ud800' } });
+      assertProblem(loneSurrogate, 400, 'INVALID_UTF8');
+      assert.equal(loneSurrogate.json().field, 'body.name');
       assert.deepEqual(await counts(), before);
     });
 
