@@ -87,6 +87,23 @@ for (const dialect of testDialects) {
       }
     });
 
+    test('template version numbers past a 32-bit integer are a 400 (they were a 500 on PostgreSQL)', async () => {
+      const template = await call({ method: 'POST', url: '/v1/templates', body: { code: 'versioned', content: { body: 'x' }, publish: true } });
+      assert.equal(template.statusCode, 201, template.body);
+      for (const request of [
+        { method: 'GET', url: '/v1/templates/versioned/versions/2147483648' },
+        { method: 'GET', url: '/v1/templates/versioned/versions/-99999999999' },
+        { method: 'GET', url: '/v1/templates/versioned/versions?cursor=99999999999' },
+        { method: 'POST', url: '/v1/templates/versioned/preview', body: { version: 2 ** 40 } },
+        { method: 'POST', url: '/v1/templates/versioned/test-send', body: { to: [{ channelAccount: 'hooks' }], version: 2 ** 40 } },
+      ]) {
+        const response = await call(request);
+        assertProblem(response, 400, 'VALIDATION_FAILED');
+        assert.match(response.json().field, /version|cursor/);
+      }
+      assert.equal((await call({ method: 'GET', url: '/v1/templates/versioned/versions/2147483647' })).statusCode, 404);
+    });
+
     test("the router's own refusals are problems too: broken percent-encoding, an over-long path parameter", async () => {
       const badEncoding = await call({ method: 'GET', url: '/v1/subscribers/%zz' });
       assertProblem(badEncoding, 400, 'INVALID_URL');

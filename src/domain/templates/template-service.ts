@@ -126,6 +126,8 @@ export interface TestSendRequest {
 export const DEFAULT_TEMPLATE_PAGE_LIMIT = 50;
 export const MAX_TEMPLATE_PAGE_LIMIT = 200;
 export const MAX_TEST_SEND_RECEIVERS = 10;
+/** Version numbers are 32-bit integer columns; a larger one in a request is refused, not sent to the database. */
+export const MAX_TEMPLATE_VERSION = 2_147_483_647;
 /** Marks test sends in the message metadata (`GET /v1/messages?metadata=testSend:true`). */
 export const TEST_SEND_METADATA = { testSend: 'true' } as const;
 
