@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newId } from './ids.ts';
+import { isId, newId } from './ids.ts';
 
 test('ids are prefixed, 26 characters after the prefix, and strictly increasing within a process', () => {
   const ids = Array.from({ length: 5000 }, (_, i) => newId('msg', 1_700_000_000_000 + Math.floor(i / 1000)));
@@ -21,4 +21,11 @@ test('the time part encodes the milliseconds', () => {
   const digits = id.slice(4, 14);
   const ms = [...digits].reduce((value, char) => value * 32 + '0123456789abcdefghjkmnpqrstvwxyz'.indexOf(char), 0);
   assert.ok(ms >= Date.UTC(2030, 0, 1));
+});
+
+test('isId tells an id of a kind from anything else', () => {
+  const id = newId('msg');
+  assert.ok(isId('msg', id));
+  assert.ok(!isId('sub', id));
+  for (const other of ['', 'garbage', 'msg_', `${id}x`, id.slice(0, -1), id.toUpperCase(), id.replace(/.$/, 'u'), ` ${id.slice(1)}`]) assert.ok(!isId('msg', other), other);
 });

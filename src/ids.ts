@@ -24,7 +24,9 @@ function randomDigit(): number {
  * 80 random bits): readable in logs, unique across processes, and strictly increasing within
  * a process — several ids in one millisecond count up — so ordering events by id is their order.
  */
-export function newId(prefix: 'app' | 'usr' | 'sub' | 'cha' | 'msg' | 'dlv' | 'evt' | 'cbk' | 'tpl' | 'aud', nowMs = Date.now()): string {
+export type IdPrefix = 'app' | 'usr' | 'sub' | 'cha' | 'msg' | 'dlv' | 'evt' | 'cbk' | 'tpl' | 'aud';
+
+export function newId(prefix: IdPrefix, nowMs = Date.now()): string {
   if (nowMs > lastMs) {
     lastMs = nowMs;
     for (let i = 0; i < RANDOM_DIGITS; i++) lastRandom[i] = randomDigit();
@@ -39,6 +41,12 @@ export function newId(prefix: 'app' | 'usr' | 'sub' | 'cha' | 'msg' | 'dlv' | 'e
   for (const digit of lastRandom) random += ALPHABET[digit];
   return `${prefix}_${time}${random}`;
 }
+
+/** Whether `value` has the shape of an id that newId(prefix) makes. */
+export function isId(prefix: IdPrefix, value: string): boolean {
+  return value.length === prefix.length + 27 && value.startsWith(`${prefix}_`) && ID_BODY.test(value.slice(prefix.length + 1));
+}
+const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
 
 /** Access key ids look like AWS ones (`HKxxxxxxxxxxxxxxxxxx`, 20 upper-case characters) so SigV4 tools accept them. */
 export function newAccessKeyId(): string {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { configFields } from '../src/config/config.ts';
+import { SKIP_REASONS } from '../src/domain/messages/skip-reasons.ts';
 
 const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
 
@@ -23,5 +24,11 @@ test('every JSON example in the README parses, and Markdown bodies say format ma
   for (const body of bodies) {
     const content = body.content as { body?: string; format?: string } | undefined;
     if (content?.body && /\*\*|__|\[.+\]\(/.test(content.body)) assert.equal(content.format, 'markdown', content.body);
+  }
+});
+
+test('the README lists every skip reason with its meaning', () => {
+  for (const [code, meaning] of Object.entries(SKIP_REASONS)) {
+    assert.ok(readme.includes(`| \`${code}\` | ${meaning} |`), `README is missing skip reason ${code}`);
   }
 });

@@ -11,7 +11,7 @@ export type StorageConfig =
   | { dialect: 'postgres'; url: string; poolSize: number };
 
 export interface HeraldConfig {
-  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimitBytes: number; jsonMaxDepth: number; trustProxy: boolean };
   dataDir: string;
   storage: StorageConfig;
   /** 32-byte key as base64 or hex; when absent one is generated into `dataDir` on first start. */
@@ -103,6 +103,7 @@ export const configFields = {
   logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'pino log level'),
   logFormat: oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'] as const, 'Log lines as JSON, or readable (pretty); auto: readable on a terminal, JSON otherwise'),
   bodyLimitBytes: integer('HERALD_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, 'Largest accepted request body'),
+  jsonMaxDepth: integer('HERALD_JSON_MAX_DEPTH', 64, 2, 256, 'Deepest nesting of objects and arrays accepted in a JSON body'),
   trustProxy: boolean('HERALD_TRUST_PROXY', false, 'Trust X-Forwarded-* headers (behind a reverse proxy)'),
   signatureMaxSkewSeconds: integer('HERALD_SIGNATURE_MAX_SKEW_SECONDS', 300, 30, 3600, 'Allowed clock skew of a signed request (X-Amz-Date)'),
   sessionTtlSeconds: integer('HERALD_SESSION_TTL_SECONDS', 43_200, 300, 2_592_000, 'Console session lifetime'),
@@ -145,6 +146,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       host: read(configFields.host)!,
       port: read(configFields.port),
       bodyLimitBytes: read(configFields.bodyLimitBytes),
+      jsonMaxDepth: read(configFields.jsonMaxDepth),
       trustProxy: read(configFields.trustProxy),
     },
     dataDir,

@@ -99,7 +99,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
           if (!existing) throw notFound('DELIVERY_NOT_FOUND', `Delivery ${deliveryId} does not exist`, { deliveryId });
           throw conflict('DELIVERY_NOT_RETRYABLE', `Delivery ${deliveryId} is ${existing.status}; only failed or canceled deliveries can be retried`, {
             deliveryId,
-            status: existing.status,
+            deliveryStatus: existing.status,
           });
         }
         await trx

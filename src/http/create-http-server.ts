@@ -7,7 +7,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { ApiServices } from './api-services.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { answerClientError, answerWithProblem, installErrorHandling } from './error-handler.ts';
+import { installJsonBodyParser } from './json-body-parser.ts';
+import { refuseNulInUrl } from './nul-character.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
@@ -52,6 +54,11 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
+    // Path parameters reach their route's schema (a 400 naming the limit) up to twice the longest id Herald
+    // stores (128 characters; astral ones count twice), beyond that the router refuses them (414 URI_TOO_LONG).
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors: answerWithProblem,
+    clientErrorHandler: answerClientError,
     // Accept the caller's request id when it looks like one, so logs can be correlated across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -64,17 +71,8 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
   server.decorateRequest('rawBody', undefined);
   // The API speaks JSON only; anything else is a clear 415 instead of a confusing validation error.
   server.removeAllContentTypeParsers();
-  // Signature verification hashes the exact bytes received, so keep them.
-  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const raw = body as Buffer;
-    request.rawBody = raw;
-    if (raw.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(raw.toString('utf8')));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  installJsonBodyParser(server, { maxDepth: config.http.jsonMaxDepth });
+  server.addHook('onRequest', refuseNulInUrl);
   server.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -94,7 +92,7 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
     },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });
-  installErrorHandling(server, config.http.bodyLimitBytes);
+  installErrorHandling(server);
 
   server.addHook('preHandler', async (request) => {
     if (request.url.startsWith('/v1/')) request.principal = await services.authenticator.authenticate(request);

@@ -1,22 +1,16 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError } from '../errors.ts';
 import { problem, STATUS_BY_KIND, type Problem } from './problem.ts';
 
 /**
  * The one place where errors become HTTP responses (problem+json). Domain code
- * throws HeraldError; Fastify's own errors (validation, body size, parsing) are
- * translated here so a client never sees a bare 500 for bad input.
+ * throws HeraldError; Fastify's own errors (validation, body size, parsing, the
+ * router's and the HTTP parser's refusals) are translated here so a client never
+ * sees a bare 500 or a body of another shape for bad input.
  */
-export function installErrorHandling(server: FastifyInstance<any, any, any, any, any>, bodyLimitBytes: number): void {
-  server.setErrorHandler((error: FastifyError | HeraldError | Error, request, reply) => {
-    const body = toProblem(error, bodyLimitBytes);
-    body.instance = request.url.split('?')[0];
-    body.requestId = request.id;
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.code, status: body.status }, 'request rejected');
-    if (typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
-    return reply.status(body.status).type('application/problem+json').send(body);
-  });
+export function installErrorHandling(server: FastifyInstance<any, any, any, any, any>): void {
+  server.setErrorHandler(answerWithProblem);
 
   server.setNotFoundHandler((request, reply) => {
     const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API`);
@@ -24,7 +18,37 @@ export function installErrorHandling(server: FastifyInstance<any, any, any, any,
   });
 }
 
-function toProblem(error: FastifyError | HeraldError | Error, bodyLimitBytes: number): Problem {
+/** Also Fastify's `frameworkErrors` option: the router's refusals (bad percent-encoding, an over-long path parameter) go here. */
+export function answerWithProblem(error: FastifyError | HeraldError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const body = toProblem(error, request);
+  body.instance = request.url.split('?')[0];
+  body.requestId = request.id;
+  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: body.code, status: body.status }, 'request rejected');
+  if (typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
+  return reply.status(body.status).type('application/problem+json').send(body);
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: what Node's HTTP parser refuses before any request exists
+ * (headers over the size limit, a request line that is not HTTP) is answered on the socket itself.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts; send fewer or shorter headers')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'REQUEST_TIMEOUT', 'The request was not received in time; send it again')
+        : problem(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP/1.1');
+  const body = JSON.stringify(answer);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${answer.status} ${answer.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
+function toProblem(error: FastifyError | HeraldError | Error, request: FastifyRequest): Problem {
   if (error instanceof HeraldError) {
     return problem(STATUS_BY_KIND[error.kind], error.code, error.message, error.details);
   }
@@ -42,11 +66,15 @@ function toProblem(error: FastifyError | HeraldError | Error, bodyLimitBytes: nu
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(413, 'BODY_TOO_LARGE', `The request body is larger than the limit of ${bodyLimitBytes} bytes; split it into several requests`);
+      return problem(413, 'BODY_TOO_LARGE', `The request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes; split it into several requests`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problem(400, 'INVALID_JSON', 'The body is empty but Content-Type says JSON');
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'INVALID_URL', 'The path has a broken percent-encoding (like %zz) or one that is not UTF-8; encode it with encodeURIComponent');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'URI_TOO_LONG', 'A path segment is longer than any id or name Herald stores; check the URL');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problem(400, 'INVALID_JSON', `The body is not valid JSON: ${fastifyError.message}`);

@@ -63,6 +63,14 @@ for (const dialect of testDialects) {
       assert.equal(spec.openapi, '3.1.0');
       assert.ok(spec.paths['/v1/whoami']);
       assert.ok(spec.paths['/v1/apps'].post.requestBody);
+      // Query strings and headers only filter, page and qualify: none is required, least of all one with a default.
+      for (const [path, operations] of Object.entries<Record<string, { parameters?: Array<{ in: string; name: string; required?: boolean }> }>>(spec.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          for (const parameter of operation.parameters ?? []) {
+            if (parameter.in === 'query' || parameter.in === 'header') assert.ok(!parameter.required, `${method.toUpperCase()} ${path}: ${parameter.in} parameter ${parameter.name} is marked required`);
+          }
+        }
+      }
       const docs = await herald.server!.inject({ method: 'GET', url: '/docs/' });
       assert.equal(docs.statusCode, 200);
       assert.match(docs.body, /swagger/i);

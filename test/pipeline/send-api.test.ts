@@ -145,6 +145,44 @@ for (const dialect of testDialects) {
       await waitFor(async () => (await call('GET', `/v1/messages/${scheduled.json().id}`)).json().status === 'completed', { what: 'retried delivery sent' });
     });
 
+    test('an account receiver on channels its account does not serve gets a skipped delivery (CHANNEL_NOT_SERVED), not none', async () => {
+      const response = await call('POST', '/v1/messages', { to: [{ channelAccount: 'hooks' }], channels: ['email'], content: { body: 'x' } });
+      assert.equal(response.statusCode, 202, response.body);
+      const accepted = response.json();
+      assert.equal(accepted.status, 'completed');
+      assert.deepEqual(accepted.deliveries.map((d: { channel: string; status: string; reason: string }) => [d.channel, d.status, d.reason]), [['email', 'skipped', 'CHANNEL_NOT_SERVED']]);
+      const message = (await call('GET', `/v1/messages/${accepted.id}`)).json();
+      assert.equal(message.deliveries[0].error.code, 'CHANNEL_NOT_SERVED');
+      assert.match(message.deliveries[0].error.message, /webhook account "hooks" does not send on the email channel/);
+      assert.ok(message.events.some((e: { type: string; code: string }) => e.type === 'skipped' && e.code === 'CHANNEL_NOT_SERVED'));
+    });
+
+    test('receivers on a channel with no default account are skipped (NO_ACCOUNT); template channels must be configured like named ones', async () => {
+      const other = await createAppWithKey(herald, 'robot-only');
+      const send = (body: unknown) => signedInject(herald, other, { method: 'POST', url: '/v1/messages', body });
+      const robot = await signedInject(herald, other, { method: 'POST', url: '/v1/channel-accounts', body: { type: 'webhook', name: 'robot', config: { url: sink.url, secret: 'hook-secret' }, isDefault: false } });
+      assert.equal(robot.statusCode, 201, robot.body);
+      const mixed = await send({ to: [{ channelAccount: 'robot' }, { email: 'a@example.com' }], channels: ['webhook'], content: { body: 'x' }, delaySeconds: 3600 });
+      assert.equal(mixed.statusCode, 202, mixed.body);
+      assert.deepEqual(mixed.json().deliveries.map((d: { status: string; reason?: string }) => d.reason ?? d.status), ['scheduled', 'NO_ACCOUNT']);
+      const template = await signedInject(herald, other, { method: 'POST', url: '/v1/templates', body: { code: 'mail.only', defaultChannels: ['email'], content: { body: 'x' }, publish: true } });
+      assert.equal(template.statusCode, 201, template.body);
+      const byTemplate = await send({ to: [{ email: 'a@example.com' }], template: 'mail.only' });
+      assert.equal(byTemplate.statusCode, 422, byTemplate.body);
+      assert.equal(byTemplate.json().code, 'CHANNEL_NOT_CONFIGURED');
+      assert.match(byTemplate.json().detail, /template "mail.only"/);
+    });
+
+    test('retrying a delivery that is not retryable is a 409 problem naming its status', async () => {
+      const scheduled = await call('POST', '/v1/messages', { to: [{ channelAccount: 'hooks' }], content: { body: 'not yet' }, delaySeconds: 3600 });
+      const response = await call('POST', `/v1/deliveries/${scheduled.json().deliveries[0].id}/retry`);
+      assert.equal(response.statusCode, 409, response.body);
+      assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(response.json().status, 409);
+      assert.equal(response.json().code, 'DELIVERY_NOT_RETRYABLE');
+      assert.equal(response.json().deliveryStatus, 'scheduled');
+    });
+
     test('batch: one message, per-receiver variables', async () => {
       const response = await call('POST', '/v1/messages/batch', {
         receivers: [{ to: { channelAccount: 'hooks' }, data: { name: 'A' } }, { to: { channelAccount: 'hooks' }, data: { name: 'B' } }],
@@ -167,7 +205,8 @@ for (const dialect of testDialects) {
         [{ to: Array.from({ length: 1001 }, () => ({ email: 'a@example.com' })), channels: ['email'], content: { body: 'x' } }, 400, 'VALIDATION_FAILED'],
         [{ to: [{ email: 'a@example.com' }], channels: ['email'], content: { body: 'x' }, sendAt: 'tomorrow' }, 400, 'VALIDATION_FAILED'],
         [{ to: [{ email: 'a@example.com' }], channels: ['email'], content: { body: 'x' }, sendAt: '2026-01-01T10:00:00' }, 400, 'VALIDATION_FAILED'],
-        [{ to: [{ channelAccount: 'no-such-robot' }], content: { body: 'x' } }, 400, 'CHANNELS_MISSING'],
+        [{ to: [{ channelAccount: 'no-such-robot' }], content: { body: 'x' } }, 422, 'CHANNEL_ACCOUNT_NOT_FOUND'],
+        [{ to: [{ channelAccount: 'no-such-robot' }], channels: ['webhook'], content: { body: 'x' } }, 422, 'CHANNEL_ACCOUNT_NOT_FOUND'],
         [{ to: [{ email: 'a@example.com' }], channels: ['email'], channelAccounts: { email: 'nope' }, content: { body: 'x' } }, 422, 'CHANNEL_ACCOUNT_NOT_FOUND'],
         [{ to: [{ email: 'a@example.com' }], channels: ['sms'], content: { body: 'x' } }, 422, 'CHANNEL_NOT_CONFIGURED'],
         [{ to: [{ email: 'a@example.com' }], channels: ['email'] }, 400, 'CONTENT_MISSING'],

@@ -75,13 +75,13 @@ export async function createAppWithKey(herald: Herald, name = `app-${++appCounte
   return { appId: app.id, appName: app.name, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
 }
 
-/** Injects a SigV4-signed request, as a calling system would send it. */
+/** Injects a SigV4-signed request, as a calling system would send it: `body` as JSON, or `payload` as these exact bytes. */
 export function signedInject(
   herald: TestHerald,
   credentials: Pick<AppCredentials, 'accessKeyId' | 'secretAccessKey'>,
-  request: { method: string; url: string; body?: unknown; headers?: Record<string, string>; nowMs?: number },
+  request: { method: string; url: string; body?: unknown; payload?: string | Buffer; headers?: Record<string, string>; nowMs?: number },
 ): Promise<LightMyRequestResponse> {
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const body = request.payload ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
   const headers = signSigV4Request({
     method: request.method,
     url: request.url,

@@ -9,6 +9,7 @@ import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/
 import type { AppSettings } from '../apps/app-service.ts';
 import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
+import type { SkipReason } from './skip-reasons.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
 import { completeMessages } from '../../dispatch/message-completion.ts';
 import { eventRow, insertEvents, type NewDeliveryEvent } from '../../dispatch/delivery-events.ts';
@@ -73,6 +74,14 @@ export interface AcceptedMessage {
 /** A sendAt in the past (clock skew) means "now"; further than this in the future is a mistake. */
 const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
+/** Where one (receiver × channel) delivery goes, or why it is skipped. */
+interface DeliveryTarget {
+  account: AccountForSend | undefined;
+  address: string | null;
+  subscriber: SubscriberForSend | undefined;
+  skipReason: { code: SkipReason; message: string } | undefined;
+}
+
 interface ReceiverEntry {
   receiver: Receiver;
   data: Record<string, unknown> | null;
@@ -135,6 +144,7 @@ export function createMessageIntake(
       });
     }
 
+    entries.forEach((entry) => checkAccountReceiver(entry, accounts));
     const channels = chooseChannels(body.channels, template, entries, accounts);
     const accountByChannel = new Map<ChannelName, AccountForSend>();
     for (const channel of channels) {
@@ -285,16 +295,17 @@ export function createMessageIntake(
   }
 
   function chooseChannels(requested: readonly ChannelName[] | undefined, template: ResolvedTemplate | undefined, entries: ReceiverEntry[], accounts: AccountsForSend): ChannelName[] {
-    if (requested) {
-      for (const channel of requested) {
+    const chosen = requested ?? (template && template.defaultChannels.length > 0 ? template.defaultChannels : undefined);
+    if (chosen) {
+      for (const channel of chosen) {
         const usedByAccountReceiver = entries.some((e) => typeof e.receiver === 'object' && 'channelAccount' in e.receiver && accounts.find(e.receiver.channelAccount)?.channel === channel);
         if (!accounts.defaultFor(channel) && !usedByAccountReceiver) {
-          throw unprocessable('CHANNEL_NOT_CONFIGURED', `channels: this app has no enabled ${channel} account; add one under /v1/channel-accounts`, { field: 'channels' });
+          const source = requested ? 'channels' : `channels (template "${template!.code}" sends on ${chosen.join(', ')} by default)`;
+          throw unprocessable('CHANNEL_NOT_CONFIGURED', `${source}: this app has no enabled ${channel} account; add one under /v1/channel-accounts`, { field: 'channels' });
         }
       }
-      return [...requested];
+      return [...chosen];
     }
-    if (template && template.defaultChannels.length > 0) return template.defaultChannels;
     // Without channels, account receivers go to their own channel and address receivers to the channels their address fits.
     const inferred = new Set<ChannelName>();
     for (const entry of entries) {
@@ -307,28 +318,39 @@ export function createMessageIntake(
     return [...inferred];
   }
 
-  /** An account receiver is reached only on its own channel; other receivers on every channel of the message. */
+  /**
+   * An account receiver is reached only on its own channel; other receivers on every channel of the message.
+   * An account receiver on a message none of whose channels it serves gets a skipped delivery on each of them,
+   * so it is visible in the answer and the trail instead of vanishing.
+   */
   function receiverChannels(receiver: Receiver, channels: readonly ChannelName[], accounts: AccountsForSend): ChannelName[] {
     if (typeof receiver === 'object' && 'channelAccount' in receiver) {
-      const account = accounts.find(receiver.channelAccount);
-      return account && channels.includes(account.channel) ? [account.channel] : [];
+      const account = accounts.find(receiver.channelAccount)!;
+      if (channels.includes(account.channel)) return [account.channel];
     }
     return [...channels];
   }
 
-  function resolveTarget(entry: ReceiverEntry, channel: ChannelName, channelDefault: AccountForSend | undefined, accounts: AccountsForSend, subscribers: Map<string, SubscriberForSend>) {
+  function resolveTarget(entry: ReceiverEntry, channel: ChannelName, channelDefault: AccountForSend | undefined, accounts: AccountsForSend, subscribers: Map<string, SubscriberForSend>): DeliveryTarget {
     const { receiver } = entry;
     if (typeof receiver === 'object' && 'channelAccount' in receiver) {
       const account = accounts.find(receiver.channelAccount)!;
       if (deps.providers.require(account.type).target !== 'account') {
         throw unprocessable('RECEIVER_NOT_A_TARGET', `${entry.field}.channelAccount: "${receiver.channelAccount}" sends to addresses, it is not a target by itself`, { field: `${entry.field}.channelAccount` });
       }
+      if (account.channel !== channel) {
+        return { account: undefined, address: null, subscriber: undefined, skipReason: { code: 'CHANNEL_NOT_SERVED', message: `The ${account.channel} account "${account.name}" does not send on the ${channel} channel of this message` } };
+      }
       return { account, address: null, subscriber: undefined, skipReason: undefined };
     }
-    const account = channelDefault!;
-    const provider = deps.providers.require(account.type);
     const subscriberId = subscriberIdOf(receiver);
     const subscriber = subscriberId !== undefined ? subscribers.get(subscriberId) : undefined;
+    // Only possible on a channel the message uses for an account receiver: no account sends there for anyone else.
+    if (!channelDefault) {
+      return { account: undefined, address: null, subscriber, skipReason: { code: 'NO_ACCOUNT', message: `This app has no default ${channel} account to send to this receiver; name one in channelAccounts.${channel}` } };
+    }
+    const account = channelDefault;
+    const provider = deps.providers.require(account.type);
     if (provider.target === 'account') {
       return { account, address: null, subscriber, skipReason: { code: 'NOT_ADDRESSABLE', message: `The ${channel} account "${account.name}" posts to a group, not to individual receivers; address it as { channelAccount }` } };
     }
@@ -341,6 +363,14 @@ export function createMessageIntake(
   }
 
   return { accept };
+}
+
+/** An account receiver names an enabled account of the app; an unknown one is the caller's mistake, not a silent no-op. */
+function checkAccountReceiver({ receiver, field }: ReceiverEntry, accounts: AccountsForSend): void {
+  if (typeof receiver !== 'object' || !('channelAccount' in receiver) || accounts.find(receiver.channelAccount)) return;
+  throw unprocessable('CHANNEL_ACCOUNT_NOT_FOUND', `${field}.channelAccount: no enabled channel account "${receiver.channelAccount}" in this app; see /v1/channel-accounts`, {
+    field: `${field}.channelAccount`,
+  });
 }
 
 function subscriberIdOf(receiver: Receiver): string | undefined {

@@ -3,6 +3,8 @@ import { invalid, notFound } from '../../errors.ts';
 import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
 import { PRIORITIES } from './send-request-schema.ts';
 import { isoTime } from '../../iso-time.ts';
+import { isId } from '../../ids.ts';
+import { checkCursor } from '../page-cursor.ts';
 
 
 export function toDeliveryView(row: DeliveriesTable) {
@@ -56,8 +58,11 @@ export interface MessageFilter {
   /** `key:value` of a metadata entry. */
   metadata?: string;
   cursor?: string;
-  limit: number;
+  limit?: number;
 }
+
+export const DEFAULT_MESSAGE_PAGE_LIMIT = 20;
+export const MAX_MESSAGE_PAGE_LIMIT = 100;
 
 export type MessageQuery = ReturnType<typeof createMessageQuery>;
 
@@ -85,7 +90,8 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
       if (filter.status) query = query.where('status', '=', filter.status);
       if (filter.from) query = query.where('created_at', '>=', parseTime(filter.from, 'from'));
       if (filter.to) query = query.where('created_at', '<', parseTime(filter.to, 'to'));
-      if (filter.cursor) query = query.where('id', '<', filter.cursor);
+      checkCursor(filter.cursor, (cursor) => isId('msg', cursor));
+      if (filter.cursor !== undefined) query = query.where('id', '<', filter.cursor);
       if (filter.channel) {
         const channel = filter.channel;
         query = query.where((eb) => eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.message_id', '=', 'messages.id').where('d.channel', '=', channel)));
@@ -114,9 +120,10 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
         const value = filter.metadata.slice(separator + 1);
         query = query.where('id', 'in', db.selectFrom('message_tags').select('message_id').where('app_id', '=', appId).where('key', '=', key).where('value', '=', value));
       }
-      const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
-      const page = rows.slice(0, filter.limit);
-      return { items: page.map(toMessageSummary), nextCursor: rows.length > filter.limit ? page.at(-1)!.id : null };
+      const limit = filter.limit ?? DEFAULT_MESSAGE_PAGE_LIMIT;
+      const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+      const page = rows.slice(0, limit);
+      return { items: page.map(toMessageSummary), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
     },
 
     async getDelivery(appId: string, deliveryId: string) {

@@ -1,7 +1,8 @@
 import { ADDRESS_KINDS, checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
-import { newId } from '../../ids.ts';
+import { isId, newId } from '../../ids.ts';
+import { checkCursor } from '../page-cursor.ts';
 import type { SubscribersTable } from '../../storage/schema.ts';
 import {
   checkAddresses,
@@ -182,7 +183,8 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
     async list(appId: string, page: { cursor?: string; limit?: number } = {}): Promise<SubscriberPage> {
       const limit = Math.min(page.limit ?? DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT);
       let query = db.selectFrom('subscribers').selectAll().where('app_id', '=', appId);
-      if (page.cursor) query = query.where('id', '>', page.cursor);
+      checkCursor(page.cursor, (cursor) => isId('sub', cursor));
+      if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
       const rows = await query.orderBy('id').limit(limit + 1).execute();
       const items = rows.slice(0, limit).map(toSubscriberView);
       return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };

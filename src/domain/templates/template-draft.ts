@@ -20,8 +20,10 @@ const CODE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 /** Channels that only send pre-approved vendor templates: they render only when the content configures them. */
 const VENDOR_TEMPLATE_CHANNELS: readonly ChannelName[] = CHANNELS.filter((channel) => CHANNEL_CATALOG[channel].vendorTemplatesOnly);
 
+export const isTemplateCode = (code: string): boolean => CODE_PATTERN.test(code);
+
 export function assertTemplateCode(code: string): void {
-  if (!CODE_PATTERN.test(code)) {
+  if (!isTemplateCode(code)) {
     throw invalid('TEMPLATE_CODE_INVALID', `code: "${code}" must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit, e.g. order.paid`, {
       field: 'code',
     });

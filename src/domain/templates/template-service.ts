@@ -4,13 +4,14 @@ import { conflict, HeraldError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { RenderedMessage } from '../../providers/provider.ts';
+import { checkCursor } from '../page-cursor.ts';
 import type { HeraldSchema, TemplatesTable, TemplateVersionsTable } from '../../storage/schema.ts';
 import { validateRender } from '../../templates/render-message.ts';
 import type { TemplateContent, VariablesSchema } from '../../templates/template-content.ts';
 import { exampleData } from '../../templates/variables-check.ts';
 import type { AcceptedMessage, MessageIntake, TemplateGate } from '../messages/message-intake.ts';
 import type { Receiver, SendRequestBody } from '../messages/send-request-schema.ts';
-import { assertTemplateCode, checkDefaultChannels, checkTemplateContent, checkVariablesSchema, templateChannels } from './template-draft.ts';
+import { assertTemplateCode, checkDefaultChannels, isTemplateCode, checkTemplateContent, checkVariablesSchema, templateChannels } from './template-draft.ts';
 import { isoTime } from '../../iso-time.ts';
 
 /**
@@ -126,6 +127,8 @@ export interface TestSendRequest {
 export const DEFAULT_TEMPLATE_PAGE_LIMIT = 50;
 export const MAX_TEMPLATE_PAGE_LIMIT = 200;
 export const MAX_TEST_SEND_RECEIVERS = 10;
+/** Version numbers are 32-bit integer columns; a larger one in a request is refused, not sent to the database. */
+export const MAX_TEMPLATE_VERSION = 2_147_483_647;
 /** Marks test sends in the message metadata (`GET /v1/messages?metadata=testSend:true`). */
 export const TEST_SEND_METADATA = { testSend: 'true' } as const;
 
@@ -326,6 +329,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         .selectAll('templates')
         .select(['published.default_channels as published_default_channels', 'published.variables as published_variables', 'published.content as published_content'])
         .where('templates.app_id', '=', appId);
+      checkCursor(page.cursor, isTemplateCode);
       if (page.cursor !== undefined) query = query.where('templates.code', '>', page.cursor);
       const rows = await query.orderBy('templates.code').limit(limit + 1).execute();
       const items = rows.slice(0, limit).map(({ published_default_channels, published_variables, published_content, ...row }) =>
@@ -402,6 +406,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         .select(['version', 'published_at', 'published_by'])
         .where('template_id', '=', row.id)
         .where('version', '>', 0);
+      checkCursor(page.cursor, (cursor) => cursor >= 1);
       if (page.cursor !== undefined) query = query.where('version', '<', page.cursor);
       const rows = await query.orderBy('version', 'desc').limit(limit + 1).execute();
       const items = rows.slice(0, limit).map((version) => toVersionSummary(version, row.published_version));

@@ -4,6 +4,7 @@ import type { RouteModule } from '../create-http-server.ts';
 import type { AcceptedMessage } from '../../domain/messages/message-intake.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { BatchSendRequestSchema, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
+import { DEFAULT_MESSAGE_PAGE_LIMIT, MAX_MESSAGE_PAGE_LIMIT } from '../../domain/messages/message-query.ts';
 
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -50,7 +51,7 @@ export const registerMessageRoutes: RouteModule = (server, { apps, intake, messa
             to: Type.Optional(Type.String({ format: 'date-time' })),
             metadata: Type.Optional(Type.String({ minLength: 3, maxLength: 330, description: 'key:value' })),
             cursor: Type.Optional(Type.String({ maxLength: 64 })),
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MESSAGE_PAGE_LIMIT, default: DEFAULT_MESSAGE_PAGE_LIMIT })),
           },
           { additionalProperties: false },
         ),

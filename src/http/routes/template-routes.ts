@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
-import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
+import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_VERSION, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
 import { unauthenticated } from '../../errors.ts';
 import { resolveAppScope } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
@@ -10,7 +10,8 @@ import type { RouteModule } from '../create-http-server.ts';
 const strict = { additionalProperties: false } as const;
 const Code = Type.String({ minLength: 1, maxLength: 128, description: 'Stable code callers send with, e.g. order.paid: a-z, 0-9, ".", "_", "-"' });
 const CodeParams = Type.Object({ code: Code }, strict);
-const VersionParams = Type.Object({ code: Code, version: Type.Integer({ description: 'A published version; negative numbers are draft snapshots recorded by test sends' }) }, strict);
+const VersionNumber = (description: string) => Type.Integer({ minimum: -MAX_TEMPLATE_VERSION, maximum: MAX_TEMPLATE_VERSION, description });
+const VersionParams = Type.Object({ code: Code, version: VersionNumber('A published version; negative numbers are draft snapshots recorded by test sends') }, strict);
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.String({ maxLength: 2000 });
 const Channel = Type.Enum(CHANNELS);
@@ -25,7 +26,7 @@ const Content = Type.Unknown({
 const Publish = Type.Boolean({ description: 'Publish the saved draft as the next version in the same step' });
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: "Template variables; defaults to the variables' example values" });
 const Locale = Type.String({ minLength: 2, maxLength: 35, description: 'Receiver locale the variant is chosen by, e.g. zh-CN' });
-const Version = Type.Union([Type.Integer(), Type.Literal('draft')], { description: 'A version number, or "draft" (the default)' });
+const Version = Type.Union([VersionNumber('A version number'), Type.Literal('draft')], { description: 'A version number, or "draft" (the default)' });
 const PageQuery = <Cursor extends TSchema>(cursor: Cursor) =>
   Type.Object(
     {
@@ -136,7 +137,7 @@ export const registerTemplateRoutes: RouteModule = (server, { apps, templates })
         tags: ['templates'],
         summary: 'Published versions, newest first',
         params: CodeParams,
-        querystring: PageQuery(Type.Integer({ description: 'nextCursor of the previous page' })),
+        querystring: PageQuery(VersionNumber('nextCursor of the previous page')),
       },
     },
     async (request) => {
