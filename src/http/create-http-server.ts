@@ -7,16 +7,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { ApiServices } from './api-services.ts';
-import { installErrorHandling } from './error-handler.ts';
-import { registerAppRoutes } from './routes/app-routes.ts';
-import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
+import { createProblemResponder, installErrorHandling } from './error-handler.ts';
 import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
-import { registerMessageRoutes } from './routes/message-routes.ts';
-import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
-import { registerTemplateRoutes } from './routes/template-routes.ts';
-import { registerUserRoutes } from './routes/user-routes.ts';
-import { registerWhoamiRoutes } from './routes/whoami-routes.ts';
+import { registerSignedApi } from './signed-api-plugin.ts';
 import './auth/principal.ts';
 
 export type HeraldServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -45,12 +39,14 @@ function createValidators() {
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export async function createHttpServer(services: ApiServices, extraRoutes: RouteModule[] = []): Promise<HeraldServer> {
+export async function createHttpServer(services: ApiServices): Promise<HeraldServer> {
   const { config, logger } = services.context;
   const server = Fastify({
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
+    // Requests the router cannot even decode (a malformed percent-escape) get problem+json too.
+    frameworkErrors: createProblemResponder(config.http.bodyLimitBytes),
     // Accept the caller's request id when it looks like one, so logs can be correlated across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -59,7 +55,6 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   server.setValidatorCompiler(createValidators());
-  server.decorateRequest('principal', undefined);
   server.decorateRequest('rawBody', undefined);
   // The API speaks JSON only; anything else is a clear 415 instead of a confusing validation error.
   server.removeAllContentTypeParsers();
@@ -89,19 +84,13 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
           session: { type: 'apiKey', in: 'cookie', name: 'herald_session' },
         },
       },
-      security: [{ sigv4: [] }, { session: [] }],
     },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });
   installErrorHandling(server, config.http.bodyLimitBytes);
 
-  server.addHook('preHandler', async (request) => {
-    if (request.url.startsWith('/v1/')) request.principal = await services.authenticator.authenticate(request);
-  });
-
-  for (const register of [registerHealthRoutes, registerConsoleAuthRoutes, registerWhoamiRoutes, registerAppRoutes, registerUserRoutes, registerSubscriberRoutes, registerChannelAccountRoutes, registerMessageRoutes, registerTemplateRoutes, ...extraRoutes]) {
-    register(server, services);
-  }
+  await registerSignedApi(server, services);
+  for (const register of [registerHealthRoutes, registerConsoleAuthRoutes]) register(server, services);
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;
 }

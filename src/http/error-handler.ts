@@ -1,6 +1,19 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError } from '../errors.ts';
 import { problem, STATUS_BY_KIND, type Problem } from './problem.ts';
+
+/** Turns any error into a problem+json response (also for errors Fastify raises before routing, `frameworkErrors`). */
+export function createProblemResponder(bodyLimitBytes: number) {
+  return (error: FastifyError | HeraldError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const body = toProblem(error, bodyLimitBytes);
+    body.instance = pathOf(request.url);
+    body.requestId = request.id;
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.code, status: body.status }, 'request rejected');
+    if (typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
+    return reply.status(body.status).type('application/problem+json').send(body);
+  };
+}
 
 /**
  * The one place where errors become HTTP responses (problem+json). Domain code
@@ -8,20 +21,23 @@ import { problem, STATUS_BY_KIND, type Problem } from './problem.ts';
  * translated here so a client never sees a bare 500 for bad input.
  */
 export function installErrorHandling(server: FastifyInstance<any, any, any, any, any>, bodyLimitBytes: number): void {
-  server.setErrorHandler((error: FastifyError | HeraldError | Error, request, reply) => {
-    const body = toProblem(error, bodyLimitBytes);
-    body.instance = request.url.split('?')[0];
-    body.requestId = request.id;
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.code, status: body.status }, 'request rejected');
-    if (typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
-    return reply.status(body.status).type('application/problem+json').send(body);
-  });
+  server.setErrorHandler(createProblemResponder(bodyLimitBytes));
 
   server.setNotFoundHandler((request, reply) => {
-    const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API`);
+    const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${pathOf(request.url)}; see /docs for the API`);
     return reply.status(404).type('application/problem+json').send(body);
   });
+}
+
+const MAX_ECHOED_PATH_LENGTH = 200;
+
+/**
+ * The path a problem may echo: never the query (tokens), nor the scheme and authority of an
+ * absolute-form target (`http://user:password@host/...`), and not unboundedly long.
+ */
+function pathOf(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0]!;
+  return path.length > MAX_ECHOED_PATH_LENGTH ? `${path.slice(0, MAX_ECHOED_PATH_LENGTH)}…` : path;
 }
 
 function toProblem(error: FastifyError | HeraldError | Error, bodyLimitBytes: number): Problem {
@@ -45,6 +61,9 @@ function toProblem(error: FastifyError | HeraldError | Error, bodyLimitBytes: nu
       return problem(413, 'BODY_TOO_LARGE', `The request body is larger than the limit of ${bodyLimitBytes} bytes; split it into several requests`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(400, 'INVALID_URL', 'The request path is not a valid URL path: a percent-escape is malformed or a segment is too long');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problem(400, 'INVALID_JSON', 'The body is empty but Content-Type says JSON');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
