@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiServices } from './api-services.ts';
 import { authorize, describeAccess } from './auth/access.ts';
 import { presentedCredentials } from './auth/authenticate.ts';
+import { isStateChanging, requireSameOrigin } from './auth/csrf-guard.ts';
 import type { HeraldServer, RouteModule } from './create-http-server.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
@@ -47,9 +48,9 @@ export async function registerSignedApi(server: HeraldServer, services: ApiServi
       api.decorateRequest('appId', undefined);
       api.addHook('onRoute', declareAccess);
 
-      // Headers only, before the body is read: unsigned requests stop here.
+      // Headers only, before the body is read: unsigned requests and cross-site cookie writes stop here.
       api.addHook('onRequest', async (request) => {
-        presentedCredentials(request);
+        if (presentedCredentials(request).kind === 'session' && isStateChanging(request)) requireSameOrigin(request);
       });
       // The signature covers the body's hash, so it is checked once the body is read, but before
       // the schema is applied: a caller who is not authenticated learns nothing about the schema.
