@@ -10,16 +10,10 @@ import type { ApiServices } from './api-services.ts';
 import { answerClientError, answerWithProblem, installErrorHandling } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
 import { refuseNulInUrl } from './nul-character.ts';
-import { registerAppRoutes } from './routes/app-routes.ts';
-import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRootRoutes } from './routes/root-routes.ts';
-import { registerMessageRoutes } from './routes/message-routes.ts';
-import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
-import { registerTemplateRoutes } from './routes/template-routes.ts';
-import { registerUserRoutes } from './routes/user-routes.ts';
-import { registerWhoamiRoutes } from './routes/whoami-routes.ts';
+import { registerSignedApi } from './signed-api-plugin.ts';
 import './auth/principal.ts';
 
 export type HeraldServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -48,7 +42,7 @@ function createValidators() {
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export async function createHttpServer(services: ApiServices, extraRoutes: RouteModule[] = []): Promise<HeraldServer> {
+export async function createHttpServer(services: ApiServices): Promise<HeraldServer> {
   const { config, logger } = services.context;
   const server = Fastify({
     loggerInstance: logger,
@@ -67,7 +61,6 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   server.setValidatorCompiler(createValidators());
-  server.decorateRequest('principal', undefined);
   server.decorateRequest('rawBody', undefined);
   // The API speaks JSON only; anything else is a clear 415 instead of a confusing validation error.
   server.removeAllContentTypeParsers();
@@ -88,19 +81,13 @@ export async function createHttpServer(services: ApiServices, extraRoutes: Route
           session: { type: 'apiKey', in: 'cookie', name: 'herald_session' },
         },
       },
-      security: [{ sigv4: [] }, { session: [] }],
     },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });
   installErrorHandling(server);
 
-  server.addHook('preHandler', async (request) => {
-    if (request.url.startsWith('/v1/')) request.principal = await services.authenticator.authenticate(request);
-  });
-
-  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerWhoamiRoutes, registerAppRoutes, registerUserRoutes, registerSubscriberRoutes, registerChannelAccountRoutes, registerMessageRoutes, registerTemplateRoutes, ...extraRoutes]) {
-    register(server, services);
-  }
+  await registerSignedApi(server, services);
+  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes]) register(server, services);
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;
 }

@@ -13,7 +13,7 @@ export function installErrorHandling(server: FastifyInstance<any, any, any, any,
   server.setErrorHandler(answerWithProblem);
 
   server.setNotFoundHandler((request, reply) => {
-    const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API`);
+    const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${pathOf(request.url)}; see /docs for the API`);
     return reply.status(404).type('application/problem+json').send(body);
   });
 }
@@ -21,7 +21,7 @@ export function installErrorHandling(server: FastifyInstance<any, any, any, any,
 /** Also Fastify's `frameworkErrors` option: the router's refusals (bad percent-encoding, an over-long path parameter) go here. */
 export function answerWithProblem(error: FastifyError | HeraldError | Error, request: FastifyRequest, reply: FastifyReply) {
   const body = toProblem(error, request);
-  body.instance = request.url.split('?')[0];
+  body.instance = pathOf(request.url);
   body.requestId = request.id;
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: body.code, status: body.status }, 'request rejected');
@@ -46,6 +46,17 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     socket.write(`HTTP/1.1 ${answer.status} ${answer.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);
+}
+
+const MAX_ECHOED_PATH_LENGTH = 200;
+
+/**
+ * The path a problem may echo: never the query (tokens), nor the scheme and authority of an
+ * absolute-form target (`http://user:password@host/...`), and not unboundedly long.
+ */
+function pathOf(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0]!;
+  return path.length > MAX_ECHOED_PATH_LENGTH ? `${path.slice(0, MAX_ECHOED_PATH_LENGTH)}…` : path;
 }
 
 function toProblem(error: FastifyError | HeraldError | Error, request: FastifyRequest): Problem {

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consoleSession, createTestHerald, ManualClock, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
+import { CONSOLE_ORIGIN, consoleSession, createTestHerald, ManualClock, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
 const ROOT_PASSWORD = 'slate-heron-marmalade-52';
@@ -58,7 +58,8 @@ for (const dialect of testDialects) {
       assert.equal(me.json().email, 'root@example.com');
       const whoami = await herald.server!.inject({ method: 'GET', url: '/v1/whoami', headers: { cookie } });
       assert.equal(whoami.json().role, 'owner');
-      await herald.server!.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } });
+      const logout = await herald.server!.inject({ method: 'POST', url: '/auth/logout', headers: { cookie, origin: CONSOLE_ORIGIN } });
+      assert.equal(logout.statusCode, 204);
       const afterLogout = await herald.server!.inject({ method: 'GET', url: '/v1/whoami', headers: { cookie } });
       assert.equal(afterLogout.statusCode, 401);
       assert.equal(afterLogout.json().code, 'SESSION_EXPIRED');

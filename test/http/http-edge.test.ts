@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consoleSession, createTestHerald, type TestHerald } from '../support/test-herald.ts';
+import { consoleSession, createTestHerald, type ConsoleSession, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
 for (const dialect of testDialects) {
   describe(`HTTP edge on ${dialect}`, () => {
     let herald: TestHerald;
-    let session: { cookie: string };
+    let session: ConsoleSession;
     before(async () => {
       herald = await createTestHerald(dialect, { env: { HERALD_BODY_LIMIT_BYTES: '2048' } });
       session = await consoleSession(herald, 'owner');

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import http from 'node:http';
 import aws4 from 'aws4';
-import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { consoleSession, createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
 const run = promisify(execFile);
@@ -145,12 +145,12 @@ for (const dialect of testDialects) {
 
     test('the secret never appears in logs or later responses, and is stored encrypted', async () => {
       const app = await herald.services.apps.create({ name: 'secretive' });
-      const { cookie } = await (await import('../support/test-herald.ts')).consoleSession(herald, 'owner');
-      const created = await herald.server!.inject({ method: 'POST', url: `/v1/apps/${app.id}/keys`, headers: { cookie } });
+      const session = await consoleSession(herald, 'owner');
+      const created = await herald.server!.inject({ method: 'POST', url: `/v1/apps/${app.id}/keys`, headers: session });
       assert.equal(created.statusCode, 201);
       const { accessKeyId, secretAccessKey } = created.json();
       assert.equal(typeof secretAccessKey, 'string');
-      const listed = await herald.server!.inject({ method: 'GET', url: `/v1/apps/${app.id}/keys`, headers: { cookie } });
+      const listed = await herald.server!.inject({ method: 'GET', url: `/v1/apps/${app.id}/keys`, headers: session });
       assert.equal(listed.statusCode, 200);
       assert.ok(!listed.body.includes(secretAccessKey));
       assert.equal(listed.json().items[0].accessKeyId, accessKeyId);

@@ -156,8 +156,8 @@ for (const dialect of testDialects) {
       assert.equal((await call('PATCH', '/v1/templates/pub.flow', { content: orderContent })).json().hasUnpublishedChanges, false);
       await call('PATCH', '/v1/templates/pub.flow', { content: { ...orderContent, title: 'Paid: {{ order.id }}' } });
 
-      const { cookie } = await consoleSession(herald, 'admin', 'publisher@example.com');
-      const v2 = await herald.server!.inject({ method: 'POST', url: '/v1/templates/pub.flow/publish', headers: { cookie, 'x-herald-app': app.appName } });
+      const session = await consoleSession(herald, 'admin', 'publisher@example.com');
+      const v2 = await herald.server!.inject({ method: 'POST', url: '/v1/templates/pub.flow/publish', headers: { ...session, 'x-herald-app': app.appName } });
       assert.equal(v2.statusCode, 200, v2.body);
       assert.equal(v2.json().publishedVersion, 2);
 
@@ -274,8 +274,8 @@ for (const dialect of testDialects) {
     test('roles: viewers read and preview, admins edit and publish, operators test-send', async () => {
       await create({ code: 'roles.t', content: { body: 'x' } });
       const as = async (role: 'viewer' | 'operator' | 'admin', method: string, url: string, body?: unknown) => {
-        const { cookie } = await consoleSession(herald, role);
-        return herald.server!.inject({ method: method as 'GET', url, headers: { cookie, 'x-herald-app': app.appName }, payload: body as object });
+        const session = await consoleSession(herald, role);
+        return herald.server!.inject({ method: method as 'GET', url, headers: { ...session, 'x-herald-app': app.appName }, payload: body as object });
       };
       assert.equal((await as('viewer', 'GET', '/v1/templates/roles.t')).statusCode, 200);
       assert.equal((await as('viewer', 'POST', '/v1/templates/roles.t/preview', {})).statusCode, 200);

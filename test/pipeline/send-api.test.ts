@@ -16,7 +16,8 @@ for (const dialect of testDialects) {
     const messageCount = async () => Number((await herald.context.database.db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
     before(async () => {
-      herald = await createTestHerald(dialect, { roles: ['api', 'worker'], env: { HERALD_POLL_INTERVAL_MS: '50' } });
+      // Any free port: a fixed one collides with whatever else runs on the machine.
+      herald = await createTestHerald(dialect, { roles: ['api', 'worker'], env: { HERALD_POLL_INTERVAL_MS: '50', PORT: '0', HOST: '127.0.0.1' } });
       await herald.start();
       app = await createAppWithKey(herald, 'shop');
       sink = await startWebhookTestServer({ secret: 'hook-secret' });

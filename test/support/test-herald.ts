@@ -100,12 +100,19 @@ export function signedInject(
 /** A password the strength check accepts, for test users. */
 export const TEST_PASSWORD = 'granite-otter-umbrella-81';
 
-/** Creates a console user and returns a session cookie header for it. */
-export async function consoleSession(herald: TestHerald, role: 'owner' | 'admin' | 'operator' | 'viewer' = 'owner', email = `${role}-${++appCounter}@example.com`): Promise<{ cookie: string }> {
+/** The Origin a browser on Herald's own pages sends with `inject()`'s default Host (localhost:80). */
+export const CONSOLE_ORIGIN = 'http://localhost';
+
+/** Headers of a console user's browser: the session cookie, and the Origin state changes need (CSRF_REJECTED otherwise). */
+// A type, not an interface, so it can be passed as inject() headers.
+export type ConsoleSession = { cookie: string; origin: string };
+
+/** Creates a console user and returns the headers its browser sends. */
+export async function consoleSession(herald: TestHerald, role: 'owner' | 'admin' | 'operator' | 'viewer' = 'owner', email = `${role}-${++appCounter}@example.com`): Promise<ConsoleSession> {
   await herald.services.users.create({ email, password: TEST_PASSWORD, role });
   const response = await herald.server!.inject({ method: 'POST', url: '/auth/login', payload: { email, password: TEST_PASSWORD } });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   const setCookie = response.headers['set-cookie'];
   const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
-  return { cookie: first!.split(';')[0]! };
+  return { cookie: first!.split(';')[0]!, origin: CONSOLE_ORIGIN };
 }

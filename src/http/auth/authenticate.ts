@@ -9,6 +9,17 @@ import type { Principal } from './principal.ts';
 
 export const SESSION_COOKIE = 'herald_session';
 
+/**
+ * Which credentials a request presents: a signature (any Authorization header, verified later)
+ * wins over a session cookie. Reads headers only, so it can run before the body is read.
+ */
+export function presentedCredentials(request: FastifyRequest): { kind: 'signature' } | { kind: 'session'; token: string } {
+  if (request.headers.authorization !== undefined) return { kind: 'signature' };
+  const token = request.cookies[SESSION_COOKIE];
+  if (token) return { kind: 'session', token };
+  throw unauthenticated('AUTH_MISSING', 'Sign the request with AWS Signature V4 (service "herald") using an access key, or sign in to the console');
+}
+
 export interface Authenticator {
   authenticate(request: FastifyRequest): Promise<Principal>;
 }
@@ -26,7 +37,8 @@ export function createAuthenticator(deps: {
 }): Authenticator {
   return {
     async authenticate(request) {
-      if (request.headers.authorization !== undefined) {
+      const credentials = presentedCredentials(request);
+      if (credentials.kind === 'signature') {
         let appId = '';
         const verified = await verifySigV4Request({
           method: request.method,
@@ -46,13 +58,9 @@ export function createAuthenticator(deps: {
         await deps.keys.recordUse(verified.accessKeyId).catch((error) => request.log.warn({ err: error }, 'could not record key use'));
         return { kind: 'app', appId, accessKeyId: verified.accessKeyId };
       }
-      const token = request.cookies[SESSION_COOKIE];
-      if (token) {
-        const user = await deps.sessions.userFor(token);
-        if (!user) throw unauthenticated('SESSION_EXPIRED', 'Your console session has expired; sign in again');
-        return { kind: 'user', userId: user.id, email: user.email, role: user.role };
-      }
-      throw unauthenticated('AUTH_MISSING', 'Sign the request with AWS Signature V4 (service "herald") using an access key, or sign in to the console');
+      const user = await deps.sessions.userFor(credentials.token);
+      if (!user) throw unauthenticated('SESSION_EXPIRED', 'Your console session has expired; sign in again');
+      return { kind: 'user', userId: user.id, email: user.email, role: user.role };
     },
   };
 }

@@ -8,6 +8,8 @@ export type Principal =
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** The app a /v1 request acts on, resolved from the route's access declaration. */
+    appId: string | undefined;
     /** The raw request body, kept for signature verification. */
     rawBody: Buffer | undefined;
   }

@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import { forbidden } from '../../errors.ts';
-import { requireRole } from '../auth/access.ts';
+import { appIdOf, principalOf } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
 const RetryPolicy = Type.Object(
@@ -18,12 +17,13 @@ const AppIdParams = Type.Object({ app: Type.String({ minLength: 1, maxLength: 10
 
 /**
  * Apps and their access keys: console users manage them (admin and up); a signed
- * request may only read its own app.
+ * request may only read its own app and its callback secret, and rotate that secret.
  */
 export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
   server.post(
-    '/v1/apps',
+    '/apps',
     {
+      config: { access: { consoleRole: 'admin' } },
       schema: {
         tags: ['apps'],
         summary: 'Create an app',
@@ -33,28 +33,23 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
         ),
       },
     },
-    async (request, reply) => {
-      requireRole(request, 'admin');
-      return reply.status(201).send(await apps.create(request.body));
-    },
+    async (request, reply) => reply.status(201).send(await apps.create(request.body)),
   );
 
-  server.get('/v1/apps', { schema: { tags: ['apps'], summary: 'List apps (a signed request sees its own)' } }, async (request) => {
-    const principal = request.principal!;
+  server.get('/apps', { config: { access: 'authenticated' }, schema: { tags: ['apps'], summary: 'List apps (a signed request sees its own)' } }, async (request) => {
+    const principal = principalOf(request);
     if (principal.kind === 'app') return { items: [await apps.get(principal.appId)] };
     return { items: await apps.list() };
   });
 
-  server.get('/v1/apps/:app', { schema: { tags: ['apps'], summary: 'Get an app by id or name', params: AppIdParams } }, async (request) => {
-    const app = await apps.get(request.params.app);
-    const principal = request.principal!;
-    if (principal.kind === 'app' && principal.appId !== app.id) throw forbidden('APP_FORBIDDEN', 'An access key can only read its own app');
-    return app;
-  });
+  server.get('/apps/:app', { config: { access: { appParam: 'read' } }, schema: { tags: ['apps'], summary: 'Get an app by id or name', params: AppIdParams } }, async (request) =>
+    apps.get(appIdOf(request)),
+  );
 
   server.patch(
-    '/v1/apps/:app',
+    '/apps/:app',
     {
+      config: { access: { consoleRole: 'admin' } },
       schema: {
         tags: ['apps'],
         summary: 'Update, disable or enable an app',
@@ -70,37 +65,41 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
         ),
       },
     },
-    async (request) => {
-      requireRole(request, 'admin');
-      return apps.update(request.params.app, request.body);
-    },
+    async (request) => apps.update(request.params.app, request.body),
   );
 
-  server.get('/v1/apps/:app/callback-secret', { schema: { tags: ['apps'], summary: 'The secret signing result callbacks', params: AppIdParams } }, async (request) => {
-    requireRole(request, 'admin');
-    return { callbackSecret: await apps.callbackSecret(request.params.app) };
-  });
+  // An app verifies its result callbacks with this secret, so its own access key may read and rotate it.
+  server.get(
+    '/apps/:app/callback-secret',
+    { config: { access: { appParam: 'manage' } }, schema: { tags: ['apps'], summary: 'The secret signing result callbacks', params: AppIdParams } },
+    async (request) => ({ callbackSecret: await apps.callbackSecret(appIdOf(request)) }),
+  );
 
-  server.post('/v1/apps/:app/callback-secret/rotate', { schema: { tags: ['apps'], summary: 'Replace the callback secret', params: AppIdParams } }, async (request) => {
-    requireRole(request, 'admin');
-    return { callbackSecret: await apps.rotateCallbackSecret(request.params.app) };
-  });
+  server.post(
+    '/apps/:app/callback-secret/rotate',
+    { config: { access: { appParam: 'manage' } }, schema: { tags: ['apps'], summary: 'Replace the callback secret', params: AppIdParams } },
+    async (request) => ({ callbackSecret: await apps.rotateCallbackSecret(appIdOf(request)) }),
+  );
 
-  server.post('/v1/apps/:app/keys', { schema: { tags: ['keys'], summary: 'Create an access key (the secret is shown only in this response)', params: AppIdParams } }, async (request, reply) => {
-    requireRole(request, 'admin');
-    return reply.status(201).send(await keys.create(request.params.app));
-  });
+  server.post(
+    '/apps/:app/keys',
+    { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['keys'], summary: 'Create an access key (the secret is shown only in this response)', params: AppIdParams } },
+    async (request, reply) => reply.status(201).send(await keys.create(request.params.app)),
+  );
 
-  server.get('/v1/apps/:app/keys', { schema: { tags: ['keys'], summary: 'List access keys (never their secrets)', params: AppIdParams } }, async (request) => {
-    requireRole(request, 'admin');
-    return { items: await keys.list(request.params.app) };
-  });
+  server.get(
+    '/apps/:app/keys',
+    { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['keys'], summary: 'List access keys (never their secrets)', params: AppIdParams } },
+    async (request) => ({ items: await keys.list(request.params.app) }),
+  );
 
   server.delete(
-    '/v1/apps/:app/keys/:accessKeyId',
-    { schema: { tags: ['keys'], summary: 'Revoke an access key', params: Type.Object({ app: Type.String(), accessKeyId: Type.String({ minLength: 1, maxLength: 64 }) }) } },
+    '/apps/:app/keys/:accessKeyId',
+    {
+      config: { access: { consoleRole: 'admin' } },
+      schema: { tags: ['keys'], summary: 'Revoke an access key', params: Type.Object({ app: Type.String(), accessKeyId: Type.String({ minLength: 1, maxLength: 64 }) }) },
+    },
     async (request, reply) => {
-      requireRole(request, 'admin');
       const app = await apps.get(request.params.app);
       await keys.revoke(request.params.accessKeyId, app.id);
       return reply.status(204).send();

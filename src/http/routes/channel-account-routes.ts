@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { SECRET_MASK } from '../../domain/channel-accounts/channel-account-config.ts';
-import { resolveAppScope } from '../auth/access.ts';
+import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
 const FlowLimit = Type.Object(
@@ -16,14 +16,15 @@ const Config = Type.Record(Type.String(), Type.Unknown(), { description: `Provid
 const IdOrNameParams = Type.Object({ idOrName: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 
 /** Channel accounts of the calling app (console users name the app in X-Herald-App): read to read, manage to write. */
-export const registerChannelAccountRoutes: RouteModule = (server, { apps, channelAccounts }) => {
-  server.get('/v1/channel-account-types', { schema: { tags: ['channel accounts'], summary: 'Provider types with their channel and config JSON Schema' } }, async () => ({
+export const registerChannelAccountRoutes: RouteModule = (server, { channelAccounts }) => {
+  server.get('/channel-account-types', { config: { access: 'authenticated' }, schema: { tags: ['channel accounts'], summary: 'Provider types with their channel and config JSON Schema' } }, async () => ({
     items: channelAccounts.types(),
   }));
 
   server.post(
-    '/v1/channel-accounts',
+    '/channel-accounts',
     {
+      config: { access: 'manage' },
       schema: {
         tags: ['channel accounts'],
         summary: 'Create a channel account',
@@ -41,14 +42,15 @@ export const registerChannelAccountRoutes: RouteModule = (server, { apps, channe
       },
     },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'manage');
+      const appId = appIdOf(request);
       return reply.status(201).send(await channelAccounts.create(appId, request.body));
     },
   );
 
   server.get(
-    '/v1/channel-accounts',
+    '/channel-accounts',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['channel accounts'],
         summary: 'List channel accounts, optionally of one channel or provider type',
@@ -59,23 +61,24 @@ export const registerChannelAccountRoutes: RouteModule = (server, { apps, channe
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return { items: await channelAccounts.list(appId, request.query) };
     },
   );
 
   server.get(
-    '/v1/channel-accounts/:idOrName',
-    { schema: { tags: ['channel accounts'], summary: 'Get a channel account by id or name', params: IdOrNameParams } },
+    '/channel-accounts/:idOrName',
+    { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: 'Get a channel account by id or name', params: IdOrNameParams } },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return channelAccounts.get(appId, request.params.idOrName);
     },
   );
 
   server.patch(
-    '/v1/channel-accounts/:idOrName',
+    '/channel-accounts/:idOrName',
     {
+      config: { access: 'manage' },
       schema: {
         tags: ['channel accounts'],
         summary: 'Change a channel account',
@@ -94,16 +97,16 @@ export const registerChannelAccountRoutes: RouteModule = (server, { apps, channe
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'manage');
+      const appId = appIdOf(request);
       return channelAccounts.update(appId, request.params.idOrName, request.body);
     },
   );
 
   server.delete(
-    '/v1/channel-accounts/:idOrName',
-    { schema: { tags: ['channel accounts'], summary: 'Delete a channel account', params: IdOrNameParams } },
+    '/channel-accounts/:idOrName',
+    { config: { access: 'manage' }, schema: { tags: ['channel accounts'], summary: 'Delete a channel account', params: IdOrNameParams } },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'manage');
+      const appId = appIdOf(request);
       await channelAccounts.delete(appId, request.params.idOrName);
       return reply.status(204).send();
     },

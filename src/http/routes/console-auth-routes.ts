@@ -1,7 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { toUserView } from '../../domain/users/user-service.ts';
 import { unauthenticated } from '../../errors.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
+import { refuseCrossSite, requireSameOrigin } from '../auth/csrf-guard.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
 const Credentials = Type.Object(
@@ -29,6 +31,7 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
   server.post(
     '/auth/setup',
     {
+      onRequest: async (request) => refuseCrossSite(request),
       schema: {
         tags: ['console'],
         summary: 'Create the first owner (only while Herald has no users)',
@@ -41,13 +44,16 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
     },
   );
 
-  server.post('/auth/login', { schema: { tags: ['console'], summary: 'Sign in; sets an HttpOnly session cookie', body: Credentials } }, async (request, reply) => {
+  server.post('/auth/login', { onRequest: async (request) => refuseCrossSite(request), schema: { tags: ['console'], summary: 'Sign in; sets an HttpOnly session cookie', body: Credentials } }, async (request, reply) => {
     const { token, user, expiresAt } = await sessions.login(request.body.email, request.body.password, request.ip);
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(expiresAt));
     return toUserView(user);
   });
 
-  server.post('/auth/logout', { schema: { tags: ['console'], summary: 'End the session' } }, async (request, reply) => {
+  const logoutGuard = async (request: FastifyRequest) => {
+    if (request.cookies[SESSION_COOKIE]) requireSameOrigin(request);
+  };
+  server.post('/auth/logout', { onRequest: logoutGuard, schema: { tags: ['console'], summary: 'End the session' } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await sessions.logout(token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { resolveAppScope } from '../auth/access.ts';
+import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 import type { AcceptedMessage } from '../../domain/messages/message-intake.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
@@ -10,7 +10,7 @@ const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.S
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** The send API and message tracking. */
-export const registerMessageRoutes: RouteModule = (server, { apps, intake, messageQuery, messageControl }) => {
+export const registerMessageRoutes: RouteModule = (server, { intake, messageQuery, messageControl }) => {
   const answer = (reply: { status(code: number): unknown; header(name: string, value: string): unknown }, accepted: AcceptedMessage) => {
     reply.status(202);
     if (accepted.replayed) reply.header('idempotent-replayed', 'true');
@@ -19,26 +19,27 @@ export const registerMessageRoutes: RouteModule = (server, { apps, intake, messa
   };
 
   server.post(
-    '/v1/messages',
-    { schema: { tags: ['messages'], summary: 'Send a message to receivers on channels (202: accepted and queued)', body: SendRequestSchema, headers: IdempotencyHeaders } },
+    '/messages',
+    { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Send a message to receivers on channels (202: accepted and queued)', body: SendRequestSchema, headers: IdempotencyHeaders } },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'operate');
+      const appId = appIdOf(request);
       return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
     },
   );
 
   server.post(
-    '/v1/messages/batch',
-    { schema: { tags: ['messages'], summary: 'Send one message to up to 1,000 receivers, each with its own variables', body: BatchSendRequestSchema, headers: IdempotencyHeaders } },
+    '/messages/batch',
+    { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Send one message to up to 1,000 receivers, each with its own variables', body: BatchSendRequestSchema, headers: IdempotencyHeaders } },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'operate');
+      const appId = appIdOf(request);
       return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
     },
   );
 
   server.get(
-    '/v1/messages',
+    '/messages',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['messages'],
         summary: 'Search messages (newest first, cursor pagination)',
@@ -58,29 +59,29 @@ export const registerMessageRoutes: RouteModule = (server, { apps, intake, messa
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return messageQuery.list(appId, request.query);
     },
   );
 
-  server.get('/v1/messages/:id', { schema: { tags: ['messages'], summary: 'A message with its deliveries and full event trail', params: MessageParams } }, async (request) => {
-    const appId = await resolveAppScope(request, apps, 'read');
+  server.get('/messages/:id', { config: { access: 'read' }, schema: { tags: ['messages'], summary: 'A message with its deliveries and full event trail', params: MessageParams } }, async (request) => {
+    const appId = appIdOf(request);
     return messageQuery.get(appId, request.params.id);
   });
 
-  server.post('/v1/messages/:id/cancel', { schema: { tags: ['messages'], summary: 'Cancel the deliveries not yet being sent', params: MessageParams } }, async (request) => {
-    const appId = await resolveAppScope(request, apps, 'operate');
+  server.post('/messages/:id/cancel', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Cancel the deliveries not yet being sent', params: MessageParams } }, async (request) => {
+    const appId = appIdOf(request);
     const canceled = await messageControl.cancelMessage(request.params.id, appId);
     return { id: request.params.id, canceled };
   });
 
-  server.get('/v1/deliveries/:id', { schema: { tags: ['messages'], summary: 'One delivery', params: MessageParams } }, async (request) => {
-    const appId = await resolveAppScope(request, apps, 'read');
+  server.get('/deliveries/:id', { config: { access: 'read' }, schema: { tags: ['messages'], summary: 'One delivery', params: MessageParams } }, async (request) => {
+    const appId = appIdOf(request);
     return messageQuery.getDelivery(appId, request.params.id);
   });
 
-  server.post('/v1/deliveries/:id/retry', { schema: { tags: ['messages'], summary: 'Queue a failed or canceled delivery again', params: MessageParams } }, async (request, reply) => {
-    const appId = await resolveAppScope(request, apps, 'operate');
+  server.post('/deliveries/:id/retry', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Queue a failed or canceled delivery again', params: MessageParams } }, async (request, reply) => {
+    const appId = appIdOf(request);
     await messageControl.retryDelivery(request.params.id, appId);
     reply.status(202);
     return messageQuery.getDelivery(appId, request.params.id);

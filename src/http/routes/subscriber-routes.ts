@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { ADDRESS_KINDS } from '../../channels/address-kinds.ts';
 import { MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
 import { DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBERS_PER_UPSERT } from '../../domain/subscribers/subscriber-service.ts';
-import { resolveAppScope } from '../auth/access.ts';
+import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
 const ExternalId = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_ID_LENGTH, description: "The calling system's own id for this receiver" });
@@ -32,19 +32,20 @@ const SubscriberInput = Type.Object(
 const ExternalIdParams = Type.Object({ externalId: ExternalId }, { additionalProperties: false });
 
 /** Subscribers of the calling app (console users name the app in X-Herald-App): read to read, operate to write. */
-export const registerSubscriberRoutes: RouteModule = (server, { apps, subscribers }) => {
+export const registerSubscriberRoutes: RouteModule = (server, { subscribers }) => {
   server.post(
-    '/v1/subscribers',
-    { schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput } },
+    '/subscribers',
+    { config: { access: 'operate' }, schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput } },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'operate');
+      const appId = appIdOf(request);
       return reply.status(201).send(await subscribers.create(appId, request.body));
     },
   );
 
   server.put(
-    '/v1/subscribers',
+    '/subscribers',
     {
+      config: { access: 'operate' },
       schema: {
         tags: ['subscribers'],
         summary: `Create or replace up to ${MAX_SUBSCRIBERS_PER_UPSERT} subscribers in one transaction (all or nothing)`,
@@ -52,14 +53,15 @@ export const registerSubscriberRoutes: RouteModule = (server, { apps, subscriber
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'operate');
+      const appId = appIdOf(request);
       return subscribers.upsertMany(appId, request.body.items);
     },
   );
 
   server.get(
-    '/v1/subscribers',
+    '/subscribers',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['subscribers'],
         summary: 'List subscribers in creation order, a page at a time',
@@ -73,19 +75,20 @@ export const registerSubscriberRoutes: RouteModule = (server, { apps, subscriber
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return subscribers.list(appId, request.query);
     },
   );
 
-  server.get('/v1/subscribers/:externalId', { schema: { tags: ['subscribers'], summary: 'Get a subscriber by external id', params: ExternalIdParams } }, async (request) => {
-    const appId = await resolveAppScope(request, apps, 'read');
+  server.get('/subscribers/:externalId', { config: { access: 'read' }, schema: { tags: ['subscribers'], summary: 'Get a subscriber by external id', params: ExternalIdParams } }, async (request) => {
+    const appId = appIdOf(request);
     return subscribers.get(appId, request.params.externalId);
   });
 
   server.patch(
-    '/v1/subscribers/:externalId',
+    '/subscribers/:externalId',
     {
+      config: { access: 'operate' },
       schema: {
         tags: ['subscribers'],
         summary: 'Change some fields of a subscriber',
@@ -106,13 +109,13 @@ export const registerSubscriberRoutes: RouteModule = (server, { apps, subscriber
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'operate');
+      const appId = appIdOf(request);
       return subscribers.update(appId, request.params.externalId, request.body);
     },
   );
 
-  server.delete('/v1/subscribers/:externalId', { schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams } }, async (request, reply) => {
-    const appId = await resolveAppScope(request, apps, 'operate');
+  server.delete('/subscribers/:externalId', { config: { access: 'operate' }, schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams } }, async (request, reply) => {
+    const appId = appIdOf(request);
     await subscribers.delete(appId, request.params.externalId);
     return reply.status(204).send();
   });

@@ -3,8 +3,7 @@ import { Type, type TSchema } from 'typebox';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_VERSION, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
-import { unauthenticated } from '../../errors.ts';
-import { resolveAppScope } from '../auth/access.ts';
+import { appIdOf, principalOf } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -38,16 +37,16 @@ const PageQuery = <Cursor extends TSchema>(cursor: Cursor) =>
 
 /** Who publishes or test-sends: the console user's e-mail or the signing access key id. */
 function actorOf(request: FastifyRequest): string {
-  const { principal } = request;
-  if (!principal) throw unauthenticated('AUTH_MISSING', 'This route needs authentication');
+  const principal = principalOf(request);
   return principal.kind === 'user' ? principal.email : principal.accessKeyId;
 }
 
 /** Templates of the calling app: read to read and preview, manage to edit and publish, operate to test-send. */
-export const registerTemplateRoutes: RouteModule = (server, { apps, templates }) => {
+export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
   server.post(
-    '/v1/templates',
+    '/templates',
     {
+      config: { access: 'manage' },
       schema: {
         tags: ['templates'],
         summary: 'Create a template (a draft; publish it to send with it)',
@@ -66,28 +65,29 @@ export const registerTemplateRoutes: RouteModule = (server, { apps, templates })
       },
     },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'manage');
+      const appId = appIdOf(request);
       return reply.status(201).send(await templates.create(appId, request.body, actorOf(request)));
     },
   );
 
   server.get(
-    '/v1/templates',
-    { schema: { tags: ['templates'], summary: 'List templates by code, a page at a time', querystring: PageQuery(Type.String({ maxLength: 128, description: 'nextCursor of the previous page' })) } },
+    '/templates',
+    { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'List templates by code, a page at a time', querystring: PageQuery(Type.String({ maxLength: 128, description: 'nextCursor of the previous page' })) } },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return templates.list(appId, request.query);
     },
   );
 
-  server.get('/v1/templates/:code', { schema: { tags: ['templates'], summary: 'A template with its draft and published version number', params: CodeParams } }, async (request) => {
-    const appId = await resolveAppScope(request, apps, 'read');
+  server.get('/templates/:code', { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'A template with its draft and published version number', params: CodeParams } }, async (request) => {
+    const appId = appIdOf(request);
     return templates.get(appId, request.params.code);
   });
 
   server.patch(
-    '/v1/templates/:code',
+    '/templates/:code',
     {
+      config: { access: 'manage' },
       schema: {
         tags: ['templates'],
         summary: 'Edit the draft (sends keep using the published version until the draft is published)',
@@ -106,33 +106,34 @@ export const registerTemplateRoutes: RouteModule = (server, { apps, templates })
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'manage');
+      const appId = appIdOf(request);
       return templates.updateDraft(appId, request.params.code, request.body, actorOf(request));
     },
   );
 
   server.delete(
-    '/v1/templates/:code',
-    { schema: { tags: ['templates'], summary: 'Delete a template and its versions (refused while messages using it are still being delivered)', params: CodeParams } },
+    '/templates/:code',
+    { config: { access: 'manage' }, schema: { tags: ['templates'], summary: 'Delete a template and its versions (refused while messages using it are still being delivered)', params: CodeParams } },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'manage');
+      const appId = appIdOf(request);
       await templates.delete(appId, request.params.code);
       return reply.status(204).send();
     },
   );
 
   server.post(
-    '/v1/templates/:code/publish',
-    { schema: { tags: ['templates'], summary: 'Publish the draft as the next version; sends use it from now on', params: CodeParams } },
+    '/templates/:code/publish',
+    { config: { access: 'manage' }, schema: { tags: ['templates'], summary: 'Publish the draft as the next version; sends use it from now on', params: CodeParams } },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'manage');
+      const appId = appIdOf(request);
       return templates.publish(appId, request.params.code, actorOf(request));
     },
   );
 
   server.get(
-    '/v1/templates/:code/versions',
+    '/templates/:code/versions',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['templates'],
         summary: 'Published versions, newest first',
@@ -141,23 +142,23 @@ export const registerTemplateRoutes: RouteModule = (server, { apps, templates })
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return templates.listVersions(appId, request.params.code, request.query);
     },
   );
 
   server.get(
-    '/v1/templates/:code/versions/:version',
-    { schema: { tags: ['templates'], summary: 'One version with its content', params: VersionParams } },
+    '/templates/:code/versions/:version',
+    { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'One version with its content', params: VersionParams } },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return templates.getVersion(appId, request.params.code, request.params.version);
     },
   );
 
   server.post(
-    '/v1/templates/:code/preview',
-    {
+    '/templates/:code/preview',
+    { config: { access: 'read' },
       // Every field is optional, so a bare POST previews the draft with the example values.
       preValidation: async (request) => {
         request.body ??= {};
@@ -170,14 +171,15 @@ export const registerTemplateRoutes: RouteModule = (server, { apps, templates })
       },
     },
     async (request) => {
-      const appId = await resolveAppScope(request, apps, 'read');
+      const appId = appIdOf(request);
       return templates.preview(appId, request.params.code, request.body);
     },
   );
 
   server.post(
-    '/v1/templates/:code/test-send',
+    '/templates/:code/test-send',
     {
+      config: { access: 'operate' },
       schema: {
         tags: ['templates'],
         summary: 'Send the draft or a version to a few receivers as a real, traced message (metadata testSend: "true")',
@@ -197,7 +199,7 @@ export const registerTemplateRoutes: RouteModule = (server, { apps, templates })
       },
     },
     async (request, reply) => {
-      const appId = await resolveAppScope(request, apps, 'operate');
+      const appId = appIdOf(request);
       const { replayed: _replayed, ...accepted } = await templates.testSend(appId, request.params.code, request.body, actorOf(request));
       return reply.status(202).send(accepted);
     },

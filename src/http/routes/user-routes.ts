@@ -1,21 +1,19 @@
 import { Type } from 'typebox';
 import { ROLES } from '../../domain/users/user-service.ts';
 import { forbidden } from '../../errors.ts';
-import { requireRole } from '../auth/access.ts';
+import { consoleUserOf, requireRole } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
 const RoleSchema = Type.Enum(ROLES);
 
 /** Console users: admins manage operators and viewers; only owners grant admin or owner. */
 export const registerUserRoutes: RouteModule = (server, { users }) => {
-  server.get('/v1/users', { schema: { tags: ['users'], summary: 'List console users' } }, async (request) => {
-    requireRole(request, 'admin');
-    return { items: await users.list() };
-  });
+  server.get('/users', { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['users'], summary: 'List console users' } }, async () => ({ items: await users.list() }));
 
   server.post(
-    '/v1/users',
+    '/users',
     {
+      config: { access: { consoleRole: 'admin' } },
       schema: {
         tags: ['users'],
         summary: 'Create a console user',
@@ -26,7 +24,7 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
       },
     },
     async (request, reply) => {
-      const actor = requireRole(request, 'admin');
+      const actor = consoleUserOf(request);
       if ((request.body.role === 'owner' || request.body.role === 'admin') && actor.role !== 'owner') {
         throw forbidden('ROLE_INSUFFICIENT', 'Only an owner can create admins or owners');
       }
@@ -35,8 +33,10 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
   );
 
   server.patch(
-    '/v1/users/:id',
+    '/users/:id',
     {
+      // Anyone signed in may change their own name and password; everything else needs an admin.
+      config: { access: { consoleRole: 'viewer' } },
       schema: {
         tags: ['users'],
         summary: 'Change a user (role, status, name, password)',
@@ -54,7 +54,7 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
       },
     },
     async (request) => {
-      const actor = requireRole(request, 'viewer');
+      const actor = consoleUserOf(request);
       const self = actor.userId === request.params.id;
       const onlyOwnPassword = self && Object.keys(request.body).every((key) => key === 'password' || key === 'currentPassword' || key === 'name');
       if (!onlyOwnPassword) {

@@ -1,9 +1,10 @@
+import { principalOf } from '../auth/access.ts';
 import type { RouteModule } from '../create-http-server.ts';
 
 /** Lets callers check their signing: answers who Herald thinks is calling. */
 export const registerWhoamiRoutes: RouteModule = (server, { apps }) => {
-  server.get('/v1/whoami', { schema: { tags: ['auth'], summary: 'The calling app and access key, or console user' } }, async (request) => {
-    const principal = request.principal!;
+  server.get('/whoami', { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'The calling app and access key, or console user' } }, async (request) => {
+    const principal = principalOf(request);
     if (principal.kind === 'app') {
       const app = await apps.get(principal.appId);
       return { kind: 'app', appId: app.id, appName: app.name, accessKeyId: principal.accessKeyId };
