@@ -20,6 +20,12 @@ describe('JSON body parser', () => {
     assert.deepEqual(parse('{"a":"[[[[[[{{{{{{","b":"\\"[[[[[[[[","c":"\\\\"}'), { a: '[[[[[[{{{{{{', b: '"[[[[[[[[', c: '\\' });
   });
 
+  test('prototype-poisoning keys are JSON_FORBIDDEN_KEY, as Fastify refuses them', () => {
+    assert.equal(heraldError(() => parse('{"data":{"__proto__":{"admin":true}}}')).code, 'JSON_FORBIDDEN_KEY');
+    assert.equal(heraldError(() => parse('{"constructor":{"prototype":{"admin":true}}}')).code, 'JSON_FORBIDDEN_KEY');
+    assert.deepEqual(parse('{"title":"__proto__ and constructor are fine as text","constructor":"x"}'), { title: '__proto__ and constructor are fine as text', constructor: 'x' });
+  });
+
   test('a body 5,000 levels deep is refused without exhausting the stack', () => {
     assert.equal(heraldError(() => parse(`{"data":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`, 64)).code, 'JSON_TOO_DEEP');
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { invalid } from '../errors.ts';
 import { nulCharacter } from './nul-character.ts';
 
@@ -40,6 +41,7 @@ export function parseJsonBody(raw: Uint8Array, maxDepth: number): unknown {
   if (nestingDepthExceeds(text, maxDepth)) {
     throw invalid('JSON_TOO_DEEP', `The body nests objects and arrays more than ${maxDepth} levels deep; flatten it`, { maxDepth });
   }
+  if (text.includes('__proto__') || text.includes('constructor')) refusePrototypeKeys(value);
   // Both can only arrive as \u escapes, so the text says cheaply whether the walk that names the field is needed.
   if (text.includes('\\u0000')) {
     const field = findText(value, 'body', (part) => part.includes('\0'));
@@ -50,6 +52,18 @@ export function parseJsonBody(raw: Uint8Array, maxDepth: number): unknown {
     if (field !== undefined) throw invalid('INVALID_UTF8', `${field} contains a lone surrogate (a \\ud800-\\udfff escape without its pair), which is no character; send well-formed text`, { field });
   }
   return value;
+}
+
+/**
+ * `__proto__` and `constructor.prototype` keys (prototype poisoning) are refused as Fastify's own
+ * parser does, so no later merge of request data into an object can change its prototype.
+ */
+function refusePrototypeKeys(value: unknown): void {
+  try {
+    if (value !== null && typeof value === 'object') secureJson.scan(value, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    throw invalid('JSON_FORBIDDEN_KEY', 'The body uses a "__proto__" or "constructor.prototype" key, which Herald refuses; rename the field');
+  }
 }
 
 /** The first key or string of a parsed JSON value that `matches`, as a field path (`body.to[0].email`). */
