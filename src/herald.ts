@@ -56,12 +56,16 @@ export interface Herald {
 export async function createHerald(config: HeraldConfig, options: HeraldOptions = {}): Promise<Herald> {
   const roles = new Set(options.roles ?? ROLES);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = openDatabase(config.storage, (error) => logger.warn({ err: error }, 'an idle database connection failed; the pool replaces it'));
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(config.storage, {
+    clock,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a database connection failed; the pool replaces it'),
+  });
   await migrateToLatest(database);
   const context: HeraldContext = {
     config,
     database,
-    clock: options.clock ?? systemClock,
+    clock,
     cryptoBox: createCryptoBox(loadOrCreateMasterKey(config.masterKey, config.dataDir)),
     logger,
   };

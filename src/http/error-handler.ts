@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HeraldError } from '../errors.ts';
+import { isStorageUnavailable, storageUnavailableError } from '../storage/storage-unavailable.ts';
 import { problem, STATUS_BY_KIND, type Problem } from './problem.ts';
 
 /**
@@ -25,6 +26,8 @@ export function installErrorHandling(server: FastifyInstance<any, any, any, any,
 }
 
 function toProblem(error: FastifyError | HeraldError | Error, bodyLimitBytes: number): Problem {
+  // A database that is down, full or read-only is an outage (503 + Retry-After), whichever statement hit it.
+  if (!(error instanceof HeraldError) && isStorageUnavailable(error)) error = storageUnavailableError(error);
   if (error instanceof HeraldError) {
     return problem(STATUS_BY_KIND[error.kind], error.code, error.message, error.details);
   }
