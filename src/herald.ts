@@ -23,6 +23,7 @@ import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
 import { createMessageControl } from './dispatch/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
+import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
@@ -86,7 +87,17 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     requestTimeoutMs: config.outbound.requestTimeoutMs,
   });
   const wakeup = createDeliveryWakeup({ database, storage: config.storage, logger });
-  const callbackWorker = roles.has('worker') ? createCallbackWorker({ database, config, clock: context.clock, cryptoBox: context.cryptoBox, outboundHttp, logger }) : undefined;
+  const heartbeat = roles.has('worker')
+    ? createWorkerHeartbeat({
+        database,
+        clock,
+        workerId: config.worker.id ?? defaultWorkerId(),
+        intervalSeconds: config.worker.heartbeatIntervalSeconds,
+        deadAfterSeconds: config.worker.deadAfterSeconds,
+        logger,
+      })
+    : undefined;
+  const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   const renderer = createMessageRenderer(context);
   const intakeWith = (templates: TemplateGate) =>
@@ -104,8 +115,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl, templates };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
-  const deliveryWorker = roles.has('worker')
-    ? createDeliveryWorker({ database, config, clock: context.clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, workerId: config.worker.id })
+  const deliveryWorker = heartbeat
+    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
 
@@ -114,6 +125,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     services,
     server,
     async start() {
+      // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
+      await heartbeat?.start();
       deliveryWorker?.start();
       callbackWorker?.start();
       scheduler?.start();
@@ -122,6 +135,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     async stop() {
       await server?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), scheduler?.stop()]);
+      await heartbeat?.stop();
       await wakeup.close();
       await outboundHttp.close();
       await database.close();
