@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import type { HeraldConfig } from './config/config.ts';
@@ -16,8 +17,9 @@ import { createLogger, type Logger } from './logger.ts';
 import { createProviderRegistry } from './providers/provider-registry.ts';
 import { createCryptoBox } from './security/crypto-box.ts';
 import { loadOrCreateMasterKey } from './security/master-key.ts';
-import { openDatabase } from './storage/database.ts';
+import { openDatabase, type HeraldDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrator.ts';
+import { isStorageUnavailable } from './storage/storage-unavailable.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
@@ -31,6 +33,7 @@ import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
+const DATABASE_WAIT_RETRY_MS = 1000;
 export type HeraldRole = (typeof ROLES)[number];
 
 export interface HeraldOptions {
@@ -62,7 +65,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     clock,
     onConnectionError: (error) => logger.warn({ err: error }, 'a database connection failed; the pool replaces it'),
   });
-  await migrateToLatest(database);
+  await migrateOnceReachable(database, logger);
   const context: HeraldContext = {
     config,
     database,
@@ -141,4 +144,21 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await database.close();
     },
   };
+}
+
+/**
+ * A process started while the database is down waits for it rather than exiting: orchestrators
+ * often start Herald and its database together, or restart them in any order.
+ */
+async function migrateOnceReachable(database: HeraldDatabase, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(database);
+      return;
+    } catch (error) {
+      if (!isStorageUnavailable(error)) throw error;
+      if (attempt === 1) logger.warn({ err: error }, 'the database is unavailable; waiting for it');
+      await sleep(DATABASE_WAIT_RETRY_MS);
+    }
+  }
 }
