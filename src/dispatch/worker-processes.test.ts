@@ -192,8 +192,8 @@ describe('a worker process on sqlite killed and started again (as `npm start` af
       const held = (await database.db.selectFrom('deliveries').select('id').where('lease_owner', '=', 'before-crash').where('status', '=', 'sending').execute()).map((row) => row.id);
       assert.ok(held.length > 0, 'the process died with deliveries in flight');
 
-      const restartedAtMs = performance.now();
       restarted = await startWorkerProcess('after-restart', undefined, testStorage.dataDir, env);
+      const restartedAtMs = performance.now();
       await waitFor(
         async () => (await database.db.selectFrom('deliveries').select('id').where('id', 'in', held).where('status', '=', 'sent').execute()).length === held.length,
         { what: 'the deliveries the crashed process held sent again', timeoutMs: 20_000, intervalMs: 50 },
@@ -201,7 +201,7 @@ describe('a worker process on sqlite killed and started again (as `npm start` af
       const resentAfterMs = performance.now() - restartedAtMs;
       await waitFor(async () => (await countByStatus(database)).sent === 600, { what: 'all 600 sent', timeoutMs: 60_000, intervalMs: 50 });
       assert.deepEqual(new Set(sink.counts.keys()), new Set(deliveryIds), 'none lost');
-      t.diagnostic(`the crashed process held ${held.length} leases; all sent again ${Math.round(resentAfterMs)} ms after the restart began`);
+      t.diagnostic(`the crashed process held ${held.length} leases; all sent again ${Math.round(resentAfterMs)} ms after the new process started`);
     } finally {
       restarted?.child.kill('SIGTERM');
       if (restarted) assert.equal(await restarted.exited, 0);

@@ -112,6 +112,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
           await server.start();
           const backAtMs = performance.now();
           await load.done;
+          const loadEndedAtMs = performance.now();
 
           const { answers } = load;
           const statuses = new Map<number, number>();
@@ -143,6 +144,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
             },
             { what: 'every accepted message delivered', timeoutMs: 60_000, intervalMs: 100 },
           );
+          const deliveredAfterBackMs = performance.now() - backAtMs;
           const allDeliveries = Number((await database.db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
           const received = await sink.waitForDeliveries(allDeliveries, 30_000);
           assert.equal(exited, undefined, 'no Herald process exited');
@@ -156,7 +158,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
               `503 answered in p50 ${percentile(refusedLatency, 50).toFixed(1)} ms, max ${Math.max(...refusedLatency).toFixed(1)} ms`,
               `first send accepted ${Math.round(firstAcceptedMs)} ms after the database was back; the last refused send was sent ${refusedAfterBackMs.length ? Math.round(Math.max(...refusedAfterBackMs)) : '-'} ms after it`,
               `accept latency p50 ${percentile(acceptedLatency, 50).toFixed(1)} ms, p99 ${percentile(acceptedLatency, 99).toFixed(1)} ms`,
-              `${acceptedIds.length} accepted, all stored and delivered; ${allDeliveries} deliveries in the database (sends answered 503 whose commit went through count too), sink saw ${received.uniqueDeliveries} distinct, ${received.duplicates} duplicates`,
+              `${acceptedIds.length} accepted, all stored and delivered (the last ${Math.round(deliveredAfterBackMs)} ms after the database was back, the load ending ${Math.round(loadEndedAtMs - backAtMs)} ms after it); ${allDeliveries} deliveries in the database (sends answered 503 whose commit went through count too), sink saw ${received.uniqueDeliveries} distinct, ${received.duplicates} duplicates`,
             ].join('\n'),
           );
         } finally {
