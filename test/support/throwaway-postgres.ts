@@ -38,8 +38,9 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-pg-'));
   const dataDir = path.join(home, 'data');
   if (asRoot) fs.chownSync(home, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
+  // Run from the cluster's own directory: the postgres user may not be allowed into the caller's.
   const pgRun = (program: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, program), ...args]) : run(path.join(bin, program), args);
+    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, program), ...args], { cwd: home }) : run(path.join(bin, program), args, { cwd: home });
   const port = await freePort();
   await pgRun('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync']);
   // fsync off: a crash of the server process still keeps what it wrote (the page cache survives); only the machine must not fail.
