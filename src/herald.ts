@@ -33,7 +33,6 @@ import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
-const DATABASE_WAIT_RETRY_MS = 1000;
 export type HeraldRole = (typeof ROLES)[number];
 
 export interface HeraldOptions {
@@ -145,6 +144,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     },
   };
 }
+
+const DATABASE_WAIT_RETRY_MS = 1000;
 
 /**
  * A process started while the database is down waits for it rather than exiting: orchestrators
