@@ -42,6 +42,8 @@ export interface HeraldProcess extends BenchProcess {
 export interface BenchHerald {
   readonly dialect: BenchDialect;
   readonly credentials: BenchCredentials;
+  /** The benchmark's own connection to Herald's database, for checks. */
+  readonly database: HeraldDatabase;
   /** Starts a Herald process with these roles (all of them by default) and waits until its API answers. */
   start(roles?: readonly HeraldRole[]): Promise<HeraldProcess>;
   /** A signed request, as a calling system sends it. */
@@ -154,6 +156,7 @@ export async function createBenchHerald(options: BenchHeraldOptions): Promise<Be
     return {
       dialect: options.dialect,
       credentials,
+      database,
       call,
       deliveryStatusCounts,
 

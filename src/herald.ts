@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import type { HeraldConfig } from './config/config.ts';
@@ -16,13 +17,15 @@ import { createLogger, type Logger } from './logger.ts';
 import { createProviderRegistry } from './providers/provider-registry.ts';
 import { createCryptoBox } from './security/crypto-box.ts';
 import { loadOrCreateMasterKey } from './security/master-key.ts';
-import { openDatabase } from './storage/database.ts';
+import { openDatabase, type HeraldDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrator.ts';
+import { isStorageUnavailable } from './storage/storage-unavailable.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
 import { createMessageControl } from './dispatch/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
+import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
@@ -56,12 +59,16 @@ export interface Herald {
 export async function createHerald(config: HeraldConfig, options: HeraldOptions = {}): Promise<Herald> {
   const roles = new Set(options.roles ?? ROLES);
   const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
-  const database = openDatabase(config.storage, (error) => logger.warn({ err: error }, 'an idle database connection failed; the pool replaces it'));
-  await migrateToLatest(database);
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(config.storage, {
+    clock,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a database connection failed; the pool replaces it'),
+  });
+  await migrateOnceReachable(database, logger);
   const context: HeraldContext = {
     config,
     database,
-    clock: options.clock ?? systemClock,
+    clock,
     cryptoBox: createCryptoBox(loadOrCreateMasterKey(config.masterKey, config.dataDir)),
     logger,
   };
@@ -82,7 +89,17 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     requestTimeoutMs: config.outbound.requestTimeoutMs,
   });
   const wakeup = createDeliveryWakeup({ database, storage: config.storage, logger });
-  const callbackWorker = roles.has('worker') ? createCallbackWorker({ database, config, clock: context.clock, cryptoBox: context.cryptoBox, outboundHttp, logger }) : undefined;
+  const heartbeat = roles.has('worker')
+    ? createWorkerHeartbeat({
+        database,
+        clock,
+        workerId: config.worker.id ?? defaultWorkerId(),
+        intervalSeconds: config.worker.heartbeatIntervalSeconds,
+        deadAfterSeconds: config.worker.deadAfterSeconds,
+        logger,
+      })
+    : undefined;
+  const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   const renderer = createMessageRenderer(context);
   const intakeWith = (templates: TemplateGate) =>
@@ -100,8 +117,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl, templates };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
-  const deliveryWorker = roles.has('worker')
-    ? createDeliveryWorker({ database, config, clock: context.clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, workerId: config.worker.id })
+  const deliveryWorker = heartbeat
+    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
 
@@ -110,6 +127,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     services,
     server,
     async start() {
+      // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
+      await heartbeat?.start();
       deliveryWorker?.start();
       callbackWorker?.start();
       scheduler?.start();
@@ -118,9 +137,29 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     async stop() {
       await server?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), scheduler?.stop()]);
+      await heartbeat?.stop();
       await wakeup.close();
       await outboundHttp.close();
       await database.close();
     },
   };
+}
+
+const DATABASE_WAIT_RETRY_MS = 1000;
+
+/**
+ * A process started while the database is down waits for it rather than exiting: orchestrators
+ * often start Herald and its database together, or restart them in any order.
+ */
+async function migrateOnceReachable(database: HeraldDatabase, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(database);
+      return;
+    } catch (error) {
+      if (!isStorageUnavailable(error)) throw error;
+      if (attempt === 1) logger.warn({ err: error }, 'the database is unavailable; waiting for it');
+      await sleep(DATABASE_WAIT_RETRY_MS);
+    }
+  }
 }

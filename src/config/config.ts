@@ -28,7 +28,15 @@ export interface HeraldConfig {
     loginLockSeconds: number;
   };
   outbound: { allowLoopback: boolean; allowPrivateNetworks: boolean; connectTimeoutMs: number; requestTimeoutMs: number };
-  worker: { id: string | undefined; concurrency: number; batchSize: number; leaseSeconds: number; pollIntervalMs: number };
+  worker: {
+    id: string | undefined;
+    concurrency: number;
+    batchSize: number;
+    leaseSeconds: number;
+    pollIntervalMs: number;
+    heartbeatIntervalSeconds: number;
+    deadAfterSeconds: number;
+  };
   delivery: { maxAttempts: number; maxAgeSeconds: number; backoffBaseMs: number; backoffMaxMs: number };
 }
 
@@ -115,11 +123,13 @@ export const configFields = {
   outboundAllowPrivate: boolean('HERALD_OUTBOUND_ALLOW_PRIVATE', false, 'Allow provider/callback URLs that resolve to private networks'),
   outboundConnectTimeoutMs: integer('HERALD_OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, 'Outbound connect timeout'),
   outboundRequestTimeoutMs: integer('HERALD_OUTBOUND_REQUEST_TIMEOUT_MS', 15_000, 100, 600_000, 'Outbound request timeout (a send that takes longer is retried)'),
-  workerId: text('HERALD_WORKER_ID', undefined, "Names this process's leases and log lines (e.g. the pod name)", 'host:pid:random'),
+  workerId: text('HERALD_WORKER_ID', undefined, "Names this process's leases and log lines (e.g. the pod name); unique among running processes", 'host:pid:random'),
   workerConcurrency: integer('HERALD_WORKER_CONCURRENCY', 64, 1, 2000, 'Sends in flight per worker process'),
   workerBatchSize: integer('HERALD_WORKER_BATCH_SIZE', 100, 1, 5000, 'Deliveries claimed per query'),
   leaseSeconds: integer('HERALD_LEASE_SECONDS', 60, 5, 3600, 'Lease on a claimed delivery; an expired lease is claimed again'),
   pollIntervalMs: integer('HERALD_POLL_INTERVAL_MS', 1000, 10, 60_000, 'Worker polling interval (wake-ups are only hints)'),
+  heartbeatIntervalSeconds: integer('HERALD_HEARTBEAT_INTERVAL_SECONDS', 5, 1, 300, 'How often a worker process records that it is alive'),
+  deadAfterSeconds: integer('HERALD_WORKER_DEAD_AFTER_SECONDS', 15, 2, 3600, 'A worker whose heartbeats stopped this long ago is dead: its leases are taken over at once (at least twice the heartbeat interval)'),
   maxAttempts: integer('HERALD_MAX_ATTEMPTS', 8, 1, 100, 'Default attempts per delivery (apps may override)'),
   maxAgeSeconds: integer('HERALD_MAX_AGE_SECONDS', 86_400, 60, 2_592_000, 'Default age after which a delivery stops retrying'),
   backoffBaseMs: integer('HERALD_BACKOFF_BASE_MS', 2000, 1, 3_600_000, 'First retry delay; doubles per attempt, with jitter'),
@@ -141,6 +151,11 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
   const backoffBaseMs = read(configFields.backoffBaseMs);
   const backoffMaxMs = read(configFields.backoffMaxMs);
   if (backoffMaxMs < backoffBaseMs) throw configError('HERALD_BACKOFF_MAX_MS', 'must not be smaller than HERALD_BACKOFF_BASE_MS');
+  const heartbeatIntervalSeconds = read(configFields.heartbeatIntervalSeconds);
+  const deadAfterSeconds = read(configFields.deadAfterSeconds);
+  if (deadAfterSeconds < 2 * heartbeatIntervalSeconds) {
+    throw configError('HERALD_WORKER_DEAD_AFTER_SECONDS', `must be at least twice HERALD_HEARTBEAT_INTERVAL_SECONDS (${heartbeatIntervalSeconds}), or one late heartbeat would declare a live worker dead`);
+  }
   return {
     http: {
       host: read(configFields.host)!,
@@ -176,6 +191,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       batchSize: read(configFields.workerBatchSize),
       leaseSeconds: read(configFields.leaseSeconds),
       pollIntervalMs: read(configFields.pollIntervalMs),
+      heartbeatIntervalSeconds,
+      deadAfterSeconds,
     },
     delivery: {
       maxAttempts: read(configFields.maxAttempts),

@@ -14,6 +14,7 @@ import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import { createClaimLoop } from './claim-loop.ts';
 import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
+import { defaultWorkerId, ownerIsDead, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface CallbackWorkerOptions {
   database: HeraldDatabase;
@@ -25,6 +26,10 @@ export interface CallbackWorkerOptions {
   logger: Logger;
   /** Attempts per callback. Default: config.delivery.maxAttempts. */
   maxAttempts?: number;
+  /** Names this worker's leases. Default: the heartbeat's, else `<host>:<pid>:<random>`. */
+  workerId?: string;
+  /** This process's heartbeat: callbacks leased by workers whose heartbeats stopped come due again at once. */
+  heartbeat?: WorkerHeartbeat;
 }
 
 export interface CallbackWorker {
@@ -52,7 +57,8 @@ const WRITE_RETRY_DELAY_MS = 1000;
 /**
  * POSTs queued result callbacks, signed like webhook deliveries with the app's callback
  * secret, and retries failures with backoff. A claim moves `run_at` to the lease's end, so a
- * callback whose worker died comes due again by itself; the attempt count fences late results.
+ * callback whose worker died comes due again by itself — at once when that worker's
+ * heartbeats stopped; the attempt count fences late results.
  */
 export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWorker {
   const { database, config, clock, cryptoBox, logger } = options;
@@ -62,7 +68,11 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
   const leaseMs = config.worker.leaseSeconds * 1000;
   const requestTimeoutMs = config.outbound.requestTimeoutMs;
   const skipLocked = database.dialect === 'postgres' ? sql` for update skip locked` : sql``;
-  const log = logger.child({ component: 'callback-worker' });
+  const workerId = options.heartbeat?.workerId ?? options.workerId ?? defaultWorkerId();
+  const log = logger.child({ component: 'callback-worker', workerId });
+  const takeOverIntervalMs = config.worker.heartbeatIntervalSeconds * 1000;
+  let lastTakeOverAtMs = -Infinity;
+  let earlierLeasesTakenOver = false;
   let stopController = new AbortController();
 
   async function claim(limit: number): Promise<CallbacksTable[]> {
@@ -70,10 +80,40 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
     const { rows } = await sql<CallbacksTable>`
       with picked as materialized (select id from callbacks where run_at <= ${nowMs} order by run_at limit ${limit}${skipLocked})
       update callbacks
-         set status = 'sending', attempts = attempts + 1, run_at = ${nowMs + leaseMs}, lease_expires_at = ${nowMs + leaseMs}, updated_at = ${nowMs}
+         set status = 'sending', attempts = attempts + 1, run_at = ${nowMs + leaseMs}, lease_owner = ${workerId}, lease_expires_at = ${nowMs + leaseMs}, updated_at = ${nowMs}
        where id in (select id from picked)
       returning *`.execute(db);
     return rows;
+  }
+
+  /**
+   * Makes callbacks leased by dead workers due now: those of workers whose heartbeats stopped,
+   * and (once) those still leased under this worker's id by an earlier process that died.
+   */
+  async function takeOverDeadLeases(): Promise<void> {
+    const staleBeforeMs = options.heartbeat?.staleBeforeMs();
+    const owners = [
+      ...(staleBeforeMs === undefined ? [] : [ownerIsDead(staleBeforeMs)]),
+      ...(earlierLeasesTakenOver ? [] : [sql<boolean>`lease_owner = ${workerId}`]),
+    ];
+    if (owners.length === 0) return;
+    const nowMs = clock.now();
+    const result = await db
+      .updateTable('callbacks')
+      .set({ run_at: nowMs, updated_at: nowMs })
+      .where('status', '=', 'sending')
+      .where('run_at', '>', nowMs)
+      .where((eb) => eb.or(owners))
+      .executeTakeFirst();
+    earlierLeasesTakenOver = true;
+    if (result.numUpdatedRows > 0n) log.info({ callbacks: Number(result.numUpdatedRows) }, 'took over callbacks of a worker that died');
+  }
+
+  async function takeOverIfDue(): Promise<void> {
+    const nowMs = performance.now();
+    if (nowMs - lastTakeOverAtMs < takeOverIntervalMs) return;
+    lastTakeOverAtMs = nowMs;
+    await takeOverDeadLeases();
   }
 
   async function callbackSecrets(appIds: string[]): Promise<Map<string, string>> {
@@ -156,7 +196,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
         }
         const written = await trx
           .updateTable('callbacks')
-          .set({ ...change, lease_expires_at: null, updated_at: nowMs })
+          .set({ ...change, lease_owner: null, lease_expires_at: null, updated_at: nowMs })
           .where('id', '=', callback.id)
           .where('status', '=', 'sending')
           .where('attempts', '=', attempt)
@@ -188,6 +228,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
     claim,
     process: processBatch,
     unwritten: () => results.pending,
+    beforeClaim: takeOverIfDue,
     logger: log,
   });
 
@@ -197,6 +238,8 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
       if (running) return;
       running = true;
       stopController = new AbortController();
+      lastTakeOverAtMs = -Infinity;
+      earlierLeasesTakenOver = false;
       claimLoop.start();
     },
     async stop() {
@@ -220,6 +263,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
     wake: () => claimLoop.wake(),
     async drain() {
       let handled = 0;
+      await takeOverDeadLeases();
       for (;;) {
         const callbacks = await claim(config.worker.batchSize);
         if (callbacks.length === 0) break;

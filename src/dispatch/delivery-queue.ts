@@ -7,6 +7,7 @@ import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
 import { FINAL_DELIVERY_STATUSES, transitionFor, type DeliveryResult, type DeliveryTransition } from './delivery-outcome.ts';
 import { jsonRows, type JsonColumnType } from './json-rows.ts';
 import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from './message-completion.ts';
+import { ownerIsDead } from './worker-heartbeat.ts';
 
 /**
  * The deliveries table as a queue. A claim leases due rows to one worker (`FOR UPDATE SKIP
@@ -35,8 +36,13 @@ export interface DeliveryQueue {
   claim(limit: number): Promise<DeliveriesTable[]>;
   /** Writes results in one transaction: rows, events, message completion, callbacks. */
   complete(results: readonly DeliveryResult[]): Promise<CompletionSummary>;
-  /** Takes over up to `limit` deliveries whose worker let the lease lapse (it died) and queues them again. */
-  reapExpiredLeases(limit: number): Promise<number>;
+  /**
+   * Takes over up to `limit` deliveries whose worker died — its lease ran out or, given
+   * `staleBeforeMs`, its heartbeats stopped before then (see worker-heartbeat.ts) — and queues them again.
+   */
+  reapExpiredLeases(limit: number, staleBeforeMs?: number): Promise<number>;
+  /** At start: deliveries still leased under this worker's id belong to an earlier process with the same id, which died; queues them again. */
+  reapEarlierLeases(limit: number): Promise<number>;
   /** Puts deliveries this worker claimed but never attempted back in the queue (graceful stop). */
   releaseLeases(): Promise<number>;
 }
@@ -115,6 +121,15 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     });
   }
 
+  /** Leases the deliveries `lapsed` picks to this worker and answers them as `lease_expired` (queued again at once). */
+  async function reap(limit: number, nowMs: number, lapsed: RawBuilder<unknown>): Promise<number> {
+    const rows = await db.transaction().execute((trx) =>
+      leaseRows(trx, sql`select id from deliveries where lease_expires_at is not null and status = 'sending' and ${lapsed} order by lease_expires_at limit ${limit}`, sql`attempts`, nowMs),
+    );
+    const summary = await complete(rows.map((delivery) => ({ delivery, outcome: { kind: 'lease_expired' } })));
+    return summary.applied;
+  }
+
   return {
     async claim(limit) {
       if (limit <= 0) return [];
@@ -133,18 +148,13 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
 
     complete,
 
-    async reapExpiredLeases(limit) {
+    reapExpiredLeases(limit, staleBeforeMs) {
       const nowMs = clock.now();
-      const rows = await db.transaction().execute((trx) =>
-        leaseRows(
-          trx,
-          sql`select id from deliveries where lease_expires_at < ${nowMs} and status = 'sending' order by lease_expires_at limit ${limit}`,
-          sql`attempts`,
-          nowMs,
-        ),
-      );
-      const summary = await complete(rows.map((delivery) => ({ delivery, outcome: { kind: 'lease_expired' } })));
-      return summary.applied;
+      return reap(limit, nowMs, staleBeforeMs === undefined ? sql`lease_expires_at < ${nowMs}` : sql`(lease_expires_at < ${nowMs} or ${ownerIsDead(staleBeforeMs)})`);
+    },
+
+    reapEarlierLeases(limit) {
+      return reap(limit, clock.now(), sql`lease_owner = ${workerId}`);
     },
 
     async releaseLeases() {

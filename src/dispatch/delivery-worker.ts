@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
 import type { HeraldConfig } from '../config/config.ts';
@@ -17,6 +15,7 @@ import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
 import { createSendSlots } from './send-slots.ts';
 import type { DeliveryWakeup } from './wakeup.ts';
+import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 /** Turns a delivery of a message into the content for its channel (templates, or inline content). */
 export interface DeliveryRenderer {
@@ -33,8 +32,10 @@ export interface DeliveryWorkerOptions {
   outboundHttp: Dispatcher;
   renderer: DeliveryRenderer;
   logger: Logger;
-  /** Names this worker's leases; unique per process. Default `<host>:<pid>:<random>`. */
+  /** Names this worker's leases; unique per process. Default: the heartbeat's, else `<host>:<pid>:<random>`. */
   workerId?: string;
+  /** This process's heartbeat: leases of workers whose heartbeats stopped are taken over without waiting for them to run out. */
+  heartbeat?: WorkerHeartbeat;
   /** Wakes the worker when deliveries are queued, instead of waiting for the next poll. */
   wakeup?: DeliveryWakeup;
   /** Called after result callbacks were queued, e.g. the callback worker's `wake`. */
@@ -77,10 +78,6 @@ const IDS_PER_QUERY = 500;
 const failed = (code: string, message: string): SendOutcome => ({ kind: 'failed', code, message });
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export function defaultWorkerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-}
-
 /**
  * The dispatch loop: claims due deliveries in batches (at most as many as it has free send
  * slots), renders them, applies channel-account flow limits, sends through the provider with
@@ -92,7 +89,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const { concurrency, batchSize, pollIntervalMs, leaseSeconds } = config.worker;
   const requestTimeoutMs = config.outbound.requestTimeoutMs;
   const stopTimeoutMs = options.stopTimeoutMs ?? requestTimeoutMs + ABANDON_GRACE_MS;
-  const workerId = options.workerId ?? defaultWorkerId();
+  const workerId = options.heartbeat?.workerId ?? options.workerId ?? defaultWorkerId();
   const log = logger.child({ component: 'delivery-worker', workerId });
 
   if (leaseSeconds * 1000 <= requestTimeoutMs + ABANDON_GRACE_MS) {
@@ -123,8 +120,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let running = false;
   let unsubscribe: (() => void) | undefined;
   let stopController = new AbortController();
-  const reapIntervalMs = Math.max(1000, Math.min((leaseSeconds * 1000) / 2, 30_000));
+  // Dead workers are looked for about as often as live ones heartbeat.
+  const reapIntervalMs = Math.max(1000, Math.min((leaseSeconds * 1000) / 2, 30_000, options.heartbeat ? config.worker.heartbeatIntervalSeconds * 1000 : Infinity));
   let lastReapAtMs = -Infinity;
+  let earlierLeasesReaped = false;
 
   const results = createGroupCommit<DeliveryResult>({
     maxItems: Math.max(batchSize, 50),
@@ -276,15 +275,28 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
   }
 
+  /** Queues again what dead workers held: leases that ran out, of workers whose heartbeats stopped, and (once) of an earlier process with this id. */
+  async function reap(): Promise<void> {
+    let reaped: number;
+    if (!earlierLeasesReaped) {
+      do {
+        reaped = await queue.reapEarlierLeases(batchSize);
+        if (reaped > 0) log.info({ reaped }, 'took over deliveries an earlier process with this worker id held when it died');
+      } while (reaped >= batchSize);
+      earlierLeasesReaped = true;
+    }
+    const staleBeforeMs = options.heartbeat?.staleBeforeMs();
+    do {
+      reaped = await queue.reapExpiredLeases(batchSize, staleBeforeMs);
+      if (reaped > 0) log.info({ reaped }, 'took over deliveries of a worker that died (its lease ran out or its heartbeats stopped)');
+    } while (reaped >= batchSize);
+  }
+
   async function reapIfDue(): Promise<void> {
     const nowMs = performance.now();
     if (nowMs - lastReapAtMs < reapIntervalMs) return;
     lastReapAtMs = nowMs;
-    let reaped: number;
-    do {
-      reaped = await queue.reapExpiredLeases(batchSize);
-      if (reaped > 0) log.info({ reaped }, 'took over deliveries whose worker lease expired');
-    } while (reaped >= batchSize);
+    await reap();
   }
 
   const claimLoop = createClaimLoop<DeliveriesTable>({
@@ -309,6 +321,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       stopController = new AbortController();
       sendSlots.open();
       lastReapAtMs = -Infinity;
+      earlierLeasesReaped = false;
       unsubscribe = options.wakeup?.subscribe(() => claimLoop.wake());
       claimLoop.start();
     },
@@ -351,9 +364,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
     async drain() {
       let handled = 0;
-      let reaped: number;
-      do reaped = await queue.reapExpiredLeases(batchSize);
-      while (reaped >= batchSize);
+      await reap();
       sendSlots.open();
       for (;;) {
         const claimed = await queue.claim(Math.min(batchSize, concurrency));

@@ -114,6 +114,7 @@ function callbackRow(
     status: 'pending',
     attempts: 0,
     run_at: nowMs,
+    lease_owner: null,
     lease_expires_at: null,
     last_error: null,
     created_at: nowMs,

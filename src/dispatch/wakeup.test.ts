@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import type { StorageConfig } from '../config/config.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
@@ -25,7 +26,7 @@ for (const dialect of testDialects) {
       await close();
     });
     const newWakeup = () => {
-      const wakeup = createDeliveryWakeup({ database, storage, logger });
+      const wakeup = createDeliveryWakeup({ database, storage, logger, reconnectDelayMs: 50 });
       wakeups.push(wakeup);
       return wakeup;
     };
@@ -55,6 +56,30 @@ for (const dialect of testDialects) {
           },
           { what: 'a notification through LISTEN', intervalMs: 50 },
         );
+      });
+
+      test('a LISTEN connection that the server terminates is opened again', async () => {
+        const api = newWakeup();
+        const worker = newWakeup();
+        let calls = 0;
+        worker.subscribe(() => calls++);
+        const heard = async (what: string) => {
+          const before = calls;
+          await waitFor(
+            () => {
+              api.notifyDeliveriesQueued();
+              return calls > before;
+            },
+            { what, intervalMs: 50 },
+          );
+        };
+        await heard('a notification through LISTEN');
+        const listening = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and query like 'LISTEN %'`.execute(database.db)).rows.map((row) => row.pid);
+        const [first] = await listening();
+        assert.ok(first);
+        await sql`select pg_terminate_backend(${first})`.execute(database.db);
+        await waitFor(async () => (await listening()).some((pid) => pid !== first), { what: 'a new LISTEN connection' });
+        await heard('a notification through the new LISTEN connection');
       });
     }
   });

@@ -28,6 +28,8 @@ export interface DeliveryWakeupOptions {
   reconnectDelayMs?: number;
 }
 
+const LISTEN_CONNECT_TIMEOUT_MS = 5000;
+
 export function createDeliveryWakeup(options: DeliveryWakeupOptions): DeliveryWakeup {
   const { database, storage, logger } = options;
   const reconnectDelayMs = options.reconnectDelayMs ?? 1000;
@@ -37,6 +39,8 @@ export function createDeliveryWakeup(options: DeliveryWakeupOptions): DeliveryWa
   let reconnectTimer: NodeJS.Timeout | undefined;
   let notifying = false;
   let notifyAgain = false;
+  /** While the LISTEN connection is down: logged once, retried quietly. */
+  let lost = false;
 
   const callListeners = () => {
     for (const listener of listeners) listener();
@@ -44,14 +48,16 @@ export function createDeliveryWakeup(options: DeliveryWakeupOptions): DeliveryWa
 
   async function listen(): Promise<void> {
     if (storage.dialect !== 'postgres' || closed || listenClient) return;
-    const client = new pg.Client({ connectionString: storage.url });
+    // Keep-alive notices a server that vanished without closing the connection; the timeout, one that does not answer.
+    const client = new pg.Client({ connectionString: storage.url, keepAlive: true, connectionTimeoutMillis: LISTEN_CONNECT_TIMEOUT_MS });
     listenClient = client;
     const reconnect = (error: unknown) => {
       if (listenClient !== client) return;
       listenClient = undefined;
       client.end().catch(() => undefined);
       if (closed) return;
-      logger.warn({ err: error }, 'LISTEN connection lost; workers fall back to polling until it is back');
+      if (!lost) logger.warn({ err: error }, 'LISTEN connection lost; workers fall back to polling until it is back');
+      lost = true;
       reconnectTimer = setTimeout(() => void listen(), reconnectDelayMs);
     };
     client.on('error', reconnect);
@@ -60,6 +66,8 @@ export function createDeliveryWakeup(options: DeliveryWakeupOptions): DeliveryWa
     try {
       await client.connect();
       await client.query(`LISTEN ${DELIVERIES_NOTIFY_CHANNEL}`);
+      if (lost) logger.info('LISTEN connection is back');
+      lost = false;
     } catch (error) {
       reconnect(error);
     }

@@ -16,7 +16,8 @@ import { inheritedEnvironment } from '../../test/support/test-environment.ts';
 
 /**
  * Scale-out and crash recovery with real worker processes on one PostgreSQL (SQLite is one
- * process's embedded database). The processes are real `herald start --role worker` processes.
+ * process's embedded database, so there only a restart after a crash). The processes are real
+ * `herald start --role worker` processes.
  */
 
 const heraldMain = path.join(path.dirname(fileURLToPath(import.meta.url)), '../main.ts');
@@ -27,11 +28,15 @@ interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-async function startWorkerProcess(id: string, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+/** Leases as long as by default, heartbeats every second: a killed worker's deliveries go out again seconds after it died. */
+const QUICK_HEARTBEATS = { HERALD_LEASE_SECONDS: '60', HERALD_HEARTBEAT_INTERVAL_SECONDS: '1', HERALD_WORKER_DEAD_AFTER_SECONDS: '3' };
+
+/** `databaseUrl` undefined: SQLite under `dataDir`. */
+async function startWorkerProcess(id: string, databaseUrl: string | undefined, dataDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [heraldMain, 'start', '--role', 'worker'], {
     env: {
       ...inheritedEnvironment(),
-      DATABASE_URL: databaseUrl,
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
       DATA_DIR: dataDir,
       HERALD_MASTER_KEY: TEST_MASTER_KEY_HEX,
       HERALD_OUTBOUND_ALLOW_LOOPBACK: 'true',
@@ -118,10 +123,10 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
       }
     });
 
-    test('a worker killed with SIGKILL mid-run: every delivery is sent, duplicates only for its sends in flight', async (t) => {
+    test('a worker killed with SIGKILL mid-run: its deliveries go out again within seconds though leases last a minute (heartbeats); duplicates only for its sends in flight', async (t) => {
       await database.db.deleteFrom('messages').execute();
       const sink = await startCountingSink(15);
-      const env = { HERALD_LEASE_SECONDS: '5', HERALD_WORKER_CONCURRENCY: '16', HERALD_WORKER_BATCH_SIZE: '16' };
+      const env = { ...QUICK_HEARTBEATS, HERALD_WORKER_CONCURRENCY: '16', HERALD_WORKER_BATCH_SIZE: '16' };
       const victim = await startWorkerProcess('victim', databaseUrl, dataDir, env);
       const survivor = await startWorkerProcess('survivor', databaseUrl, dataDir, env);
       try {
@@ -132,11 +137,21 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
         await waitFor(() => sink.total() >= 300, { what: '300 requests received', timeoutMs: 60_000, intervalMs: 5 });
         victim.child.kill('SIGKILL');
         assert.equal(await victim.exited, null);
+        const killedAtMs = performance.now();
         const leasedByVictim = new Set(
           (await database.db.selectFrom('deliveries').select('id').where('lease_owner', '=', 'victim').where('status', '=', 'sending').execute()).map((row) => row.id),
         );
         assert.ok(leasedByVictim.size > 0, 'the victim died with deliveries in flight');
 
+        // Without heartbeats they would stay 'sending' until their leases ran out, a minute after the claim.
+        await waitFor(
+          async () => {
+            const sent = await database.db.selectFrom('deliveries').select('id').where('id', 'in', [...leasedByVictim]).where('status', '=', 'sent').execute();
+            return sent.length === leasedByVictim.size;
+          },
+          { what: 'the victim’s deliveries sent again', timeoutMs: 20_000, intervalMs: 50 },
+        );
+        const resentAfterMs = performance.now() - killedAtMs;
         await waitFor(async () => (await countByStatus(database)).sent === 1500, { what: 'all 1,500 sent', timeoutMs: 120_000, intervalMs: 50 });
         assert.deepEqual(await countByStatus(database), { sent: 1500 });
         assert.deepEqual(new Set(sink.counts.keys()), new Set(deliveryIds), 'none lost');
@@ -148,7 +163,7 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
         assert.ok([...sink.counts.values()].every((n) => n <= 2));
         const expired = await database.db.selectFrom('events').select('delivery_id').where('type', '=', 'lease_expired').execute();
         assert.deepEqual(new Set(expired.map((e) => e.delivery_id)), leasedByVictim);
-        t.diagnostic(`killed worker held ${leasedByVictim.size} leases; ${duplicated.length} deliveries were received twice`);
+        t.diagnostic(`killed worker held ${leasedByVictim.size} leases, all sent again ${Math.round(resentAfterMs)} ms after the kill; ${duplicated.length} deliveries were received twice`);
       } finally {
         survivor.child.kill('SIGTERM');
         assert.equal(await survivor.exited, 0);
@@ -157,3 +172,41 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
     });
   });
 }
+
+describe('a worker process on sqlite killed and started again (as `npm start` after a crash)', () => {
+  test('the deliveries the killed process held go out within seconds of the restart, not when their leases run out', async (t) => {
+    const { database, testStorage, close } = await createMigratedDatabase('sqlite');
+    const cryptoBox = testCryptoBox();
+    const sink = await startCountingSink(15);
+    const env = { ...QUICK_HEARTBEATS, HERALD_WORKER_CONCURRENCY: '16', HERALD_WORKER_BATCH_SIZE: '16' };
+    let restarted: WorkerProcess | undefined;
+    try {
+      // A restarted process gets a new worker id (the default is host:pid:random).
+      const crashed = await startWorkerProcess('before-crash', undefined, testStorage.dataDir, env);
+      const appId = await seedApp(database, cryptoBox);
+      const accountId = await seedChannelAccount(database, cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: `${sink.origin}/hook` } });
+      const { deliveryIds } = await seedMessages(database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: Date.now(), count: 600 });
+      await waitFor(() => sink.total() >= 100, { what: '100 requests received', timeoutMs: 60_000, intervalMs: 5 });
+      crashed.child.kill('SIGKILL');
+      assert.equal(await crashed.exited, null);
+      const held = (await database.db.selectFrom('deliveries').select('id').where('lease_owner', '=', 'before-crash').where('status', '=', 'sending').execute()).map((row) => row.id);
+      assert.ok(held.length > 0, 'the process died with deliveries in flight');
+
+      restarted = await startWorkerProcess('after-restart', undefined, testStorage.dataDir, env);
+      const restartedAtMs = performance.now();
+      await waitFor(
+        async () => (await database.db.selectFrom('deliveries').select('id').where('id', 'in', held).where('status', '=', 'sent').execute()).length === held.length,
+        { what: 'the deliveries the crashed process held sent again', timeoutMs: 20_000, intervalMs: 50 },
+      );
+      const resentAfterMs = performance.now() - restartedAtMs;
+      await waitFor(async () => (await countByStatus(database)).sent === 600, { what: 'all 600 sent', timeoutMs: 60_000, intervalMs: 50 });
+      assert.deepEqual(new Set(sink.counts.keys()), new Set(deliveryIds), 'none lost');
+      t.diagnostic(`the crashed process held ${held.length} leases; all sent again ${Math.round(resentAfterMs)} ms after the new process started`);
+    } finally {
+      restarted?.child.kill('SIGTERM');
+      if (restarted) assert.equal(await restarted.exited, 0);
+      await sink.close();
+      await close();
+    }
+  });
+});

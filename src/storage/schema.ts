@@ -205,6 +205,7 @@ export interface CallbacksTable {
   status: 'pending' | 'sending' | 'succeeded' | 'failed';
   attempts: number;
   run_at: number | null;
+  lease_owner: string | null;
   lease_expires_at: number | null;
   last_error: string | null;
   created_at: number;
@@ -247,6 +248,19 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** One row per worker process, kept fresh by its heartbeat (see worker-heartbeat.ts). */
+export interface WorkersTable {
+  id: string;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+/** Readiness writes here to prove the database takes writes. */
+export interface StorageProbesTable {
+  id: string;
+  probed_at: number;
+}
+
 export interface HeraldSchema {
   apps: AppsTable;
   access_keys: AccessKeysTable;
@@ -266,4 +280,6 @@ export interface HeraldSchema {
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   audit_log: AuditLogTable;
+  workers: WorkersTable;
+  storage_probes: StorageProbesTable;
 }

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from './database.ts';
 import { insertInChunks } from './insert-in-chunks.ts';
 import type { HeraldSchema } from './schema.ts';
+import { isStorageUnavailable } from './storage-unavailable.ts';
 
 /**
  * Rows a unit wants inserted but never reads back in the same transaction: the rows of all
@@ -21,8 +22,8 @@ export type TransactionUnit<T> = (trx: Transaction<HeraldSchema>, later: Deferre
  * Writing waits one event-loop turn (SQLite runs statements synchronously, so without the wait
  * nothing would ever queue up behind a transaction). When a unit fails, its batch
  * is rolled back and every unit of it runs again in its own transaction, so only the
- * failing one fails — units must therefore only write to the database (side effects come
- * after `run` resolves).
+ * failing one fails (when storage is unavailable they all fail at once) — units must
+ * therefore only write to the database (side effects come after `run` resolves).
  */
 export interface TransactionBatcher {
   run<T>(unit: TransactionUnit<T>): Promise<T>;
@@ -72,7 +73,9 @@ export function createTransactionBatcher(
     let results: unknown[];
     try {
       results = await transaction(batch);
-    } catch {
+    } catch (error) {
+      // The database is down or full: every unit would fail alone too, so none is tried again.
+      if (isStorageUnavailable(error)) return batch.forEach((pending) => pending.reject(error));
       for (const pending of batch) await runAlone(pending);
       return;
     }

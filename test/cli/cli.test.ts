@@ -66,6 +66,8 @@ for (const dialect of testDialects) {
       });
       await assert.rejects(herald(['start'], envFor(testStorage, { HERALD_MASTER_KEY: 'short' })), (error: { stderr: string }) => /HERALD_MASTER_KEY/.test(error.stderr));
       await assert.rejects(herald(['start', '--role', 'chef'], envFor(testStorage)), (error: { stderr: string }) => /ROLE_UNKNOWN/.test(error.stderr));
+      const heartbeats = { HERALD_HEARTBEAT_INTERVAL_SECONDS: '5', HERALD_WORKER_DEAD_AFTER_SECONDS: '6' };
+      await assert.rejects(herald(['start'], envFor(testStorage, heartbeats)), (error: { stderr: string }) => /HERALD_WORKER_DEAD_AFTER_SECONDS: must be at least twice/.test(error.stderr));
     });
 
     test('start serves /healthz and a signed request, then stops on SIGTERM', async () => {
