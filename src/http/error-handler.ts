@@ -24,7 +24,9 @@ export function answerWithProblem(error: FastifyError | HeraldError | Error, req
   const body = toProblem(error, request);
   body.instance = pathOf(request.url);
   body.requestId = request.id;
-  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  // An outage answers every request with 503 for a while: one line each, not a stack trace each.
+  if (body.status === 503) request.log.warn({ code: body.code, cause: error.message }, 'request refused: a dependency is unavailable');
+  else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: body.code, status: body.status }, 'request rejected');
   if (typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
   return reply.status(body.status).type('application/problem+json').send(body);
