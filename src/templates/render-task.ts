@@ -1,0 +1,88 @@
+import { HeraldError, type ErrorKind } from '../errors.ts';
+import type { ChannelName, RenderedMessage } from '../providers/provider.ts';
+import { validateRender } from './render-message.ts';
+import type { TemplateCompiler } from './template-compiler.ts';
+import type { TemplateContent, VariablesSchema } from './template-content.ts';
+
+/**
+ * One unit of work for a render thread: a template and the variable sets to render it
+ * with. Everything here crosses a thread boundary, so it is plain data (structured clone).
+ */
+
+/** What a render thread posts once it can take tasks. */
+export const THREAD_READY = 'ready';
+
+/** The template to render. Its content travels with every task; threads cache the compiled form by `cacheKey`. */
+export interface TemplateRef {
+  /** Identifies the template version in the compile cache; omit for content that changes (drafts). */
+  cacheKey?: string;
+  templateCode: string;
+  content: TemplateContent;
+  variables?: VariablesSchema;
+}
+
+export interface RenderItem {
+  data: Record<string, unknown>;
+  channels: readonly ChannelName[];
+  locale?: string;
+}
+
+export interface RenderTask {
+  template: TemplateRef;
+  items: RenderItem[];
+  /**
+   * `shared`: the items share `budgetMs` and the task stops at the first failure (accept-time
+   * checks, previews). `each`: every item has `budgetMs` of its own and its own result, and
+   * the task stops taking new items once `budgetMs` has passed (deliveries at send time).
+   */
+  budget: 'shared' | 'each';
+  budgetMs: number;
+  /** Answer with the rendered messages, or only whether each item rendered. */
+  output: boolean;
+}
+
+/** A HeraldError (or any other error) as it crosses the thread boundary. */
+export interface TransferredError {
+  message: string;
+  herald?: { kind: ErrorKind; code: string; details: Record<string, unknown> };
+}
+
+export type ItemResult =
+  | { ok: true; rendered?: Array<[ChannelName, RenderedMessage]> }
+  | { ok: false; error: TransferredError; overBudget: boolean };
+
+export interface RenderTaskResult {
+  /** In item order; shorter than the task's items when an `each` task stopped at its budget. */
+  results: ItemResult[];
+  elapsedMs: number;
+}
+
+/** Runs a task in the current thread: the body of a render thread, and directly callable in tests. */
+export function executeRenderTask(task: RenderTask, compiler: TemplateCompiler): RenderTaskResult {
+  const started = performance.now();
+  const results: ItemResult[] = [];
+  for (const item of task.items) {
+    const itemStarted = performance.now();
+    if (task.budget === 'each' && results.length > 0 && itemStarted - started >= task.budgetMs) break;
+    const deadline = (task.budget === 'shared' ? started : itemStarted) + task.budgetMs;
+    try {
+      const rendered = validateRender({ ...task.template, ...item }, { compiler, deadline });
+      // Formatting for channels is not interruptible; finishing past the deadline is over budget all the same.
+      if (performance.now() > deadline) results.push({ ok: false, error: { message: 'render budget exceeded' }, overBudget: true });
+      else results.push(task.output ? { ok: true, rendered: [...rendered] } : { ok: true });
+    } catch (error) {
+      results.push({ ok: false, error: transferError(error), overBudget: performance.now() >= deadline });
+    }
+    if (task.budget === 'shared' && !results.at(-1)!.ok) break;
+  }
+  return { results, elapsedMs: performance.now() - started };
+}
+
+function transferError(error: unknown): TransferredError {
+  if (error instanceof HeraldError) return { message: error.message, herald: { kind: error.kind, code: error.code, details: error.details } };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+export function receiveError(error: TransferredError): Error {
+  return error.herald ? new HeraldError(error.herald.kind, error.herald.code, error.message, error.herald.details) : new Error(error.message);
+}
