@@ -1,4 +1,4 @@
-import { HeraldError, type ErrorKind } from '../errors.ts';
+import { HeraldError, unprocessable, type ErrorKind } from '../errors.ts';
 import type { ChannelName, RenderedMessage } from '../providers/provider.ts';
 import { validateRender } from './render-message.ts';
 import type { TemplateCompiler } from './template-compiler.ts';
@@ -41,10 +41,10 @@ export interface RenderTask {
   output: boolean;
 }
 
-/** A HeraldError (or any other error) as it crosses the thread boundary. */
+/** A HeraldError as it crosses the thread boundary. */
 export interface TransferredError {
   message: string;
-  herald?: { kind: ErrorKind; code: string; details: Record<string, unknown> };
+  herald: { kind: ErrorKind; code: string; details: Record<string, unknown> };
 }
 
 export type ItemResult =
@@ -68,21 +68,25 @@ export function executeRenderTask(task: RenderTask, compiler: TemplateCompiler):
     try {
       const rendered = validateRender({ ...task.template, ...item }, { compiler, deadline });
       // Formatting for channels is not interruptible; finishing past the deadline is over budget all the same.
-      if (performance.now() > deadline) results.push({ ok: false, error: { message: 'render budget exceeded' }, overBudget: true });
+      if (performance.now() > deadline) results.push({ ok: false, error: transferError(new Error('over budget'), task.template.templateCode), overBudget: true });
       else results.push(task.output ? { ok: true, rendered: [...rendered] } : { ok: true });
     } catch (error) {
-      results.push({ ok: false, error: transferError(error), overBudget: performance.now() >= deadline });
+      results.push({ ok: false, error: transferError(error, task.template.templateCode), overBudget: performance.now() >= deadline });
     }
     if (task.budget === 'shared' && !results.at(-1)!.ok) break;
   }
   return { results, elapsedMs: performance.now() - started };
 }
 
-function transferError(error: unknown): TransferredError {
-  if (error instanceof HeraldError) return { message: error.message, herald: { kind: error.kind, code: error.code, details: error.details } };
-  return { message: error instanceof Error ? error.message : String(error) };
+/** Liquid errors are HeraldErrors already; anything else came from formatting what the template produced (e.g. Markdown nested too deep). */
+function transferError(error: unknown, templateCode: string): TransferredError {
+  const herald =
+    error instanceof HeraldError
+      ? error
+      : unprocessable('TEMPLATE_RENDER_ERROR', `Template "${templateCode}" produced content that could not be formatted: ${error instanceof Error ? error.message : String(error)}`, { templateCode });
+  return { message: herald.message, herald: { kind: herald.kind, code: herald.code, details: herald.details } };
 }
 
-export function receiveError(error: TransferredError): Error {
-  return error.herald ? new HeraldError(error.herald.kind, error.herald.code, error.message, error.herald.details) : new Error(error.message);
+export function receiveError(error: TransferredError): HeraldError {
+  return new HeraldError(error.herald.kind, error.herald.code, error.message, error.herald.details);
 }
