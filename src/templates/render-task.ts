@@ -1,7 +1,7 @@
 import { HeraldError, unprocessable, type ErrorKind } from '../errors.ts';
 import type { ChannelName, RenderedMessage } from '../providers/provider.ts';
 import { validateRender } from './render-message.ts';
-import type { TemplateCompiler } from './template-compiler.ts';
+import type { CompiledTemplate, TemplateCompiler } from './template-compiler.ts';
 import type { TemplateContent, VariablesSchema } from './template-content.ts';
 
 /**
@@ -55,18 +55,33 @@ export interface RenderTaskResult {
   /** In item order; shorter than the task's items when an `each` task stopped at its budget. */
   results: ItemResult[];
   elapsedMs: number;
+  /** The template does not parse: nothing was rendered. */
+  parseError?: TransferredError;
 }
 
-/** Runs a task in the current thread: the body of a render thread, and directly callable in tests. */
+/**
+ * Runs a task in the current thread: the body of a render thread, and directly callable in
+ * tests. The template is parsed (or found in the compile cache) first, also when there are
+ * no items: that is how saved drafts are checked.
+ */
 export function executeRenderTask(task: RenderTask, compiler: TemplateCompiler): RenderTaskResult {
   const started = performance.now();
+  const { cacheKey, templateCode, content } = task.template;
+  let compiled: CompiledTemplate;
+  try {
+    compiled = compiler.compile(cacheKey, templateCode, content);
+  } catch (error) {
+    return { results: [], elapsedMs: performance.now() - started, parseError: transferError(error, templateCode) };
+  }
+  // Content without a cache key (drafts) is parsed once per task, not once per item.
+  const parsed: TemplateCompiler = { compile: () => compiled, compileCount: 0, size: 0 };
   const results: ItemResult[] = [];
   for (const item of task.items) {
     const itemStarted = performance.now();
     if (task.budget === 'each' && results.length > 0 && itemStarted - started >= task.budgetMs) break;
     const deadline = (task.budget === 'shared' ? started : itemStarted) + task.budgetMs;
     try {
-      const rendered = validateRender({ ...task.template, ...item }, { compiler, deadline });
+      const rendered = validateRender({ ...task.template, ...item }, { compiler: parsed, deadline });
       // Formatting for channels is not interruptible; finishing past the deadline is over budget all the same.
       if (performance.now() > deadline) results.push({ ok: false, error: transferError(new Error('over budget'), task.template.templateCode), overBudget: true });
       else results.push(task.output ? { ok: true, rendered: [...rendered] } : { ok: true });

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { ChannelName } from '../providers/provider.ts';
 import { executeRenderTask, THREAD_READY, type RenderTask } from './render-task.ts';
@@ -9,18 +8,12 @@ import { createTemplateCompiler } from './template-compiler.ts';
  * its result. Before it says it is ready it renders a small template for every channel,
  * so that loading the formatters (juice, sanitize-html) and warming up is never charged
  * to the first tenant's render budget.
- *
- * On Linux a render thread lowers its own scheduling priority (the nice value is per thread
- * there), so when the cores are saturated the event loop still gets the CPU first: without
- * it, /healthz p99 under render abuse was ~180 ms on the 2-core benchmark machine.
  */
-const RENDER_THREAD_NICE = 10;
 
 const WARM_UP_CHANNELS: ChannelName[] = ['email', 'inbox', 'sms', 'webhook', 'dingtalk', 'wecom', 'feishu', 'slack', 'telegram', 'discord'];
 
 const port = parentPort;
 if (port) {
-  if (process.platform === 'linux') os.setPriority(RENDER_THREAD_NICE);
   const compiler = createTemplateCompiler();
   for (const bodyFormat of ['markdown', 'html'] as const) {
     executeRenderTask(

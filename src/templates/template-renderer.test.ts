@@ -55,19 +55,20 @@ describe('rendering on threads within a budget', () => {
     assert.equal(error.code, 'RENDER_BUDGET_EXCEEDED');
     assert.match(error.message, /"runaway" took longer than the 1000 ms a request may use\. Send fewer receivers .* or make the template cheaper/);
     assert.ok(tookMs >= 1000 && tookMs < 10_000, `stopped after ${tookMs} ms`);
-    // In process, the render would have held the event loop for the whole second.
-    assert.ok(delay.max / 1e6 < 250, `the event loop waited ${delay.max / 1e6} ms`);
+    // In process, the render would have held the event loop for the whole second (bounded relative to
+    // it: on a machine busy with other work every wait is longer).
+    assert.ok(delay.max / 1e6 < tookMs / 4, `the event loop waited ${delay.max / 1e6} ms of ${tookMs} ms`);
     assert.equal(pool.threadsStarted, 1, 'stopped by Liquid, not by terminating the thread');
   });
 
   test('the budget is for all items of a request together, not per item', async () => {
     const loop = template('{% for i in (1..n) %}{{ who }}{{ i }} {% endfor %}', 'loop');
-    const render = renderer({ requestBudgetMs: 150 });
+    const render = renderer({ requestBudgetMs: 300 });
     await render.renderAll(greeting, [item({ who: 'warm' })], { queueKey: 'app', output: false });
     const one = performance.now();
-    await render.renderAll(loop, [item({ who: 'a', n: 2000 })], { queueKey: 'app', output: false });
-    assert.ok(performance.now() - one < 150, 'one receiver alone fits the budget');
-    const many = Array.from({ length: 200 }, (_, i) => item({ who: `r${i}`, n: 2000 }));
+    await render.renderAll(loop, [item({ who: 'a', n: 300 })], { queueKey: 'app', output: false });
+    assert.ok(performance.now() - one < 300, 'one receiver alone fits the budget');
+    const many = Array.from({ length: 1000 }, (_, i) => item({ who: `r${i}`, n: 300 }));
     assert.equal((await rejection(render.renderAll(loop, many, { queueKey: 'app', output: false }))).code, 'RENDER_BUDGET_EXCEEDED');
   });
 

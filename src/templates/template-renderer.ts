@@ -30,6 +30,8 @@ export interface TemplateRenderer {
   renderAll(template: TemplateRef, items: RenderItem[], options: { queueKey: string; output: boolean }): Promise<RenderedChannels[]>;
   /** Renders deliveries, each within its own budget: every item gets its rendering or its error. */
   renderEach(template: TemplateRef, items: RenderItem[], queueKey: string): Promise<Array<RenderedChannels | Error>>;
+  /** Parses the template (a saved draft), within a request budget; throws its Liquid error. */
+  parse(template: TemplateRef, queueKey: string): Promise<void>;
 }
 
 const FIRST_CHUNK_ITEMS = 4;
@@ -68,6 +70,7 @@ export function createTemplateRenderer(options: TemplateRendererOptions): Templa
         } catch (error) {
           throw threadLoss(error, template, 'request', budgetMs);
         }
+        if (result.parseError) throw receiveError(result.parseError);
         for (const item of result.results) {
           if (!item.ok) throw failure(template, 'request', budgetMs, item);
           rendered.push(new Map(item.rendered));
@@ -98,10 +101,22 @@ export function createTemplateRenderer(options: TemplateRendererOptions): Templa
           results.push(threadLoss(error, template, 'delivery', budgetMs));
           continue;
         }
+        if (result.parseError) return [...results, ...items.slice(start).map(() => receiveError(result.parseError!))];
         for (const item of result.results) results.push(item.ok ? new Map(item.rendered) : failure(template, 'delivery', budgetMs, item));
         chunkSize = nextChunkSize(result);
       }
       return results;
+    },
+
+    async parse(template, queueKey) {
+      const budgetMs = options.requestBudgetMs;
+      let result: RenderTaskResult;
+      try {
+        result = await pool.run({ template, items: [], budget: 'shared', budgetMs, output: false }, queueKey);
+      } catch (error) {
+        throw threadLoss(error, template, 'request', budgetMs);
+      }
+      if (result.parseError) throw receiveError(result.parseError);
     },
   };
 }

@@ -9,7 +9,7 @@ import { waitFor } from '../support/wait-for.ts';
 
 /** 10⁸ loop turns for n = 10,000: runs until Liquid stops it at the budget. */
 const NESTED_LOOP = '{% for a in (1..n) %}{% for b in (1..n) %}{{ b }}{% endfor %}{% endfor %}';
-const REQUEST_BUDGET_MS = 1000;
+const REQUEST_BUDGET_MS = 3000;
 const DELIVERY_BUDGET_MS = 100;
 
 for (const dialect of testDialects) {
@@ -19,6 +19,26 @@ for (const dialect of testDialects) {
     let smtp: SmtpTestServer;
     let origin: string;
     const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
+    /** Runs `action` while asking /healthz over real HTTP back to back; answers the slowest answer and how many there were. */
+    const probingHealth = async <T>(action: () => Promise<T>): Promise<{ result: T; slowestMs: number; probes: number }> => {
+      let running = true;
+      const latenciesMs: number[] = [];
+      const probe = (async () => {
+        while (running) {
+          const started = performance.now();
+          const response = await request(`${origin}/healthz`);
+          await response.body.dump();
+          assert.equal(response.statusCode, 200);
+          latenciesMs.push(performance.now() - started);
+        }
+      })();
+      try {
+        return { result: await action(), slowestMs: Math.max(...latenciesMs), probes: latenciesMs.length };
+      } finally {
+        running = false;
+        await probe;
+      }
+    };
     const messageCount = async () => Number((await herald.context.database.db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
     before(async () => {
@@ -52,33 +72,35 @@ for (const dialect of testDialects) {
     test('a batch over the request budget gets a 422 RENDER_BUDGET_EXCEEDED, and /healthz answers promptly all along', async () => {
       const before = await messageCount();
       const receivers = Array.from({ length: 200 }, (_, i) => ({ to: { channelAccount: 'hooks' }, data: { n: 10_000, who: `r${i}` } }));
-      let rendering = true;
-      const healthLatenciesMs: number[] = [];
-      const probe = (async () => {
-        while (rendering) {
-          const started = performance.now();
-          const response = await request(`${origin}/healthz`);
-          await response.body.dump();
-          assert.equal(response.statusCode, 200);
-          healthLatenciesMs.push(performance.now() - started);
-        }
-      })();
       const started = performance.now();
-      const response = await call('POST', '/v1/messages/batch', { receivers, content: { title: 'Report for {{ who }}', body: NESTED_LOOP } });
+      const { result: response, slowestMs, probes } = await probingHealth(() => call('POST', '/v1/messages/batch', { receivers, content: { title: 'Report for {{ who }}', body: NESTED_LOOP } }));
       const tookMs = performance.now() - started;
-      rendering = false;
-      await probe;
 
       assert.equal(response.statusCode, 422, response.body);
       const problem = response.json();
       assert.equal(problem.code, 'RENDER_BUDGET_EXCEEDED');
-      assert.match(problem.detail ?? problem.message, /took longer than the 1000 ms a request may use\. Send fewer receivers/);
+      assert.match(problem.detail ?? problem.message, /took longer than the 3000 ms a request may use\. Send fewer receivers/);
       assert.equal(await messageCount(), before, 'nothing was stored');
       assert.ok(tookMs >= REQUEST_BUDGET_MS, `answered after ${tookMs} ms`);
-      // Rendered on the event loop, the second of Liquid would have held every one of these requests.
-      assert.ok(healthLatenciesMs.length >= 10, `only ${healthLatenciesMs.length} health checks ran during the render`);
-      const slowest = Math.max(...healthLatenciesMs);
-      assert.ok(slowest < 250, `the slowest /healthz took ${slowest} ms`);
+      // Rendered on the event loop, the seconds of Liquid would have held a health check for all that time
+      // (bounded relative to it: on a machine busy with other work every answer is slower).
+      assert.ok(probes >= 10, `only ${probes} health checks ran during the render`);
+      assert.ok(slowestMs < tookMs / 4, `the slowest /healthz took ${slowestMs} ms of the ${tookMs} ms render`);
+    });
+
+    test('saving a large template parses its Liquid off the event loop', async () => {
+      // Distinct Liquid in every locale: about 150 kB to parse (most of a second on the event loop of a busy 2-core machine).
+      const body = (k: number) => `{% if a${k} %}{{ b | upcase }}{% endif %}`.repeat(1_200);
+      const content = { title: 'Big', body: body(99), locales: Object.fromEntries(['en', 'ja'].map((tag, i) => [tag, { body: body(i) }])) };
+      const started = performance.now();
+      const { result: created, slowestMs, probes } = await probingHealth(() => call('POST', '/v1/templates', { code: 'big', content }));
+      const tookMs = performance.now() - started;
+      assert.equal(created.statusCode, 201, created.body);
+      assert.ok(probes >= 1 && slowestMs < Math.max(tookMs / 4, 100), `the slowest of ${probes} /healthz took ${slowestMs} ms of the ${tookMs} ms save`);
+      // A Liquid error is still found at save time and named by its field.
+      const broken = await call('PATCH', '/v1/templates/big', { content: { ...content, locales: { ...content.locales, ja: { body: '{% if %}' } } } });
+      assert.equal(broken.statusCode, 422, broken.body);
+      assert.equal(broken.json().field, 'content.locales.ja.body');
     });
 
     test('a delivery over its budget at send time fails for good with RENDER_BUDGET_EXCEEDED in its trail; a preview over budget is a 422', async () => {

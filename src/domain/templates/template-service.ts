@@ -9,7 +9,7 @@ import type { TemplateRenderer } from '../../templates/template-renderer.ts';
 import { exampleData } from '../../templates/variables-check.ts';
 import type { AcceptedMessage, MessageIntake, TemplateGate } from '../messages/message-intake.ts';
 import type { Receiver, SendRequestBody } from '../messages/send-request-schema.ts';
-import { assertTemplateCode, checkDefaultChannels, checkTemplateContent, checkVariablesSchema, templateChannels } from './template-draft.ts';
+import { assertTemplateCode, checkDefaultChannels, checkTemplateContent, checkVariablesSchema, contentFieldError, templateChannels } from './template-draft.ts';
 import { isoTime } from '../../iso-time.ts';
 
 /**
@@ -244,6 +244,17 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
     return { row: { ...row, published_version: published.version, updated_at: now }, published };
   }
 
+  /** Schema-checks draft content and parses its Liquid on a render thread (a large template takes long to parse); answers it as stored. */
+  async function checkedContent(appId: string, code: string, content: unknown): Promise<string> {
+    const checked = checkTemplateContent(content);
+    try {
+      await deps.renderer.parse({ templateCode: code, content: checked }, appId);
+    } catch (error) {
+      throw contentFieldError(error);
+    }
+    return JSON.stringify(checked);
+  }
+
   /** A version must render for its channels (and each locale variant) with the declared example values. Answers the draft it rendered. */
   async function testRenderWithExamples(row: TemplatesTable): Promise<DefinitionColumns> {
     const { defaultChannels, variables, content } = parseDefinition(draftColumns(row));
@@ -301,7 +312,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         description: input.description ?? '',
         default_channels: JSON.stringify(checkDefaultChannels(input.defaultChannels ?? [])),
         variables: JSON.stringify(checkVariablesSchema(input.code, input.variables ?? [])),
-        draft_content: JSON.stringify(checkTemplateContent(input.code, input.content)),
+        draft_content: await checkedContent(appId, input.code, input.content),
         published_version: null,
         created_at: now,
         updated_at: now,
@@ -356,7 +367,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         description: patch.description ?? row.description,
         default_channels: patch.defaultChannels === undefined ? row.default_channels : JSON.stringify(checkDefaultChannels(patch.defaultChannels)),
         variables: patch.variables === undefined ? row.variables : JSON.stringify(checkVariablesSchema(code, patch.variables)),
-        draft_content: patch.content === undefined ? row.draft_content : JSON.stringify(checkTemplateContent(code, patch.content)),
+        draft_content: patch.content === undefined ? row.draft_content : await checkedContent(appId, code, patch.content),
         updated_at: clock.now(),
       };
       const tested = patch.publish ? await testRenderWithExamples({ ...row, ...draft }) : undefined;
