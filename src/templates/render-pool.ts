@@ -74,6 +74,21 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   const queues = new Map<string, Job[]>();
   let threadsStarted = 0;
   let closed = false;
+  /** Queued and running jobs: while there are any, the threads keep the process alive. */
+  let jobsInPool = 0;
+
+  function updateRefs(): void {
+    for (const thread of threads) {
+      if (jobsInPool > 0) thread.worker.ref();
+      else thread.worker.unref();
+    }
+  }
+
+  function settled(job: Job): Job {
+    jobsInPool--;
+    updateRefs();
+    return job;
+  }
 
   function nextJob(): Job | undefined {
     for (const [key, jobs] of queues) {
@@ -91,7 +106,6 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
       const job = nextJob();
       if (!job) return;
       thread.job = job;
-      thread.worker.ref();
       thread.timer = setTimeout(() => {
         thread.terminatedOverTime = true;
         log.warn({ templateCode: job.task.template.templateCode, budgetMs: job.task.budgetMs }, 'a render ran over its budget: terminating its thread');
@@ -105,8 +119,11 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
     const job = thread.job;
     clearTimeout(thread.timer);
     thread.job = undefined;
-    thread.worker.unref();
-    return job;
+    return job && settled(job);
+  }
+
+  function failQueued(error: Error): void {
+    for (let job = nextJob(); job; job = nextJob()) settled(job).reject(error);
   }
 
   function startThread(): void {
@@ -114,7 +131,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
     const worker = new Worker(THREAD_URL, { name: 'herald-render', resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB } });
     const thread: Thread = { worker, ready: false };
     threads.add(thread);
-    worker.unref();
+    updateRefs();
     worker.on('message', (message: RenderTaskResult | typeof THREAD_READY) => {
       if (message === THREAD_READY) thread.ready = true;
       else finish(thread)?.resolve(message);
@@ -131,9 +148,9 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
         job.reject(new RenderThreadLostError(reason, thread.error));
       }
       if (!thread.ready) {
-        // A thread that cannot even start would be replaced forever: fail what waits, and try again on the next task.
+        // A thread that cannot even start would be replaced forever: unless another thread runs, fail what waits; the next task tries again.
         log.error({ err: thread.error }, 'a render thread failed to start');
-        for (let queued = nextJob(); queued; queued = nextJob()) queued.reject(new Error(`no render thread could start: ${thread.error?.message ?? 'it exited'}`));
+        if (![...threads].some((other) => other.ready)) failQueued(new Error(`no render thread could start: ${thread.error?.message ?? 'it exited'}`));
         return;
       }
       startThreads();
@@ -149,6 +166,8 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
       if (closed) return Promise.reject(new Error('Herald is stopping: the render pool is closed'));
       startThreads();
       return new Promise<RenderTaskResult>((resolve, reject) => {
+        jobsInPool++;
+        updateRefs();
         const jobs = queues.get(queueKey);
         if (jobs) jobs.push({ task, resolve, reject });
         else queues.set(queueKey, [{ task, resolve, reject }]);
@@ -158,7 +177,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
 
     async close() {
       closed = true;
-      for (let job = nextJob(); job; job = nextJob()) job.reject(new Error('Herald is stopping: the render was abandoned'));
+      failQueued(new Error('Herald is stopping: the render was abandoned'));
       await Promise.all([...threads].map((thread) => thread.worker.terminate()));
     },
 
