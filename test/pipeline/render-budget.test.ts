@@ -92,11 +92,14 @@ for (const dialect of testDialects) {
       // Distinct Liquid in every locale: about 150 kB to parse (most of a second on the event loop of a busy 2-core machine).
       const body = (k: number) => `{% if a${k} %}{{ b | upcase }}{% endif %}`.repeat(1_200);
       const content = { title: 'Big', body: body(99), locales: Object.fromEntries(['en', 'ja'].map((tag, i) => [tag, { body: body(i) }])) };
+      // A first save warms up what runs on the event loop for every save (schema checks, JSON).
+      assert.equal((await call('POST', '/v1/templates', { code: 'small', content: { ...content, locales: {} } })).statusCode, 201);
       const started = performance.now();
       const { result: created, slowestMs, probes } = await probingHealth(() => call('POST', '/v1/templates', { code: 'big', content }));
       const tookMs = performance.now() - started;
       assert.equal(created.statusCode, 201, created.body);
-      assert.ok(probes >= 1 && slowestMs < Math.max(tookMs / 4, 100), `the slowest of ${probes} /healthz took ${slowestMs} ms of the ${tookMs} ms save`);
+      // Parsed on the event loop, one health check would wait for the whole save.
+      assert.ok(probes >= 1 && slowestMs < Math.max(tookMs / 2, 100), `the slowest of ${probes} /healthz took ${slowestMs} ms of the ${tookMs} ms save`);
       // A Liquid error is still found at save time and named by its field.
       const broken = await call('PATCH', '/v1/templates/big', { content: { ...content, locales: { ...content.locales, ja: { body: '{% if %}' } } } });
       assert.equal(broken.statusCode, 422, broken.body);
