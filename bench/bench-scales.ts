@@ -24,6 +24,14 @@ export interface BenchScale {
     timeoutMs: number;
   };
   templateRender: { renders: number };
+  renderAbuse: {
+    receiversPerRequest: number;
+    /** Liquid loop turns each receiver's body renders. */
+    loopTurnsPerReceiver: number;
+    connections: number;
+    durationSeconds: number;
+    probeIntervalMs: number;
+  };
 }
 
 export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
@@ -34,6 +42,7 @@ export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
     dispatch: { deliveries: 50_000, receiversPerBatch: 1000, workerProcesses: 1, workerConcurrency: 64, timeoutMs: 600_000 },
     endToEnd: { ratePerSecond: 500, durationSeconds: 30, warmupSeconds: 3, idleSettleMs: 2000, timeoutMs: 60_000 },
     templateRender: { renders: 5000 },
+    renderAbuse: { receiversPerRequest: 1000, loopTurnsPerReceiver: 200, connections: 8, durationSeconds: 10, probeIntervalMs: 10 },
   },
   tiny: {
     name: 'tiny',
@@ -42,5 +51,6 @@ export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
     dispatch: { deliveries: 300, receiversPerBatch: 100, workerProcesses: 1, workerConcurrency: 16, timeoutMs: 30_000 },
     endToEnd: { ratePerSecond: 50, durationSeconds: 1, warmupSeconds: 0, idleSettleMs: 0, timeoutMs: 30_000 },
     templateRender: { renders: 200 },
+    renderAbuse: { receiversPerRequest: 50, loopTurnsPerReceiver: 100, connections: 2, durationSeconds: 1, probeIntervalMs: 20 },
   },
 };

@@ -70,12 +70,18 @@ describe('benchmarks at tiny size', { concurrency: true }, () => {
       assert.deepEqual(endToEnd.herald.statuses, { sent: expected });
       assert.ok(endToEnd.herald.idleRssBytes > 10 * 2 ** 20);
 
+      const abuse = details(results, 'render-abuse');
+      assert.ok(abuse.underAbuse.latency.count > 0 && abuse.idle.latency.count > 0, 'health was probed idle and under abuse');
+      assert.deepEqual([abuse.idle.failed, abuse.underAbuse.failed], [0, 0], 'every /healthz probe was answered');
+      assert.ok(abuse.abuse.accepted + abuse.abuse.refusedOverBudget > 0, 'abusive batches were sent');
+
       const memory = results.find((r) => r.scenario === 'memory');
       assert.ok(memory && memory.figures.length === 4 && memory.figures.every((f) => f.value > 10));
 
       if (scenarios.includes('template-render')) {
         const templates = details(results, 'template-render');
         assert.ok(templates.liquidBodyOnlyPerSecond > 0 && Object.values(templates.rendersPerSecondByChannel).every((rate) => (rate as number) > 0));
+        assert.ok(templates.renderThreadPerSecond.grouped > 0 && templates.renderThreadPerSecond.oneAtATime > 0);
       }
 
       const table = formatReport(report);

@@ -8,6 +8,7 @@ import { BENCH_SCALES, type BenchScale } from './bench-scales.ts';
 import { runDispatchScenario } from './dispatch-scenario.ts';
 import { runEndToEndScenario } from './end-to-end-scenario.ts';
 import { runIngestScenario } from './ingest-scenario.ts';
+import { runRenderAbuseScenario } from './render-abuse-scenario.ts';
 import { describeMachine, formatReport, writeReport, type BenchReport, type ScenarioFailure } from './results-report.ts';
 import { SCENARIO_NAMES, type ScenarioContext, type ScenarioName, type ScenarioResult } from './scenario-kit.ts';
 import { runTemplateRenderScenario } from './template-render-scenario.ts';
@@ -18,6 +19,7 @@ export const SCENARIOS: Record<ScenarioName, (context: ScenarioContext) => Promi
   dispatch: runDispatchScenario,
   'end-to-end': runEndToEndScenario,
   'template-render': runTemplateRenderScenario,
+  'render-abuse': runRenderAbuseScenario,
 };
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));

@@ -31,6 +31,8 @@ import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
+import { createRenderPool } from './templates/render-pool.ts';
+import { createTemplateRenderer } from './templates/template-renderer.ts';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
 export type HeraldRole = (typeof ROLES)[number];
@@ -101,7 +103,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     : undefined;
   const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
-  const renderer = createMessageRenderer(context);
+  // Threads start on the first render: a process that never renders (the CLI, an idle api) starts none.
+  const renderPool = createRenderPool({ threads: config.render.threads, logger });
+  const templateRenderer = createTemplateRenderer({ pool: renderPool, requestBudgetMs: config.render.requestBudgetMs, deliveryBudgetMs: config.render.deliveryBudgetMs });
+  const renderer = createMessageRenderer(context, templateRenderer);
   const intakeWith = (templates: TemplateGate) =>
     createMessageIntake(context, {
       directory: { findSubscribers: subscribers.resolveSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
@@ -112,7 +117,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     onCallbacksQueued,
     });
   const intake = intakeWith(renderer.gate);
-  const templates = createTemplateService(context, { gate: renderer.gate, intakeWith });
+  const templates = createTemplateService(context, { gate: renderer.gate, intakeWith, renderer: templateRenderer });
   const messageControl = createMessageControl({ database, clock: context.clock, wakeup, onCallbacksQueued });
   const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl, templates };
 
@@ -138,6 +143,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await server?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), scheduler?.stop()]);
       await heartbeat?.stop();
+      await renderPool.close();
       await wakeup.close();
       await outboundHttp.close();
       await database.close();

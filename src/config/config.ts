@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { HeraldError } from '../errors.ts';
 
@@ -38,6 +39,8 @@ export interface HeraldConfig {
     deadAfterSeconds: number;
   };
   delivery: { maxAttempts: number; maxAgeSeconds: number; backoffBaseMs: number; backoffMaxMs: number };
+  /** Templates render on worker threads, within a total time budget per request and per delivery. */
+  render: { threads: number; requestBudgetMs: number; deliveryBudgetMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -53,11 +56,11 @@ function configError(name: string, message: string): HeraldError {
   return new HeraldError('invalid', 'CONFIG_INVALID', `${name}: ${message}`, { variable: name });
 }
 
-function integer(name: string, fallback: number, min: number, max: number, description: string): Field<number> {
+function integer(name: string, fallback: number, min: number, max: number, description: string, defaultText = String(fallback)): Field<number> {
   return {
     name,
     description,
-    defaultText: String(fallback),
+    defaultText,
     parse(raw) {
       if (raw === undefined || raw === '') return fallback;
       if (!/^\d+$/.test(raw.trim())) throw configError(name, `expected a whole number, got "${raw}"`);
@@ -134,6 +137,16 @@ export const configFields = {
   maxAgeSeconds: integer('HERALD_MAX_AGE_SECONDS', 86_400, 60, 2_592_000, 'Default age after which a delivery stops retrying'),
   backoffBaseMs: integer('HERALD_BACKOFF_BASE_MS', 2000, 1, 3_600_000, 'First retry delay; doubles per attempt, with jitter'),
   backoffMaxMs: integer('HERALD_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000, 'Longest retry delay'),
+  renderThreads: integer(
+    'HERALD_RENDER_THREADS',
+    Math.max(1, os.availableParallelism() - 1),
+    1,
+    256,
+    'Worker threads rendering templates, off the event loop (started on first use)',
+    'CPU cores − 1, at least 1',
+  ),
+  renderRequestBudgetMs: integer('HERALD_RENDER_REQUEST_BUDGET_MS', 5000, 10, 600_000, 'Total render time one request (send, batch, preview, publish) may use; over it → 422 `RENDER_BUDGET_EXCEEDED`'),
+  renderDeliveryBudgetMs: integer('HERALD_RENDER_DELIVERY_BUDGET_MS', 1000, 10, 600_000, 'Render time of one delivery at send time; over it the delivery fails with `RENDER_BUDGET_EXCEEDED`'),
 } as const;
 
 /** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
@@ -199,6 +212,11 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       maxAgeSeconds: read(configFields.maxAgeSeconds),
       backoffBaseMs,
       backoffMaxMs,
+    },
+    render: {
+      threads: read(configFields.renderThreads),
+      requestBudgetMs: read(configFields.renderRequestBudgetMs),
+      deliveryBudgetMs: read(configFields.renderDeliveryBudgetMs),
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
 import type { HeraldConfig } from '../config/config.ts';
+import { HeraldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { RenderedMessage, SendOutcome, SendRequest, TokenCache } from '../providers/provider.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
@@ -17,7 +18,11 @@ import { createSendSlots } from './send-slots.ts';
 import type { DeliveryWakeup } from './wakeup.ts';
 import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
-/** Turns a delivery of a message into the content for its channel (templates, or inline content). */
+/**
+ * Turns a delivery of a message into the content for its channel (templates, or inline
+ * content). A failure fails the delivery for good, with the HeraldError's code
+ * (e.g. RENDER_BUDGET_EXCEEDED) or else RENDER_FAILED.
+ */
 export interface DeliveryRenderer {
   render(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage>;
 }
@@ -169,7 +174,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         try {
           content = await renderer.render(delivery, message);
         } catch (error) {
-          return void settle(delivery, failed('RENDER_FAILED', errorText(error)));
+          return void settle(delivery, failed(error instanceof HeraldError ? error.code : 'RENDER_FAILED', errorText(error)));
         }
         let metadata = metadataByMessage.get(message.id);
         if (!metadata) metadataByMessage.set(message.id, (metadata = JSON.parse(message.metadata) as Record<string, string>));

@@ -33,6 +33,11 @@ export interface RenderRequest {
 export interface RenderOptions {
   /** Defaults to one compiler shared by the process. */
   compiler?: TemplateCompiler;
+  /**
+   * When Liquid must stop (a `performance.now()` time): the render budget. Without it each
+   * field has liquidjs' own per-render limit.
+   */
+  deadline?: number;
 }
 
 export const sharedTemplateCompiler: TemplateCompiler = createTemplateCompiler();
@@ -61,7 +66,7 @@ function messageSourceFor<Result>(
   checkVariables(request.variables ?? [], request.data, request.templateCode);
   const compiler = options.compiler ?? sharedTemplateCompiler;
   const compiled = compiler.compile(request.cacheKey, request.templateCode, request.content);
-  return use(createMessageSource(compiled, chooseVariant(compiled, request.locale), request.data, request.locale));
+  return use(createMessageSource(compiled, chooseVariant(compiled, request.locale), request.data, request.locale, options.deadline));
 }
 
 function chooseVariant(compiled: CompiledTemplate, locale: string | undefined): CompiledVariant {
@@ -79,6 +84,7 @@ function createMessageSource(
   variant: CompiledVariant,
   data: Record<string, unknown>,
   receiverLocale: string | undefined,
+  deadline: number | undefined,
 ): MessageSource {
   const { templateCode } = compiled;
   const locale = variant.locale ?? receiverLocale;
@@ -93,7 +99,8 @@ function createMessageSource(
     if (rendered === undefined) {
       try {
         // A copy per field: `{% increment %}` writes to the scope it is given, and fields must not see each other's writes.
-        rendered = String(liquidEngine(compiledField.mode).renderSync(compiledField.templates, { ...data }, { globals }));
+        const renderLimit = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+        rendered = String(liquidEngine(compiledField.mode).renderSync(compiledField.templates, { ...data }, { globals, renderLimit }));
       } catch (error) {
         throw templateError(error, { templateCode, field: compiledField.path });
       }

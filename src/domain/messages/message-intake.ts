@@ -49,8 +49,8 @@ export interface ResolvedTemplate {
 export interface TemplateGate {
   /** Loads the published version; throws TEMPLATE_NOT_FOUND / TEMPLATE_NOT_PUBLISHED. */
   resolve(appId: string, code: string): Promise<ResolvedTemplate>;
-  /** Renders once per (channel, data, locale) and throws a 422 naming the variable on failure. */
-  check(appId: string, template: ResolvedTemplate | undefined, content: InlineContent | undefined, channels: readonly ChannelName[], data: Record<string, unknown>, locale: string | undefined): Promise<void>;
+  /** Renders once per (channel, data set, locale) within one render budget and throws a 422 naming the variable on failure. */
+  check(appId: string, template: ResolvedTemplate | undefined, content: InlineContent | undefined, channels: readonly ChannelName[], dataSets: Record<string, unknown>[], locale: string | undefined): Promise<void>;
 }
 
 export interface AcceptedDelivery {
@@ -165,7 +165,7 @@ export function createMessageIntake(
       const data = entry.data ? { ...sharedData, ...entry.data } : sharedData;
       return [JSON.stringify(data), data];
     }));
-    for (const data of distinctData.values()) await deps.templates.check(appId, template, body.content, channels, data, body.locale);
+    await deps.templates.check(appId, template, body.content, channels, [...distinctData.values()], body.locale);
 
     const settings = await deps.appSettings(appId);
     const priority = PRIORITIES.indexOf(body.priority ?? 'normal');

@@ -3,8 +3,9 @@ import { notFound, unprocessable } from '../../errors.ts';
 import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { RenderedMessage } from '../../providers/provider.ts';
 import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
-import { renderForChannel, validateRender } from '../../templates/render-message.ts';
+import type { RenderItem, TemplateRef } from '../../templates/render-task.ts';
 import { inlineTemplateContent, type InlineContent, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';
+import type { TemplateRenderer } from '../../templates/template-renderer.ts';
 import type { ResolvedTemplate, TemplateGate } from './message-intake.ts';
 import { LruCache } from '../../lru-cache.ts';
 
@@ -30,13 +31,22 @@ function inlineCacheKey(inline: InlineContent): string {
 
 export type MessageRenderer = ReturnType<typeof createMessageRenderer>;
 
+interface PendingDelivery {
+  item: RenderItem;
+  resolve(rendered: RenderedMessage): void;
+  reject(error: Error): void;
+}
+
 /**
- * Renders messages from their inline content or their published template version:
- * checked once at accept time (TemplateGate) and rendered per delivery by the worker.
+ * Renders messages from their inline content or their published template version, on the
+ * render threads: checked once at accept time (TemplateGate) and rendered per delivery by
+ * the worker. The deliveries of one message asked for in the same event-loop turn (a
+ * claimed batch) go to the threads together.
  */
-export function createMessageRenderer({ database: { db } }: HeraldContext) {
+export function createMessageRenderer({ database: { db } }: HeraldContext, templates: TemplateRenderer) {
   const versions = new LruCache<string, TemplateVersion>(VERSION_CACHE_SIZE);
-  const renderedShared = new LruCache<string, RenderedMessage>(SHARED_RENDER_CACHE_SIZE);
+  const renderedShared = new LruCache<string, Promise<RenderedMessage>>(SHARED_RENDER_CACHE_SIZE);
+  const pendingByMessage = new Map<string, { template: TemplateRef; appId: string; deliveries: PendingDelivery[] }>();
 
   async function loadVersion(templateId: string, version: number): Promise<TemplateVersion> {
     const cacheKey = `${templateId}@${version}`;
@@ -69,26 +79,55 @@ export function createMessageRenderer({ database: { db } }: HeraldContext) {
       return { id: row.id, code: row.code, version: row.published_version, defaultChannels: JSON.parse(published.default_channels) as ChannelName[] } satisfies ResolvedTemplate;
     },
 
-    async check(_appId, template, inline, channels, data, locale) {
-      if (template) {
-        const version = await loadVersion(template.id, template.version);
-        validateRender({ cacheKey: `${template.id}@${template.version}`, templateCode: template.code, content: version.content, variables: version.variables, data, channels, locale });
-      } else {
-        validateRender({ cacheKey: inlineCacheKey(inline!), templateCode: INLINE, content: inlineTemplateContent(inline!), data, channels, locale });
-      }
+    async check(appId, template, inline, channels, dataSets, locale) {
+      const ref: TemplateRef = template
+        ? await versionRef(template.id, template.version)
+        : { cacheKey: inlineCacheKey(inline!), templateCode: INLINE, content: inlineTemplateContent(inline!) };
+      await templates.renderAll(ref, dataSets.map((data) => ({ data, channels, locale })), { queueKey: appId, output: false });
     },
   };
+
+  async function versionRef(templateId: string, version: number): Promise<TemplateRef> {
+    const loaded = await loadVersion(templateId, version);
+    return { cacheKey: `${templateId}@${version}`, templateCode: loaded.code, content: loaded.content, variables: loaded.variables };
+  }
 
   async function renderDelivery(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage> {
     const data = delivery.data ? { ...JSON.parse(message.data), ...JSON.parse(delivery.data) } : (JSON.parse(message.data) as Record<string, unknown>);
     const channel = delivery.channel as ChannelName;
-    const locale = delivery.locale ?? undefined;
+    const item: RenderItem = { data, channels: [channel], locale: delivery.locale ?? undefined };
+    let template: TemplateRef;
     if (message.template_id !== null && message.template_version !== null) {
-      const version = await loadVersion(message.template_id, message.template_version);
-      return renderForChannel({ cacheKey: `${message.template_id}@${message.template_version}`, templateCode: version.code, content: version.content, variables: version.variables, data, channel, locale });
+      template = await versionRef(message.template_id, message.template_version);
+    } else {
+      const inline = JSON.parse(message.content!) as InlineContent;
+      template = { cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline) };
     }
-    const inline = JSON.parse(message.content!) as InlineContent;
-    return renderForChannel({ cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline), data, channel, locale });
+    return new Promise<RenderedMessage>((resolve, reject) => {
+      let pending = pendingByMessage.get(message.id);
+      if (!pending) {
+        pending = { template, appId: message.app_id, deliveries: [] };
+        pendingByMessage.set(message.id, pending);
+        // The rest of the claimed batch asks within this turn.
+        if (pendingByMessage.size === 1) setImmediate(renderPending);
+      }
+      pending.deliveries.push({ item, resolve, reject });
+    });
+  }
+
+  function renderPending(): void {
+    const groups = [...pendingByMessage.values()];
+    pendingByMessage.clear();
+    for (const { template, appId, deliveries } of groups) {
+      templates.renderEach(template, deliveries.map((delivery) => delivery.item), appId).then(
+        (results) =>
+          results.forEach((result, k) => {
+            if (result instanceof Error) deliveries[k].reject(result);
+            else deliveries[k].resolve(result.values().next().value!);
+          }),
+        (error: Error) => deliveries.forEach((delivery) => delivery.reject(error)),
+      );
+    }
   }
 
   return {
@@ -96,12 +135,16 @@ export function createMessageRenderer({ database: { db } }: HeraldContext) {
     /** The worker's DeliveryRenderer. */
     async render(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage> {
       // Receivers without variables of their own (most of a large send) share one rendering per channel and locale.
-      const sharedKey = delivery.data === null ? `${message.id}\u0000${delivery.channel}\u0000${delivery.locale ?? ''}` : undefined;
-      const shared = sharedKey !== undefined ? renderedShared.get(sharedKey) : undefined;
-      if (shared) return shared;
-      const rendered = await renderDelivery(delivery, message);
-      if (sharedKey !== undefined) renderedShared.set(sharedKey, rendered);
-      return rendered;
+      if (delivery.data !== null) return renderDelivery(delivery, message);
+      const sharedKey = `${message.id}\u0000${delivery.channel}\u0000${delivery.locale ?? ''}`;
+      let shared = renderedShared.get(sharedKey);
+      if (!shared) {
+        shared = renderDelivery(delivery, message);
+        renderedShared.set(sharedKey, shared);
+        // A failure is not kept: the next attempt renders again.
+        shared.catch(() => renderedShared.delete(sharedKey));
+      }
+      return shared;
     },
   };
 }

@@ -3,7 +3,6 @@ import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { HeraldError, invalid } from '../../errors.ts';
 import { CHANNEL_CATALOG, CHANNELS, type ChannelName } from '../../channels/channel-catalog.ts';
-import { compileTemplate } from '../../templates/template-compiler.ts';
 import { TemplateContentSchema, VariablesSchemaSchema, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';
 import { checkVariables, exampleData } from '../../templates/variables-check.ts';
 
@@ -30,16 +29,16 @@ export function assertTemplateCode(code: string): void {
   }
 }
 
-/** Schema-checks the content and parses every Liquid field of it (default content and each locale variant). */
-export function checkTemplateContent(code: string, content: unknown): TemplateContent {
+/** Schema-checks the content; its Liquid is parsed on a render thread (parseTemplateContent in template-service.ts). */
+export function checkTemplateContent(content: unknown): TemplateContent {
   assertMatches(TemplateContentSchema, content, 'content', 'TEMPLATE_CONTENT_INVALID');
-  try {
-    compileTemplate(code, content);
-  } catch (error) {
-    if (!(error instanceof HeraldError) || typeof error.details.field !== 'string') throw error;
-    throw new HeraldError(error.kind, error.code, error.message, { ...error.details, field: `content.${error.details.field}` });
-  }
   return content;
+}
+
+/** A Liquid error in saved content names the request field: `content.locales.en.title`. */
+export function contentFieldError(error: unknown): unknown {
+  if (!(error instanceof HeraldError) || typeof error.details.field !== 'string') return error;
+  return new HeraldError(error.kind, error.code, error.message, { ...error.details, field: `content.${error.details.field}` });
 }
 
 /** Schema-checks the declared variables; names are unique and every example has its variable's type. */

@@ -6,12 +6,12 @@ import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { RenderedMessage } from '../../providers/provider.ts';
 import { checkCursor } from '../page-cursor.ts';
 import type { HeraldSchema, TemplatesTable, TemplateVersionsTable } from '../../storage/schema.ts';
-import { validateRender } from '../../templates/render-message.ts';
 import type { TemplateContent, VariablesSchema } from '../../templates/template-content.ts';
+import type { TemplateRenderer } from '../../templates/template-renderer.ts';
 import { exampleData } from '../../templates/variables-check.ts';
 import type { AcceptedMessage, MessageIntake, TemplateGate } from '../messages/message-intake.ts';
 import type { Receiver, SendRequestBody } from '../messages/send-request-schema.ts';
-import { assertTemplateCode, checkDefaultChannels, isTemplateCode, checkTemplateContent, checkVariablesSchema, templateChannels } from './template-draft.ts';
+import { assertTemplateCode, checkDefaultChannels, isTemplateCode, checkTemplateContent, checkVariablesSchema, contentFieldError, templateChannels } from './template-draft.ts';
 import { isoTime } from '../../iso-time.ts';
 
 /**
@@ -137,6 +137,8 @@ export interface TemplateServiceDeps {
   gate: TemplateGate;
   /** The send intake with another template gate (test sends pin the version to send). */
   intakeWith(gate: TemplateGate): MessageIntake;
+  /** Previews and publishing render on the render threads, within a request's budget. */
+  renderer: TemplateRenderer;
 }
 
 type Db = Kysely<HeraldSchema>;
@@ -211,15 +213,19 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
   }
 
   /**
-   * Copies the draft into version n+1 and makes it the one sends use. Two concurrent
-   * publishes race for the same (template, version) key: the loser gets a 409.
+   * Copies the draft into version n+1 and makes it the one sends use. `tested` is the draft
+   * that testRenderWithExamples rendered before the transaction (rendering inside it would hold
+   * the database for the render). Two concurrent publishes race for the same (template,
+   * version) key: the loser gets a 409.
    */
-  async function publishDraft(trx: Db, row: TemplatesTable, actor: string): Promise<{ row: TemplatesTable; published: TemplateVersionsTable }> {
+  async function publishDraft(trx: Db, row: TemplatesTable, actor: string, tested: DefinitionColumns): Promise<{ row: TemplatesTable; published: TemplateVersionsTable }> {
     const current = await publishedOf(trx, row);
     if (current && sameDefinition(draftColumns(row), current)) {
       throw conflict('TEMPLATE_UNCHANGED', `The draft of "${row.code}" is the same as its published version ${current.version}; change the draft before publishing`);
     }
-    testRenderWithExamples(row);
+    if (!sameDefinition(draftColumns(row), tested)) {
+      throw conflict('TEMPLATE_PUBLISH_CONFLICT', `The draft of "${row.code}" was changed by someone else while it was being published; reload it and publish again if needed`);
+    }
     const now = clock.now();
     const published: TemplateVersionsTable = { template_id: row.id, version: (row.published_version ?? 0) + 1, ...draftColumns(row), published_at: now, published_by: actor };
     const inserted = await trx
@@ -242,15 +248,26 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
     return { row: { ...row, published_version: published.version, updated_at: now }, published };
   }
 
-  /** A version must render for its channels (and each locale variant) with the declared example values. */
-  function testRenderWithExamples(row: TemplatesTable): void {
+  /** Schema-checks draft content and parses its Liquid on a render thread (a large template takes long to parse); answers it as stored. */
+  async function checkedContent(appId: string, code: string, content: unknown): Promise<string> {
+    const checked = checkTemplateContent(content);
+    try {
+      await deps.renderer.parse({ templateCode: code, content: checked }, appId);
+    } catch (error) {
+      throw contentFieldError(error);
+    }
+    return JSON.stringify(checked);
+  }
+
+  /** A version must render for its channels (and each locale variant) with the declared example values. Answers the draft it rendered. */
+  async function testRenderWithExamples(row: TemplatesTable): Promise<DefinitionColumns> {
     const { defaultChannels, variables, content } = parseDefinition(draftColumns(row));
     const channels = templateChannels(content, defaultChannels);
     const data = exampleData(variables);
     try {
-      for (const locale of [undefined, ...Object.keys(content.locales ?? {})]) {
-        validateRender({ templateCode: row.code, content, variables, data, channels, locale });
-      }
+      const items = [undefined, ...Object.keys(content.locales ?? {})].map((locale) => ({ data, channels, locale }));
+      await deps.renderer.renderAll({ templateCode: row.code, content, variables }, items, { queueKey: row.app_id, output: false });
+      return draftColumns(row);
     } catch (error) {
       if (!(error instanceof HeraldError)) throw error;
       throw new HeraldError(
@@ -299,11 +316,12 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         description: input.description ?? '',
         default_channels: JSON.stringify(checkDefaultChannels(input.defaultChannels ?? [])),
         variables: JSON.stringify(checkVariablesSchema(input.code, input.variables ?? [])),
-        draft_content: JSON.stringify(checkTemplateContent(input.code, input.content)),
+        draft_content: await checkedContent(appId, input.code, input.content),
         published_version: null,
         created_at: now,
         updated_at: now,
       };
+      const tested = input.publish ? await testRenderWithExamples(row) : undefined;
       return db.transaction().execute(async (trx) => {
         const inserted = await trx
           .insertInto('templates')
@@ -312,8 +330,8 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
           .returning('id')
           .executeTakeFirst();
         if (!inserted) throw conflict('TEMPLATE_CODE_TAKEN', `code: this app already has a template "${input.code}"; change it with PATCH /v1/templates/${input.code}`, { field: 'code' });
-        if (!input.publish) return toView(row, undefined);
-        const result = await publishDraft(trx, row, actor);
+        if (!tested) return toView(row, undefined);
+        const result = await publishDraft(trx, row, actor, tested);
         return toView(result.row, result.published);
       });
     },
@@ -354,21 +372,23 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
         description: patch.description ?? row.description,
         default_channels: patch.defaultChannels === undefined ? row.default_channels : JSON.stringify(checkDefaultChannels(patch.defaultChannels)),
         variables: patch.variables === undefined ? row.variables : JSON.stringify(checkVariablesSchema(code, patch.variables)),
-        draft_content: patch.content === undefined ? row.draft_content : JSON.stringify(checkTemplateContent(code, patch.content)),
+        draft_content: patch.content === undefined ? row.draft_content : await checkedContent(appId, code, patch.content),
         updated_at: clock.now(),
       };
+      const tested = patch.publish ? await testRenderWithExamples({ ...row, ...draft }) : undefined;
       return db.transaction().execute(async (trx) => {
         await trx.updateTable('templates').set(draft).where('id', '=', row.id).execute();
         const saved = await findRow(trx, appId, code);
-        if (!patch.publish) return toView(saved, await publishedOf(trx, saved));
-        const result = await publishDraft(trx, saved, actor);
+        if (!tested) return toView(saved, await publishedOf(trx, saved));
+        const result = await publishDraft(trx, saved, actor, tested);
         return toView(result.row, result.published);
       });
     },
 
     async publish(appId: string, code: string, actor: string): Promise<TemplateView> {
+      const tested = await testRenderWithExamples(await findRow(db, appId, code));
       return db.transaction().execute(async (trx) => {
-        const result = await publishDraft(trx, await findRow(trx, appId, code), actor);
+        const result = await publishDraft(trx, await findRow(trx, appId, code), actor, tested);
         return toView(result.row, result.published);
       });
     },
@@ -425,16 +445,12 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
       const row = await findRow(db, appId, code);
       const version = request.version ?? 'draft';
       const { defaultChannels, variables, content } = parseDefinition(version === 'draft' ? draftColumns(row) : await findVersion(db, row, version));
-      const rendered = validateRender({
+      const [rendered] = await deps.renderer.renderAll(
         // A version renders from the compile cache the workers share; drafts change, so they are compiled each time.
-        cacheKey: version === 'draft' ? undefined : `${row.id}@${version}`,
-        templateCode: row.code,
-        content,
-        variables,
-        data: request.data ?? exampleData(variables),
-        channels: request.channels ?? templateChannels(content, defaultChannels),
-        locale: request.locale,
-      });
+        { cacheKey: version === 'draft' ? undefined : `${row.id}@${version}`, templateCode: row.code, content, variables },
+        [{ data: request.data ?? exampleData(variables), channels: request.channels ?? templateChannels(content, defaultChannels), locale: request.locale }],
+        { queueKey: appId, output: true },
+      );
       return { version, channels: Object.fromEntries(rendered) };
     },
 
