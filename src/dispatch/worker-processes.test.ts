@@ -31,6 +31,11 @@ interface WorkerProcess {
 /** Leases as long as by default, heartbeats every second: a killed worker's deliveries go out again seconds after it died. */
 const QUICK_HEARTBEATS = { HERALD_LEASE_SECONDS: '60', HERALD_HEARTBEAT_INTERVAL_SECONDS: '1', HERALD_WORKER_DEAD_AFTER_SECONDS: '3' };
 
+/** Every process a test started; killed when the file ends, so a failed test cannot leave them running (and the run hanging). */
+const spawned = new Set<ChildProcess>();
+process.on('exit', () => spawned.forEach((child) => child.kill('SIGKILL')));
+after(() => spawned.forEach((child) => child.kill('SIGKILL')));
+
 /** `databaseUrl` undefined: SQLite under `dataDir`. */
 async function startWorkerProcess(id: string, databaseUrl: string | undefined, dataDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [heraldMain, 'start', '--role', 'worker'], {
@@ -47,10 +52,15 @@ async function startWorkerProcess(id: string, databaseUrl: string | undefined, d
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  spawned.add(child);
+  const exited = once(child, 'exit').then(([code]) => {
+    spawned.delete(child);
+    return code as number | null;
+  });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  await waitFor(() => output.includes('Herald started') || child.exitCode !== null, { what: `worker ${id} to start`, timeoutMs: 30_000 });
+  // Generous: a start on a loaded 2-core machine (CI runs three test files at once) can take many seconds.
+  await waitFor(() => output.includes('Herald started') || child.exitCode !== null, { what: `worker ${id} to start`, timeoutMs: 90_000 });
   assert.equal(child.exitCode, null, `worker ${id} exited during start`);
   return { id, child, exited };
 }
