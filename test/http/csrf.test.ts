@@ -1,11 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
-import { CONSOLE_ORIGIN, consoleSession, createAppWithKey, createTestHerald, signedInject, type AppCredentials, type ConsoleSession, type TestHerald } from '../support/test-herald.ts';
+import { CONSOLE_ORIGIN, consoleSession, TEST_PASSWORD, createAppWithKey, createTestHerald, signedInject, type AppCredentials, type ConsoleSession, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
 // consoleSession() creates its users with this password.
-const PASSWORD = 'correct horse battery';
 
 for (const dialect of testDialects) {
   describe(`cross-site request forgery on ${dialect}`, () => {
@@ -83,13 +82,13 @@ for (const dialect of testDialects) {
     });
 
     test('login and setup refuse cross-site browsers but not clients without one', async () => {
-      const credentials = { email: 'csrf-admin@example.com', password: PASSWORD };
+      const credentials = { email: 'csrf-admin@example.com', password: TEST_PASSWORD };
       for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
         const forged = await inject({ method: 'POST', url: '/auth/login', headers, payload: credentials });
         assertRejected(forged);
         assert.equal(forged.headers['set-cookie'], undefined);
       }
-      assertRejected(await inject({ method: 'POST', url: '/auth/setup', headers: { origin: 'https://evil.example' }, payload: { email: 'root@example.com', password: PASSWORD } }));
+      assertRejected(await inject({ method: 'POST', url: '/auth/setup', headers: { origin: 'https://evil.example' }, payload: { email: 'root@example.com', password: TEST_PASSWORD } }));
       for (const headers of [{}, { origin: CONSOLE_ORIGIN }, { 'sec-fetch-site': 'same-origin' }]) {
         const login = await inject({ method: 'POST', url: '/auth/login', headers, payload: credentials });
         assert.equal(login.statusCode, 200, login.body);

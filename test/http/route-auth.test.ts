@@ -10,7 +10,7 @@ const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
  * Request targets that reach, or try to reach, /v1 routes by another spelling. Routed to a /v1
  * route, they must be authenticated there (401 without credentials); otherwise they are 404.
  */
-const TRICKS: Array<[target: string, status: 401 | 404]> = [
+const TRICKS: Array<[target: string, status: 400 | 401 | 404]> = [
   ['/%761/whoami', 401],
   ['/%761/channel-account-types', 401],
   ['/v1/%77hoami', 401],
@@ -26,7 +26,7 @@ const TRICKS: Array<[target: string, status: 401 | 404]> = [
   ['/%2Fv1/whoami', 404],
   ['/v1;x/whoami', 404],
   ['/v1/whoami;x', 404],
-  ['/v1/whoami%00', 404],
+  ['/v1/whoami%00', 400],
   ['http://x/v1/whoami', 401],
   ['http://x/v1/channel-account-types', 401],
   ['http://x/%761/whoami', 401],
@@ -61,7 +61,7 @@ for (const dialect of testDialects) {
         const response = await rawGet(port, target);
         assert.equal(response.status, status, response.body);
         assert.equal(response.headers['content-type'], PROBLEM_JSON);
-        assert.equal(JSON.parse(response.body).code, status === 401 ? 'AUTH_MISSING' : 'ROUTE_NOT_FOUND');
+        assert.equal(JSON.parse(response.body).code, { 400: 'NUL_CHARACTER', 401: 'AUTH_MISSING', 404: 'ROUTE_NOT_FOUND' }[status]);
       });
     }
 
@@ -214,8 +214,16 @@ for (const dialect of testDialects) {
       for (const secret of ['hunter2', 's3cret']) assert.ok(!rejected.body.includes(secret), rejected.body);
     });
 
+    test('a path segment over the router limit is 414 URI_TOO_LONG problem+json', async () => {
+      const response = await rawGet(port, `/v1/apps/${'a'.repeat(500)}/keys?token=s3cret`);
+      assert.equal(response.status, 414, response.body);
+      assert.equal(response.headers['content-type'], PROBLEM_JSON);
+      assert.equal(JSON.parse(response.body).code, 'URI_TOO_LONG');
+      assert.ok(!response.body.includes('s3cret'), response.body);
+    });
+
     test('a path the router cannot decode is 400 INVALID_URL problem+json, without the query', async () => {
-      for (const target of ['/v1/%zz?token=s3cret', '/%7', '/v1/apps/%E0%A4%A/keys', 'http://x/v1/whoami?token=s3cret#x', `/v1/apps/${'a'.repeat(500)}/keys`]) {
+      for (const target of ['/v1/%zz?token=s3cret', '/%7', '/v1/apps/%E0%A4%A/keys', 'http://x/v1/whoami?token=s3cret#x']) {
         const response = await rawGet(port, target);
         assert.equal(response.status, 400, `${target}: ${response.body}`);
         assert.equal(response.headers['content-type'], PROBLEM_JSON);
