@@ -85,7 +85,7 @@ export function createTemplateRenderer(options: TemplateRendererOptions): Templa
         const task: RenderTask = { template, items: items.slice(rendered.length, rendered.length + chunkSize), budget: 'shared', budgetMs: remainingMs, output };
         let result: RenderTaskResult;
         try {
-          result = await pool.run(task, queueKey);
+          result = await pool.run(task, queueKey, { continuation: rendered.length > 0, moreToCome: rendered.length + task.items.length < items.length });
         } catch (error) {
           throw threadLoss(error, template, 'request', budgetMs);
         }
@@ -111,7 +111,7 @@ export function createTemplateRenderer(options: TemplateRendererOptions): Templa
         const chunk = items.slice(start, start + (start < isolateUntil ? 1 : chunkSize));
         let result: RenderTaskResult;
         try {
-          result = await pool.run({ template, items: chunk, budget: 'each', budgetMs, output: true }, queueKey);
+          result = await pool.run({ template, items: chunk, budget: 'each', budgetMs, output: true }, queueKey, { continuation: start > 0, moreToCome: start + chunk.length < items.length });
         } catch (error) {
           if (chunk.length > 1 && error instanceof RenderThreadLostError) {
             isolateUntil = start + chunk.length;
