@@ -22,8 +22,13 @@ export interface RenderPoolOptions {
 }
 
 export interface RenderPool {
-  /** Runs a task on the next free thread; `queueKey` (the app) takes turns with other keys. */
-  run(task: RenderTask, queueKey: string): Promise<RenderTaskResult>;
+  /**
+   * Runs a task on the next free thread; `queueKey` (the app) takes turns with other keys.
+   * Work in chunks says so: the chunk after `moreToCome` is a `continuation` and goes first in
+   * its key's queue, so an app's requests finish one after another rather than all together
+   * at the end (and then all write to the database at once).
+   */
+  run(task: RenderTask, queueKey: string, chunking?: { continuation?: boolean; moreToCome?: boolean }): Promise<RenderTaskResult>;
   /** Terminates the threads; queued and running tasks fail. */
   close(): Promise<void>;
   /** Threads started so far, replacements included. */
@@ -48,6 +53,7 @@ const DEFAULT_MAX_HEAP_MB = 256;
 
 interface Job {
   task: RenderTask;
+  moreToCome: boolean;
   resolve(result: RenderTaskResult): void;
   reject(error: Error): void;
 }
@@ -134,8 +140,11 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
     updateRefs();
     worker.on('message', (message: RenderTaskResult | typeof THREAD_READY) => {
       if (message === THREAD_READY) thread.ready = true;
-      else finish(thread)?.resolve(message);
-      dispatch();
+      const job = message === THREAD_READY ? undefined : finish(thread);
+      job?.resolve(message as RenderTaskResult);
+      // The continuation is queued once the caller has seen this result (promise reactions run before setImmediate).
+      if (job?.moreToCome) setImmediate(dispatch);
+      else dispatch();
     });
     worker.on('error', (error) => (thread.error = error));
     worker.on('exit', () => {
@@ -162,15 +171,17 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   }
 
   return {
-    run(task, queueKey) {
+    run(task, queueKey, { continuation = false, moreToCome = false } = {}) {
       if (closed) return Promise.reject(new Error('Herald is stopping: the render pool is closed'));
       startThreads();
       return new Promise<RenderTaskResult>((resolve, reject) => {
         jobsInPool++;
         updateRefs();
+        const job: Job = { task, moreToCome, resolve, reject };
         const jobs = queues.get(queueKey);
-        if (jobs) jobs.push({ task, resolve, reject });
-        else queues.set(queueKey, [{ task, resolve, reject }]);
+        if (!jobs) queues.set(queueKey, [job]);
+        else if (continuation) jobs.unshift(job);
+        else jobs.push(job);
         dispatch();
       });
     },

@@ -1,13 +1,13 @@
 import { HeraldError, unprocessable, type ErrorKind } from '../errors.ts';
 import type { ChannelName } from '../channels/channel-catalog.ts';
 import type { RenderedMessage } from '../providers/provider.ts';
-import { validateRender } from './render-message.ts';
-import type { CompiledTemplate, TemplateCompiler } from './template-compiler.ts';
 import type { TemplateContent, VariablesSchema } from './template-content.ts';
 
 /**
- * One unit of work for a render thread: a template and the variable sets to render it
- * with. Everything here crosses a thread boundary, so it is plain data (structured clone).
+ * What the event loop and a render thread say to each other: a task (a template and the
+ * variable sets to render it with) and its result. Everything here crosses a thread
+ * boundary, so it is plain data (structured clone). Kept free of the rendering code, so the
+ * event loop's process does not load it.
  */
 
 /** What a render thread posts once it can take tasks. */
@@ -60,42 +60,8 @@ export interface RenderTaskResult {
   parseError?: TransferredError;
 }
 
-/**
- * Runs a task in the current thread: the body of a render thread, and directly callable in
- * tests. The template is parsed (or found in the compile cache) first, also when there are
- * no items: that is how saved drafts are checked.
- */
-export function executeRenderTask(task: RenderTask, compiler: TemplateCompiler): RenderTaskResult {
-  const started = performance.now();
-  const { cacheKey, templateCode, content } = task.template;
-  let compiled: CompiledTemplate;
-  try {
-    compiled = compiler.compile(cacheKey, templateCode, content);
-  } catch (error) {
-    return { results: [], elapsedMs: performance.now() - started, parseError: transferError(error, templateCode) };
-  }
-  // Content without a cache key (drafts) is parsed once per task, not once per item.
-  const parsed: TemplateCompiler = { compile: () => compiled, compileCount: 0, size: 0 };
-  const results: ItemResult[] = [];
-  for (const item of task.items) {
-    const itemStarted = performance.now();
-    if (task.budget === 'each' && results.length > 0 && itemStarted - started >= task.budgetMs) break;
-    const deadline = (task.budget === 'shared' ? started : itemStarted) + task.budgetMs;
-    try {
-      const rendered = validateRender({ ...task.template, ...item }, { compiler: parsed, deadline });
-      // Formatting for channels is not interruptible; finishing past the deadline is over budget all the same.
-      if (performance.now() > deadline) results.push({ ok: false, error: transferError(new Error('over budget'), task.template.templateCode), overBudget: true });
-      else results.push(task.output ? { ok: true, rendered: [...rendered] } : { ok: true });
-    } catch (error) {
-      results.push({ ok: false, error: transferError(error, task.template.templateCode), overBudget: performance.now() >= deadline });
-    }
-    if (task.budget === 'shared' && !results.at(-1)!.ok) break;
-  }
-  return { results, elapsedMs: performance.now() - started };
-}
-
 /** Liquid errors are HeraldErrors already; anything else came from formatting what the template produced (e.g. Markdown nested too deep). */
-function transferError(error: unknown, templateCode: string): TransferredError {
+export function transferError(error: unknown, templateCode: string): TransferredError {
   const herald =
     error instanceof HeraldError
       ? error

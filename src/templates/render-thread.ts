@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { ChannelName } from '../channels/channel-catalog.ts';
-import { executeRenderTask, THREAD_READY, type RenderTask } from './render-task.ts';
-import { createTemplateCompiler } from './template-compiler.ts';
+import { validateRender } from './render-message.ts';
+import { THREAD_READY, transferError, type ItemResult, type RenderTask, type RenderTaskResult } from './render-task.ts';
+import { createTemplateCompiler, type CompiledTemplate, type TemplateCompiler } from './template-compiler.ts';
 
 /**
  * A render thread (started by render-pool.ts): runs one task at a time and answers with
@@ -9,6 +10,40 @@ import { createTemplateCompiler } from './template-compiler.ts';
  * so that loading the formatters (juice, sanitize-html) and warming up is never charged
  * to the first tenant's render budget.
  */
+
+/**
+ * Runs a task in the current thread: the body of a render thread, and directly callable in
+ * tests. The template is parsed (or found in the compile cache) first, also when there are
+ * no items: that is how saved drafts are checked.
+ */
+export function executeRenderTask(task: RenderTask, compiler: TemplateCompiler): RenderTaskResult {
+  const started = performance.now();
+  const { cacheKey, templateCode, content } = task.template;
+  let compiled: CompiledTemplate;
+  try {
+    compiled = compiler.compile(cacheKey, templateCode, content);
+  } catch (error) {
+    return { results: [], elapsedMs: performance.now() - started, parseError: transferError(error, templateCode) };
+  }
+  // Content without a cache key (drafts) is parsed once per task, not once per item.
+  const parsed: TemplateCompiler = { compile: () => compiled, compileCount: 0, size: 0 };
+  const results: ItemResult[] = [];
+  for (const item of task.items) {
+    const itemStarted = performance.now();
+    if (task.budget === 'each' && results.length > 0 && itemStarted - started >= task.budgetMs) break;
+    const deadline = (task.budget === 'shared' ? started : itemStarted) + task.budgetMs;
+    try {
+      const rendered = validateRender({ ...task.template, ...item }, { compiler: parsed, deadline });
+      // Formatting for channels is not interruptible; finishing past the deadline is over budget all the same.
+      if (performance.now() > deadline) results.push({ ok: false, error: transferError(new Error('over budget'), task.template.templateCode), overBudget: true });
+      else results.push(task.output ? { ok: true, rendered: [...rendered] } : { ok: true });
+    } catch (error) {
+      results.push({ ok: false, error: transferError(error, task.template.templateCode), overBudget: performance.now() >= deadline });
+    }
+    if (task.budget === 'shared' && !results.at(-1)!.ok) break;
+  }
+  return { results, elapsedMs: performance.now() - started };
+}
 
 const WARM_UP_CHANNELS: ChannelName[] = ['email', 'inbox', 'sms', 'webhook', 'dingtalk', 'wecom', 'feishu', 'slack', 'telegram', 'discord'];
 

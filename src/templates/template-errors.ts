@@ -61,22 +61,3 @@ function positionOf(error: LiquidError): { line: number; column: number } | unde
   const [line, column] = error.token?.getPosition() ?? [];
   return line !== undefined && column !== undefined ? { line, column } : undefined;
 }
-
-export type RenderBudgetScope = 'request' | 'delivery';
-
-/** Rendering ran out of its time budget (render-pool.ts, template-renderer.ts). */
-export function renderBudgetExceeded(templateCode: string, scope: RenderBudgetScope, budgetMs: number): HeraldError {
-  const advice =
-    scope === 'request'
-      ? 'Send fewer receivers with their own data per request, or make the template cheaper to render (shorter loops, less data).'
-      : 'Make the template cheaper to render (shorter loops, less data).';
-  return unprocessable('RENDER_BUDGET_EXCEEDED', `Rendering template "${templateCode}" took longer than the ${budgetMs} ms a ${scope} may use. ${advice}`, {
-    templateCode,
-    budgetMs,
-  });
-}
-
-/** A render thread ran out of memory: liquidjs' allocation limit did not catch it. */
-export function renderMemoryExceeded(templateCode: string): HeraldError {
-  return unprocessable('TEMPLATE_LIMIT_EXCEEDED', `Template "${templateCode}" used more memory than a render may; render less data or shorter loops.`, { templateCode });
-}

@@ -107,6 +107,21 @@ describe('rendering on threads within a budget', () => {
     assert.ok(finished.indexOf('quiet') <= 2, `quiet finished as number ${finished.indexOf('quiet') + 1}: ${finished.join(', ')}`);
   });
 
+  test("an app's requests finish one after another, not all together at the end", async () => {
+    const render = renderer();
+    await render.renderAll(greeting, [item({ who: 'warm' })], { queueKey: 'app', output: false });
+    const loop = template('{% for i in (1..n) %}{{ who }}{{ i }} {% endfor %}', 'loop');
+    const started = performance.now();
+    // Each request is many chunks of ~20 ms: interleaved chunk by chunk, all three would end together.
+    const finishedAtMs = await Promise.all(
+      [0, 1, 2].map(async (k) => {
+        await render.renderAll(loop, Array.from({ length: 300 }, (_, i) => item({ who: `r${k}-${i}`, n: 200 })), { queueKey: 'app', output: false });
+        return performance.now() - started;
+      }),
+    );
+    assert.ok(finishedAtMs[0] < 0.6 * finishedAtMs[2], `finished at ${finishedAtMs.map((ms) => Math.round(ms)).join(', ')} ms`);
+  });
+
   test('errors other than the budget keep their code; closing fails what is queued', async () => {
     const render = renderer();
     const missing = await rejection(render.renderAll(template('{{ nope }}'), [item({ who: 'x' })], { queueKey: 'app', output: false }));

@@ -1,15 +1,15 @@
+import { unprocessable, type HeraldError } from '../errors.ts';
 import type { ChannelName } from '../channels/channel-catalog.ts';
 import type { RenderedMessage } from '../providers/provider.ts';
 import { RenderThreadLostError, type RenderPool } from './render-pool.ts';
 import { receiveError, type ItemResult, type RenderItem, type RenderTask, type RenderTaskResult, type TemplateRef } from './render-task.ts';
-import { renderBudgetExceeded, renderMemoryExceeded, type RenderBudgetScope } from './template-errors.ts';
 
 /**
  * Rendering untrusted templates within a budget, on the render threads: the entry point
  * for the API (accept-time checks, previews, publishing) and the worker (deliveries).
  * Items go to the threads in chunks sized to take about CHUNK_TARGET_MS, so a thousand
  * receivers of one message cost a few thread round trips, and other apps get their turn
- * between chunks.
+ * between chunks. Nothing here loads the rendering code: only the threads do.
  */
 
 export interface TemplateRendererOptions {
@@ -33,6 +33,25 @@ export interface TemplateRenderer {
   renderEach(template: TemplateRef, items: RenderItem[], queueKey: string): Promise<Array<RenderedChannels | Error>>;
   /** Parses the template (a saved draft), within a request budget; throws its Liquid error. */
   parse(template: TemplateRef, queueKey: string): Promise<void>;
+}
+
+type RenderBudgetScope = 'request' | 'delivery';
+
+/** Rendering ran out of its time budget: cooperatively stopped by Liquid, or its thread terminated. */
+function renderBudgetExceeded(templateCode: string, scope: RenderBudgetScope, budgetMs: number): HeraldError {
+  const advice =
+    scope === 'request'
+      ? 'Send fewer receivers with their own data per request, or make the template cheaper to render (shorter loops, less data).'
+      : 'Make the template cheaper to render (shorter loops, less data).';
+  return unprocessable('RENDER_BUDGET_EXCEEDED', `Rendering template "${templateCode}" took longer than the ${budgetMs} ms a ${scope} may use. ${advice}`, {
+    templateCode,
+    budgetMs,
+  });
+}
+
+/** A render thread ran out of memory: liquidjs' allocation limit did not catch it. */
+function renderMemoryExceeded(templateCode: string): HeraldError {
+  return unprocessable('TEMPLATE_LIMIT_EXCEEDED', `Template "${templateCode}" used more memory than a render may; render less data or shorter loops.`, { templateCode });
 }
 
 const FIRST_CHUNK_ITEMS = 4;
@@ -67,7 +86,7 @@ export function createTemplateRenderer(options: TemplateRendererOptions): Templa
         const task: RenderTask = { template, items: items.slice(rendered.length, rendered.length + chunkSize), budget: 'shared', budgetMs: remainingMs, output };
         let result: RenderTaskResult;
         try {
-          result = await pool.run(task, queueKey);
+          result = await pool.run(task, queueKey, { continuation: rendered.length > 0, moreToCome: rendered.length + task.items.length < items.length });
         } catch (error) {
           throw threadLoss(error, template, 'request', budgetMs);
         }
@@ -93,7 +112,7 @@ export function createTemplateRenderer(options: TemplateRendererOptions): Templa
         const chunk = items.slice(start, start + (start < isolateUntil ? 1 : chunkSize));
         let result: RenderTaskResult;
         try {
-          result = await pool.run({ template, items: chunk, budget: 'each', budgetMs, output: true }, queueKey);
+          result = await pool.run({ template, items: chunk, budget: 'each', budgetMs, output: true }, queueKey, { continuation: start > 0, moreToCome: start + chunk.length < items.length });
         } catch (error) {
           if (chunk.length > 1 && error instanceof RenderThreadLostError) {
             isolateUntil = start + chunk.length;
