@@ -23,7 +23,7 @@ import { isStorageUnavailable } from './storage/storage-unavailable.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
-import { createMessageControl } from './dispatch/message-control.ts';
+import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';

@@ -1,11 +1,11 @@
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
 import type { ProviderContext, ProviderDefinition, ProviderSender, SenderEnvironment, SendOutcome, SendRequest } from '../providers/provider.ts';
-import { effectiveFlowLimit, readConfigWithSecrets } from '../domain/channel-accounts/channel-account-row.ts';
+import { effectiveFlowLimit, readConfigWithSecrets } from '../deliveries/channel-account-row.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
-import type { FlowLimit } from './flow-limiter.ts';
+import type { FlowLimit } from '../providers/provider.ts';
 
 /** Finds the provider for an account type (a Map or the provider registry). */
 export interface ProviderLookup {

@@ -2,11 +2,11 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
-import type { BackoffPolicy } from './backoff.ts';
-import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
-import { FINAL_DELIVERY_STATUSES, transitionFor, type DeliveryResult, type DeliveryTransition } from './delivery-outcome.ts';
-import { jsonRows, type JsonColumnType } from './json-rows.ts';
-import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from './message-completion.ts';
+import type { BackoffPolicy } from '../deliveries/backoff.ts';
+import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
+import { FINAL_DELIVERY_STATUSES, transitionFor, type DeliveryResult, type DeliveryTransition } from '../deliveries/delivery-outcome.ts';
+import { jsonRows, type JsonColumnType } from '../deliveries/json-rows.ts';
+import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from '../deliveries/message-completion.ts';
 import { ownerIsDead } from './worker-heartbeat.ts';
 
 /**

@@ -1,16 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { TSchema } from 'typebox';
 import type { HeraldContext } from '../../context/herald-context.ts';
-import type { FlowLimit } from '../../dispatch/flow-limiter.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { AddressKind } from '../../channels/address-kinds.ts';
 import { addressKindOf, type ChannelName } from '../../channels/channel-catalog.ts';
-import type { ProviderDefinition, SecretMaskKind } from '../../providers/provider.ts';
+import type { FlowLimit, ProviderDefinition, SecretMaskKind } from '../../providers/provider.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts';
-import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig, type ProviderConfig } from './channel-account-config.ts';
-import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets } from './channel-account-row.ts';
+import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig } from './channel-account-config.ts';
+import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets, type ProviderConfig } from '../../deliveries/channel-account-row.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import { isUniqueViolation } from '../../storage/unique-violation.ts';
 

@@ -5,13 +5,12 @@ import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveryStatus } from '../storage/schema.ts';
 import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
 import { settleFinalDeliveries, type FinalDelivery } from './message-completion.ts';
-import type { DeliveryWakeup } from './wakeup.ts';
 
 export interface MessageControlOptions {
   database: HeraldDatabase;
   clock: Clock;
-  /** Retried deliveries wake the workers. */
-  wakeup?: DeliveryWakeup;
+  /** Retried deliveries wake the workers (dispatch's DeliveryWakeup is one). */
+  wakeup?: { notifyDeliveriesQueued(): void };
   /** Called when a cancel completed a message that has a callback URL. */
   onCallbacksQueued?: () => void;
 }
