@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
-import type { DeliveryStatus } from '../storage/schema.ts';
 import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
+import { RETRYABLE_DELIVERY_STATUSES, WAITING_DELIVERY_STATUSES } from './delivery-status.ts';
 import { settleFinalDeliveries, type FinalDelivery } from './message-completion.ts';
 
 export interface MessageControlOptions {
@@ -29,9 +29,6 @@ export interface MessageControl {
   retryDelivery(deliveryId: string, appId: string): Promise<void>;
 }
 
-const WAITING: readonly DeliveryStatus[] = ['queued', 'scheduled', 'retrying'];
-const RETRYABLE: readonly DeliveryStatus[] = ['failed', 'canceled'];
-
 export function createMessageControl({ database, clock, wakeup, onCallbacksQueued }: MessageControlOptions): MessageControl {
   const { db } = database;
   return {
@@ -44,7 +41,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
           .set({ status: 'canceled', run_at: null, updated_at: nowMs })
           .where('message_id', '=', messageId)
           .where('app_id', '=', appId)
-          .where('status', 'in', WAITING)
+          .where('status', 'in', WAITING_DELIVERY_STATUSES)
           .returning(['id', 'message_id', 'app_id', 'channel', 'address', 'status', 'attempts', 'provider_message_id', 'last_error_code', 'last_error_message', 'sent_at'])
           .execute();
         if (rows.length === 0) {
@@ -90,7 +87,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
           })
           .where('id', '=', deliveryId)
           .where('app_id', '=', appId)
-          .where('status', 'in', RETRYABLE)
+          .where('status', 'in', RETRYABLE_DELIVERY_STATUSES)
           .returning(['id', 'message_id'])
           .executeTakeFirst();
         if (!row) {
