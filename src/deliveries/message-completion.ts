@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.ts';
-import type { Dialect } from '../storage/database.ts';
+import type { Dialect } from '../storage/dialect.ts';
 import type { CallbacksTable, DeliveriesTable, HeraldSchema, MessagesTable } from '../storage/schema.ts';
 import type { NewDeliveryEvent } from './delivery-events.ts';
 import type { DeliveryStatus, FinalMessageStatus } from './delivery-status.ts';

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { appIdOf, principalOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 const RetryPolicy = Type.Object(
   {

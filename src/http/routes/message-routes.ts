@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { appIdOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 import type { AcceptedMessage } from '../../domain/messages/message-intake.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { MESSAGE_STATUSES } from '../../deliveries/delivery-status.ts';
