@@ -1,28 +1,42 @@
 import type { Clock } from './clock.ts';
 
 /**
- * A small read-through cache for hot lookups on the accept path (access keys, app settings,
- * channel accounts). Entries expire after `ttlMs`, so edits made by other processes take
- * effect within that time; the owning service clears it on its own writes at once.
+ * A small read-through cache for hot lookups (access keys, app settings, channel accounts on
+ * the accept path and in the workers). Entries expire after `ttlMs`, so edits made by other
+ * processes take effect within that time; the owning service clears it on its own writes at once.
  */
 export interface TtlCache<V> {
   get(key: string, load: () => Promise<V>): Promise<V>;
+  /** The entry if it is cached and fresh; for callers that load every missing key in one query. */
+  peek(key: string): { value: V } | undefined;
+  /** `loadedAtMs`: when the value was read (default now); it expires `ttlMs` after that. */
+  set(key: string, value: V, loadedAtMs?: number): void;
   delete(key: string): void;
   clear(): void;
 }
 
 export function createTtlCache<V>({ ttlMs, clock, maxEntries = 10_000 }: { ttlMs: number; clock: Clock; maxEntries?: number }): TtlCache<V> {
   const entries = new Map<string, { value: V; loadedAtMs: number }>();
+  function peek(key: string): { value: V } | undefined {
+    const now = clock.now();
+    const cached = entries.get(key);
+    return cached && now - cached.loadedAtMs < ttlMs && now >= cached.loadedAtMs ? cached : undefined;
+  }
+  function set(key: string, value: V, loadedAtMs = clock.now()): void {
+    if (entries.size >= maxEntries) entries.clear();
+    entries.set(key, { value, loadedAtMs });
+  }
   return {
     async get(key, load) {
-      const now = clock.now();
-      const cached = entries.get(key);
-      if (cached && now - cached.loadedAtMs < ttlMs && now >= cached.loadedAtMs) return cached.value;
+      const cached = peek(key);
+      if (cached) return cached.value;
+      const loadedAtMs = clock.now();
       const value = await load();
-      if (entries.size >= maxEntries) entries.clear();
-      entries.set(key, { value, loadedAtMs: now });
+      set(key, value, loadedAtMs);
       return value;
     },
+    peek,
+    set,
     delete: (key) => void entries.delete(key),
     clear: () => entries.clear(),
   };

@@ -8,7 +8,7 @@ import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/se
 import { testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import { createCallbackWorker, type CallbackWorker } from './callback-worker.ts';
-import type { CallbackPayload } from './message-completion.ts';
+import type { CallbackPayload } from '../deliveries/message-completion.ts';
 
 const CALLBACK_SECRET = 'app-callback-secret';
 

@@ -10,9 +10,9 @@ import type { CryptoBox } from '../security/crypto-box.ts';
 import { signWebhookRequest } from '../security/webhook-signature.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { CallbacksTable } from '../storage/schema.ts';
-import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
+import { retryDelayMs, type BackoffPolicy } from '../deliveries/backoff.ts';
 import { createClaimLoop } from './claim-loop.ts';
-import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
+import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { defaultWorkerId, ownerIsDead, type WorkerHeartbeat } from './worker-heartbeat.ts';
 

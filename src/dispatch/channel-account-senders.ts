@@ -1,11 +1,12 @@
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
 import type { ProviderContext, ProviderDefinition, ProviderSender, SenderEnvironment, SendOutcome, SendRequest } from '../providers/provider.ts';
-import { effectiveFlowLimit, readConfigWithSecrets } from '../domain/channel-accounts/channel-account-row.ts';
+import { effectiveFlowLimit, readConfigWithSecrets } from '../deliveries/channel-account-row.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
-import type { FlowLimit } from './flow-limiter.ts';
+import { createTtlCache } from '../ttl-cache.ts';
+import type { FlowLimit } from '../providers/provider.ts';
 
 /** Finds the provider for an account type (a Map or the provider registry). */
 export interface ProviderLookup {
@@ -59,8 +60,7 @@ interface SenderSlot {
  */
 export function createChannelAccountSenders(options: ChannelAccountSendersOptions): ChannelAccountSenders {
   const { database, cryptoBox, clock, providers, logger } = options;
-  const cacheTtlMs = options.cacheTtlMs ?? 5000;
-  const lookups = new Map<string, { lookup: ChannelAccountLookup; loadedAtMs: number }>();
+  const lookups = createTtlCache<ChannelAccountLookup>({ ttlMs: options.cacheTtlMs ?? 5000, clock });
   const slots = new Map<string, SenderSlot>();
 
   async function closeSlot(accountId: string, slot: SenderSlot): Promise<void> {
@@ -132,8 +132,8 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
       const result = new Map<string, ChannelAccountLookup>();
       const stale: string[] = [];
       for (const id of new Set(accountIds)) {
-        const cached = lookups.get(id);
-        if (cached && nowMs - cached.loadedAtMs < cacheTtlMs && nowMs >= cached.loadedAtMs) result.set(id, cached.lookup);
+        const cached = lookups.peek(id);
+        if (cached) result.set(id, cached.value);
         else stale.push(id);
       }
       if (stale.length > 0) {
@@ -141,7 +141,7 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
         const rowsById = new Map(rows.map((row) => [row.id, row]));
         for (const id of stale) {
           const lookup = lookupFor(rowsById.get(id), id);
-          lookups.set(id, { lookup, loadedAtMs: nowMs });
+          lookups.set(id, lookup, nowMs);
           result.set(id, lookup);
         }
       }

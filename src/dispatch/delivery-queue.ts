@@ -2,11 +2,12 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
-import type { BackoffPolicy } from './backoff.ts';
-import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
-import { FINAL_DELIVERY_STATUSES, transitionFor, type DeliveryResult, type DeliveryTransition } from './delivery-outcome.ts';
-import { jsonRows, type JsonColumnType } from './json-rows.ts';
-import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from './message-completion.ts';
+import type { BackoffPolicy } from '../deliveries/backoff.ts';
+import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
+import { transitionFor, type DeliveryResult, type DeliveryTransition } from '../deliveries/delivery-outcome.ts';
+import { FINAL_DELIVERY_STATUSES, type DeliveryStatus } from '../deliveries/delivery-status.ts';
+import { jsonRows, type JsonColumnType } from '../deliveries/json-rows.ts';
+import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from '../deliveries/message-completion.ts';
 import { ownerIsDead } from './worker-heartbeat.ts';
 
 /**
@@ -58,7 +59,7 @@ const TRANSITION_COLUMNS: ReadonlyArray<readonly [string, JsonColumnType]> = [
   ['sent_at', 'bigint'],
 ];
 
-const FINAL = new Set(FINAL_DELIVERY_STATUSES);
+const FINAL = new Set<DeliveryStatus>(FINAL_DELIVERY_STATUSES);
 
 const byPriorityThenAge = (a: DeliveriesTable, b: DeliveriesTable) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

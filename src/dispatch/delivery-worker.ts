@@ -9,7 +9,7 @@ import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, MessagesTable } from '../storage/schema.ts';
 import { createClaimLoop } from './claim-loop.ts';
 import { createChannelAccountSenders, type ChannelAccountSender, type ProviderLookup } from './channel-account-senders.ts';
-import type { DeliveryOutcome, DeliveryResult } from './delivery-outcome.ts';
+import type { DeliveryOutcome, DeliveryResult } from '../deliveries/delivery-outcome.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';

@@ -1,11 +1,6 @@
 import type { Clock } from '../clock.ts';
+import type { FlowLimit } from '../providers/provider.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
-
-/** At most `count` sends per `perSeconds` sliding window. */
-export interface FlowLimit {
-  count: number;
-  perSeconds: number;
-}
 
 export interface FlowGrant {
   /** How many of the wanted sends may go now. */

@@ -1,4 +1,4 @@
-import type { Dialect } from '../storage/database.ts';
+import type { Dialect } from '../storage/dialect.ts';
 
 export interface GroupCommitOptions<T> {
   /** Writes a group in one transaction. On rejection the items go back to the buffer and are written again. */

@@ -6,7 +6,7 @@ import type { SubscriberService } from '../domain/subscribers/subscriber-service
 import type { SessionService } from '../domain/users/session-service.ts';
 import type { UserService } from '../domain/users/user-service.ts';
 import type { Authenticator } from './auth/authenticate.ts';
-import type { MessageControl } from '../dispatch/message-control.ts';
+import type { MessageControl } from '../deliveries/message-control.ts';
 import type { MessageIntake } from '../domain/messages/message-intake.ts';
 import type { MessageQuery } from '../domain/messages/message-query.ts';
 import type { TemplateService } from '../domain/templates/template-service.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,16 +10,12 @@ import type { ApiServices } from './api-services.ts';
 import { answerClientError, answerWithProblem, installErrorHandling } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
 import { refuseNulInUrl } from './nul-character.ts';
+import type { HeraldServer } from './route-module.ts';
 import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRootRoutes } from './routes/root-routes.ts';
 import { registerSignedApi } from './signed-api-plugin.ts';
 import './auth/principal.ts';
-
-export type HeraldServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
-
-/** A route module: registers its routes on the server with the services it needs. */
-export type RouteModule = (server: HeraldServer, services: ApiServices) => void;
 
 /**
  * Two validators: query strings and path params are text, so they are coerced

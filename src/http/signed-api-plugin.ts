@@ -4,7 +4,7 @@ import type { ApiServices } from './api-services.ts';
 import { authorize, describeAccess } from './auth/access.ts';
 import { presentedCredentials } from './auth/authenticate.ts';
 import { isStateChanging, requireSameOrigin } from './auth/csrf-guard.ts';
-import type { HeraldServer, RouteModule } from './create-http-server.ts';
+import type { HeraldServer, RouteModule } from './route-module.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';

@@ -89,6 +89,12 @@ export interface ProviderSender {
   close?(): Promise<void>;
 }
 
+/** At most `count` sends per `perSeconds` sliding window. */
+export interface FlowLimit {
+  count: number;
+  perSeconds: number;
+}
+
 /** How a partly secret config field is masked; see `ProviderDefinition.secretMasks`. */
 export type SecretMaskKind = 'values' | 'query';
 
@@ -106,7 +112,7 @@ interface ProviderDefinitionFields<Config> {
    */
   secretMasks?: Readonly<Record<string, SecretMaskKind>>;
   /** The provider's own documented limit, applied when the account sets none (DingTalk robot: 20 per 60 s). */
-  defaultFlowLimit?: { count: number; perSeconds: number };
+  defaultFlowLimit?: FlowLimit;
   /** Checks what a schema cannot (e.g. a URL allowed by the SSRF guard); throw a HeraldError('invalid', ...) naming the field. */
   validateConfig?(config: Config): void;
   createSender(account: ProviderAccount<Config>, environment: SenderEnvironment): ProviderSender;

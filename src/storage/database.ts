@@ -5,11 +5,10 @@ import type { StorageConfig } from '../config/config.ts';
 import { openNodeSqlite } from './node-sqlite-adapter.ts';
 import { preparePrivateSqliteFile } from './private-files.ts';
 import { outageAwareDialect } from './outage-aware-dialect.ts';
+import type { Dialect } from './dialect.ts';
 import type { HeraldSchema } from './schema.ts';
 import { STORAGE_RETRY_AFTER_SECONDS } from './storage-unavailable.ts';
 import { createTransactionBatcher, type TransactionBatcher } from './transaction-batcher.ts';
-
-export type Dialect = StorageConfig['dialect'];
 
 export interface HeraldDatabase {
   db: Kysely<HeraldSchema>;

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import type { Dialect } from './database.ts';
+import type { Dialect } from './dialect.ts';
 import type { HeraldSchema } from './schema.ts';
 
 /** Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535. */

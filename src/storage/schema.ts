@@ -1,3 +1,5 @@
+import type { DeliveryStatus, MessageStatus } from '../deliveries/delivery-status.ts';
+
 /**
  * Row shapes of every table, shared by both dialects. Times are epoch
  * milliseconds (bigint), JSON is stored as text and booleans as 0/1 integers,
@@ -108,7 +110,7 @@ export interface ProviderTokensTable {
 export interface MessagesTable {
   id: string;
   app_id: string;
-  status: 'accepted' | 'completed' | 'partially_failed' | 'failed' | 'canceled';
+  status: MessageStatus;
   priority: number;
   idempotency_key: string | null;
   /** sha256 of the canonical request when it has an idempotency key (same key + different body is a conflict); '' otherwise. */
@@ -140,17 +142,6 @@ export interface MessageTagsTable {
   key: string;
   value: string;
 }
-
-export type DeliveryStatus =
-  | 'queued'
-  | 'scheduled'
-  | 'sending'
-  | 'retrying'
-  | 'sent'
-  | 'delivered'
-  | 'failed'
-  | 'canceled'
-  | 'skipped';
 
 /** The deliveries table is the queue: `run_at` is set exactly while a delivery waits to be claimed. */
 export interface DeliveriesTable {

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Dialect } from './database.ts';
+import type { Dialect } from './dialect.ts';
 import { insertInChunks } from './insert-in-chunks.ts';
 import type { HeraldSchema } from './schema.ts';
 import { isStorageUnavailable } from './storage-unavailable.ts';

@@ -125,7 +125,6 @@ function channelOverridesSchema<Own extends Record<OwnOverrideChannel, TSchema>>
 }
 
 export const ChannelOverridesSchema = channelOverridesSchema(OWN_OVERRIDES);
-export type ChannelOverrides = Static<typeof ChannelOverridesSchema>;
 
 const commonFields = {
   title: Type.Optional(LiquidText('Plain-text title: e-mail subject, inbox and push title. Defaults to the first heading of the body.', 500)),

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { SECRET_MASK } from '../../src/domain/channel-accounts/channel-account-config.ts';
-import { readConfigWithSecrets } from '../../src/domain/channel-accounts/channel-account-row.ts';
+import { readConfigWithSecrets } from '../../src/deliveries/channel-account-row.ts';
 import { createChannelAccountSenders } from '../../src/dispatch/channel-account-senders.ts';
 import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 import { createTestProviderEnvironment, sampleSendRequest, testSenderEnvironment } from '../../src/providers/conformance/provider-test-support.ts';

@@ -5,7 +5,8 @@ import { createDeliveryWorker, type DeliveryRenderer, type DeliveryWorker, type 
 import { createOutboundDispatcher } from '../../src/providers/outbound-http.ts';
 import type { ProviderDefinition, RenderedMessage } from '../../src/providers/provider.ts';
 import { createCryptoBox, type CryptoBox } from '../../src/security/crypto-box.ts';
-import type { Dialect, HeraldDatabase } from '../../src/storage/database.ts';
+import type { HeraldDatabase } from '../../src/storage/database.ts';
+import type { Dialect } from '../../src/storage/dialect.ts';
 import { createMigratedDatabase } from './test-databases.ts';
 
 /** Shared pieces for dispatch tests and the worker process they start. */

@@ -1,7 +1,8 @@
 import { newId } from '../../src/ids.ts';
 import type { CryptoBox } from '../../src/security/crypto-box.ts';
 import type { HeraldDatabase } from '../../src/storage/database.ts';
-import type { DeliveriesTable, DeliveryStatus, EventsTable, MessagesTable } from '../../src/storage/schema.ts';
+import type { DeliveryStatus } from '../../src/deliveries/delivery-status.ts';
+import type { DeliveriesTable, EventsTable, MessagesTable } from '../../src/storage/schema.ts';
 
 /**
  * Inserts apps, channel accounts, messages and deliveries straight into the tables, the way

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { StorageConfig } from '../../src/config/config.ts';
-import { openDatabase, type Dialect, type HeraldDatabase } from '../../src/storage/database.ts';
+import { openDatabase, type HeraldDatabase } from '../../src/storage/database.ts';
+import type { Dialect } from '../../src/storage/dialect.ts';
 import { migrateToLatest } from '../../src/storage/migrator.ts';
 
 /**

@@ -6,7 +6,7 @@ import { parseConfig, type HeraldConfig } from '../../src/config/config.ts';
 import { createHerald, type Herald, type HeraldRole } from '../../src/herald.ts';
 import { createLogger } from '../../src/logger.ts';
 import { signSigV4Request } from '../../src/security/sigv4.ts';
-import type { Dialect } from '../../src/storage/database.ts';
+import type { Dialect } from '../../src/storage/dialect.ts';
 import { createTestStorage } from './test-databases.ts';
 
 export { ManualClock };

@@ -1,3 +1,4 @@
+import { Type, type Static } from 'typebox';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId, newSecret } from '../../ids.ts';
@@ -5,13 +6,23 @@ import { createTtlCache } from '../../ttl-cache.ts';
 import type { AppsTable } from '../../storage/schema.ts';
 import { isUniqueViolation } from '../../storage/unique-violation.ts';
 
-/** Per-app overrides of the delivery policy; absent fields fall back to the configuration. */
-export interface AppSettings {
-  maxAttempts?: number;
-  maxAgeSeconds?: number;
-  /** Per-channel overrides of the same fields, e.g. `{ sms: { maxAttempts: 3 } }`. */
-  channels?: Record<string, { maxAttempts?: number; maxAgeSeconds?: number }>;
-}
+const RetryPolicySchema = Type.Object(
+  {
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    maxAgeSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 2_592_000 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Per-app overrides of the delivery policy; absent fields fall back to the configuration.
+ * `channels` overrides the same fields per channel, e.g. `{ sms: { maxAttempts: 3 } }`.
+ */
+export const AppSettingsSchema = Type.Object(
+  { ...RetryPolicySchema.properties, channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]+$' }), RetryPolicySchema)) },
+  { additionalProperties: false },
+);
+export type AppSettings = Static<typeof AppSettingsSchema>;
 
 export interface AppView {
   id: string;

@@ -1,16 +1,15 @@
 import type { TLocalizedValidationError } from 'typebox/error';
 import { Value } from 'typebox/value';
 import { HeraldError, invalid } from '../../errors.ts';
+import type { ProviderConfig } from '../../deliveries/channel-account-row.ts';
 import type { ProviderDefinition } from '../../providers/provider.ts';
 import { firstSchemaProblem } from '../../validation/schema-problem.ts';
 
 /**
  * A channel account's provider config: checked against the provider's schema and rules,
- * split into plain fields and secret fields (stored encrypted), masked on read, and
- * patched field by field without the caller ever seeing a stored secret again.
+ * masked on read, and patched field by field without the caller ever seeing a stored
+ * secret again (how it is stored: deliveries/channel-account-row.ts).
  */
-
-export type ProviderConfig = Record<string, unknown>;
 
 /** Shown in place of every stored secret; sent back unchanged in a PATCH, it keeps the stored value. */
 export const SECRET_MASK = '********';
@@ -154,16 +153,6 @@ export function patchConfig(provider: SecretFieldsOf, current: ProviderConfig, p
     else next[name] = provider.secretFields.includes(name) ? restoreMasked(provider, name, value, current[name]) : value;
   }
   return next;
-}
-
-export function splitSecrets(provider: Pick<ProviderDefinition, 'secretFields'>, config: ProviderConfig): { plain: ProviderConfig; secrets: ProviderConfig } {
-  const plain: ProviderConfig = {};
-  const secrets: ProviderConfig = {};
-  for (const [name, value] of Object.entries(config)) {
-    if (provider.secretFields.includes(name)) secrets[name] = value;
-    else plain[name] = value;
-  }
-  return { plain, secrets };
 }
 
 /** The config as shown on read: every secret field, or its secret parts, replaced by the mask. */

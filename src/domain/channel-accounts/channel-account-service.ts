@@ -1,18 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { TSchema } from 'typebox';
 import type { HeraldContext } from '../../context/herald-context.ts';
-import type { FlowLimit } from '../../dispatch/flow-limiter.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { AddressKind } from '../../channels/address-kinds.ts';
 import { addressKindOf, type ChannelName } from '../../channels/channel-catalog.ts';
-import type { ProviderDefinition, SecretMaskKind } from '../../providers/provider.ts';
+import type { FlowLimit, ProviderDefinition, SecretMaskKind } from '../../providers/provider.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts';
-import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig, type ProviderConfig } from './channel-account-config.ts';
-import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets } from './channel-account-row.ts';
+import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig } from './channel-account-config.ts';
+import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets, type ProviderConfig } from '../../deliveries/channel-account-row.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import { isUniqueViolation } from '../../storage/unique-violation.ts';
+import type { AccountForSend, AccountsForSend } from '../messages/message-intake.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
 export interface ChannelAccountView {
@@ -67,22 +67,6 @@ export interface ChannelAccountTypeView {
   configSchema: TSchema;
 }
 
-/** An enabled account as the send pipeline routes to it (no config, no secrets). */
-export interface SendableAccount {
-  id: string;
-  name: string;
-  type: string;
-  channel: ChannelName;
-}
-
-/** The enabled accounts of one app, as the send pipeline looks them up. */
-export interface SendableAccounts {
-  /** By id or by name. */
-  find(idOrName: string): SendableAccount | undefined;
-  /** The channel's default; a disabled default leaves its channel without one. */
-  defaultFor(channel: ChannelName): SendableAccount | undefined;
-}
-
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 function assertName(name: string): void {
@@ -101,7 +85,7 @@ export type ChannelAccountService = ReturnType<typeof createChannelAccountServic
 const SENDABLE_CACHE_MS = 2_000;
 
 export function createChannelAccountService({ database: { db }, clock, cryptoBox }: HeraldContext, providers: ProviderRegistry) {
-  const sendable = createTtlCache<SendableAccounts>({ ttlMs: SENDABLE_CACHE_MS, clock });
+  const sendable = createTtlCache<AccountsForSend>({ ttlMs: SENDABLE_CACHE_MS, clock });
   function providerFor(type: string): ProviderDefinition {
     const provider = providers.get(type);
     if (!provider) {
@@ -280,23 +264,23 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
     },
 
     /** For the send pipeline: the app's enabled accounts by id or name and as channel defaults, in one query. */
-    resolveAccountsForSend(appId: string): Promise<SendableAccounts> {
+    resolveAccountsForSend(appId: string): Promise<AccountsForSend> {
       return sendable.get(appId, () => loadSendable(appId));
     },
   };
 
-  async function loadSendable(appId: string): Promise<SendableAccounts> {
+  async function loadSendable(appId: string): Promise<AccountsForSend> {
     const rows = await db
       .selectFrom('channel_accounts')
       .select(['id', 'name', 'type', 'channel', 'is_default'])
       .where('app_id', '=', appId)
       .where('enabled', '=', 1)
       .execute();
-    const byId = new Map<string, SendableAccount>();
-    const byName = new Map<string, SendableAccount>();
-    const defaults = new Map<ChannelName, SendableAccount>();
+    const byId = new Map<string, AccountForSend>();
+    const byName = new Map<string, AccountForSend>();
+    const defaults = new Map<ChannelName, AccountForSend>();
     for (const row of rows) {
-      const account: SendableAccount = { id: row.id, name: row.name, type: row.type, channel: row.channel as ChannelName };
+      const account: AccountForSend = { id: row.id, name: row.name, type: row.type, channel: row.channel as ChannelName };
       byId.set(account.id, account);
       byName.set(account.name, account);
       if (row.is_default === 1) defaults.set(account.channel, account);

@@ -11,8 +11,8 @@ import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
 import type { SkipReason } from './skip-reasons.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
-import { completeMessages } from '../../dispatch/message-completion.ts';
-import { eventRow, insertEvents, type NewDeliveryEvent } from '../../dispatch/delivery-events.ts';
+import { completeMessages } from '../../deliveries/message-completion.ts';
+import { eventRow, insertEvents, type NewDeliveryEvent } from '../../deliveries/delivery-events.ts';
 import { assertOutboundUrlAllowed } from '../../security/ssrf-guard.ts';
 
 /** What intake needs to know about subscribers and channel accounts (implemented by their services). */

@@ -29,8 +29,6 @@ function inlineCacheKey(inline: InlineContent): string {
   return `${INLINE}:${JSON.stringify([inline.title, inline.summary, inline.body, inline.format, inline.url])}`;
 }
 
-export type MessageRenderer = ReturnType<typeof createMessageRenderer>;
-
 interface PendingDelivery {
   item: RenderItem;
   resolve(rendered: RenderedMessage): void;

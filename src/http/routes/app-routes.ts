@@ -1,18 +1,8 @@
 import { Type } from 'typebox';
+import { AppSettingsSchema } from '../../domain/apps/app-service.ts';
 import { appIdOf, principalOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
-const RetryPolicy = Type.Object(
-  {
-    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-    maxAgeSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 2_592_000 })),
-  },
-  { additionalProperties: false },
-);
-const AppSettings = Type.Object(
-  { ...RetryPolicy.properties, channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]+$' }), RetryPolicy)) },
-  { additionalProperties: false },
-);
 const AppIdParams = Type.Object({ app: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /**
@@ -28,7 +18,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
         tags: ['apps'],
         summary: 'Create an app',
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 63 }), description: Type.Optional(Type.String({ maxLength: 1000 })), settings: Type.Optional(AppSettings) },
+          { name: Type.String({ minLength: 1, maxLength: 63 }), description: Type.Optional(Type.String({ maxLength: 1000 })), settings: Type.Optional(AppSettingsSchema) },
           { additionalProperties: false },
         ),
       },
@@ -59,7 +49,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
             description: Type.Optional(Type.String({ maxLength: 1000 })),
             status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
-            settings: Type.Optional(AppSettings),
+            settings: Type.Optional(AppSettingsSchema),
           },
           { additionalProperties: false },
         ),

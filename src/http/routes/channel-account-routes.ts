@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { SECRET_MASK } from '../../domain/channel-accounts/channel-account-config.ts';
 import { appIdOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 const FlowLimit = Type.Object(
   {

@@ -4,7 +4,7 @@ import { toUserView } from '../../domain/users/user-service.ts';
 import { unauthenticated } from '../../errors.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import { refuseCrossSite, requireSameOrigin } from '../auth/csrf-guard.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 const Credentials = Type.Object(
   {

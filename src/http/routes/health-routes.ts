@@ -1,5 +1,5 @@
 import { storageUnavailableError } from '../../storage/storage-unavailable.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 export const registerHealthRoutes: RouteModule = (server, { context }) => {
   server.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));

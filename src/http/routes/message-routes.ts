@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { appIdOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 import type { AcceptedMessage } from '../../domain/messages/message-intake.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
+import { MESSAGE_STATUSES } from '../../deliveries/delivery-status.ts';
 import { BatchSendRequestSchema, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_MESSAGE_PAGE_LIMIT, MAX_MESSAGE_PAGE_LIMIT } from '../../domain/messages/message-query.ts';
 
@@ -45,7 +46,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
         summary: 'Search messages (newest first, cursor pagination)',
         querystring: Type.Object(
           {
-            status: Type.Optional(Type.Enum(['accepted', 'completed', 'partially_failed', 'failed', 'canceled'])),
+            status: Type.Optional(Type.Enum(MESSAGE_STATUSES)),
             channel: Type.Optional(Type.Enum(CHANNELS)),
             receiver: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'An address or a subscriber external id' })),
             from: Type.Optional(Type.String({ format: 'date-time' })),

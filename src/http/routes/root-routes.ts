@@ -1,4 +1,4 @@
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 /** `/` leads a person who opens Herald in a browser to the API reference (the console will take it over). */
 export const registerRootRoutes: RouteModule = (server) => {

@@ -3,7 +3,7 @@ import { ADDRESS_KINDS } from '../../channels/address-kinds.ts';
 import { MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
 import { DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBERS_PER_UPSERT } from '../../domain/subscribers/subscriber-service.ts';
 import { appIdOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 const ExternalId = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_ID_LENGTH, description: "The calling system's own id for this receiver" });
 const AddressValue = Type.String({ minLength: 1, maxLength: MAX_ADDRESS_LENGTH });

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_VERSION, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
 import { appIdOf, principalOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 const strict = { additionalProperties: false } as const;
 const Code = Type.String({ minLength: 1, maxLength: 128, description: 'Stable code callers send with, e.g. order.paid: a-z, 0-9, ".", "_", "-"' });

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { ROLES } from '../../domain/users/user-service.ts';
 import { forbidden } from '../../errors.ts';
 import { consoleUserOf, requireRole } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 const RoleSchema = Type.Enum(ROLES);
 

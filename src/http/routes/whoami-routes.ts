@@ -1,5 +1,5 @@
 import { principalOf } from '../auth/access.ts';
-import type { RouteModule } from '../create-http-server.ts';
+import type { RouteModule } from '../route-module.ts';
 
 /** Lets callers check their signing: answers who Herald thinks is calling. */
 export const registerWhoamiRoutes: RouteModule = (server, { apps }) => {

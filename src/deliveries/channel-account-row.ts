@@ -1,13 +1,25 @@
-import type { FlowLimit } from '../../dispatch/flow-limiter.ts';
-import type { ProviderDefinition } from '../../providers/provider.ts';
-import type { CryptoBox } from '../../security/crypto-box.ts';
-import type { ChannelAccountsTable } from '../../storage/schema.ts';
-import { splitSecrets, type ProviderConfig } from './channel-account-config.ts';
+import type { FlowLimit, ProviderDefinition } from '../providers/provider.ts';
+import type { CryptoBox } from '../security/crypto-box.ts';
+import type { ChannelAccountsTable } from '../storage/schema.ts';
 
 /**
  * The stored form of a channel account's config and limits, shared by the API (masked
  * views) and the worker (senders built from the real config), so both read them one way.
  */
+
+/** A provider account's config as the API takes it and a sender gets it: secret fields in plain text. */
+export type ProviderConfig = Record<string, unknown>;
+
+/** The config cut into the fields stored as JSON and the secret fields stored encrypted. */
+export function splitSecrets(provider: Pick<ProviderDefinition, 'secretFields'>, config: ProviderConfig): { plain: ProviderConfig; secrets: ProviderConfig } {
+  const plain: ProviderConfig = {};
+  const secrets: ProviderConfig = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (provider.secretFields.includes(name)) secrets[name] = value;
+    else plain[name] = value;
+  }
+  return { plain, secrets };
+}
 
 /** A checked config as stored: plain fields as JSON, secret fields as encrypted JSON (null when none is set). */
 export function configColumns(provider: Pick<ProviderDefinition, 'secretFields'>, config: ProviderConfig, cryptoBox: CryptoBox): Pick<ChannelAccountsTable, 'config' | 'secrets_enc'> {

@@ -2,16 +2,15 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
-import type { DeliveryStatus } from '../storage/schema.ts';
 import { insertEvents, type NewDeliveryEvent } from './delivery-events.ts';
+import { RETRYABLE_DELIVERY_STATUSES, WAITING_DELIVERY_STATUSES } from './delivery-status.ts';
 import { settleFinalDeliveries, type FinalDelivery } from './message-completion.ts';
-import type { DeliveryWakeup } from './wakeup.ts';
 
 export interface MessageControlOptions {
   database: HeraldDatabase;
   clock: Clock;
-  /** Retried deliveries wake the workers. */
-  wakeup?: DeliveryWakeup;
+  /** Retried deliveries wake the workers (dispatch's DeliveryWakeup is one). */
+  wakeup?: { notifyDeliveriesQueued(): void };
   /** Called when a cancel completed a message that has a callback URL. */
   onCallbacksQueued?: () => void;
 }
@@ -30,9 +29,6 @@ export interface MessageControl {
   retryDelivery(deliveryId: string, appId: string): Promise<void>;
 }
 
-const WAITING: readonly DeliveryStatus[] = ['queued', 'scheduled', 'retrying'];
-const RETRYABLE: readonly DeliveryStatus[] = ['failed', 'canceled'];
-
 export function createMessageControl({ database, clock, wakeup, onCallbacksQueued }: MessageControlOptions): MessageControl {
   const { db } = database;
   return {
@@ -45,7 +41,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
           .set({ status: 'canceled', run_at: null, updated_at: nowMs })
           .where('message_id', '=', messageId)
           .where('app_id', '=', appId)
-          .where('status', 'in', WAITING)
+          .where('status', 'in', WAITING_DELIVERY_STATUSES)
           .returning(['id', 'message_id', 'app_id', 'channel', 'address', 'status', 'attempts', 'provider_message_id', 'last_error_code', 'last_error_message', 'sent_at'])
           .execute();
         if (rows.length === 0) {
@@ -91,7 +87,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
           })
           .where('id', '=', deliveryId)
           .where('app_id', '=', appId)
-          .where('status', 'in', RETRYABLE)
+          .where('status', 'in', RETRYABLE_DELIVERY_STATUSES)
           .returning(['id', 'message_id'])
           .executeTakeFirst();
         if (!row) {

@@ -1,7 +1,8 @@
 import type { SendOutcome } from '../providers/provider.ts';
-import type { DeliveriesTable, DeliveryStatus } from '../storage/schema.ts';
+import type { DeliveriesTable } from '../storage/schema.ts';
 import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { DeliveryEventType } from './delivery-events.ts';
+import type { DeliveryStatus } from './delivery-status.ts';
 
 /** What became of one claimed delivery: a provider's answer, or a verdict of the worker itself. */
 export type DeliveryOutcome =
@@ -29,8 +30,6 @@ export interface DeliveryTransition {
   sentAt: number | null;
   events: Array<{ type: DeliveryEventType; attempt: number; code: string | null; detail: string | null }>;
 }
-
-export const FINAL_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'failed', 'canceled', 'skipped'];
 
 export interface TransitionPolicy {
   backoff: BackoffPolicy;

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.ts';
-import type { Dialect } from '../storage/database.ts';
-import type { CallbacksTable, DeliveriesTable, DeliveryStatus, HeraldSchema, MessagesTable } from '../storage/schema.ts';
+import type { Dialect } from '../storage/dialect.ts';
+import type { CallbacksTable, DeliveriesTable, HeraldSchema, MessagesTable } from '../storage/schema.ts';
 import type { NewDeliveryEvent } from './delivery-events.ts';
+import type { DeliveryStatus, FinalMessageStatus } from './delivery-status.ts';
 import { isoTime } from '../iso-time.ts';
 
 /**
@@ -17,8 +18,6 @@ export type FinalDelivery = Pick<
   DeliveriesTable,
   'id' | 'message_id' | 'app_id' | 'channel' | 'address' | 'status' | 'attempts' | 'provider_message_id' | 'last_error_code' | 'last_error_message' | 'sent_at'
 >;
-
-export type FinalMessageStatus = Exclude<MessagesTable['status'], 'accepted'>;
 
 /** One delivery as the result callback describes it. */
 export interface CallbackDelivery {

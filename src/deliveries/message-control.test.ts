@@ -7,9 +7,9 @@ import { webhookProvider } from '../providers/webhook/webhook-provider.ts';
 import { createDispatchTestBed, providerMap, type DispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
 import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
-import { createDeliveryQueue } from './delivery-queue.ts';
+import { createDeliveryQueue } from '../dispatch/delivery-queue.ts';
 import { createMessageControl, type MessageControl } from './message-control.ts';
-import type { DeliveryWakeup } from './wakeup.ts';
+import type { DeliveryWakeup } from '../dispatch/wakeup.ts';
 
 function assertHeraldError(kind: string, code: string) {
   return (error: unknown) => {

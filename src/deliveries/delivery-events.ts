@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../ids.ts';
-import type { Dialect } from '../storage/database.ts';
+import type { Dialect } from '../storage/dialect.ts';
 import type { EventsTable, HeraldSchema } from '../storage/schema.ts';
 import { jsonRows, type JsonColumnType } from './json-rows.ts';
 

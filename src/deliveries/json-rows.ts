@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Dialect } from '../storage/database.ts';
+import type { Dialect } from '../storage/dialect.ts';
 
 export type JsonColumnType = 'text' | 'bigint' | 'integer';
 

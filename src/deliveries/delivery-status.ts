@@ -1,0 +1,57 @@
+/**
+ * The delivery and message state machine: every status, which are final, and which moves
+ * are allowed. The schema's row types, the queries that pick deliveries by status and the
+ * API's status enums all derive from here. Imports nothing, so every layer may use it
+ * (storage/schema.ts included).
+ */
+
+export const DELIVERY_STATUSES = ['queued', 'scheduled', 'sending', 'retrying', 'sent', 'delivered', 'failed', 'canceled', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A final delivery no longer counts in its message's `pending_count`; no worker touches it again. */
+export const FINAL_DELIVERY_STATUSES = ['sent', 'delivered', 'failed', 'canceled', 'skipped'] as const satisfies readonly DeliveryStatus[];
+export type FinalDeliveryStatus = (typeof FINAL_DELIVERY_STATUSES)[number];
+
+/** Waiting in the queue to be claimed (`run_at` set); a cancel stops exactly these. */
+export const WAITING_DELIVERY_STATUSES = ['queued', 'scheduled', 'retrying'] as const satisfies readonly DeliveryStatus[];
+
+/** Final statuses a manual retry puts back in the queue. */
+export const RETRYABLE_DELIVERY_STATUSES = ['failed', 'canceled'] as const satisfies readonly FinalDeliveryStatus[];
+
+/**
+ * Every allowed move. Accepting creates a delivery queued, scheduled (for its send time) or
+ * skipped (up front). Claiming: waiting → sending. A send's outcome: sending → sent, retrying,
+ * queued (flow limited before a first attempt, or released by a stopping worker), failed.
+ * Cancel: waiting → canceled. Manual retry: failed or canceled → queued. A provider's delivery
+ * receipt: sent → delivered.
+ */
+export const DELIVERY_TRANSITIONS = {
+  queued: ['sending', 'canceled'],
+  scheduled: ['sending', 'canceled'],
+  retrying: ['sending', 'canceled'],
+  sending: ['sent', 'retrying', 'queued', 'failed'],
+  sent: ['delivered'],
+  delivered: [],
+  failed: ['queued'],
+  canceled: ['queued'],
+  skipped: [],
+} as const satisfies { readonly [From in DeliveryStatus]: readonly DeliveryStatus[] };
+
+export const MESSAGE_STATUSES = ['accepted', 'completed', 'partially_failed', 'failed', 'canceled'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** A message is final once none of its deliveries is pending (see message-completion.ts for which one). */
+export const FINAL_MESSAGE_STATUSES = ['completed', 'partially_failed', 'failed', 'canceled'] as const satisfies readonly MessageStatus[];
+export type FinalMessageStatus = (typeof FINAL_MESSAGE_STATUSES)[number];
+
+/**
+ * Accepted → final when its last delivery settles; back to accepted when one of its failed
+ * or canceled deliveries is retried by hand (a completed message has none).
+ */
+export const MESSAGE_TRANSITIONS = {
+  accepted: FINAL_MESSAGE_STATUSES,
+  completed: [],
+  partially_failed: ['accepted'],
+  failed: ['accepted'],
+  canceled: ['accepted'],
+} as const satisfies { readonly [From in MessageStatus]: readonly MessageStatus[] };

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ManualClock } from './clock.ts';
+import { createTtlCache } from './ttl-cache.ts';
+
+test('a value is loaded once, served until ttlMs after it was read, then loaded again', async () => {
+  const clock = new ManualClock(1_000);
+  const cache = createTtlCache<number>({ ttlMs: 100, clock });
+  let loads = 0;
+  const load = async () => ++loads;
+  assert.equal(await cache.get('a', load), 1);
+  clock.advance(99);
+  assert.equal(await cache.get('a', load), 1);
+  assert.equal(cache.peek('a')?.value, 1);
+  clock.advance(1);
+  assert.equal(cache.peek('a'), undefined);
+  assert.equal(await cache.get('a', load), 2);
+});
+
+test('peek and set serve callers that load many keys at once; a value read earlier expires earlier', () => {
+  const clock = new ManualClock(1_000);
+  const cache = createTtlCache<string>({ ttlMs: 100, clock });
+  assert.equal(cache.peek('a'), undefined);
+  cache.set('a', 'x', 950);
+  cache.set('b', 'y');
+  clock.advance(60);
+  assert.equal(cache.peek('a'), undefined);
+  assert.equal(cache.peek('b')?.value, 'y');
+  cache.delete('b');
+  assert.equal(cache.peek('b'), undefined);
+});
+
+test('a clock that went back counts as expired', () => {
+  const clock = new ManualClock(1_000);
+  const cache = createTtlCache<string>({ ttlMs: 100, clock });
+  cache.set('a', 'x');
+  clock.set(990);
+  assert.equal(cache.peek('a'), undefined);
+});
