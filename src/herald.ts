@@ -27,6 +27,8 @@ import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
 import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
+import { logWorkerEvents } from './dispatch/worker-event-log.ts';
+import { createWorkerEvents } from './dispatch/worker-events.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
@@ -102,7 +104,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         logger,
       })
     : undefined;
-  const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat }) : undefined;
+  // What the workers report; logs subscribe here, and so will metrics and alarms.
+  const workerEvents = createWorkerEvents((error, name) => logger.error({ err: error, event: name }, 'a worker event listener failed'));
+  logWorkerEvents(workerEvents, logger);
+  const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   // Threads start on the first render: a process that never renders (the CLI, an idle api) starts none.
   const renderPool = createRenderPool({ threads: config.render.threads, logger });
@@ -124,7 +129,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   const deliveryWorker = heartbeat
-    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat })
+    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat, events: workerEvents })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
 

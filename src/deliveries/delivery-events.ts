@@ -13,6 +13,8 @@ export type DeliveryEventType =
   | 'queued'
   | 'scheduled'
   | 'skipped'
+  /** Held back by a policy (accept time) or a send gate until a later time; `code` says why. No attempt is used. */
+  | 'deferred'
   | 'sending'
   | 'sent'
   | 'retrying'

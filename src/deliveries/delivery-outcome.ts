@@ -7,8 +7,13 @@ import type { DeliveryStatus } from './delivery-status.ts';
 /** What became of one claimed delivery: a provider's answer, or a verdict of the worker itself. */
 export type DeliveryOutcome =
   | SendOutcome
-  /** The channel account's flow limit is used up until `retryAtMs`; nothing was sent. */
-  | { kind: 'flow_limited'; retryAtMs: number; message: string }
+  /**
+   * A send gate held it back until `untilMs` (the flow limit, ...); nothing was sent. The trail
+   * records `trailEvent` (default `deferred`; the flow limit keeps its own `flow_limited`).
+   */
+  | { kind: 'deferred'; untilMs: number; code: string; message: string; trailEvent?: 'deferred' | 'flow_limited' }
+  /** A send gate decided it is not to be sent; nothing was sent. */
+  | { kind: 'skipped'; code: string; message: string }
   /** The worker holding the lease vanished; the send may or may not have happened. */
   | { kind: 'lease_expired' };
 
@@ -39,7 +44,7 @@ export interface TransitionPolicy {
 /**
  * Decides what happens next: the worker, not the provider, owns retries. A retry fails
  * the delivery once its attempts are used up or its next run would fall past its max age;
- * rate and flow limits reschedule without burning an attempt (only the max age stops them).
+ * rate limits and send gates' deferrals reschedule without burning an attempt (only the max age stops them).
  */
 export function transitionFor({ delivery, outcome }: DeliveryResult, policy: TransitionPolicy): DeliveryTransition {
   const { nowMs } = policy;
@@ -101,11 +106,21 @@ export function transitionFor({ delivery, outcome }: DeliveryResult, policy: Tra
       if (expiresBefore(runAtMs)) return fail(attempt - 1, outcome.code, `${outcome.message} (gave up: max age reached)`);
       return reschedule('retrying', attempt - 1, runAtMs, 'rate_limited', outcome.code, outcome.message);
     }
-    case 'flow_limited': {
-      const runAtMs = Math.max(nowMs, outcome.retryAtMs);
-      if (expiresBefore(runAtMs)) return fail(attempt - 1, 'FLOW_LIMITED', `${outcome.message} (gave up: max age reached)`);
-      return reschedule(attempt - 1 > 0 ? 'retrying' : 'queued', attempt - 1, runAtMs, 'flow_limited', 'FLOW_LIMITED', outcome.message);
+    case 'deferred': {
+      const runAtMs = Math.max(nowMs, outcome.untilMs);
+      if (expiresBefore(runAtMs)) return fail(attempt - 1, outcome.code, `${outcome.message} (gave up: max age reached)`);
+      return reschedule(attempt - 1 > 0 ? 'retrying' : 'queued', attempt - 1, runAtMs, outcome.trailEvent ?? 'deferred', outcome.code, outcome.message);
     }
+    case 'skipped':
+      return {
+        ...base,
+        status: 'skipped',
+        runAt: null,
+        attempts: attempt - 1,
+        errorCode: outcome.code,
+        errorMessage: outcome.message,
+        events: [{ type: 'skipped', attempt: attempt - 1, code: outcome.code, detail: outcome.message }],
+      };
     case 'lease_expired': {
       // Crash recovery: the lease already made it wait, so it runs again at once.
       const code = 'LEASE_EXPIRED';

@@ -66,7 +66,7 @@ test('every outcome of a send moves the delivery along an allowed transition', (
     { kind: 'rate_limited', code: 'HTTP_429', message: 'slow down', retryAfterMs: 5_000 },
     { kind: 'failed', code: 'HTTP_400', message: 'bad address' },
   ];
-  const outcomes: DeliveryOutcome[] = [...sendOutcomes, { kind: 'flow_limited', retryAtMs: 60_000, message: 'flow limit' }, { kind: 'lease_expired' }];
+  const outcomes: DeliveryOutcome[] = [...sendOutcomes, { kind: 'deferred', untilMs: 60_000, code: 'FLOW_LIMITED', message: 'flow limit', trailEvent: 'flow_limited' }, { kind: 'deferred', untilMs: 60_000, code: 'QUIET_HOURS', message: 'held' }, { kind: 'skipped', code: 'OPTED_OUT', message: 'opted out' }, { kind: 'lease_expired' }];
   const seen = new Set<DeliveryStatus>();
   for (const outcome of outcomes) {
     for (const row of [delivery(1, 5, 1e9), delivery(3, 5, 1e9), delivery(5, 5, 1e9), delivery(2, 5, 1_500)]) {

@@ -21,7 +21,8 @@ export const RETRYABLE_DELIVERY_STATUSES = ['failed', 'canceled'] as const satis
 /**
  * Every allowed move. Accepting creates a delivery queued, scheduled (for its send time) or
  * skipped (up front). Claiming: waiting → sending. A send's outcome: sending → sent, retrying,
- * queued (flow limited before a first attempt, or released by a stopping worker), failed.
+ * queued (deferred by a send gate before a first attempt, or released by a stopping worker), failed,
+ * skipped (by a send gate).
  * Cancel: waiting → canceled. Manual retry: failed or canceled → queued. A provider's delivery
  * receipt: sent → delivered.
  */
@@ -29,7 +30,7 @@ export const DELIVERY_TRANSITIONS = {
   queued: ['sending', 'canceled'],
   scheduled: ['sending', 'canceled'],
   retrying: ['sending', 'canceled'],
-  sending: ['sent', 'retrying', 'queued', 'failed'],
+  sending: ['sent', 'retrying', 'queued', 'failed', 'skipped'],
   sent: ['delivered'],
   delivered: [],
   failed: ['queued'],

@@ -14,6 +14,7 @@ import { retryDelayMs, type BackoffPolicy } from '../deliveries/backoff.ts';
 import { createClaimLoop } from './claim-loop.ts';
 import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
+import { createWorkerEvents, type WorkerEventMap, type WorkerEvents } from './worker-events.ts';
 import { defaultWorkerId, ownerIsDead, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface CallbackWorkerOptions {
@@ -30,6 +31,8 @@ export interface CallbackWorkerOptions {
   workerId?: string;
   /** This process's heartbeat: callbacks leased by workers whose heartbeats stopped come due again at once. */
   heartbeat?: WorkerHeartbeat;
+  /** Where the worker reports what happens (the composition root's emitter). Default: one nobody listens to. */
+  events?: WorkerEvents;
 }
 
 export interface CallbackWorker {
@@ -70,6 +73,9 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
   const skipLocked = database.dialect === 'postgres' ? sql` for update skip locked` : sql``;
   const workerId = options.heartbeat?.workerId ?? options.workerId ?? defaultWorkerId();
   const log = logger.child({ component: 'callback-worker', workerId });
+  const component = 'callback-worker';
+  const workerEvents = options.events ?? createWorkerEvents(() => undefined);
+  const reportError = (error: unknown, during: string) => workerEvents.emit('worker.error', { workerId, component, error, during });
   const takeOverIntervalMs = config.worker.heartbeatIntervalSeconds * 1000;
   let lastTakeOverAtMs = -Infinity;
   let earlierLeasesTakenOver = false;
@@ -106,7 +112,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
       .where((eb) => eb.or(owners))
       .executeTakeFirst();
     earlierLeasesTakenOver = true;
-    if (result.numUpdatedRows > 0n) log.info({ callbacks: Number(result.numUpdatedRows) }, 'took over callbacks of a worker that died');
+    if (result.numUpdatedRows > 0n) workerEvents.emit('lease.taken_over', { workerId, component, count: Number(result.numUpdatedRows), from: 'dead-worker' });
   }
 
   async function takeOverIfDue(): Promise<void> {
@@ -123,7 +129,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
       try {
         secrets.set(row.id, cryptoBox.decrypt(row.callback_secret_enc));
       } catch (error) {
-        log.error({ err: error, appId: row.id }, 'cannot decrypt the callback secret of an app');
+        reportError(error, `decrypting the callback secret of app ${row.id}`);
       }
     }
     return secrets;
@@ -152,7 +158,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
 
   async function processBatch(callbacks: CallbacksTable[], done: () => void): Promise<void> {
     const secrets = await callbackSecrets([...new Set(callbacks.map((callback) => callback.app_id))]).catch((error: unknown) => {
-      log.error({ err: error }, 'loading callback secrets failed');
+      reportError(error, 'loading callback secrets');
       return new Map<string, string>();
     });
     await Promise.all(
@@ -174,24 +180,40 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
 
   async function writeResults(items: CallbackResult[]): Promise<void> {
     const nowMs = clock.now();
+    const reports: Array<() => void> = [];
     await db.transaction().execute(async (trx) => {
       const events: NewDeliveryEvent[] = [];
       for (const { callback, outcome, statusCode } of items) {
         const attempt = callback.attempts;
         const base = { messageId: callback.message_id, deliveryId: callback.delivery_id, appId: callback.app_id, at: nowMs, attempt };
         let change: Pick<CallbacksTable, 'status' | 'run_at' | 'last_error'>;
+        let report: () => void;
+        const reported: WorkerEventMap['callback.succeeded'] = {
+          workerId,
+          callbackId: callback.id,
+          messageId: callback.message_id,
+          deliveryId: callback.delivery_id,
+          appId: callback.app_id,
+          url: callback.url,
+          attempt,
+          code: outcome.kind === 'sent' ? (statusCode === undefined ? null : `HTTP_${statusCode}`) : outcome.code,
+        };
         if (outcome.kind === 'sent') {
           change = { status: 'succeeded', run_at: null, last_error: null };
-          events.push({ ...base, type: 'callback_succeeded', code: statusCode === undefined ? null : `HTTP_${statusCode}`, detail: callback.url });
+          events.push({ ...base, type: 'callback_succeeded', code: reported.code, detail: callback.url });
+          report = () => workerEvents.emit('callback.succeeded', reported);
         } else {
           const lastError = `${outcome.code}: ${outcome.message}`;
           const retryAfterMs = outcome.kind === 'failed' ? undefined : outcome.retryAfterMs;
           if (outcome.kind !== 'failed' && attempt < maxAttempts) {
-            change = { status: 'pending', run_at: nowMs + retryDelayMs(backoff, attempt, retryAfterMs), last_error: lastError };
+            const retryAtMs = nowMs + retryDelayMs(backoff, attempt, retryAfterMs);
+            change = { status: 'pending', run_at: retryAtMs, last_error: lastError };
             events.push({ ...base, type: 'callback_retrying', code: outcome.code, detail: `${callback.url}: ${outcome.message}` });
+            report = () => workerEvents.emit('callback.retrying', { ...reported, message: outcome.message, retryAtMs });
           } else {
             change = { status: 'failed', run_at: null, last_error: lastError };
             events.push({ ...base, type: 'callback_failed', code: outcome.code, detail: `${callback.url}: ${outcome.message}` });
+            report = () => workerEvents.emit('callback.failed', { ...reported, message: outcome.message });
           }
         }
         const written = await trx
@@ -202,9 +224,12 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
           .where('attempts', '=', attempt)
           .executeTakeFirst();
         if (written.numUpdatedRows === 0n) events.pop();
+        else reports.push(report);
       }
       await insertEvents(trx, database.dialect, events);
     });
+    // Reported once written: a failed write is retried, and reports what happened then.
+    reports.forEach((report) => report());
   }
 
   const results = createGroupCommit<CallbackResult>({
@@ -217,7 +242,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
       claimLoop.written();
     },
     onWriteError(error, itemCount) {
-      log.error({ err: error, itemCount }, 'writing callback results failed; retrying');
+      reportError(error, `writing ${itemCount} callback results (retrying)`);
     },
   });
 
@@ -258,7 +283,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
         await settled;
       }
       // Callbacks still leased come due again when their lease ends.
-      await results.flush().catch((error: unknown) => log.error({ err: error }, 'could not write the last callback results'));
+      await results.flush().catch((error: unknown) => reportError(error, 'writing the last callback results at stop'));
     },
     wake: () => claimLoop.wake(),
     async drain() {

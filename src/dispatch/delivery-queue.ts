@@ -30,6 +30,8 @@ export interface CompletionSummary extends SettlementSummary {
   applied: number;
   /** Deliveries that became final. */
   finalized: number;
+  /** What became of each applied result (for the worker's events). */
+  transitions: DeliveryTransition[];
 }
 
 export interface DeliveryQueue {
@@ -100,7 +102,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   }
 
   async function complete(results: readonly DeliveryResult[]): Promise<CompletionSummary> {
-    if (results.length === 0) return { applied: 0, finalized: 0, completedMessageIds: [], callbacksQueued: 0 };
+    if (results.length === 0) return { applied: 0, finalized: 0, transitions: [], completedMessageIds: [], callbacksQueued: 0 };
     const nowMs = clock.now();
     const transitions = results.map((result) => transitionFor(result, { backoff: options.backoff, nowMs }));
     const claimedById = new Map(results.map((result) => [result.delivery.id, result.delivery]));
@@ -118,7 +120,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       const finals = applied.filter((row) => FINAL.has(row.status));
       const settlement = await settleFinalDeliveries(trx, database.dialect, finals, nowMs, events);
       await insertEvents(trx, database.dialect, events);
-      return { applied: applied.length, finalized: finals.length, ...settlement };
+      return { applied: applied.length, finalized: finals.length, transitions: transitions.filter((t) => appliedIds.has(t.id)), ...settlement };
     });
   }
 

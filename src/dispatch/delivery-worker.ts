@@ -8,14 +8,17 @@ import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, MessagesTable } from '../storage/schema.ts';
 import { createClaimLoop } from './claim-loop.ts';
-import { createChannelAccountSenders, type ChannelAccountSender, type ProviderLookup } from './channel-account-senders.ts';
-import type { DeliveryOutcome, DeliveryResult } from '../deliveries/delivery-outcome.ts';
+import { createChannelAccountSenders, type ProviderLookup } from './channel-account-senders.ts';
+import type { DeliveryOutcome, DeliveryResult, DeliveryTransition } from '../deliveries/delivery-outcome.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
+import type { SendCandidate, SendGate } from './send-gates/send-gate.ts';
+import { passSendGates, SEND_GATES } from './send-gates/send-gate-pipeline.ts';
 import { createSendSlots } from './send-slots.ts';
 import type { DeliveryWakeup } from './wakeup.ts';
+import { createWorkerEvents, type WorkerEvents } from './worker-events.ts';
 import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 /**
@@ -51,6 +54,10 @@ export interface DeliveryWorkerOptions {
   stopTimeoutMs?: number;
   /** Results are written at the latest this long after the first one of a group arrived. Default 10 ms. */
   completionWindowMs?: number;
+  /** Where the worker reports what happens (the composition root's emitter). Default: one nobody listens to. */
+  events?: WorkerEvents;
+  /** The gates a batch passes before the provider is called, in order. Default: SEND_GATES. */
+  sendGates?: readonly SendGate[];
 }
 
 export interface DeliveryWorker {
@@ -68,13 +75,6 @@ export interface DeliveryWorker {
   drain(): Promise<number>;
 }
 
-interface PreparedSend {
-  delivery: DeliveriesTable;
-  account: ChannelAccountSender;
-  content: RenderedMessage;
-  metadata: Record<string, string>;
-}
-
 /** After a send is abandoned (timeout, stop), the provider gets this long to report its own outcome. */
 const ABANDON_GRACE_MS = 1000;
 const WRITE_RETRY_DELAY_MS = 1000;
@@ -85,9 +85,9 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 /**
  * The dispatch loop: claims due deliveries in batches (at most as many as it has free send
- * slots), renders them, applies channel-account flow limits, sends through the provider with
- * a timeout, and writes results back in groups. Several workers, in one process or many,
- * share one database safely.
+ * slots), renders them, passes them through the send gates (flow limits, ...), sends through the
+ * provider with a timeout, and writes results back in groups, reporting each as a worker event.
+ * Several workers, in one process or many, share one database safely.
  */
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { database, config, clock, renderer, logger } = options;
@@ -96,6 +96,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const stopTimeoutMs = options.stopTimeoutMs ?? requestTimeoutMs + ABANDON_GRACE_MS;
   const workerId = options.heartbeat?.workerId ?? options.workerId ?? defaultWorkerId();
   const log = logger.child({ component: 'delivery-worker', workerId });
+  const component = 'delivery-worker';
+  const workerEvents = options.events ?? createWorkerEvents(() => undefined);
+  const sendGates = options.sendGates ?? SEND_GATES;
+  const reportError = (error: unknown, during: string) => workerEvents.emit('worker.error', { workerId, component, error, during });
 
   if (leaseSeconds * 1000 <= requestTimeoutMs + ABANDON_GRACE_MS) {
     log.warn({ leaseSeconds, requestTimeoutMs }, 'the lease is not longer than a send may take: slow sends may be claimed twice');
@@ -119,7 +123,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       connectTimeoutMs: config.outbound.connectTimeoutMs,
     },
   });
-  const flowLimiter = createFlowLimiter({ database, clock });
+  const gateServices = { database, clock, flowLimiter: createFlowLimiter({ database, clock }) };
   const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
   const sendSlots = createSendSlots(concurrency);
   let running = false;
@@ -137,14 +141,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     retryDelayMs: WRITE_RETRY_DELAY_MS,
     async write(items) {
       const summary = await queue.complete(items);
-      if (summary.applied < items.length) {
-        log.warn({ lost: items.length - summary.applied }, 'results dropped: their leases had expired and another worker took them over');
-      }
+      if (summary.applied < items.length) workerEvents.emit('lease.lost', { workerId, component, count: items.length - summary.applied });
       if (summary.callbacksQueued > 0) options.onCallbacksQueued?.();
       claimLoop.written();
+      const claimed = new Map(items.map(({ delivery }) => [delivery.id, delivery]));
+      for (const transition of summary.transitions) report(transition, claimed.get(transition.id)!);
     },
     onWriteError(error, itemCount) {
-      log.error({ err: error, itemCount }, 'writing delivery results failed; retrying');
+      reportError(error, `writing ${itemCount} delivery results (retrying)`);
     },
   });
 
@@ -163,7 +167,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const accounts = await senders.resolve(deliveries.flatMap((d) => (d.channel_account_id === null ? [] : [d.channel_account_id])));
     const metadataByMessage = new Map<string, Record<string, string>>();
     const rendered = await Promise.all(
-      deliveries.map(async (delivery): Promise<PreparedSend | undefined> => {
+      deliveries.map(async (delivery): Promise<SendCandidate | undefined> => {
         const message = messages.get(delivery.message_id);
         if (!message) return void settle(delivery, failed('MESSAGE_NOT_FOUND', `Message ${delivery.message_id} no longer exists`));
         const lookup = delivery.channel_account_id === null ? undefined : accounts.get(delivery.channel_account_id);
@@ -182,33 +186,42 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       }),
     );
 
-    // Flow limits: one slot request per account and batch, granted in claim (priority) order.
-    const sendable: PreparedSend[] = [];
-    const limitedByAccount = new Map<string, PreparedSend[]>();
-    for (const prepared of rendered) {
-      if (!prepared) continue;
-      if (!prepared.account.flowLimit) sendable.push(prepared);
-      else if (limitedByAccount.has(prepared.account.id)) limitedByAccount.get(prepared.account.id)!.push(prepared);
-      else limitedByAccount.set(prepared.account.id, [prepared]);
+    const candidates = rendered.filter((candidate) => candidate !== undefined);
+    return passSendGates(sendGates, candidates, gateServices, (candidate, decision) => settle(candidate.delivery, decision));
+  }
+
+  /** Reports a written result as the worker event its transition amounts to. */
+  function report(transition: DeliveryTransition, delivery: DeliveriesTable): void {
+    const base = {
+      workerId,
+      deliveryId: delivery.id,
+      messageId: delivery.message_id,
+      appId: delivery.app_id,
+      channel: delivery.channel,
+      channelAccountId: delivery.channel_account_id,
+      attempts: transition.attempts,
+    };
+    const last = transition.events.at(-1)!;
+    const reason = { code: last.code ?? '', message: last.detail ?? '' };
+    switch (last.type) {
+      case 'sent':
+        return workerEvents.emit('delivery.sent', { ...base, providerMessageId: transition.providerMessageId });
+      case 'failed':
+        return workerEvents.emit('delivery.failed', { ...base, ...reason });
+      case 'skipped':
+        return workerEvents.emit('delivery.skipped', { ...base, ...reason });
+      case 'rate_limited':
+        return workerEvents.emit('delivery.rate_limited', { ...base, ...reason, retryAtMs: transition.runAt! });
+      case 'deferred':
+      case 'flow_limited':
+        return workerEvents.emit('delivery.deferred', { ...base, ...reason, untilMs: transition.runAt! });
+      default:
+        return workerEvents.emit('delivery.retrying', { ...base, ...reason, retryAtMs: transition.runAt! });
     }
-    for (const group of limitedByAccount.values()) {
-      const { account } = group[0];
-      const limit = account.flowLimit!;
-      const grant = await flowLimiter.acquire(account.id, limit, group.length);
-      sendable.push(...group.slice(0, grant.granted));
-      group.slice(grant.granted).forEach((prepared, k) =>
-        settle(prepared.delivery, {
-          kind: 'flow_limited',
-          retryAtMs: grant.retryAtMs[k],
-          message: `Flow limit of ${limit.count} sends per ${limit.perSeconds} s reached for channel account ${account.id}`,
-        }),
-      );
-    }
-    return sendable;
   }
 
   /** One provider call with the request timeout; a provider that throws or hangs still yields an outcome. */
-  async function send({ delivery, account, content, metadata }: PreparedSend): Promise<SendOutcome> {
+  async function send({ delivery, account, content, metadata }: SendCandidate): Promise<SendOutcome> {
     const controller = new AbortController();
     const stopSignal = stopController.signal;
     let abandonedBecause: 'TIMEOUT' | 'WORKER_STOPPED' | undefined;
@@ -275,7 +288,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       );
       unanswered.forEach(() => done());
     } catch (error) {
-      log.error({ err: error }, 'a delivery batch failed before sending; its deliveries will be retried');
+      reportError(error, 'preparing a delivery batch (its deliveries will be retried)');
       for (const delivery of [...unanswered]) settle(delivery, { kind: 'retry', code: 'WORKER_ERROR', message: errorText(error) });
     }
   }
@@ -286,14 +299,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (!earlierLeasesReaped) {
       do {
         reaped = await queue.reapEarlierLeases(batchSize);
-        if (reaped > 0) log.info({ reaped }, 'took over deliveries an earlier process with this worker id held when it died');
+        if (reaped > 0) workerEvents.emit('lease.taken_over', { workerId, component, count: reaped, from: 'earlier-process' });
       } while (reaped >= batchSize);
       earlierLeasesReaped = true;
     }
     const staleBeforeMs = options.heartbeat?.staleBeforeMs();
     do {
       reaped = await queue.reapExpiredLeases(batchSize, staleBeforeMs);
-      if (reaped > 0) log.info({ reaped }, 'took over deliveries of a worker that died (its lease ran out or its heartbeats stopped)');
+      if (reaped > 0) workerEvents.emit('lease.taken_over', { workerId, component, count: reaped, from: 'dead-worker' });
     } while (reaped >= batchSize);
   }
 
@@ -352,13 +365,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       try {
         await results.flush();
       } catch (error) {
-        log.error({ err: error }, 'could not write the last results; their leases will expire and the deliveries run again');
+        reportError(error, 'writing the last results at stop (their leases will expire and the deliveries run again)');
       }
       try {
         const released = await queue.releaseLeases();
-        if (released > 0) log.info({ released }, 'released leases of deliveries not attempted');
+        if (released > 0) workerEvents.emit('lease.released', { workerId, component, count: released });
       } catch (error) {
-        log.error({ err: error }, 'could not release leases; they will expire');
+        reportError(error, 'releasing leases at stop (they will expire)');
       }
       await senders.close();
     },

@@ -12,7 +12,7 @@ import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig } fr
 import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets, type ProviderConfig } from '../../deliveries/channel-account-row.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import { isUniqueViolation } from '../../storage/unique-violation.ts';
-import type { AccountForSend, AccountsForSend } from '../messages/message-intake.ts';
+import type { AccountForSend, AccountsForSend } from '../messages/send-directory.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
 export interface ChannelAccountView {

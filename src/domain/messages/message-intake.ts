@@ -2,42 +2,21 @@ import { createHash } from 'node:crypto';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, invalid, unprocessable } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { ADDRESS_KINDS, checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
-import { addressKindOf, type ChannelName } from '../../channels/channel-catalog.ts';
+import { ADDRESS_KINDS, checkAddress } from '../../channels/address-kinds.ts';
+import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
-import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
+import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
 import type { AppSettings } from '../apps/app-service.ts';
 import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
-import type { SkipReason } from './skip-reasons.ts';
+import type { AccountForSend, AccountsForSend, SendDirectory } from './send-directory.ts';
+import type { AcceptDraft, AcceptServices, AcceptStep, ReceiverEntry } from './accept-steps/accept-draft.ts';
+import { acceptSteps } from './accept-steps/accept-pipeline.ts';
+import { subscriberIdOf } from './accept-steps/expand-receivers-step.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
 import { completeMessages } from '../../deliveries/message-completion.ts';
 import { eventRow, insertEvents, type NewDeliveryEvent } from '../../deliveries/delivery-events.ts';
 import { assertOutboundUrlAllowed } from '../../security/ssrf-guard.ts';
-
-/** What intake needs to know about subscribers and channel accounts (implemented by their services). */
-export interface SendDirectory {
-  findSubscribers(appId: string, externalIds: readonly string[]): Promise<Map<string, SubscriberForSend>>;
-  accountsForSend(appId: string): Promise<AccountsForSend>;
-}
-export interface SubscriberForSend {
-  id: string;
-  externalId: string;
-  locale: string | null;
-  addresses: Partial<Record<AddressKind, string>>;
-}
-export interface AccountForSend {
-  id: string;
-  name: string;
-  type: string;
-  channel: ChannelName;
-}
-export interface AccountsForSend {
-  /** An enabled account by id or name. */
-  find(idOrName: string): AccountForSend | undefined;
-  /** The enabled default account of a channel. */
-  defaultFor(channel: ChannelName): AccountForSend | undefined;
-}
 
 /** The template a send uses, resolved and checked (src/templates plugs in here). */
 export interface ResolvedTemplate {
@@ -74,29 +53,16 @@ export interface AcceptedMessage {
 /** A sendAt in the past (clock skew) means "now"; further than this in the future is a mistake. */
 const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
-/** Where one (receiver × channel) delivery goes, or why it is skipped. */
-interface DeliveryTarget {
-  account: AccountForSend | undefined;
-  address: string | null;
-  subscriber: SubscriberForSend | undefined;
-  skipReason: { code: SkipReason; message: string } | undefined;
-}
-
-interface ReceiverEntry {
-  receiver: Receiver;
-  data: Record<string, unknown> | null;
-  field: string;
-}
-
 export type MessageIntake = ReturnType<typeof createMessageIntake>;
 
 /**
- * Accepting a message: validate, expand receivers × channels into deliveries, and
- * commit the message, its deliveries and their first events in one transaction.
+ * Accepting a message: validate and look up what it names, run the accept steps (receivers ×
+ * channels → planned deliveries → addresses → policies → rows, see accept-steps/accept-pipeline.ts),
+ * and commit the message, its deliveries and their first events in one transaction.
  * The deliveries table is the queue, so a committed message is a queued message.
  */
 export function createMessageIntake(
-  { database: { db, dialect, batchedTransaction }, clock, config }: HeraldContext,
+  context: HeraldContext,
   deps: {
     directory: SendDirectory;
     providers: ProviderRegistry;
@@ -106,8 +72,14 @@ export function createMessageIntake(
     onQueued(): void;
     /** Wakes the callback worker. */
     onCallbacksQueued(): void;
+    /** Accept-time policies, in order. Default: POLICY_STEPS. */
+    policies?: readonly AcceptStep[];
   },
 ) {
+  const { database: { db, dialect, batchedTransaction }, clock, config } = context;
+  const services: AcceptServices = { ...context, providers: deps.providers };
+  const steps = acceptSteps(deps.policies);
+
   async function accept(appId: string, body: SendRequestBody | BatchSendRequestBody, idempotencyHeader: string | undefined): Promise<AcceptedMessage> {
     const idempotencyKey = idempotencyHeader ?? body.idempotencyKey;
     if (idempotencyHeader !== undefined && body.idempotencyKey !== undefined && idempotencyHeader !== body.idempotencyKey) {
@@ -167,56 +139,37 @@ export function createMessageIntake(
     }));
     await deps.templates.check(appId, template, body.content, channels, [...distinctData.values()], body.locale);
 
-    const settings = await deps.appSettings(appId);
-    const priority = PRIORITIES.indexOf(body.priority ?? 'normal');
     const messageId = newId('msg', now);
-    const deliveries: DeliveriesTable[] = [];
-    const accepted: AcceptedDelivery[] = [];
-    const events: EventsTable[] = [eventRow({ messageId, deliveryId: null, appId, type: 'accepted', at: now })];
-
-    for (const entry of entries) {
-      for (const channel of receiverChannels(entry.receiver, channels, accounts)) {
-        const target = resolveTarget(entry, channel, accountByChannel.get(channel), accounts, subscribers);
-        const policy = { ...settings, ...settings.channels?.[channel] };
-        const status: DeliveriesTable['status'] = target.skipReason ? 'skipped' : sendAt > now ? 'scheduled' : 'queued';
-        const id = newId('dlv', now);
-        deliveries.push({
-          id,
-          message_id: messageId,
-          app_id: appId,
-          channel,
-          channel_account_id: target.account?.id ?? null,
-          receiver: JSON.stringify(entry.receiver),
-          subscriber_id: target.subscriber?.id ?? null,
-          address: target.address,
-          data: entry.data ? JSON.stringify(entry.data) : null,
-          locale: body.locale ?? target.subscriber?.locale ?? null,
-          status,
-          priority,
-          run_at: status === 'skipped' ? null : sendAt,
-          attempts: 0,
-          max_attempts: policy.maxAttempts ?? config.delivery.maxAttempts,
-          expires_at: sendAt + (policy.maxAgeSeconds ?? config.delivery.maxAgeSeconds) * 1000,
-          lease_owner: null,
-          lease_expires_at: null,
-          provider_message_id: null,
-          last_error_code: target.skipReason?.code ?? null,
-          last_error_message: target.skipReason?.message ?? null,
-          created_at: now,
-          updated_at: now,
-          sent_at: null,
-        });
-        events.push(eventRow({ messageId, deliveryId: id, appId, type: status, at: now, code: target.skipReason?.code, detail: target.skipReason?.message }));
-        accepted.push({ id, channel, receiver: entry.receiver, address: target.address, status, ...(target.skipReason ? { reason: target.skipReason.code } : {}) });
-      }
-    }
+    const draft: AcceptDraft = {
+      appId,
+      messageId,
+      nowMs: now,
+      sendAtMs: sendAt,
+      priority: PRIORITIES.indexOf(body.priority ?? 'normal'),
+      locale: body.locale,
+      channels,
+      receivers: entries,
+      accounts,
+      accountByChannel,
+      subscribers,
+      settings: await deps.appSettings(appId),
+      planned: [],
+      deliveries: [],
+      events: [eventRow({ messageId, deliveryId: null, appId, type: 'accepted', at: now })],
+    };
+    for (const step of steps) await step(draft, services);
+    const { deliveries, events } = draft;
+    const accepted = deliveries.map((row, index): AcceptedDelivery => {
+      const { receiver } = draft.planned[index]!;
+      return { id: row.id, channel: row.channel, receiver, address: row.address, status: row.status, ...(row.status === 'skipped' ? { reason: row.last_error_code! } : {}) };
+    });
 
     const pending = deliveries.filter((d) => d.status !== 'skipped').length;
     const message: MessagesTable = {
       id: messageId,
       app_id: appId,
       status: 'accepted',
-      priority,
+      priority: draft.priority,
       idempotency_key: idempotencyKey ?? null,
       request_hash: requestHash,
       content: body.content ? JSON.stringify(body.content) : null,
@@ -318,50 +271,6 @@ export function createMessageIntake(
     return [...inferred];
   }
 
-  /**
-   * An account receiver is reached only on its own channel; other receivers on every channel of the message.
-   * An account receiver on a message none of whose channels it serves gets a skipped delivery on each of them,
-   * so it is visible in the answer and the trail instead of vanishing.
-   */
-  function receiverChannels(receiver: Receiver, channels: readonly ChannelName[], accounts: AccountsForSend): ChannelName[] {
-    if (typeof receiver === 'object' && 'channelAccount' in receiver) {
-      const account = accounts.find(receiver.channelAccount)!;
-      if (channels.includes(account.channel)) return [account.channel];
-    }
-    return [...channels];
-  }
-
-  function resolveTarget(entry: ReceiverEntry, channel: ChannelName, channelDefault: AccountForSend | undefined, accounts: AccountsForSend, subscribers: Map<string, SubscriberForSend>): DeliveryTarget {
-    const { receiver } = entry;
-    if (typeof receiver === 'object' && 'channelAccount' in receiver) {
-      const account = accounts.find(receiver.channelAccount)!;
-      if (deps.providers.require(account.type).target !== 'account') {
-        throw unprocessable('RECEIVER_NOT_A_TARGET', `${entry.field}.channelAccount: "${receiver.channelAccount}" sends to addresses, it is not a target by itself`, { field: `${entry.field}.channelAccount` });
-      }
-      if (account.channel !== channel) {
-        return { account: undefined, address: null, subscriber: undefined, skipReason: { code: 'CHANNEL_NOT_SERVED', message: `The ${account.channel} account "${account.name}" does not send on the ${channel} channel of this message` } };
-      }
-      return { account, address: null, subscriber: undefined, skipReason: undefined };
-    }
-    const subscriberId = subscriberIdOf(receiver);
-    const subscriber = subscriberId !== undefined ? subscribers.get(subscriberId) : undefined;
-    // Only possible on a channel the message uses for an account receiver: no account sends there for anyone else.
-    if (!channelDefault) {
-      return { account: undefined, address: null, subscriber, skipReason: { code: 'NO_ACCOUNT', message: `This app has no default ${channel} account to send to this receiver; name one in channelAccounts.${channel}` } };
-    }
-    const account = channelDefault;
-    const provider = deps.providers.require(account.type);
-    if (provider.target === 'account') {
-      return { account, address: null, subscriber, skipReason: { code: 'NOT_ADDRESSABLE', message: `The ${channel} account "${account.name}" posts to a group, not to individual receivers; address it as { channelAccount }` } };
-    }
-    const kind = addressKindOf(provider.channel);
-    const address = subscriber ? (subscriber.addresses[kind] ?? null) : ((receiver as Partial<Record<AddressKind, string>>)[kind] ?? null);
-    if (address === null) {
-      return { account, address: null, subscriber, skipReason: { code: 'NO_ADDRESS', message: `The receiver has no ${kind} address for the ${channel} channel` } };
-    }
-    return { account, address, subscriber, skipReason: undefined };
-  }
-
   return { accept };
 }
 
@@ -371,11 +280,6 @@ function checkAccountReceiver({ receiver, field }: ReceiverEntry, accounts: Acco
   throw unprocessable('CHANNEL_ACCOUNT_NOT_FOUND', `${field}.channelAccount: no enabled channel account "${receiver.channelAccount}" in this app; see /v1/channel-accounts`, {
     field: `${field}.channelAccount`,
   });
-}
-
-function subscriberIdOf(receiver: Receiver): string | undefined {
-  if (typeof receiver === 'string') return receiver;
-  return 'subscriber' in receiver ? receiver.subscriber : undefined;
 }
 
 function checkInlineAddress({ receiver, field }: ReceiverEntry): void {

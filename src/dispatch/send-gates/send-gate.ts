@@ -1,0 +1,34 @@
+import type { Clock } from '../../clock.ts';
+import type { RenderedMessage } from '../../providers/provider.ts';
+import type { HeraldDatabase } from '../../storage/database.ts';
+import type { DeliveriesTable } from '../../storage/schema.ts';
+import type { ChannelAccountSender } from '../channel-account-senders.ts';
+import type { DeliveryOutcome } from '../../deliveries/delivery-outcome.ts';
+import type { FlowLimiter } from '../flow-limiter.ts';
+
+/** A claimed delivery, rendered and with its account, about to be sent. */
+export interface SendCandidate {
+  delivery: DeliveriesTable;
+  account: ChannelAccountSender;
+  content: RenderedMessage;
+  metadata: Record<string, string>;
+}
+
+/**
+ * What a gate decides about a delivery it holds back: `deferred` until a time (rescheduled, no
+ * attempt used) or `skipped` (final, not sent), each with a reason code and message for the trail.
+ */
+export type GateDecision = Extract<DeliveryOutcome, { kind: 'deferred' | 'skipped' }>;
+
+/** What every gate may use. */
+export interface SendGateServices {
+  database: HeraldDatabase;
+  clock: Clock;
+  flowLimiter: FlowLimiter;
+}
+
+/**
+ * One send-time gate. It sees a worker's whole batch at once (in claim order, most urgent first),
+ * so it can decide per account or per receiver with one query; deliveries it returns no decision for pass.
+ */
+export type SendGate = (batch: readonly SendCandidate[], services: SendGateServices) => Promise<ReadonlyMap<SendCandidate, GateDecision>>;

@@ -1,0 +1,49 @@
+import type { AddressKind } from '../../../channels/address-kinds.ts';
+import { addressKindOf } from '../../../channels/channel-catalog.ts';
+import { unprocessable } from '../../../errors.ts';
+import type { SkipReason } from '../skip-reasons.ts';
+import { skipDelivery, type AcceptDraft, type AcceptServices, type PlannedDelivery } from './accept-draft.ts';
+
+/**
+ * Where each planned delivery goes: its channel account and the receiver's address of the kind
+ * the channel sends to; one that cannot be sent is skipped with the reason (skip-reasons.ts).
+ */
+export function resolveAddresses(draft: AcceptDraft, { providers }: AcceptServices): void {
+  const skip = (planned: PlannedDelivery, code: SkipReason, message: string) => skipDelivery(planned, code, message);
+  for (const planned of draft.planned) {
+    const { receiver, channel } = planned;
+    if (typeof receiver === 'object' && 'channelAccount' in receiver) {
+      const account = draft.accounts.find(receiver.channelAccount)!;
+      if (providers.require(account.type).target !== 'account') {
+        throw unprocessable('RECEIVER_NOT_A_TARGET', `${planned.field}.channelAccount: "${receiver.channelAccount}" sends to addresses, it is not a target by itself`, {
+          field: `${planned.field}.channelAccount`,
+        });
+      }
+      if (account.channel !== channel) {
+        skip(planned, 'CHANNEL_NOT_SERVED', `The ${account.channel} account "${account.name}" does not send on the ${channel} channel of this message`);
+        continue;
+      }
+      planned.account = account;
+      continue;
+    }
+    const account = draft.accountByChannel.get(channel);
+    // Only possible on a channel the message uses for an account receiver: no account sends there for anyone else.
+    if (!account) {
+      skip(planned, 'NO_ACCOUNT', `This app has no default ${channel} account to send to this receiver; name one in channelAccounts.${channel}`);
+      continue;
+    }
+    planned.account = account;
+    const provider = providers.require(account.type);
+    if (provider.target === 'account') {
+      skip(planned, 'NOT_ADDRESSABLE', `The ${channel} account "${account.name}" posts to a group, not to individual receivers; address it as { channelAccount }`);
+      continue;
+    }
+    const kind = addressKindOf(provider.channel);
+    const address = planned.subscriber ? (planned.subscriber.addresses[kind] ?? null) : ((receiver as Partial<Record<AddressKind, string>>)[kind] ?? null);
+    if (address === null) {
+      skip(planned, 'NO_ADDRESS', `The receiver has no ${kind} address for the ${channel} channel`);
+      continue;
+    }
+    planned.address = address;
+  }
+}
