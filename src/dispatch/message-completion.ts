@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.ts';
 import type { Dialect } from '../storage/database.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 import type { CallbacksTable, DeliveriesTable, DeliveryStatus, HeraldSchema, MessagesTable } from '../storage/schema.ts';
 import type { NewDeliveryEvent } from './delivery-events.ts';
 import { isoTime } from '../iso-time.ts';
@@ -145,7 +146,7 @@ export async function settleFinalDeliveries(
     else finalsByMessage.set(delivery.message_id, [delivery]);
   }
   const messageIds = [...finalsByMessage.keys()].sort();
-  if (dialect === 'postgres') {
+  if (!capabilitiesOf(dialect).singleWriter) {
     for (const chunk of chunks(messageIds, IDS_PER_STATEMENT)) {
       await trx.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forUpdate().execute();
     }
