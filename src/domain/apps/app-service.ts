@@ -3,7 +3,8 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId, newSecret } from '../../ids.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import type { AppsTable } from '../../storage/schema.ts';
-import { isUniqueViolation } from '../../storage/unique-violation.ts';
+import { insertUnique } from '../../storage/insert-unique.ts';
+import { failIfTaken } from '../../storage/unique-violation.ts';
 
 /** Per-app overrides of the delivery policy; absent fields fall back to the configuration. */
 export interface AppSettings {
@@ -39,6 +40,8 @@ export function toAppView(row: AppsTable): AppView {
 
 export type AppService = ReturnType<typeof createAppService>;
 
+const nameTaken = (name: string) => conflict('APP_NAME_TAKEN', `An app named "${name}" already exists`, { field: 'name' });
+
 /** How long the accept path trusts an app's settings; edits in this process apply at once. */
 const SETTINGS_CACHE_MS = 2_000;
 
@@ -63,7 +66,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
   return {
     async create(input: { name: string; description?: string; settings?: AppSettings }): Promise<AppView> {
       assertName(input.name);
-      if (await findRow(input.name)) throw conflict('APP_NAME_TAKEN', `An app named "${input.name}" already exists`, { field: 'name' });
+      if (await findRow(input.name)) throw nameTaken(input.name);
       const now = clock.now();
       const row: AppsTable = {
         id: newId('app', now),
@@ -75,12 +78,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         created_at: now,
         updated_at: now,
       };
-      try {
-        await db.insertInto('apps').values(row).execute();
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('APP_NAME_TAKEN', `An app named "${input.name}" already exists`, { field: 'name' });
-        throw error;
-      }
+      await insertUnique(db, 'apps', row, ['name'], () => nameTaken(input.name));
       return toAppView(row);
     },
 
@@ -101,7 +99,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
       if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
       if (patch.name !== undefined && patch.name !== row.name) {
         assertName(patch.name);
-        if (await findRow(patch.name)) throw conflict('APP_NAME_TAKEN', `An app named "${patch.name}" already exists`, { field: 'name' });
+        if (await findRow(patch.name)) throw nameTaken(patch.name);
       }
       const updated: AppsTable = {
         ...row,
@@ -111,12 +109,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         settings: patch.settings ? JSON.stringify(patch.settings) : row.settings,
         updated_at: clock.now(),
       };
-      try {
-        await db.updateTable('apps').set(updated).where('id', '=', row.id).execute();
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('APP_NAME_TAKEN', `An app named "${updated.name}" already exists`, { field: 'name' });
-        throw error;
-      }
+      await failIfTaken(db.updateTable('apps').set(updated).where('id', '=', row.id).execute(), () => nameTaken(updated.name));
       settingsCache.delete(row.id);
       for (const listener of updateListeners) listener(row.id);
       return toAppView(updated);
