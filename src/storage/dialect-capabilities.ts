@@ -14,8 +14,6 @@ export interface DialectCapabilities {
   singleWriter: boolean;
   /** `FOR UPDATE SKIP LOCKED`: concurrent claimers pass over each other's rows instead of waiting. */
   skipLocked: boolean;
-  /** `LISTEN`/`NOTIFY` between connections (wake-ups of workers in other processes). */
-  listenNotify: boolean;
   /** Bound parameters one statement may carry. */
   maxBindParameters: number;
   /** The text of the n-th (1-based) bound parameter in hand-written SQL. */
@@ -28,7 +26,6 @@ const CAPABILITIES: Record<Dialect, DialectCapabilities> = {
   sqlite: {
     singleWriter: true,
     skipLocked: false,
-    listenNotify: false,
     maxBindParameters: 32_766,
     placeholder: () => '?',
     jsonArrayElements: (json) => sql`json_each(${json})`,
@@ -36,7 +33,6 @@ const CAPABILITIES: Record<Dialect, DialectCapabilities> = {
   postgres: {
     singleWriter: false,
     skipLocked: true,
-    listenNotify: true,
     maxBindParameters: 65_535,
     placeholder: (n) => `$${n}`,
     jsonArrayElements: (json) => sql`json_array_elements(cast(${json} as json)) as elements(value)`,
