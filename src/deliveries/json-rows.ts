@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../storage/dialect.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 
 export type JsonColumnType = 'text' | 'bigint' | 'integer';
 
@@ -16,7 +17,5 @@ export function jsonRows(dialect: Dialect, columns: ReadonlyArray<readonly [name
   const select = sql.join(
     columns.map(([name, type], index) => sql`cast(value ->> ${sql.lit(index)} as ${sql.raw(type)}) as ${sql.ref(name)}`),
   );
-  const json = JSON.stringify(rows);
-  const source = dialect === 'postgres' ? sql`json_array_elements(cast(${json} as json)) as elements(value)` : sql`json_each(${json})`;
-  return sql`(select ${select} from ${source})`;
+  return sql`(select ${select} from ${capabilitiesOf(dialect).jsonArrayElements(JSON.stringify(rows))})`;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.ts';
 import type { Dialect } from '../storage/dialect.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 import type { CallbacksTable, DeliveriesTable, HeraldSchema, MessagesTable } from '../storage/schema.ts';
 import type { NewDeliveryEvent } from './delivery-events.ts';
 import type { DeliveryStatus, FinalMessageStatus } from './delivery-status.ts';
@@ -144,7 +145,7 @@ export async function settleFinalDeliveries(
     else finalsByMessage.set(delivery.message_id, [delivery]);
   }
   const messageIds = [...finalsByMessage.keys()].sort();
-  if (dialect === 'postgres') {
+  if (!capabilitiesOf(dialect).singleWriter) {
     for (const chunk of chunks(messageIds, IDS_PER_STATEMENT)) {
       await trx.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forUpdate().execute();
     }

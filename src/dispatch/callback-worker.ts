@@ -15,7 +15,8 @@ import { createClaimLoop } from './claim-loop.ts';
 import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createWorkerEvents, type WorkerEventMap, type WorkerEvents } from './worker-events.ts';
-import { defaultWorkerId, ownerIsDead, type WorkerHeartbeat } from './worker-heartbeat.ts';
+import { createLeasedQueue, type LeasedTable, type LeaseFilter } from './leased-queue.ts';
+import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface CallbackWorkerOptions {
   database: HeraldDatabase;
@@ -57,21 +58,32 @@ interface CallbackResult {
 
 const WRITE_RETRY_DELAY_MS = 1000;
 
+/** `run_at` is set exactly while a callback waits; the `callbacks_due` index serves the claim order. */
+export const CALLBACKS_QUEUE: LeasedTable<'callbacks'> = {
+  name: 'callbacks',
+  idColumn: 'id',
+  dueColumn: 'run_at',
+  claimOrder: ['run_at'],
+  statusColumn: 'status',
+  leasedStatus: 'sending',
+  leaseOwnerColumn: 'lease_owner',
+  leaseExpiresColumn: 'lease_expires_at',
+};
+
 /**
  * POSTs queued result callbacks, signed like webhook deliveries with the app's callback
- * secret, and retries failures with backoff. A claim moves `run_at` to the lease's end, so a
- * callback whose worker died comes due again by itself — at once when that worker's
- * heartbeats stopped; the attempt count fences late results.
+ * secret, and retries failures with backoff. Callbacks are a leased queue (see
+ * leased-queue.ts): a callback whose worker died comes due again when its lease runs out — at
+ * once when that worker's heartbeats stopped; the lease and the attempt count fence late results.
  */
 export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWorker {
   const { database, config, clock, cryptoBox, logger } = options;
   const { db } = database;
   const maxAttempts = options.maxAttempts ?? config.delivery.maxAttempts;
   const backoff: BackoffPolicy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs };
-  const leaseMs = config.worker.leaseSeconds * 1000;
   const requestTimeoutMs = config.outbound.requestTimeoutMs;
-  const skipLocked = database.dialect === 'postgres' ? sql` for update skip locked` : sql``;
   const workerId = options.heartbeat?.workerId ?? options.workerId ?? defaultWorkerId();
+  const queue = createLeasedQueue({ database, table: CALLBACKS_QUEUE, workerId, leaseSeconds: config.worker.leaseSeconds });
   const log = logger.child({ component: 'callback-worker', workerId });
   const component = 'callback-worker';
   const workerEvents = options.events ?? createWorkerEvents(() => undefined);
@@ -83,36 +95,21 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
 
   async function claim(limit: number): Promise<CallbacksTable[]> {
     const nowMs = clock.now();
-    const { rows } = await sql<CallbacksTable>`
-      with picked as materialized (select id from callbacks where run_at <= ${nowMs} order by run_at limit ${limit}${skipLocked})
-      update callbacks
-         set status = 'sending', attempts = attempts + 1, run_at = ${nowMs + leaseMs}, lease_owner = ${workerId}, lease_expires_at = ${nowMs + leaseMs}, updated_at = ${nowMs}
-       where id in (select id from picked)
-      returning *`.execute(db);
-    return rows;
+    return queue.claim(db, limit, nowMs, sql`attempts = attempts + 1, updated_at = ${nowMs}`);
   }
 
   /**
-   * Makes callbacks leased by dead workers due now: those of workers whose heartbeats stopped,
-   * and (once) those still leased under this worker's id by an earlier process that died.
+   * Makes callbacks leased by dead workers due now: those whose lease ran out, those of workers
+   * whose heartbeats stopped, and (once) those still leased under this worker's id by an
+   * earlier process that died. The next claim counts their attempt.
    */
   async function takeOverDeadLeases(): Promise<void> {
-    const staleBeforeMs = options.heartbeat?.staleBeforeMs();
-    const owners = [
-      ...(staleBeforeMs === undefined ? [] : [ownerIsDead(staleBeforeMs)]),
-      ...(earlierLeasesTakenOver ? [] : [sql<boolean>`lease_owner = ${workerId}`]),
-    ];
-    if (owners.length === 0) return;
     const nowMs = clock.now();
-    const result = await db
-      .updateTable('callbacks')
-      .set({ run_at: nowMs, updated_at: nowMs })
-      .where('status', '=', 'sending')
-      .where('run_at', '>', nowMs)
-      .where((eb) => eb.or(owners))
-      .executeTakeFirst();
+    const filters: LeaseFilter[] = [{ lapsedAtMs: nowMs, staleBeforeMs: options.heartbeat?.staleBeforeMs() }, ...(earlierLeasesTakenOver ? [] : ['own' as const])];
+    let requeued = 0;
+    for (const filter of filters) requeued += (await queue.requeue(db, filter, nowMs, sql`status = 'pending', updated_at = ${nowMs}`)).length;
     earlierLeasesTakenOver = true;
-    if (result.numUpdatedRows > 0n) workerEvents.emit('lease.taken_over', { workerId, component, count: Number(result.numUpdatedRows), from: 'dead-worker' });
+    if (requeued > 0) workerEvents.emit('lease.taken_over', { workerId, component, count: requeued, from: 'dead-worker' });
   }
 
   async function takeOverIfDue(): Promise<void> {
@@ -220,7 +217,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
           .updateTable('callbacks')
           .set({ ...change, lease_owner: null, lease_expires_at: null, updated_at: nowMs })
           .where('id', '=', callback.id)
-          .where('status', '=', 'sending')
+          .where(queue.held())
           .where('attempts', '=', attempt)
           .executeTakeFirst();
         if (written.numUpdatedRows === 0n) events.pop();
@@ -282,7 +279,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
         stopController.abort();
         await settled;
       }
-      // Callbacks still leased come due again when their lease ends.
+      // Callbacks still leased are queued again by a worker's take-over once their lease ends.
       await results.flush().catch((error: unknown) => reportError(error, 'writing the last callback results at stop'));
     },
     wake: () => claimLoop.wake(),

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
@@ -8,13 +8,13 @@ import { transitionFor, type DeliveryResult, type DeliveryTransition } from '../
 import { FINAL_DELIVERY_STATUSES, type DeliveryStatus } from '../deliveries/delivery-status.ts';
 import { jsonRows, type JsonColumnType } from '../deliveries/json-rows.ts';
 import { settleFinalDeliveries, type FinalDelivery, type SettlementSummary } from '../deliveries/message-completion.ts';
-import { ownerIsDead } from './worker-heartbeat.ts';
+import { createLeasedQueue, type LeasedTable, type LeaseFilter } from './leased-queue.ts';
 
 /**
- * The deliveries table as a queue. A claim leases due rows to one worker (`FOR UPDATE SKIP
- * LOCKED` on PostgreSQL, so workers never wait on each other; SQLite serialises writers).
- * Results are written back in batches guarded by the lease, so a worker that lost its lease
- * cannot overwrite the work of the one that took over.
+ * The deliveries table as a leased queue (see leased-queue.ts), with what is particular to
+ * deliveries: a claim counts the attempt and records a `sending` event, a lapsed lease is
+ * answered as a `lease_expired` outcome, and results are written back in batches guarded by
+ * the lease, with events and message completion.
  */
 
 export interface DeliveryQueueOptions {
@@ -63,25 +63,24 @@ const TRANSITION_COLUMNS: ReadonlyArray<readonly [string, JsonColumnType]> = [
 
 const FINAL = new Set<DeliveryStatus>(FINAL_DELIVERY_STATUSES);
 
+/** `run_at` is set exactly while a delivery waits; the `deliveries_due` index serves the claim order. */
+export const DELIVERIES_QUEUE: LeasedTable<'deliveries'> = {
+  name: 'deliveries',
+  idColumn: 'id',
+  dueColumn: 'run_at',
+  claimOrder: ['priority', 'run_at'],
+  statusColumn: 'status',
+  leasedStatus: 'sending',
+  leaseOwnerColumn: 'lease_owner',
+  leaseExpiresColumn: 'lease_expires_at',
+};
+
 const byPriorityThenAge = (a: DeliveriesTable, b: DeliveriesTable) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
   const { database, clock, workerId } = options;
   const { db } = database;
-  const leaseMs = options.leaseSeconds * 1000;
-  const skipLocked = database.dialect === 'postgres' ? sql` for update skip locked` : sql``;
-
-  /** Leases the rows `pick` selects to this worker. The CTE is materialised so its LIMIT and locks apply once. */
-  async function leaseRows(executor: Kysely<HeraldSchema>, pick: RawBuilder<unknown>, attempts: RawBuilder<unknown>, nowMs: number) {
-    const { rows } = await sql<DeliveriesTable>`
-      with picked as materialized (${pick}${skipLocked})
-      update deliveries
-         set status = 'sending', run_at = null, lease_owner = ${workerId}, lease_expires_at = ${nowMs + leaseMs},
-             attempts = ${attempts}, updated_at = ${nowMs}
-       where id in (select id from picked)
-      returning *`.execute(executor);
-    return rows.sort(byPriorityThenAge);
-  }
+  const queue = createLeasedQueue({ database, table: DELIVERIES_QUEUE, workerId, leaseSeconds: options.leaseSeconds });
 
   /** One UPDATE for every result of a group; the rows travel as one JSON parameter (see json-rows.ts). */
   async function writeTransitions(executor: Kysely<HeraldSchema>, transitions: readonly DeliveryTransition[], nowMs: number) {
@@ -94,7 +93,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
              last_error_code = r.last_error_code, last_error_message = r.last_error_message, sent_at = r.sent_at,
              lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
         from r
-       where deliveries.id = r.id and deliveries.lease_owner = ${workerId} and deliveries.status = 'sending'
+       where deliveries.id = r.id and ${queue.held()}
       returning deliveries.id, deliveries.message_id, deliveries.app_id, deliveries.channel, deliveries.address,
                 deliveries.status, deliveries.attempts, deliveries.provider_message_id, deliveries.last_error_code,
                 deliveries.last_error_message, deliveries.sent_at`.execute(executor);
@@ -124,11 +123,10 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     });
   }
 
-  /** Leases the deliveries `lapsed` picks to this worker and answers them as `lease_expired` (queued again at once). */
-  async function reap(limit: number, nowMs: number, lapsed: RawBuilder<unknown>): Promise<number> {
-    const rows = await db.transaction().execute((trx) =>
-      leaseRows(trx, sql`select id from deliveries where lease_expires_at is not null and status = 'sending' and ${lapsed} order by lease_expires_at limit ${limit}`, sql`attempts`, nowMs),
-    );
+  /** Leases the deliveries `filter` picks to this worker and answers them as `lease_expired` (queued again at once). */
+  async function reap(limit: number, filter: LeaseFilter): Promise<number> {
+    const nowMs = clock.now();
+    const rows = await db.transaction().execute((trx) => queue.takeOver(trx, filter, limit, nowMs, sql`updated_at = ${nowMs}`));
     const summary = await complete(rows.map((delivery) => ({ delivery, outcome: { kind: 'lease_expired' } })));
     return summary.applied;
   }
@@ -138,12 +136,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       if (limit <= 0) return [];
       const nowMs = clock.now();
       return db.transaction().execute(async (trx) => {
-        const rows = await leaseRows(
-          trx,
-          sql`select id from deliveries where run_at <= ${nowMs} order by priority, run_at limit ${limit}`,
-          sql`attempts + 1`,
-          nowMs,
-        );
+        const rows = (await queue.claim(trx, limit, nowMs, sql`attempts = attempts + 1, updated_at = ${nowMs}`)).sort(byPriorityThenAge);
         await insertEvents(trx, database.dialect, leaseEvents(rows, 'sending', nowMs, `worker ${workerId}`));
         return rows;
       });
@@ -152,23 +145,17 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     complete,
 
     reapExpiredLeases(limit, staleBeforeMs) {
-      const nowMs = clock.now();
-      return reap(limit, nowMs, staleBeforeMs === undefined ? sql`lease_expires_at < ${nowMs}` : sql`(lease_expires_at < ${nowMs} or ${ownerIsDead(staleBeforeMs)})`);
+      return reap(limit, { lapsedAtMs: clock.now(), staleBeforeMs });
     },
 
     reapEarlierLeases(limit) {
-      return reap(limit, clock.now(), sql`lease_owner = ${workerId}`);
+      return reap(limit, 'own');
     },
 
     async releaseLeases() {
       const nowMs = clock.now();
       return db.transaction().execute(async (trx) => {
-        const { rows } = await sql<Pick<DeliveriesTable, 'id' | 'message_id' | 'app_id' | 'attempts'>>`
-          update deliveries
-             set status = case when attempts > 1 then 'retrying' else 'queued' end, attempts = attempts - 1, run_at = ${nowMs},
-                 lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
-           where lease_expires_at is not null and lease_owner = ${workerId} and status = 'sending'
-          returning id, message_id, app_id, attempts`.execute(trx);
+        const rows = await queue.requeue(trx, 'own', nowMs, sql`status = case when attempts > 1 then 'retrying' else 'queued' end, attempts = attempts - 1, updated_at = ${nowMs}`);
         await insertEvents(trx, database.dialect, leaseEvents(rows, 'released', nowMs, `worker ${workerId} stopped before attempting it`));
         return rows.length;
       });

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { FlowLimit } from '../providers/provider.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 
 export interface FlowGrant {
   /** How many of the wanted sends may go now. */
@@ -32,7 +33,7 @@ export function createFlowLimiter({ database, clock }: { database: HeraldDatabas
           .onConflict((conflict) => conflict.column('channel_account_id').doNothing())
           .execute();
         let select = trx.selectFrom('flow_windows').select('sent_times').where('channel_account_id', '=', channelAccountId);
-        if (database.dialect === 'postgres') select = select.forUpdate();
+        if (!capabilitiesOf(database.dialect).singleWriter) select = select.forUpdate();
         const row = await select.executeTakeFirstOrThrow();
 
         const nowMs = clock.now();

@@ -1,4 +1,5 @@
 import type { Dialect } from '../storage/dialect.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 
 export interface GroupCommitOptions<T> {
   /** Writes a group in one transaction. On rejection the items go back to the buffer and are written again. */
@@ -102,5 +103,5 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>): GroupCommi
  * cannot deadlock).
  */
 export function concurrentWritesFor(dialect: Dialect): number {
-  return dialect === 'postgres' ? 3 : 1;
+  return capabilitiesOf(dialect).singleWriter ? 1 : 3;
 }

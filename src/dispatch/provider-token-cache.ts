@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { TokenCache } from '../providers/provider.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 import type { HeraldSchema } from '../storage/schema.ts';
 
 export interface ProviderTokenCacheOptions {
@@ -64,7 +65,7 @@ export function createProviderTokenCache(options: ProviderTokenCacheOptions): To
   async function load(key: string, fetchToken: Parameters<TokenCache['get']>[1]): Promise<string> {
     let entry = await readStored(database.db, key, false);
     if (!usable(entry)) {
-      if (database.dialect === 'postgres') {
+      if (!capabilitiesOf(database.dialect).singleWriter) {
         entry = await database.db.transaction().execute(async (trx) => {
           await trx
             .insertInto('provider_tokens')

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
@@ -44,8 +43,8 @@ const FORGET_DEAD_WORKERS_AFTER_MS = 24 * 3_600_000;
 /**
  * Liveness of worker processes, as Oban and graphile-worker do it: each worker process
  * heartbeats into the `workers` table, and a lease held by a worker whose heartbeats stopped
- * is taken over without waiting for the lease to run out. Leases keep their full length for
- * live workers, so a slow send is never taken over while its worker heartbeats.
+ * is taken over without waiting for the lease to run out (see leased-queue.ts). Leases keep
+ * their full length for live workers, so a slow send is never taken over while its worker heartbeats.
  */
 export function createWorkerHeartbeat(options: WorkerHeartbeatOptions): WorkerHeartbeat {
   const { database, clock, workerId } = options;
@@ -112,9 +111,4 @@ export function createWorkerHeartbeat(options: WorkerHeartbeatOptions): WorkerHe
       return nowMs - deadAfterMs;
     },
   };
-}
-
-/** A lease owner counts as dead when its heartbeat row is older than `staleBeforeMs`; owners without a row are judged by their lease alone. */
-export function ownerIsDead(staleBeforeMs: number): RawBuilder<boolean> {
-  return sql<boolean>`lease_owner in (select id from workers where heartbeat_at < ${staleBeforeMs})`;
 }

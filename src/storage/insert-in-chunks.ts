@@ -1,9 +1,7 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from './dialect.ts';
+import { capabilitiesOf } from './dialect-capabilities.ts';
 import type { HeraldSchema } from './schema.ts';
-
-/** Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535. */
-const MAX_PARAMETERS = 30_000;
 
 /**
  * Multi-row inserts on the accept path, split so no statement exceeds either dialect's
@@ -18,8 +16,9 @@ export async function insertInChunks<T extends keyof HeraldSchema>(
   rows: readonly HeraldSchema[T][],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const { maxBindParameters, placeholder } = capabilitiesOf(dialect);
   const columns = Object.keys(rows[0]!) as (keyof HeraldSchema[T] & string)[];
-  const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const rowsPerStatement = Math.max(1, Math.floor(maxBindParameters / columns.length));
   const head = `insert into "${table}" (${columns.map((column) => `"${column}"`).join(', ')}) values `;
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
@@ -29,7 +28,7 @@ export async function insertInChunks<T extends keyof HeraldSchema>(
       const placeholders: string[] = [];
       for (const column of columns) {
         parameters.push(row[column]);
-        placeholders.push(dialect === 'postgres' ? `$${parameters.length}` : '?');
+        placeholders.push(placeholder(parameters.length));
       }
       tuples.push(`(${placeholders.join(', ')})`);
     }

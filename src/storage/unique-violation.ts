@@ -8,3 +8,10 @@ export function isUniqueViolation(error: unknown): boolean {
   // PostgreSQL: SQLSTATE 23505. SQLite (node:sqlite): "UNIQUE constraint failed: ...".
   return code === '23505' || (typeof message === 'string' && message.startsWith('UNIQUE constraint failed'));
 }
+
+/** Runs `work` (an update that may set a unique name) and turns a unique violation into what `taken` makes. */
+export function failIfTaken<T>(work: Promise<T>, taken: () => Error): Promise<T> {
+  return work.catch((error: unknown) => {
+    throw isUniqueViolation(error) ? taken() : error;
+  });
+}

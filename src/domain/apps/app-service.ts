@@ -4,7 +4,8 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId, newSecret } from '../../ids.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import type { AppsTable } from '../../storage/schema.ts';
-import { isUniqueViolation } from '../../storage/unique-violation.ts';
+import { insertUnique } from '../../storage/insert-unique.ts';
+import { failIfTaken } from '../../storage/unique-violation.ts';
 
 const RetryPolicySchema = Type.Object(
   {
@@ -50,6 +51,8 @@ export function toAppView(row: AppsTable): AppView {
 
 export type AppService = ReturnType<typeof createAppService>;
 
+const nameTaken = (name: string) => conflict('APP_NAME_TAKEN', `An app named "${name}" already exists`, { field: 'name' });
+
 /** How long the accept path trusts an app's settings; edits in this process apply at once. */
 const SETTINGS_CACHE_MS = 2_000;
 
@@ -74,7 +77,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
   return {
     async create(input: { name: string; description?: string; settings?: AppSettings }): Promise<AppView> {
       assertName(input.name);
-      if (await findRow(input.name)) throw conflict('APP_NAME_TAKEN', `An app named "${input.name}" already exists`, { field: 'name' });
+      if (await findRow(input.name)) throw nameTaken(input.name);
       const now = clock.now();
       const row: AppsTable = {
         id: newId('app', now),
@@ -86,12 +89,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         created_at: now,
         updated_at: now,
       };
-      try {
-        await db.insertInto('apps').values(row).execute();
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('APP_NAME_TAKEN', `An app named "${input.name}" already exists`, { field: 'name' });
-        throw error;
-      }
+      await insertUnique(db, 'apps', row, ['name'], () => nameTaken(input.name));
       return toAppView(row);
     },
 
@@ -112,7 +110,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
       if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
       if (patch.name !== undefined && patch.name !== row.name) {
         assertName(patch.name);
-        if (await findRow(patch.name)) throw conflict('APP_NAME_TAKEN', `An app named "${patch.name}" already exists`, { field: 'name' });
+        if (await findRow(patch.name)) throw nameTaken(patch.name);
       }
       const updated: AppsTable = {
         ...row,
@@ -122,12 +120,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         settings: patch.settings ? JSON.stringify(patch.settings) : row.settings,
         updated_at: clock.now(),
       };
-      try {
-        await db.updateTable('apps').set(updated).where('id', '=', row.id).execute();
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('APP_NAME_TAKEN', `An app named "${updated.name}" already exists`, { field: 'name' });
-        throw error;
-      }
+      await failIfTaken(db.updateTable('apps').set(updated).where('id', '=', row.id).execute(), () => nameTaken(updated.name));
       settingsCache.delete(row.id);
       for (const listener of updateListeners) listener(row.id);
       return toAppView(updated);

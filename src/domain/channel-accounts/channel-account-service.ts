@@ -11,7 +11,8 @@ import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts
 import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig } from './channel-account-config.ts';
 import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets, type ProviderConfig } from '../../deliveries/channel-account-row.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
-import { isUniqueViolation } from '../../storage/unique-violation.ts';
+import { insertUnique } from '../../storage/insert-unique.ts';
+import { failIfTaken } from '../../storage/unique-violation.ts';
 import type { AccountForSend, AccountsForSend } from '../messages/send-directory.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
@@ -160,13 +161,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         updated_at: now,
       };
       await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('channel_accounts')
-          .values(row)
-          .onConflict((oc) => oc.columns(['app_id', 'name']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) throw nameTaken(input.name);
+        await insertUnique(trx, 'channel_accounts', row, ['app_id', 'name'], () => nameTaken(input.name));
         const channelDefault = await trx
           .selectFrom('channel_accounts')
           .select('id')
@@ -217,9 +212,8 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       // is_default is written only when the patch changes it: the value read above may be stale by now.
       const { is_default: _, ...columns } = updated;
 
-      await db
-        .transaction()
-        .execute(async (trx) => {
+      await failIfTaken(
+        db.transaction().execute(async (trx) => {
           if (updated.name !== row.name) {
             const holder = await trx.selectFrom('channel_accounts').select('id').where('app_id', '=', appId).where('name', '=', updated.name).executeTakeFirst();
             if (holder) throw nameTaken(updated.name);
@@ -230,11 +224,9 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
             .set(patch.isDefault === false ? { ...columns, is_default: 0 } : columns)
             .where('id', '=', row.id)
             .execute();
-        })
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw nameTaken(updated.name);
-          throw error;
-        });
+        }),
+        () => nameTaken(updated.name),
+      );
       sendable.delete(appId);
       return toView(await findRow(appId, row.id));
     },

@@ -3,6 +3,7 @@ import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
 import { isId, newId } from '../../ids.ts';
 import { checkCursor } from '../page-cursor.ts';
+import { insertUnique } from '../../storage/insert-unique.ts';
 import type { SubscribersTable } from '../../storage/schema.ts';
 import {
   checkAddresses,
@@ -114,15 +115,9 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
     async create(appId: string, input: SubscriberInput): Promise<SubscriberView> {
       const now = clock.now();
       const row: SubscribersTable = { id: newId('sub', now), app_id: appId, external_id: input.externalId, ...columnsFromInput(input, ''), created_at: now, updated_at: now };
-      const inserted = await db
-        .insertInto('subscribers')
-        .values(row)
-        .onConflict((oc) => oc.columns(['app_id', 'external_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted) {
-        throw conflict('SUBSCRIBER_EXISTS', `A subscriber with external id "${input.externalId}" already exists; update it with PATCH or PUT`, { field: 'externalId' });
-      }
+      await insertUnique(db, 'subscribers', row, ['app_id', 'external_id'], () =>
+        conflict('SUBSCRIBER_EXISTS', `A subscriber with external id "${input.externalId}" already exists; update it with PATCH or PUT`, { field: 'externalId' }),
+      );
       return toSubscriberView(row);
     },
 

@@ -5,6 +5,7 @@ import { newId } from '../../ids.ts';
 import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { RenderedMessage } from '../../providers/provider.ts';
 import { checkCursor } from '../page-cursor.ts';
+import { insertUnique } from '../../storage/insert-unique.ts';
 import type { HeraldSchema, TemplatesTable, TemplateVersionsTable } from '../../storage/schema.ts';
 import type { TemplateContent, VariablesSchema } from '../../templates/template-content.ts';
 import type { TemplateRenderer } from '../../templates/template-renderer.ts';
@@ -323,13 +324,9 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
       };
       const tested = input.publish ? await testRenderWithExamples(row) : undefined;
       return db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('templates')
-          .values(row)
-          .onConflict((oc) => oc.columns(['app_id', 'code']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) throw conflict('TEMPLATE_CODE_TAKEN', `code: this app already has a template "${input.code}"; change it with PATCH /v1/templates/${input.code}`, { field: 'code' });
+        await insertUnique(trx, 'templates', row, ['app_id', 'code'], () =>
+          conflict('TEMPLATE_CODE_TAKEN', `code: this app already has a template "${input.code}"; change it with PATCH /v1/templates/${input.code}`, { field: 'code' }),
+        );
         if (!tested) return toView(row, undefined);
         const result = await publishDraft(trx, row, actor, tested);
         return toView(result.row, result.published);

@@ -5,7 +5,7 @@ import type { UsersTable } from '../../storage/schema.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import { assertStrongPassword } from './password-strength.ts';
 import { isoTime } from '../../iso-time.ts';
-import { isUniqueViolation } from '../../storage/unique-violation.ts';
+import { insertUnique } from '../../storage/insert-unique.ts';
 
 export const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -83,21 +83,13 @@ export function createUserService({ database: { db }, clock }: HeraldContext) {
       updated_at: now,
       last_login_at: null,
     };
-    await db
-      .transaction()
-      .execute(async (trx) => {
-        if (onlyIfNoUsers) {
-          const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-          if (existing) throw setupDone();
-        }
-        const taken = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-        if (taken) throw conflict('USER_EMAIL_TAKEN', `A user with e-mail ${email} already exists`, { field: 'email' });
-        await trx.insertInto('users').values(row).execute();
-      })
-      .catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw conflict('USER_EMAIL_TAKEN', `A user with e-mail ${email} already exists`, { field: 'email' });
-        throw error;
-      });
+    await db.transaction().execute(async (trx) => {
+      if (onlyIfNoUsers) {
+        const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        if (existing) throw setupDone();
+      }
+      await insertUnique(trx, 'users', row, ['email'], () => conflict('USER_EMAIL_TAKEN', `A user with e-mail ${email} already exists`, { field: 'email' }));
+    });
     return toUserView(row);
   }
 
