@@ -12,6 +12,7 @@ import { createDispatchTestBed, providerMap, type DispatchTestBed } from '../../
 import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
+import type { DeliveryRenderer } from './delivery-worker.ts';
 
 const webhookOnly = providerMap(webhookProvider);
 
@@ -397,6 +398,21 @@ for (const dialect of testDialects) {
       assert.equal(row(unrenderable).status, 'failed');
       assert.equal(row(unrenderable).last_error_code, 'RENDER_FAILED');
       assert.equal(row(unrenderable).attempts, 1);
+    });
+
+    test('storage that is down while a template is loaded retries the delivery instead of failing it', async () => {
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: 'http://127.0.0.1:9/' }, nowMs: clock.now() });
+      const seeded = await seedMessages(bed.database, { appId, channel: 'webhook', nowMs: clock.now(), channelAccountId: accountId });
+      const databaseDown: DeliveryRenderer = {
+        render: async () => {
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        },
+      };
+      const worker = bed.createWorker({ providers: webhookOnly, renderer: databaseDown });
+      assert.equal(await worker.drain(), 1);
+      const row = (await deliveriesOf(bed.database, seeded.deliveryIds)).get(seeded.deliveryIds[0])!;
+      assert.equal(row.status, 'retrying');
+      assert.equal(row.last_error_code, 'STORAGE_UNAVAILABLE');
     });
 
     test("a dead worker's leases expire and another worker sends the deliveries", async () => {

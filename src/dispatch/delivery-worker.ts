@@ -18,13 +18,15 @@ import type { SendCandidate, SendGate } from './send-gates/send-gate.ts';
 import { passSendGates, SEND_GATES } from './send-gates/send-gate-pipeline.ts';
 import { createSendSlots } from './send-slots.ts';
 import type { DeliveryWakeup } from './wakeup.ts';
+import { isStorageUnavailable, STORAGE_UNAVAILABLE } from '../storage/storage-unavailable.ts';
 import { createWorkerEvents, type WorkerEvents } from './worker-events.ts';
 import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 /**
  * Turns a delivery of a message into the content for its channel (templates, or inline
  * content). A failure fails the delivery for good, with the HeraldError's code
- * (e.g. RENDER_BUDGET_EXCEEDED) or else RENDER_FAILED.
+ * (e.g. RENDER_BUDGET_EXCEEDED) or else RENDER_FAILED; storage that is unavailable while
+ * the template is loaded is an outage, so that delivery is retried instead.
  */
 export interface DeliveryRenderer {
   render(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage>;
@@ -178,6 +180,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         try {
           content = await renderer.render(delivery, message);
         } catch (error) {
+          if (isStorageUnavailable(error)) return void settle(delivery, { kind: 'retry', code: STORAGE_UNAVAILABLE, message: errorText(error) });
           return void settle(delivery, failed(error instanceof HeraldError ? error.code : 'RENDER_FAILED', errorText(error)));
         }
         let metadata = metadataByMessage.get(message.id);
