@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { ChannelName } from '../channels/channel-catalog.ts';
+import { CHANNEL_CATALOG, CHANNELS } from '../channels/channel-catalog.ts';
 import { validateRender } from './render-message.ts';
 import { THREAD_READY, transferError, type ItemResult, type RenderTask, type RenderTaskResult } from './render-task.ts';
 import { createTemplateCompiler, type CompiledTemplate, type TemplateCompiler } from './template-compiler.ts';
@@ -45,7 +45,8 @@ export function executeRenderTask(task: RenderTask, compiler: TemplateCompiler):
   return { results, elapsedMs: performance.now() - started };
 }
 
-const WARM_UP_CHANNELS: ChannelName[] = ['email', 'inbox', 'sms', 'webhook', 'dingtalk', 'wecom', 'feishu', 'slack', 'telegram', 'discord'];
+// Every channel that renders from Herald's own content (vendor-template channels need overrides).
+const WARM_UP_CHANNELS = CHANNELS.filter((channel) => !CHANNEL_CATALOG[channel].vendorTemplatesOnly);
 
 const port = parentPort;
 if (port) {
