@@ -37,15 +37,20 @@ export function readConfigWithSecrets(row: Pick<ChannelAccountsTable, 'config' |
   return { ...(JSON.parse(row.config) as ProviderConfig), ...readSecrets(row, cryptoBox) };
 }
 
-/** The limit set on the account itself, if any. */
-export function ownFlowLimit(row: Pick<ChannelAccountsTable, 'flow_limit_count' | 'flow_limit_seconds'>): FlowLimit | undefined {
-  return row.flow_limit_count === null || row.flow_limit_seconds === null ? undefined : { count: row.flow_limit_count, perSeconds: row.flow_limit_seconds };
+/** The limits set on the account itself, if any. */
+export function ownFlowLimits(row: Pick<ChannelAccountsTable, 'flow_limits'>): FlowLimit[] | undefined {
+  return row.flow_limits === null ? undefined : (JSON.parse(row.flow_limits) as FlowLimit[]);
 }
 
-/** What the dispatcher enforces: the account's own limit, else the provider's documented one, else none. */
-export function effectiveFlowLimit(
-  row: Pick<ChannelAccountsTable, 'flow_limit_count' | 'flow_limit_seconds'>,
-  provider: Pick<ProviderDefinition, 'defaultFlowLimit'> | undefined,
-): FlowLimit | undefined {
-  return ownFlowLimit(row) ?? provider?.defaultFlowLimit;
+/** The `flow_limits` column for limits as the API takes them: null or empty means the provider's defaults. */
+export function flowLimitsColumn(limits: readonly FlowLimit[] | null | undefined): string | null {
+  return limits && limits.length > 0 ? JSON.stringify(limits.map(({ count, perSeconds }) => ({ count, perSeconds }))) : null;
+}
+
+/** What the dispatcher enforces: the account's own limits, else the provider's documented ones; empty when unlimited. */
+export function effectiveFlowLimits(
+  row: Pick<ChannelAccountsTable, 'flow_limits'>,
+  provider: Pick<ProviderDefinition, 'defaultFlowLimits'> | undefined,
+): readonly FlowLimit[] {
+  return ownFlowLimits(row) ?? provider?.defaultFlowLimits ?? [];
 }

@@ -5,11 +5,14 @@
  * (storage/schema.ts included).
  */
 
-export const DELIVERY_STATUSES = ['queued', 'scheduled', 'sending', 'retrying', 'sent', 'delivered', 'failed', 'canceled', 'skipped'] as const;
+export const DELIVERY_STATUSES = ['queued', 'scheduled', 'sending', 'retrying', 'sent', 'delivered', 'read', 'recalled', 'failed', 'canceled', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A final delivery no longer counts in its message's `pending_count`; no worker touches it again. */
-export const FINAL_DELIVERY_STATUSES = ['sent', 'delivered', 'failed', 'canceled', 'skipped'] as const satisfies readonly DeliveryStatus[];
+export const FINAL_DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'recalled', 'failed', 'canceled', 'skipped'] as const satisfies readonly DeliveryStatus[];
+
+/** Reached the platform: a recall may take these back. */
+export const SENT_DELIVERY_STATUSES = ['sent', 'delivered', 'read'] as const satisfies readonly FinalDeliveryStatus[];
 export type FinalDeliveryStatus = (typeof FINAL_DELIVERY_STATUSES)[number];
 
 /** Waiting in the queue to be claimed (`run_at` set); a cancel stops exactly these. */
@@ -23,16 +26,19 @@ export const RETRYABLE_DELIVERY_STATUSES = ['failed', 'canceled'] as const satis
  * skipped (up front). Claiming: waiting → sending. A send's outcome: sending → sent, retrying,
  * queued (deferred by a send gate before a first attempt, or released by a stopping worker), failed,
  * skipped (by a send gate).
- * Cancel: waiting → canceled. Manual retry: failed or canceled → queued. A provider's delivery
- * receipt: sent → delivered.
+ * Cancel: waiting → canceled. Manual retry: failed or canceled → queued. What the platform
+ * reports later (receipts, result queries): sent → delivered → read, or sent → failed when it
+ * accepted the call but could not deliver. Recall: sent, delivered or read → recalled.
  */
 export const DELIVERY_TRANSITIONS = {
   queued: ['sending', 'canceled'],
   scheduled: ['sending', 'canceled'],
   retrying: ['sending', 'canceled'],
   sending: ['sent', 'retrying', 'queued', 'failed', 'skipped'],
-  sent: ['delivered'],
-  delivered: [],
+  sent: ['delivered', 'read', 'failed', 'recalled'],
+  delivered: ['read', 'failed', 'recalled'],
+  read: ['recalled'],
+  recalled: [],
   failed: ['queued'],
   canceled: ['queued'],
   skipped: [],

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
 import type { ProviderContext, ProviderDefinition, ProviderSender, SenderEnvironment, SendOutcome, SendRequest } from '../providers/provider.ts';
-import { effectiveFlowLimit, readConfigWithSecrets } from '../deliveries/channel-account-row.ts';
+import { effectiveFlowLimits, readConfigWithSecrets } from '../deliveries/channel-account-row.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
@@ -19,8 +19,8 @@ export interface ChannelAccountSender {
   appId: string;
   type: string;
   definition: ProviderDefinition;
-  /** The account's own limit, else the provider's documented one; undefined when unlimited. */
-  flowLimit: FlowLimit | undefined;
+  /** The account's own limits, else the provider's documented ones; empty when unlimited. */
+  flowLimits: readonly FlowLimit[];
   send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
 }
 
@@ -104,7 +104,7 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
       logger.warn({ err: error, channelAccountId: row.id }, 'cannot build a sender for a channel account');
       return { available: false, reason: `Channel account "${row.name}" cannot be used: ${(error as Error).message}` };
     }
-    const flowLimit = effectiveFlowLimit(row, definition);
+    const flowLimits = effectiveFlowLimits(row, definition);
     return {
       available: true,
       account: {
@@ -112,7 +112,7 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
         appId: row.app_id,
         type: row.type,
         definition,
-        flowLimit,
+        flowLimits,
         async send(request, context) {
           slot.inFlight++;
           try {

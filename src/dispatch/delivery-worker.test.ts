@@ -44,7 +44,7 @@ for (const dialect of testDialects) {
     });
     afterEach(() => bed.close());
 
-    async function webhookAccount(url: string, extra: { flowLimit?: { count: number; perSeconds: number } } = {}) {
+    async function webhookAccount(url: string, extra: { flowLimits?: Array<{ count: number; perSeconds: number }> } = {}) {
       return seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url }, nowMs: clock.now(), ...extra });
     }
 
@@ -341,7 +341,7 @@ for (const dialect of testDialects) {
     test("an account's own flow limit overrides the provider's and holds across workers", async () => {
       const sink = await startWebhookTestServer();
       try {
-        const accountId = await webhookAccount(sink.url, { flowLimit: { count: 3, perSeconds: 10 } });
+        const accountId = await webhookAccount(sink.url, { flowLimits: [{ count: 3, perSeconds: 10 }] });
         const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now(), count: 8 });
         const config = { worker: { batchSize: 2, concurrency: 2 } };
         const workers = [bed.createWorker({ providers: webhookOnly, config }), bed.createWorker({ providers: webhookOnly, config })];

@@ -16,7 +16,7 @@ for (const dialect of testDialects) {
     });
     afterEach(() => close());
 
-    const limit = { count: 20, perSeconds: 60 };
+    const limit = [{ count: 20, perSeconds: 60 }];
 
     test('grants up to the limit inside a sliding window and says when slots free up', async () => {
       const limiter = createFlowLimiter({ database, clock });
@@ -43,6 +43,30 @@ for (const dialect of testDialects) {
       );
       const refused = grants.reduce((sum, grant) => sum + grant.retryAtMs.length, 0);
       assert.equal(refused, 12);
+    });
+
+    test('several windows hold together: 5 per second and 100 per minute (Feishu robot)', async () => {
+      const limiter = createFlowLimiter({ database, clock });
+      const feishu = [
+        { count: 5, perSeconds: 1 },
+        { count: 100, perSeconds: 60 },
+      ];
+      const t0 = clock.now();
+      const first = await limiter.acquire('cha_feishu', feishu, 8);
+      assert.equal(first.granted, 5, 'the per-second window binds first');
+      assert.deepEqual(first.retryAtMs, [t0 + 1000, t0 + 1000, t0 + 1000]);
+      let granted = 5;
+      for (let second = 1; second < 30; second++) {
+        clock.set(t0 + second * 1000);
+        granted += (await limiter.acquire('cha_feishu', feishu, 5)).granted;
+      }
+      assert.equal(granted, 100, 'twenty seconds of 5 per second fill the minute');
+      clock.set(t0 + 30_000);
+      const blocked = await limiter.acquire('cha_feishu', feishu, 2);
+      assert.equal(blocked.granted, 0, 'the per-minute window now binds although the second is free');
+      assert.deepEqual(blocked.retryAtMs, [t0 + 60_000, t0 + 60_000]);
+      clock.set(t0 + 60_000);
+      assert.equal((await limiter.acquire('cha_feishu', feishu, 9)).granted, 5, 'the first second left the minute: the per-second window binds again');
     });
   });
 }

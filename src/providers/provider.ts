@@ -83,9 +83,51 @@ export interface SenderEnvironment {
   connectTimeoutMs: number;
 }
 
+/** A message the platform accepted earlier, as later calls about it (recall, results) need it. */
+export interface SentMessage {
+  /** The id `sent` answered with (WeCom msgid, DingTalk task_id, Feishu message_id). */
+  providerMessageId: string;
+  /** The recipients of this delivery group that the call reached (empty for account targets). */
+  addresses: readonly string[];
+  /** When the platform accepted it (epoch ms): recall and result windows count from here. */
+  sentAtMs: number;
+}
+
+/** A recall's answer: recalled, refused for good (window passed, not the sender ...), or worth another try. */
+export type RecallOutcome =
+  | { kind: 'recalled' }
+  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'retry'; code: string; message: string; retryAfterMs?: number };
+
+/** What the platform reports about one recipient of a sent message. */
+export type RecipientResult =
+  /** Not known yet: ask again later. */
+  | { status: 'pending' }
+  | { status: 'delivered' }
+  | { status: 'read' }
+  /** Accepted by the send call but not delivered (DingTalk work notice: invalid or forbidden user). */
+  | { status: 'failed'; code: string; message: string };
+
+/** A result query's answer: per address (missing addresses are `pending`), or a problem with the query itself. */
+export type ResultsOutcome =
+  | { kind: 'results'; byAddress: Readonly<Record<string, RecipientResult>> }
+  | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
+  | { kind: 'failed'; code: string; message: string };
+
 /** Built once per account and reused across sends (holds pools, e.g. SMTP connections). */
 export interface ProviderSender {
   send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
+  /**
+   * Several recipients of the same content in one call; present when the definition declares
+   * `maxRecipientsPerCall`. `requests` (at most that many) share `content`, `messageId` and
+   * account; the answer holds one outcome per request, in order, so a platform's partial
+   * success (WeCom `invaliduser`) fails only those recipients.
+   */
+  sendBatch?(requests: readonly SendRequest[], context: ProviderContext): Promise<SendOutcome[]>;
+  /** Takes back a sent message; present when the definition declares `recallWindowSeconds`. */
+  recall?(sent: SentMessage, context: ProviderContext): Promise<RecallOutcome>;
+  /** Asks the platform what became of a sent message; present when the definition declares `results`. */
+  fetchResults?(sent: SentMessage, context: ProviderContext): Promise<ResultsOutcome>;
   close?(): Promise<void>;
 }
 
@@ -111,8 +153,21 @@ interface ProviderDefinitionFields<Config> {
    * (request headers), `query` masks the query parameter values of a URL (`?token=********`).
    */
   secretMasks?: Readonly<Record<string, SecretMaskKind>>;
-  /** The provider's own documented limit, applied when the account sets none (DingTalk robot: 20 per 60 s). */
-  defaultFlowLimit?: FlowLimit;
+  /**
+   * The provider's own documented limits, applied when the account sets none; every window
+   * holds at once (Feishu robot: 5 per second and 100 per minute).
+   */
+  defaultFlowLimits?: readonly FlowLimit[];
+  /** Recipients one call may carry; the worker groups deliveries of the same message, account and content up to it (needs `sendBatch`). */
+  maxRecipientsPerCall?: number;
+  /** How long after sending the platform lets a message be recalled (needs `recall`). */
+  recallWindowSeconds?: number;
+  /**
+   * The platform reports per-recipient results after the send (DingTalk work notice
+   * getsendresult; needs `fetchResults`): ask first after `firstCheckAfterSeconds`, then
+   * with growing pauses until every recipient is final or `windowSeconds` has passed.
+   */
+  results?: { firstCheckAfterSeconds: number; windowSeconds: number };
   /** Checks what a schema cannot (e.g. a URL allowed by the SSRF guard); throw a HeraldError('invalid', ...) naming the field. */
   validateConfig?(config: Config): void;
   createSender(account: ProviderAccount<Config>, environment: SenderEnvironment): ProviderSender;

@@ -4,6 +4,7 @@ import * as foundation from './migrations/0001-foundation.ts';
 import * as pipeline from './migrations/0002-pipeline.ts';
 import * as templates from './migrations/0003-templates.ts';
 import * as liveness from './migrations/0004-liveness.ts';
+import * as imChannels from './migrations/0005-im-channels.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-pipeline': pipeline,
   '0003-templates': templates,
   '0004-liveness': liveness,
+  '0005-im-channels': imChannels,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

@@ -88,8 +88,8 @@ export interface ChannelAccountsTable {
   secrets_enc: string | null;
   enabled: number;
   is_default: number;
-  flow_limit_count: number | null;
-  flow_limit_seconds: number | null;
+  /** JSON array of `{ count, perSeconds }` windows the account set itself; null: the provider's defaults apply. */
+  flow_limits: string | null;
   created_at: number;
   updated_at: number;
 }

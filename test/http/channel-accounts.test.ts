@@ -48,7 +48,7 @@ for (const dialect of testDialects) {
       assert.deepEqual(types.get('smtp').secretFields, ['password']);
       assert.ok(types.get('smtp').configSchema.required.includes('from'));
       assert.equal(types.get('dingtalk-robot').target, 'account');
-      assert.deepEqual(types.get('dingtalk-robot').defaultFlowLimit, { count: 20, perSeconds: 60 });
+      assert.deepEqual(types.get('dingtalk-robot').defaultFlowLimits, [{ count: 20, perSeconds: 60 }]);
       assert.equal(types.get('webhook').channel, 'webhook');
       assert.deepEqual(types.get('webhook').secretFields, ['secret', 'headers', 'url']);
       assert.deepEqual(types.get('webhook').secretMasks, { headers: 'values', url: 'query' });
@@ -63,8 +63,8 @@ for (const dialect of testDialects) {
       assert.equal(view.enabled, true);
       assert.equal(view.isDefault, true, 'the first account of a channel becomes its default');
       assert.deepEqual(view.config, { ...smtpConfig, password: SECRET_MASK });
-      assert.equal(view.flowLimit, null);
-      assert.equal(view.effectiveFlowLimit, null);
+      assert.equal(view.flowLimits, null);
+      assert.deepEqual(view.effectiveFlowLimits, []);
 
       const [row] = await storedRows(orders.appId);
       assert.ok(row!.secrets_enc!.startsWith('v1.'));
@@ -94,7 +94,7 @@ for (const dialect of testDialects) {
       assert.equal(created.statusCode, 201, created.body);
       const id = created.json().id;
       assert.deepEqual(created.json().config, { accessToken: SECRET_MASK, secret: SECRET_MASK, isAtAll: true });
-      assert.deepEqual(created.json().effectiveFlowLimit, { count: 20, perSeconds: 60 }, "the provider's documented limit applies");
+      assert.deepEqual(created.json().effectiveFlowLimits, [{ count: 20, perSeconds: 60 }], "the provider's documented limit applies");
 
       const omitted = await call(orders, 'PATCH', '/v1/channel-accounts/ops-robot', { config: { isAtAll: false } });
       assert.equal(omitted.statusCode, 200, omitted.body);
@@ -111,13 +111,13 @@ for (const dialect of testDialects) {
       assert.deepEqual(rotated.json().config, { accessToken: SECRET_MASK, messageType: 'text' });
       assert.deepEqual(await decryptedConfig(id), { accessToken: 'robot-token-rotated', messageType: 'text' });
 
-      const limited = await call(orders, 'PATCH', '/v1/channel-accounts/ops-robot', { flowLimit: { count: 5, perSeconds: 10 }, enabled: false, name: 'ops-robot-2' });
+      const limited = await call(orders, 'PATCH', '/v1/channel-accounts/ops-robot', { flowLimits: [{ count: 5, perSeconds: 10 }], enabled: false, name: 'ops-robot-2' });
       assert.equal(limited.json().name, 'ops-robot-2');
       assert.equal(limited.json().enabled, false);
-      assert.deepEqual(limited.json().effectiveFlowLimit, { count: 5, perSeconds: 10 });
-      const reset = await call(orders, 'PATCH', '/v1/channel-accounts/ops-robot-2', { flowLimit: null });
-      assert.equal(reset.json().flowLimit, null);
-      assert.deepEqual(reset.json().effectiveFlowLimit, { count: 20, perSeconds: 60 });
+      assert.deepEqual(limited.json().effectiveFlowLimits, [{ count: 5, perSeconds: 10 }]);
+      const reset = await call(orders, 'PATCH', '/v1/channel-accounts/ops-robot-2', { flowLimits: null });
+      assert.equal(reset.json().flowLimits, null);
+      assert.deepEqual(reset.json().effectiveFlowLimits, [{ count: 20, perSeconds: 60 }]);
       assert.deepEqual(await decryptedConfig(id), { accessToken: 'robot-token-rotated', messageType: 'text' }, 'PATCH without config keeps every secret');
 
       const [row] = (await storedRows(orders.appId)).filter((r) => r.id === id);
@@ -213,7 +213,7 @@ for (const dialect of testDialects) {
         { body: { type: 'webhook', name: 'a', config: { url: `example.com/hook?token=${SMTP_PASSWORD}` } }, code: 'OUTBOUND_URL_NOT_ALLOWED', field: 'config.url', detail: /not an absolute URL/ },
         { body: { type: 'smtp', name: 'a', config: { ...smtpConfig, password: SECRET_MASK } }, code: 'CHANNEL_ACCOUNT_CONFIG_INVALID', field: 'config.password' },
         { body: { type: 'smtp', name: 'Bad Name', config: smtpConfig }, code: 'CHANNEL_ACCOUNT_NAME_INVALID', field: 'name' },
-        { body: { type: 'smtp', name: 'a', config: smtpConfig, flowLimit: { count: 0, perSeconds: 60 } }, code: 'VALIDATION_FAILED' },
+        { body: { type: 'smtp', name: 'a', config: smtpConfig, flowLimits: [{ count: 0, perSeconds: 60 }] }, code: 'VALIDATION_FAILED' },
         { body: { type: 'smtp', name: 'a', config: smtpConfig, channel: 'sms' }, code: 'VALIDATION_FAILED', detail: /channel/ },
       ];
       for (const { body, code, field, detail, status = 400 } of cases) {

@@ -39,7 +39,7 @@ export interface SeedChannelAccount {
   config?: Record<string, unknown>;
   secrets?: Record<string, unknown>;
   enabled?: boolean;
-  flowLimit?: { count: number; perSeconds: number };
+  flowLimits?: Array<{ count: number; perSeconds: number }>;
   nowMs?: number;
 }
 
@@ -58,8 +58,7 @@ export async function seedChannelAccount(database: HeraldDatabase, cryptoBox: Cr
       secrets_enc: account.secrets ? cryptoBox.encrypt(JSON.stringify(account.secrets)) : null,
       enabled: account.enabled === false ? 0 : 1,
       is_default: 1,
-      flow_limit_count: account.flowLimit?.count ?? null,
-      flow_limit_seconds: account.flowLimit?.perSeconds ?? null,
+      flow_limits: account.flowLimits ? JSON.stringify(account.flowLimits) : null,
       created_at: nowMs,
       updated_at: nowMs,
     })

@@ -8,21 +8,22 @@ export const flowLimitGate: SendGate = async (batch, { flowLimiter }) => {
   const decisions = new Map<SendCandidate, GateDecision>();
   const limitedByAccount = new Map<string, SendCandidate[]>();
   for (const candidate of batch) {
-    if (!candidate.account.flowLimit) continue;
+    if (candidate.account.flowLimits.length === 0) continue;
     const group = limitedByAccount.get(candidate.account.id);
     if (group) group.push(candidate);
     else limitedByAccount.set(candidate.account.id, [candidate]);
   }
   for (const group of limitedByAccount.values()) {
     const { account } = group[0]!;
-    const limit = account.flowLimit!;
-    const grant = await flowLimiter.acquire(account.id, limit, group.length);
+    const limits = account.flowLimits;
+    const grant = await flowLimiter.acquire(account.id, limits, group.length);
+    const described = limits.map((limit) => `${limit.count} sends per ${limit.perSeconds} s`).join(' and ');
     group.slice(grant.granted).forEach((candidate, k) =>
       decisions.set(candidate, {
         kind: 'deferred',
         untilMs: grant.retryAtMs[k]!,
         code: 'FLOW_LIMITED',
-        message: `Flow limit of ${limit.count} sends per ${limit.perSeconds} s reached for channel account ${account.id}`,
+        message: `Flow limit of ${described} reached for channel account ${account.id}`,
         trailEvent: 'flow_limited',
       }),
     );

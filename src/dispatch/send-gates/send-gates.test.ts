@@ -42,7 +42,7 @@ for (const dialect of testDialects) {
         return decisions;
       };
       // Room for one send a minute: of the two that pass the test gate, one waits.
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', flowLimit: { count: 1, perSeconds: 60 }, nowMs: clock.now() });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', flowLimits: [{ count: 1, perSeconds: 60 }], nowMs: clock.now() });
       const addresses = ['first@example.com', 'held@example.com', 'dropped@example.com', 'second@example.com'];
       const { deliveryIds, messageIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), deliveriesPerMessage: 4, address: (i) => addresses[i]! });
       const worker = bed.createWorker({ providers: providerMap(provider), sendGates: [testGate, ...SEND_GATES] });

@@ -9,7 +9,7 @@ import type { FlowLimit, ProviderDefinition, SecretMaskKind } from '../../provid
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { ChannelAccountsTable, HeraldSchema } from '../../storage/schema.ts';
 import { assertNoMaskedSecrets, assertValidConfig, maskSecrets, patchConfig } from './channel-account-config.ts';
-import { configColumns, effectiveFlowLimit, ownFlowLimit, readConfigWithSecrets, readSecrets, type ProviderConfig } from '../../deliveries/channel-account-row.ts';
+import { configColumns, effectiveFlowLimits, flowLimitsColumn, ownFlowLimits, readConfigWithSecrets, readSecrets, type ProviderConfig } from '../../deliveries/channel-account-row.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
 import { failIfTaken } from '../../storage/unique-violation.ts';
@@ -26,10 +26,10 @@ export interface ChannelAccountView {
   isDefault: boolean;
   /** Secret fields (or their secret parts) read as SECRET_MASK. */
   config: ProviderConfig;
-  /** The account's own limit; null means the provider's default applies. */
-  flowLimit: FlowLimit | null;
-  /** What the dispatcher enforces: the account's limit, else the provider's, else none. */
-  effectiveFlowLimit: FlowLimit | null;
+  /** The account's own limits, every window enforced at once; null means the provider's defaults apply. */
+  flowLimits: FlowLimit[] | null;
+  /** What the dispatcher enforces: the account's limits, else the provider's; empty when unlimited. */
+  effectiveFlowLimits: readonly FlowLimit[];
   createdAt: string;
   updatedAt: string;
 }
@@ -41,7 +41,7 @@ export interface ChannelAccountInput {
   enabled?: boolean;
   /** Default: true when the channel has no default account yet. */
   isDefault?: boolean;
-  flowLimit?: FlowLimit | null;
+  flowLimits?: FlowLimit[] | null;
 }
 
 export interface ChannelAccountPatch {
@@ -50,8 +50,8 @@ export interface ChannelAccountPatch {
   config?: ProviderConfig;
   enabled?: boolean;
   isDefault?: boolean;
-  /** null: back to the provider's default limit. */
-  flowLimit?: FlowLimit | null;
+  /** null: back to the provider's default limits. */
+  flowLimits?: FlowLimit[] | null;
 }
 
 /** What the console needs to offer a form for a provider type. */
@@ -63,7 +63,11 @@ export interface ChannelAccountTypeView {
   secretFields: readonly string[];
   /** Secret fields masked only in parts: `values` (each value of a record), `query` (a URL's query values). */
   secretMasks: Readonly<Record<string, SecretMaskKind>>;
-  defaultFlowLimit: FlowLimit | null;
+  defaultFlowLimits: readonly FlowLimit[];
+  /** Recipients one provider call may carry, when the platform takes several. */
+  maxRecipientsPerCall: number | null;
+  /** How long after sending a message can be recalled; null when the platform cannot recall. */
+  recallWindowSeconds: number | null;
   /** JSON Schema of the config. */
   configSchema: TSchema;
 }
@@ -108,8 +112,8 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       isDefault: row.is_default === 1,
       // Masked by what the provider declares secret, also in rows saved before a field was declared so.
       config: maskSecrets(provider ?? { secretFields: Object.keys(secrets) }, { ...(JSON.parse(row.config) as ProviderConfig), ...secrets }),
-      flowLimit: ownFlowLimit(row) ?? null,
-      effectiveFlowLimit: effectiveFlowLimit(row, provider) ?? null,
+      flowLimits: ownFlowLimits(row) ?? null,
+      effectiveFlowLimits: effectiveFlowLimits(row, provider),
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
@@ -155,8 +159,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         ...configColumns(provider, input.config, cryptoBox),
         enabled: input.enabled === false ? 0 : 1,
         is_default: 0,
-        flow_limit_count: input.flowLimit?.count ?? null,
-        flow_limit_seconds: input.flowLimit?.perSeconds ?? null,
+        flow_limits: flowLimitsColumn(input.flowLimits),
         created_at: now,
         updated_at: now,
       };
@@ -205,10 +208,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         Object.assign(updated, configColumns(provider, config, cryptoBox));
       }
       if (patch.enabled !== undefined) updated.enabled = patch.enabled ? 1 : 0;
-      if (patch.flowLimit !== undefined) {
-        updated.flow_limit_count = patch.flowLimit?.count ?? null;
-        updated.flow_limit_seconds = patch.flowLimit?.perSeconds ?? null;
-      }
+      if (patch.flowLimits !== undefined) updated.flow_limits = flowLimitsColumn(patch.flowLimits);
       // is_default is written only when the patch changes it: the value read above may be stale by now.
       const { is_default: _, ...columns } = updated;
 
@@ -250,7 +250,9 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         addressKind: provider.target === 'address' ? addressKindOf(provider.channel) : null,
         secretFields: provider.secretFields,
         secretMasks: provider.secretMasks ?? {},
-        defaultFlowLimit: provider.defaultFlowLimit ?? null,
+        defaultFlowLimits: provider.defaultFlowLimits ?? [],
+        maxRecipientsPerCall: provider.maxRecipientsPerCall ?? null,
+        recallWindowSeconds: provider.recallWindowSeconds ?? null,
         configSchema: provider.configSchema,
       }));
     },

@@ -8,8 +8,11 @@ const FlowLimit = Type.Object(
     count: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Sends allowed per window' }),
     perSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'Window length in seconds' }),
   },
-  { additionalProperties: false, description: "null: the provider's documented default applies" },
+  { additionalProperties: false },
 );
+const FlowLimits = Type.Union([Type.Array(FlowLimit, { minItems: 1, maxItems: 5 }), Type.Null()], {
+  description: "Windows enforced together across all workers (e.g. 5 per 1 s and 100 per 60 s); null: the provider's documented defaults apply",
+});
 const Name = Type.String({ minLength: 1, maxLength: 63, description: 'Unique in the app; sends may name the account by it' });
 // The provider's own schema checks the config (GET /v1/channel-account-types lists them).
 const Config = Type.Record(Type.String(), Type.Unknown(), { description: `Provider config; secret fields read back as "${SECRET_MASK}"` });
@@ -35,7 +38,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
             config: Config,
             enabled: Type.Optional(Type.Boolean()),
             isDefault: Type.Optional(Type.Boolean({ description: 'Default: true when the channel has no default account yet' })),
-            flowLimit: Type.Optional(Type.Union([FlowLimit, Type.Null()])),
+            flowLimits: Type.Optional(FlowLimits),
           },
           { additionalProperties: false },
         ),
@@ -90,7 +93,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
             config: Type.Optional(Config),
             enabled: Type.Optional(Type.Boolean()),
             isDefault: Type.Optional(Type.Boolean()),
-            flowLimit: Type.Optional(Type.Union([FlowLimit, Type.Null()])),
+            flowLimits: Type.Optional(FlowLimits),
           },
           { additionalProperties: false },
         ),

@@ -34,6 +34,8 @@ export interface ProviderConformanceOptions<Config> {
   accountConfig(port: number): Config;
   /** For `address` providers: a recipient the test server accepts. */
   address?: string;
+  /** For providers with `maxRecipientsPerCall`: at least two recipients the test server accepts. */
+  batchAddresses?: readonly string[];
   /** Configs the schema must reject, besides the generic ones (empty, unknown field, non-string secret). */
   invalidConfigs?: ReadonlyArray<{ name: string; config: unknown }>;
 }
@@ -74,11 +76,38 @@ export function describeProviderConformance<Config>(options: ProviderConformance
       for (const field of definition.secretFields) {
         assert.ok(properties.includes(field), `secret field "${field}" is declared in configSchema`);
       }
-      if (definition.defaultFlowLimit) {
-        assert.ok(Number.isInteger(definition.defaultFlowLimit.count) && definition.defaultFlowLimit.count > 0);
-        assert.ok(definition.defaultFlowLimit.perSeconds > 0);
+      for (const limit of definition.defaultFlowLimits ?? []) {
+        assert.ok(Number.isInteger(limit.count) && limit.count > 0);
+        assert.ok(limit.perSeconds > 0);
+      }
+      const sender = definition.createSender({ id: 'acc_shape', name: 'shape', config: options.accountConfig(server.port) }, testSenderEnvironment());
+      const declares = (capability: unknown, method: unknown, what: string) =>
+        assert.equal(typeof method === 'function', capability !== undefined, `${what}: declared on the definition exactly when the sender implements it`);
+      declares(definition.maxRecipientsPerCall, sender.sendBatch, 'maxRecipientsPerCall / sendBatch');
+      declares(definition.recallWindowSeconds, sender.recall, 'recallWindowSeconds / recall');
+      declares(definition.results, sender.fetchResults, 'results / fetchResults');
+      if (definition.maxRecipientsPerCall !== undefined) {
+        assert.ok(definition.target === 'address' && Number.isInteger(definition.maxRecipientsPerCall) && definition.maxRecipientsPerCall > 1);
       }
     });
+
+    if (definition.maxRecipientsPerCall !== undefined) {
+      test('a batch of recipients answers one outcome per recipient, in order, in one call', async () => {
+        const addresses = options.batchAddresses ?? [];
+        assert.ok(addresses.length >= 2, 'batchAddresses names at least two recipients the server accepts');
+        const sender = definition.createSender({ id: 'acc_batch', name: 'batch', config: options.accountConfig(server.port) }, testSenderEnvironment());
+        try {
+          const requests = addresses.map((address, index) => ({ ...sampleSendRequest({ address }), deliveryId: `dlv_batch_${index}`, dedupKey: `dlv_batch_${index}` }));
+          const requestsBefore = server.requestCount;
+          const outcomes = await sender.sendBatch!(requests, environment.context());
+          assert.equal(outcomes.length, requests.length);
+          for (const outcome of outcomes) assertOutcomeKind(outcome, 'sent');
+          assert.ok(server.requestCount > requestsBefore, 'the batch reached the server');
+        } finally {
+          await sender.close?.();
+        }
+      });
+    }
 
     test('accepts a valid config and rejects invalid ones', () => {
       const validConfig = options.accountConfig(server.port);

@@ -81,7 +81,7 @@ export const dingtalkRobotProvider: ProviderDefinition<DingtalkRobotConfig> = {
   target: 'account',
   configSchema: dingtalkRobotConfigSchema,
   secretFields: ['accessToken', 'secret'],
-  defaultFlowLimit: { count: 20, perSeconds: 60 },
+  defaultFlowLimits: [{ count: 20, perSeconds: 60 }],
 
   validateConfig(config) {
     parseOutboundUrl(config.baseUrl ?? DINGTALK_DEFAULT_BASE_URL, 'baseUrl');
