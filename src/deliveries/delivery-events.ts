@@ -22,6 +22,14 @@ export type DeliveryEventType =
   /** Held back by the channel account's flow limit; rescheduled without burning an attempt. */
   | 'flow_limited'
   | 'failed'
+  /** The platform reported the recipient got it (receipt, result query). */
+  | 'delivered'
+  /** The platform reported the recipient read it. */
+  | 'read'
+  /** Taken back from the platform by a recall. */
+  | 'recalled'
+  /** A recall the platform refused; `code` says why. The delivery keeps its status. */
+  | 'recall_failed'
   | 'canceled'
   | 'lease_expired'
   /** Claimed but not attempted when its worker stopped; back in the queue. */
