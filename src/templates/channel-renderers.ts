@@ -102,12 +102,30 @@ export function renderChannelMessage(channel: ChannelName, source: MessageSource
   return CHANNEL_RENDERERS[channel](source);
 }
 
-/** An IM channel: its `channels.<name>` override or the body, as Markdown in the channel's dialect. */
+/** An IM channel: its `channels.<name>` override or the body, as Markdown in the channel's dialect, with its mentions. */
 function imRenderer(channel: ImOverrideChannel): ChannelRenderer {
-  return (source) =>
-    message(source, channel, source.body({ path: `channels.${channel}.markdown`, format: 'markdown' }), {
+  return (source) => {
+    const mentions = mentionsOf(source, channel);
+    return message(source, channel, source.body({ path: `channels.${channel}.markdown`, format: 'markdown' }), {
       titlePath: `channels.${channel}.title`,
+      extras: mentions ? { mentions } : undefined,
     });
+  };
+}
+
+/** What `RenderedMessage.extras.mentions` holds: ids and numbers rendered and split, and whether @all. */
+export interface RenderedMentions {
+  userIds: string[];
+  mobiles: string[];
+  all: boolean;
+}
+
+/** `channels.<channel>.mentions`, rendered; undefined when the template mentions nobody. */
+export function mentionsOf(source: MessageSource, channel: ChannelName): RenderedMentions | undefined {
+  const split = (path: string) => (source.field(`channels.${channel}.mentions.${path}`) ?? '').split(/[\s,]+/).filter((item) => item !== '');
+  const declared = (source.content.channels as Record<string, { mentions?: { all?: boolean } } | undefined> | undefined)?.[channel]?.mentions;
+  const mentions = { userIds: split('userIds'), mobiles: split('mobiles'), all: declared?.all === true };
+  return mentions.userIds.length > 0 || mentions.mobiles.length > 0 || mentions.all ? mentions : undefined;
 }
 
 /** The fields every channel shares: title, summary, url, text and markdown within the channel's limits. */

@@ -300,3 +300,22 @@ describe('rendering has no side effects', () => {
     assert.deepEqual(data, { n: 1 });
   });
 });
+
+describe('mentions in group messages', () => {
+  test('render into extras.mentions, split on commas and spaces, per IM channel', () => {
+    const content: TemplateContent = {
+      body: 'Server {{ host }} is down',
+      channels: { dingtalk: { mentions: { mobiles: '{{ oncall | map: "mobile" | join: "," }}', userIds: 'ops-lead  backup', all: false } } },
+    };
+    const data = { host: 'db-1', oncall: [{ mobile: '13800138000' }, { mobile: '13900139000' }] };
+    const dingtalk = render(content, data, { channel: 'dingtalk' });
+    assert.deepEqual(dingtalk.extras?.mentions, { userIds: ['ops-lead', 'backup'], mobiles: ['13800138000', '13900139000'], all: false });
+    assert.equal(render(content, data, { channel: 'slack' }).extras, undefined, 'another channel mentions nobody');
+    assert.deepEqual(render({ body: 'x', channels: { dingtalk: { mentions: { all: true } } } }, {}, { channel: 'dingtalk' }).extras?.mentions, {
+      userIds: [],
+      mobiles: [],
+      all: true,
+    });
+    assert.equal(render({ body: 'x', channels: { dingtalk: { mentions: { mobiles: '{{ none }}' } } } }, { none: '' }, { channel: 'dingtalk' }).extras, undefined);
+  });
+});

@@ -28,11 +28,22 @@ export const BodyFormatSchema = Type.Union([Type.Literal('markdown'), Type.Liter
 });
 export type BodyFormat = Static<typeof BodyFormatSchema>;
 
+/** Who a group message @-mentions; rendered into `extras.mentions` for the providers that support it (group robots). */
+export const MentionsSchema = Type.Object(
+  {
+    userIds: Type.Optional(LiquidText('Platform user ids to @-mention, separated by commas or spaces, e.g. "{{ oncall.userId }},zhangsan".', 1_000)),
+    mobiles: Type.Optional(LiquidText('Mobile numbers to @-mention, separated by commas or spaces, e.g. "{{ oncall.mobile }}".', 1_000)),
+    all: Type.Optional(Type.Boolean({ description: '@all: everyone in the group.' })),
+  },
+  { ...strict, description: 'Mentions in group messages (DingTalk and WeCom robots; ignored where the platform has none).' },
+);
+
 /** Channels the catalog marks `im`: the override is standard Markdown, converted to the channel's dialect like the body. */
 const ImOverrideSchema = Type.Object(
   {
     title: Type.Optional(LiquidText('Title for this channel (DingTalk markdown title, Feishu post title).')),
     markdown: Type.Optional(LiquidDocument('Markdown replacing the body for this channel (e.g. a shorter chat version).')),
+    mentions: Type.Optional(MentionsSchema),
   },
   strict,
 );
