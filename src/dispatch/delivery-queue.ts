@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
@@ -37,6 +37,8 @@ export interface CompletionSummary extends SettlementSummary {
 export interface DeliveryQueue {
   /** Leases up to `limit` due deliveries, most urgent first, counts the attempt and records a `sending` event each. */
   claim(limit: number): Promise<DeliveriesTable[]>;
+  /** Like `claim`, for the due deliveries of one message through one channel account only: the recipients one provider call can carry together. */
+  claimSiblings(messageId: string, channelAccountId: string, limit: number): Promise<DeliveriesTable[]>;
   /** Writes results in one transaction: rows, events, message completion, callbacks. */
   complete(results: readonly DeliveryResult[]): Promise<CompletionSummary>;
   /**
@@ -131,16 +133,20 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     return summary.applied;
   }
 
+  async function claim(limit: number, where?: RawBuilder<boolean>): Promise<DeliveriesTable[]> {
+    if (limit <= 0) return [];
+    const nowMs = clock.now();
+    return db.transaction().execute(async (trx) => {
+      const rows = (await queue.claim(trx, limit, nowMs, sql`attempts = attempts + 1, updated_at = ${nowMs}`, where)).sort(byPriorityThenAge);
+      await insertEvents(trx, database.dialect, leaseEvents(rows, 'sending', nowMs, `worker ${workerId}`));
+      return rows;
+    });
+  }
+
   return {
-    async claim(limit) {
-      if (limit <= 0) return [];
-      const nowMs = clock.now();
-      return db.transaction().execute(async (trx) => {
-        const rows = (await queue.claim(trx, limit, nowMs, sql`attempts = attempts + 1, updated_at = ${nowMs}`)).sort(byPriorityThenAge);
-        await insertEvents(trx, database.dialect, leaseEvents(rows, 'sending', nowMs, `worker ${workerId}`));
-        return rows;
-      });
-    },
+    claim: (limit) => claim(limit),
+
+    claimSiblings: (messageId, channelAccountId, limit) => claim(limit, sql<boolean>`message_id = ${messageId} and channel_account_id = ${channelAccountId}`),
 
     complete,
 
