@@ -24,6 +24,9 @@ import { isStorageUnavailable } from './storage/storage-unavailable.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
+import { createChannelAccountSenders } from './dispatch/channel-account-senders.ts';
+import { createMessageRecall } from './dispatch/message-recall.ts';
+import { createProviderTokenCache } from './dispatch/provider-token-cache.ts';
 import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
@@ -125,7 +128,43 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const intake = intakeWith(renderer.gate);
   const templates = createTemplateService(context, { gate: renderer.gate, intakeWith, renderer: templateRenderer });
   const messageControl = createMessageControl({ database, clock: context.clock, wakeup, onCallbacksQueued });
-  const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl, templates };
+  // Recalls call providers from the api process: its own senders, the token cache shared through the database.
+  const recallSenders = createChannelAccountSenders({
+    database,
+    cryptoBox: context.cryptoBox,
+    clock,
+    providers,
+    logger,
+    senderEnvironment: {
+      outboundPolicy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
+      connectTimeoutMs: config.outbound.connectTimeoutMs,
+    },
+  });
+  const messageRecall = createMessageRecall({
+    database,
+    clock,
+    senders: recallSenders,
+    tokens: createProviderTokenCache({ database, cryptoBox: context.cryptoBox, clock }),
+    outboundHttp,
+    messageControl,
+    requestTimeoutMs: config.outbound.requestTimeoutMs,
+    logger,
+  });
+  const services: ApiServices = {
+    context,
+    authenticator,
+    apps,
+    keys,
+    users,
+    sessions,
+    subscribers,
+    channelAccounts,
+    intake,
+    messageQuery: createMessageQuery(context),
+    messageControl,
+    messageRecall,
+    templates,
+  };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   const deliveryWorker = heartbeat
@@ -149,6 +188,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await server?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), scheduler?.stop()]);
       await heartbeat?.stop();
+      await recallSenders.close();
       await renderPool.close();
       await wakeup.close();
       await outboundHttp.close();
