@@ -24,6 +24,8 @@ import { isStorageUnavailable } from './storage/storage-unavailable.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
+import { createProviderTokenCache } from './dispatch/provider-token-cache.ts';
+import { createResultCheckWorker } from './dispatch/result-check-worker.ts';
 import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
@@ -128,8 +130,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl, templates };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
+  // One token cache for the workers of this process, so they share fetches of the same token.
+  const tokens = createProviderTokenCache({ database, cryptoBox: context.cryptoBox, clock });
   const deliveryWorker = heartbeat
-    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat, events: workerEvents })
+    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat, events: workerEvents, tokens })
+    : undefined;
+  const resultCheckWorker = heartbeat
+    ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
 
@@ -142,12 +149,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await heartbeat?.start();
       deliveryWorker?.start();
       callbackWorker?.start();
+      resultCheckWorker?.start();
       scheduler?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), scheduler?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop()]);
       await heartbeat?.stop();
       await renderPool.close();
       await wakeup.close();

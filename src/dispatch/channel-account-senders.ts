@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
-import type { ProviderContext, ProviderDefinition, ProviderSender, SenderEnvironment, SendOutcome, SendRequest } from '../providers/provider.ts';
+import type { ProviderContext, ProviderDefinition, ProviderSender, ResultsOutcome, SenderEnvironment, SendOutcome, SendRequest, SentMessage } from '../providers/provider.ts';
 import { effectiveFlowLimits, readConfigWithSecrets } from '../deliveries/channel-account-row.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
@@ -22,6 +22,8 @@ export interface ChannelAccountSender {
   /** The account's own limits, else the provider's documented ones; empty when unlimited. */
   flowLimits: readonly FlowLimit[];
   send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
+  /** Present when the provider declares `results` (see result-check-worker.ts). */
+  fetchResults?(sent: SentMessage, context: ProviderContext): Promise<ResultsOutcome>;
 }
 
 export type ChannelAccountLookup = { available: true; account: ChannelAccountSender } | { available: false; reason: string };
@@ -105,6 +107,16 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
       return { available: false, reason: `Channel account "${row.name}" cannot be used: ${(error as Error).message}` };
     }
     const flowLimits = effectiveFlowLimits(row, definition);
+    /** A call through the sender; a sender retired meanwhile (account edited) is closed once its last call returns. */
+    async function inSlot<T>(call: () => Promise<T>): Promise<T> {
+      slot.inFlight++;
+      try {
+        return await call();
+      } finally {
+        slot.inFlight--;
+        if (slot.retired && slot.inFlight === 0) void closeSlot(row!.id, slot);
+      }
+    }
     return {
       available: true,
       account: {
@@ -113,15 +125,8 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
         type: row.type,
         definition,
         flowLimits,
-        async send(request, context) {
-          slot.inFlight++;
-          try {
-            return await slot.sender.send(request, context);
-          } finally {
-            slot.inFlight--;
-            if (slot.retired && slot.inFlight === 0) void closeSlot(row.id, slot);
-          }
-        },
+        send: (request, context) => inSlot(() => slot.sender.send(request, context)),
+        fetchResults: slot.sender.fetchResults && ((sent, context) => inSlot(() => slot.sender.fetchResults!(sent, context))),
       },
     };
   }
