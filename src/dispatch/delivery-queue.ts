@@ -23,6 +23,14 @@ export interface DeliveryQueueOptions {
   workerId: string;
   leaseSeconds: number;
   backoff: BackoffPolicy;
+  /** Runs in the transaction that writes deliveries `sent` with a provider message id (result checks are created there). */
+  afterSent?: (trx: Kysely<HeraldSchema>, sent: readonly SentDelivery[], nowMs: number) => Promise<void>;
+}
+
+/** A delivery just written `sent`: the row as claimed and the id the provider answered. */
+export interface SentDelivery {
+  delivery: DeliveriesTable;
+  providerMessageId: string;
 }
 
 export interface CompletionSummary extends SettlementSummary {
@@ -117,6 +125,12 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         for (const event of transition.events) {
           events.push({ messageId: delivery.message_id, deliveryId: delivery.id, appId: delivery.app_id, at: nowMs, ...event });
         }
+      }
+      if (options.afterSent) {
+        const sent = applied.flatMap((row) =>
+          row.status === 'sent' && row.provider_message_id !== null ? [{ delivery: claimedById.get(row.id)!, providerMessageId: row.provider_message_id }] : [],
+        );
+        if (sent.length > 0) await options.afterSent(trx, sent, nowMs);
       }
       const finals = applied.filter((row) => FINAL.has(row.status));
       const settlement = await settleFinalDeliveries(trx, database.dialect, finals, nowMs, events);

@@ -14,6 +14,7 @@ import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
+import { scheduleResultChecks, type SentCall } from './result-checks.ts';
 import type { SendCandidate, SendGate } from './send-gates/send-gate.ts';
 import { passSendGates, SEND_GATES } from './send-gates/send-gate-pipeline.ts';
 import { createSendSlots } from './send-slots.ts';
@@ -107,12 +108,23 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     log.warn({ leaseSeconds, requestTimeoutMs }, 'the lease is not longer than a send may take: slow sends may be claimed twice');
   }
 
+  /** Accounts whose provider reports results after sending, as met in `prepare`: their sent calls get a result check. */
+  const resultReportingAccounts = new Map<string, SentCall['results']>();
   const queue = createDeliveryQueue({
     database,
     clock,
     workerId,
     leaseSeconds,
     backoff: { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs },
+    afterSent: (trx, sent, nowMs) =>
+      scheduleResultChecks(
+        trx,
+        sent.flatMap(({ delivery, providerMessageId }) => {
+          const results = delivery.channel_account_id === null ? undefined : resultReportingAccounts.get(delivery.channel_account_id);
+          return results ? [{ channelAccountId: delivery.channel_account_id!, providerMessageId, sentAtMs: nowMs, results }] : [];
+        }),
+        nowMs,
+      ),
   });
   const senders = createChannelAccountSenders({
     database,
@@ -176,6 +188,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         if (!lookup?.available) {
           return void settle(delivery, failed('CHANNEL_ACCOUNT_UNAVAILABLE', lookup?.reason ?? 'The delivery has no channel account'));
         }
+        const { results } = lookup.account.definition;
+        if (results) resultReportingAccounts.set(lookup.account.id, results);
         let content: RenderedMessage;
         try {
           content = await renderer.render(delivery, message);
