@@ -268,6 +268,15 @@ describe('custom-http provider', () => {
     assert.equal(server.requestCount, before);
   });
 
+  test('optional data is guarded with | default or {% if %}, so a message without it still sends', async () => {
+    const template =
+      '{"to":"lilei","text":"{{ text }}","extra":{"order":{{ metadata.orderId | default: nil | json }},' +
+      '"label":"{{ metadata.label | default: "none" }}","ticket":{% if extras.ticket %}true{% else %}false{% endif %}}}';
+    const outcome = await send(imConfig(server.url, { bodyTemplate: template }));
+    assertOutcomeKind(outcome, 'sent');
+    assert.deepEqual(server.received.at(-1)!.body.extra, { order: null, label: 'none', ticket: false });
+  });
+
   test('a JSON body that does not parse is failed CUSTOM_HTTP_BODY_INVALID without quoting it, sending nothing', async () => {
     const before = server.requestCount;
     const config = imConfig(server.url, { bodyTemplate: '{"to":"lilei","text":{{ text }},"key":"{{ secrets.k }}"}', secrets: { k: 'sekret-value' } });
