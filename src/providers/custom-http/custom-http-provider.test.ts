@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ManualClock } from '../../clock.ts';
 import { HeraldError } from '../../errors.ts';
@@ -291,6 +292,27 @@ describe('custom-http provider', () => {
     assert.equal(trailingComma.code, 'CUSTOM_HTTP_BODY_INVALID');
     assert.match(trailingComma.message, /not valid JSON at line 3, column 1;/);
     assert.equal(server.requestCount, before);
+  });
+
+  test('the worked example of docs/custom-http-provider.md sends what the doc shows', async () => {
+    const doc = readFileSync(new URL('../../../docs/custom-http-provider.md', import.meta.url), 'utf8');
+    const account = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(doc)![1]) as { type: string; config: CustomHttpConfig };
+    const shownBody = /```\nPOST \/api\/v1\/messages\n[\s\S]*?\n\n(.*)\n```/.exec(doc)![1];
+    assert.equal(account.type, customHttpProvider.type);
+    customHttpProvider.validateConfig!(account.config);
+
+    const docServer = await startCustomHttpTestServer({ token: 'im-token-from-the-it-team', users: ['lilei'] });
+    try {
+      const config = { ...account.config, url: account.config.url.replace('https://im.example.com', docServer.origin) };
+      const request = sampleSendRequest({ content: { ...sampleSendRequest().content, title: 'Order "1001" paid', text: 'Paid by Li Lei' }, metadata: { imUser: 'lilei' } });
+      const outcome = await customHttpProvider.createSender({ id: 'acc_doc', name: 'company-im', config }, testSenderEnvironment()).send(request, environment.context());
+      assertOutcomeKind(outcome, 'sent');
+      assert.equal(outcome.providerMessageId, 'im_1');
+      assert.equal(docServer.received[0].rawBody, shownBody);
+      assert.equal(docServer.received[0].headers['idempotency-key'], request.dedupKey);
+    } finally {
+      await docServer.close();
+    }
   });
 
   test('validateConfig refuses a broken template at save time, naming bodyTemplate, line and column', () => {
