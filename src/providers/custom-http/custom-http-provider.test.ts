@@ -278,6 +278,15 @@ describe('custom-http provider', () => {
     assert.deepEqual(server.received.at(-1)!.body.extra, { order: null, label: 'none', ticket: false });
   });
 
+  test('a render that exceeds its memory bound fails CUSTOM_HTTP_TEMPLATE_ERROR instead of building a huge body', async () => {
+    const before = server.requestCount;
+    const outcome = await send(imConfig(server.url, { bodyTemplate: '{"to":"lilei","text":"{% for i in (1..1000000) %}{{ text }}{% endfor %}"}' }));
+    assertOutcomeKind(outcome, 'failed');
+    assert.equal(outcome.code, 'CUSTOM_HTTP_TEMPLATE_ERROR');
+    assert.match(outcome.message, /limit exceeded/);
+    assert.equal(server.requestCount, before);
+  });
+
   test('a JSON body that does not parse is failed CUSTOM_HTTP_BODY_INVALID without quoting it, sending nothing', async () => {
     const before = server.requestCount;
     const config = imConfig(server.url, { bodyTemplate: '{"to":"lilei","text":{{ text }},"key":"{{ secrets.k }}"}', secrets: { k: 'sekret-value' } });
