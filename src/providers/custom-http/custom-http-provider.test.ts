@@ -278,7 +278,7 @@ describe('custom-http provider', () => {
     assert.deepEqual(server.received.at(-1)!.body.extra, { order: null, label: 'none', ticket: false });
   });
 
-  test('a render that exceeds its memory bound fails CUSTOM_HTTP_TEMPLATE_ERROR instead of building a huge body', async () => {
+  test('a render that exceeds its time or memory bound fails CUSTOM_HTTP_TEMPLATE_ERROR instead of building a huge body', async () => {
     const before = server.requestCount;
     const outcome = await send(imConfig(server.url, { bodyTemplate: '{"to":"lilei","text":"{% for i in (1..1000000) %}{{ text }}{% endfor %}"}' }));
     assertOutcomeKind(outcome, 'failed');
