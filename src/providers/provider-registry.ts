@@ -1,4 +1,5 @@
 import { invalid } from '../errors.ts';
+import { customHttpProvider } from './custom-http/custom-http-provider.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
 import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
@@ -13,7 +14,7 @@ export interface ProviderRegistry {
   list(): readonly ProviderDefinition[];
 }
 
-export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider, dingtalkWorkNoticeProvider];
+export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, customHttpProvider, smtpProvider, dingtalkRobotProvider, dingtalkWorkNoticeProvider];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
   const byType = new Map<string, ProviderDefinition>();
