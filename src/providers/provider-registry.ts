@@ -3,6 +3,8 @@ import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
+import { wecomAppProvider } from './wecom-app/wecom-app-provider.ts';
+import { wecomRobotProvider } from './wecom-robot/wecom-robot-provider.ts';
 
 /** Provider definitions by their stable `type` id, the one stored on channel accounts. */
 export interface ProviderRegistry {
@@ -12,7 +14,7 @@ export interface ProviderRegistry {
   list(): readonly ProviderDefinition[];
 }
 
-export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider];
+export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider, wecomRobotProvider, wecomAppProvider];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
   const byType = new Map<string, ProviderDefinition>();
