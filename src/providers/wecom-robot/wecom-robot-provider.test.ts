@@ -9,8 +9,11 @@ import {
   type TestProviderEnvironment,
   testSenderEnvironment,
 } from '../conformance/provider-test-support.ts';
+import { renderForChannel } from '../../templates/render-message.ts';
+import { orderPaidContent, orderPaidData } from '../../templates/golden/order-paid-template.ts';
 import type { RenderedMessage } from '../provider.ts';
-import { wecomRobotProvider, wecomRobotSendUrl, type WecomRobotConfig } from './wecom-robot-provider.ts';
+import { wecomAppMessagePart } from '../wecom-app/wecom-app-provider.ts';
+import { wecomRobotMessageBody, wecomRobotProvider, wecomRobotSendUrl, type WecomRobotConfig } from './wecom-robot-provider.ts';
 import { startWecomRobotTestServer, type WecomRobotTestServer } from './wecom-robot-test-server.ts';
 
 const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
@@ -30,6 +33,26 @@ const ARTICLES = [
   { title: 'Order A-1024 paid', description: 'CN¥1,299.50', url: 'https://shop.example.com/orders/A-1024', picUrl: 'https://shop.example.com/a.png' },
   { title: 'Track it', url: 'https://shop.example.com/track/A-1024' },
 ];
+
+describe('WeCom providers read what the template renderer writes', () => {
+  const rendered = renderForChannel({ templateCode: 'order.paid', content: orderPaidContent, data: orderPaidData, channel: 'wecom' });
+
+  test('the robot sends the rendered articles and mentions', () => {
+    const news = wecomRobotMessageBody({ key: KEY, messageType: 'news' }, rendered) as { news: { articles: Array<Record<string, unknown>> } };
+    assert.deepEqual(news.news.articles.map((article) => [article.title, article.url, article.picurl]), [
+      ['Order A-1024 paid by Ada <Lovelace> & Co', 'https://shop.example.com/orders/A-1024', 'https://shop.example.com/img/A-1024.png'],
+      ['2 items', 'https://shop.example.com/orders/A-1024/items', undefined],
+    ]);
+    const markdown = wecomRobotMessageBody({ key: KEY }, rendered) as { markdown: { content: string } };
+    assert.ok(markdown.markdown.content.endsWith('\n<@shop-ops>'));
+  });
+
+  test('the application sends the rendered text_notice card first', () => {
+    const part = wecomAppMessagePart({ corpId: 'ww1', corpSecret: 's', agentId: 1 }, rendered) as Record<string, any>;
+    assert.equal(part.msgtype, 'template_card');
+    assert.deepEqual(part.template_card.main_title, { title: 'Order A-1024 paid', desc: 'CN¥1,299.50' });
+  });
+});
 
 describe('wecom-robot provider', () => {
   const clock = new ManualClock();
