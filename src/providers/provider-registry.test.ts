@@ -6,14 +6,15 @@ import type { ProviderDefinition } from './provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { createProviderRegistry } from './provider-registry.ts';
 
-test('the built-in registry knows webhook, smtp, dingtalk-robot, wecom-robot and wecom-app', () => {
+test('the built-in registry knows webhook, smtp, dingtalk-robot, dingtalk-work-notice, wecom-robot and wecom-app', () => {
   const registry = createProviderRegistry();
-  assert.deepEqual(registry.list().map((definition) => definition.type), ['webhook', 'smtp', 'dingtalk-robot', 'wecom-robot', 'wecom-app']);
+  assert.deepEqual(registry.list().map((definition) => definition.type), ['webhook', 'smtp', 'dingtalk-robot', 'dingtalk-work-notice', 'wecom-robot', 'wecom-app']);
   assert.equal(registry.get('wecom-robot')?.target, 'account');
   assert.equal(registry.get('wecom-app')?.target, 'address');
   assert.equal(registry.get('wecom-app')?.channel, 'wecom');
   assert.equal(registry.require('smtp').channel, 'email');
   assert.equal(registry.get('dingtalk-robot')?.channel, 'dingtalk');
+  assert.equal(registry.get('dingtalk-work-notice')?.target, 'address');
   assert.equal(registry.get('nope'), undefined);
 });
 
@@ -24,7 +25,7 @@ test('require names the unknown type and the known ones', () => {
       error instanceof HeraldError &&
       error.code === 'PROVIDER_TYPE_UNKNOWN' &&
       error.kind === 'invalid' &&
-      /"fax".*webhook, smtp, dingtalk-robot, wecom-robot, wecom-app/.test(error.message),
+      /"fax".*webhook, smtp, dingtalk-robot, dingtalk-work-notice, wecom-robot, wecom-app/.test(error.message),
   );
 });
 

@@ -1,5 +1,6 @@
 import { invalid } from '../errors.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
+import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
@@ -14,7 +15,14 @@ export interface ProviderRegistry {
   list(): readonly ProviderDefinition[];
 }
 
-export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider, wecomRobotProvider, wecomAppProvider];
+export const builtInProviders: readonly ProviderDefinition[] = [
+  webhookProvider,
+  smtpProvider,
+  dingtalkRobotProvider,
+  dingtalkWorkNoticeProvider,
+  wecomRobotProvider,
+  wecomAppProvider,
+];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
   const byType = new Map<string, ProviderDefinition>();
