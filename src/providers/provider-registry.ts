@@ -5,6 +5,8 @@ import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
+import { wecomAppProvider } from './wecom-app/wecom-app-provider.ts';
+import { wecomRobotProvider } from './wecom-robot/wecom-robot-provider.ts';
 
 /** Provider definitions by their stable `type` id, the one stored on channel accounts. */
 export interface ProviderRegistry {
@@ -14,7 +16,15 @@ export interface ProviderRegistry {
   list(): readonly ProviderDefinition[];
 }
 
-export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, customHttpProvider, smtpProvider, dingtalkRobotProvider, dingtalkWorkNoticeProvider];
+export const builtInProviders: readonly ProviderDefinition[] = [
+  webhookProvider,
+  customHttpProvider,
+  smtpProvider,
+  dingtalkRobotProvider,
+  dingtalkWorkNoticeProvider,
+  wecomRobotProvider,
+  wecomAppProvider,
+];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
   const byType = new Map<string, ProviderDefinition>();

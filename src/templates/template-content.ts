@@ -48,6 +48,63 @@ const ImOverrideSchema = Type.Object(
   strict,
 );
 
+/** A link field: a Liquid template that must render to an absolute http(s) URL. */
+const LiquidUrl = (description: string) => LiquidText(`${description} Must render to an http(s) URL.`);
+
+const WecomNewsArticleSchema = Type.Object(
+  {
+    title: LiquidText('Article title (plain text).', 500),
+    description: Type.Optional(LiquidText('Article description (plain text).', 1_000)),
+    url: LiquidUrl('Link the article opens.'),
+    picUrl: Type.Optional(LiquidUrl('Picture shown with the article (JPG or PNG; 1068×455 for the first, 150×150 for the others).')),
+  },
+  strict,
+);
+
+const WecomTextcardSchema = Type.Object(
+  {
+    title: LiquidText('Card title (plain text, ≤ 128 bytes).', 500),
+    description: LiquidText(
+      'Card description; WeCom reads it as HTML with <div class="gray|normal|highlight"> and <br>, so variables are HTML-escaped (≤ 512 bytes).',
+      2_000,
+    ),
+    url: LiquidUrl('Link the card opens.'),
+    btnText: Type.Optional(LiquidText('Button text, ≤ 4 characters (default "详情").', 20)),
+  },
+  { ...strict, description: 'A textcard (application messages): sent instead of Markdown.' },
+);
+
+const WecomTemplateCardSchema = Type.Object(
+  {
+    title: LiquidText('Main title of the text_notice card (plain text).', 500),
+    description: Type.Optional(LiquidText('Line under the title (plain text).', 500)),
+    subTitle: Type.Optional(LiquidText('Body text of the card (plain text).', 1_000)),
+    url: LiquidUrl('Link the card opens.'),
+  },
+  { ...strict, description: 'A text_notice template card (application messages): sent instead of Markdown or a textcard.' },
+);
+
+/** WeCom: the IM fields (Markdown, title, mentions) plus its structured messages. */
+const wecomOverrideFields = {
+  title: Type.Optional(LiquidText('Title for WeCom (textcard and card defaults).')),
+  markdown: Type.Optional(LiquidDocument('Markdown replacing the body for WeCom (e.g. a shorter chat version).')),
+  mentions: Type.Optional(MentionsSchema),
+  news: Type.Optional(
+    Type.Object(
+      { articles: Type.Array(WecomNewsArticleSchema, { minItems: 1, maxItems: 8, description: 'The news articles, 1 to 8.' }) },
+      { ...strict, description: 'A news message (group robots whose messageType is news).' },
+    ),
+  ),
+  textcard: Type.Optional(WecomTextcardSchema),
+  templateCard: Type.Optional(WecomTemplateCardSchema),
+};
+const WecomOverrideSchema = Type.Object(wecomOverrideFields, strict);
+/** In a locale variant the cards may set only some fields: they merge over the default content's. */
+const WecomVariantOverrideSchema = Type.Object(
+  { ...wecomOverrideFields, textcard: Type.Optional(Type.Partial(WecomTextcardSchema)), templateCard: Type.Optional(Type.Partial(WecomTemplateCardSchema)) },
+  strict,
+);
+
 const EmailOverrideSchema = Type.Object(
   {
     subject: Type.Optional(LiquidText('Subject line; defaults to the title.')),
@@ -123,6 +180,7 @@ const OWN_OVERRIDES = {
   inbox: InboxOverrideSchema,
   webpush: WebpushOverrideSchema,
   webhook: WebhookOverrideSchema,
+  wecom: WecomOverrideSchema,
 } satisfies Record<OwnOverrideChannel, TSchema>;
 
 type OverrideSchemas<Own extends Record<OwnOverrideChannel, TSchema>> = {
@@ -148,7 +206,7 @@ export const TemplateVariantSchema = Type.Object(
   {
     ...commonFields,
     body: Type.Optional(LiquidDocument('Body in the template body format.')),
-    channels: Type.Optional(channelOverridesSchema({ ...OWN_OVERRIDES, wechat: Type.Partial(WechatOverrideSchema), miniprogram: Type.Partial(MiniprogramOverrideSchema) })),
+    channels: Type.Optional(channelOverridesSchema({ ...OWN_OVERRIDES, wechat: Type.Partial(WechatOverrideSchema), miniprogram: Type.Partial(MiniprogramOverrideSchema), wecom: WecomVariantOverrideSchema })),
   },
   strict,
 );
