@@ -6,11 +6,13 @@ import type { ProviderDefinition } from './provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { createProviderRegistry } from './provider-registry.ts';
 
-test('the built-in registry knows webhook, smtp and dingtalk-robot', () => {
+test('the built-in registry knows every built-in provider', () => {
   const registry = createProviderRegistry();
-  assert.deepEqual(registry.list().map((definition) => definition.type), ['webhook', 'smtp', 'dingtalk-robot']);
+  assert.deepEqual(registry.list().map((definition) => definition.type), ['webhook', 'smtp', 'dingtalk-robot', 'wechat-template', 'wechat-subscribe']);
   assert.equal(registry.require('smtp').channel, 'email');
   assert.equal(registry.get('dingtalk-robot')?.channel, 'dingtalk');
+  assert.equal(registry.get('wechat-template')?.channel, 'wechat');
+  assert.equal(registry.get('wechat-subscribe')?.channel, 'miniprogram');
   assert.equal(registry.get('nope'), undefined);
 });
 
@@ -21,7 +23,7 @@ test('require names the unknown type and the known ones', () => {
       error instanceof HeraldError &&
       error.code === 'PROVIDER_TYPE_UNKNOWN' &&
       error.kind === 'invalid' &&
-      /"fax".*webhook, smtp, dingtalk-robot/.test(error.message),
+      /"fax".*webhook, smtp, dingtalk-robot, wechat-template, wechat-subscribe/.test(error.message),
   );
 });
 

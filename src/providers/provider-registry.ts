@@ -3,6 +3,8 @@ import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
+import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
+import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
 
 /** Provider definitions by their stable `type` id, the one stored on channel accounts. */
 export interface ProviderRegistry {
@@ -12,7 +14,13 @@ export interface ProviderRegistry {
   list(): readonly ProviderDefinition[];
 }
 
-export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider];
+export const builtInProviders: readonly ProviderDefinition[] = [
+  webhookProvider,
+  smtpProvider,
+  dingtalkRobotProvider,
+  wechatTemplateProvider,
+  wechatSubscribeProvider,
+];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
   const byType = new Map<string, ProviderDefinition>();
