@@ -66,7 +66,7 @@ export function wechatQuotaOutcome(errmsg: string, api: string, nowMs: number): 
 export class WechatTokenError extends Error {
   readonly outcome: SendOutcome;
   constructor(outcome: SendOutcome) {
-    super(outcome.kind === 'sent' ? 'sent' : outcome.message);
+    super('The WeChat access token request failed');
     this.name = 'WechatTokenError';
     this.outcome = outcome;
   }
