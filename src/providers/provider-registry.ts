@@ -5,6 +5,8 @@ import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
+import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
+import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
 import { wecomAppProvider } from './wecom-app/wecom-app-provider.ts';
 import { wecomRobotProvider } from './wecom-robot/wecom-robot-provider.ts';
 
@@ -24,6 +26,8 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   dingtalkWorkNoticeProvider,
   wecomRobotProvider,
   wecomAppProvider,
+  wechatTemplateProvider,
+  wechatSubscribeProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {

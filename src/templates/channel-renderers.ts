@@ -24,6 +24,7 @@ import { htmlToText, sanitizeHtmlFragment } from './html-sanitize.ts';
 import { firstHeadingText, type MarkdownDocument } from './markdown-document.ts';
 import { safeUrl } from './safe-url.ts';
 import type { ResolvedContent } from './template-compiler.ts';
+import { checkRenderedWechatData } from './wechat-field-rules.ts';
 
 /**
  * What each channel receives. A `RenderedMessage` always carries `title`, plain `text`
@@ -245,6 +246,7 @@ function renderWechat(source: MessageSource): RenderedMessage {
   const wechat = source.content.channels?.wechat;
   const data = source.fieldMap('channels.wechat.data');
   if (!wechat?.templateId || !data) throw needsVendorTemplate(source, 'wechat', 'channels.wechat.templateId and channels.wechat.data');
+  checkRenderedWechatData('wechat', source.templateCode, data);
   const base = message(source, 'wechat', source.body());
   const miniprogram = wechat.miniprogram?.appId
     ? { appId: wechat.miniprogram.appId, pagePath: source.field('channels.wechat.miniprogram.pagePath') ?? '' }
@@ -259,6 +261,7 @@ function renderMiniprogram(source: MessageSource): RenderedMessage {
   if (!miniprogram?.templateId || !data) {
     throw needsVendorTemplate(source, 'miniprogram', 'channels.miniprogram.templateId and channels.miniprogram.data');
   }
+  checkRenderedWechatData('miniprogram', source.templateCode, data);
   return {
     ...message(source, 'miniprogram', source.body()),
     extras: {

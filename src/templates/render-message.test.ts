@@ -227,6 +227,21 @@ describe('channel payloads', () => {
     assert.deepEqual(message.extras, { miniprogram: { templateId: 'M1', data: { thing1: 'v' }, page: 'pages/o?id=v', state: 'trial' } });
   });
 
+  test('rendered WeChat data that breaks a field rule is refused with the field, the rule and the problem', () => {
+    const miniprogram = heraldError(() =>
+      render({ body: 'x', channels: { miniprogram: { templateId: 'M1', data: { amount2: '{{ total | money: "CNY" }}' } } } }, { total: 1299.5 }, { channel: 'miniprogram', locale: 'zh-CN' }),
+    );
+    assert.equal(miniprogram.code, 'TEMPLATE_FIELD_INVALID');
+    assert.equal(miniprogram.details.field, 'channels.miniprogram.data.amount2');
+    assert.match(String(miniprogram.details.rule), /^amount/);
+    assert.match(miniprogram.message, /"¥1,299.50".*thousands separators/);
+
+    const wechat = heraldError(() => render({ body: 'x', channels: { wechat: { templateId: 'T', data: { thing1: '{{ note }}' } } } }, { note: 'line one\nline two' }, { channel: 'wechat' }));
+    assert.equal(wechat.code, 'TEMPLATE_FIELD_INVALID');
+    assert.equal(wechat.details.field, 'channels.wechat.data.thing1');
+    assert.match(wechat.message, /line break/);
+  });
+
   test('IM overrides replace the body for that channel only', () => {
     const content: TemplateContent = { title: 'T', body: 'long body', channels: { slack: { markdown: 'short **{{ a }}**', title: 'Slack T' } } };
     const slack = render(content, { a: 1 }, { channel: 'slack' });

@@ -126,7 +126,10 @@ const SmsOverrideSchema = Type.Object(
 const WechatOverrideSchema = Type.Object(
   {
     templateId: Literal('Official-account template id. Not Liquid.'),
-    data: LiquidTextMap('Template data: key (e.g. "thing1", "amount2") → Liquid template for its value.'),
+    data: LiquidTextMap(
+      'Template data: key (e.g. "character_string1", "amount2") → Liquid template for its value. As WeChat shows them since 2023-05-04, ' +
+        'each value must fit in 20 characters on one line, and "first" and "remark" are refused (no longer shown); checked at save and accept time.',
+    ),
     url: Type.Optional(LiquidText('Link opened from the message; defaults to the template url.')),
     miniprogram: Type.Optional(
       Type.Object(
@@ -141,7 +144,10 @@ const WechatOverrideSchema = Type.Object(
 const MiniprogramOverrideSchema = Type.Object(
   {
     templateId: Literal('Subscribe-message template id. Not Liquid.'),
-    data: LiquidTextMap('Template data: key (e.g. "thing1") → Liquid template for its value.'),
+    data: LiquidTextMap(
+      'Template data: key (e.g. "thing1") → Liquid template for its value. Values follow the rule of the key type (thing ≤ 20 characters, ' +
+        'amount ¥ + ≤ 10 digits, phrase ≤ 5 汉字, time, date ...), checked at save and accept time; unknown types are accepted.',
+    ),
     page: Type.Optional(LiquidText('Page opened from the message, e.g. "pages/order/detail?id={{ order.id }}".')),
     state: Type.Optional(Type.Union([Type.Literal('developer'), Type.Literal('trial'), Type.Literal('formal')])),
     lang: Type.Optional(Type.String({ maxLength: 16, description: 'WeChat language, e.g. zh_CN. Not Liquid.' })),

@@ -56,7 +56,8 @@ Note from you: {{ order.note }}
     },
     miniprogram: {
       templateId: 'mp-order-paid-tpl',
-      data: { character_string1: '{{ order.id }}', amount2: '{{ order.total | money: order.currency }}' },
+      // Subscribe-message amounts take one currency sign and a plain number: no "CN¥", no thousands separator.
+      data: { character_string1: '{{ order.id }}', amount2: '{{ order.total }}元' },
       page: 'pages/order/detail?id={{ order.id }}',
     },
   },
