@@ -13,6 +13,8 @@ import { createMigratedDatabase, testDialects } from '../../test/support/test-da
 import { waitFor } from '../../test/support/wait-for.ts';
 import { createDeliveryWakeup } from './wakeup.ts';
 import { inheritedEnvironment } from '../../test/support/test-environment.ts';
+import { createAppWithKey, createTestHerald, signedInject } from '../../test/support/test-herald.ts';
+import { startWechatTemplateTestServer } from '../providers/wechat-template/wechat-template-test-server.ts';
 
 /**
  * Scale-out and crash recovery with real worker processes on one PostgreSQL (SQLite is one
@@ -182,6 +184,51 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
     });
   });
 }
+
+for (const dialect of testDialects.filter((d) => d === 'postgres')) describe(`two worker processes sharing one WeChat access token on ${dialect}`, () => {
+  test('64 template messages sent by two processes at once cost one token fetch', async (t) => {
+    const appId = 'wxoffice0123456789';
+    const appSecret = 'office-secret-0123456789abcdef0123';
+    const templateId = 'tmpl-order-paid-0123456789';
+    const wechat = await startWechatTemplateTestServer({ appId, appSecret, templateIds: [templateId] });
+    // The api role only accepts; the two worker processes below do every send, racing for the token.
+    const api = await createTestHerald(dialect, { roles: ['api'], env: { HERALD_MASTER_KEY: TEST_MASTER_KEY_HEX } });
+    const env = { HERALD_WORKER_BATCH_SIZE: '4', HERALD_WORKER_CONCURRENCY: '8', HERALD_POLL_INTERVAL_MS: '20' };
+    const databaseUrl = (api.config.storage as { url: string }).url;
+    const workers = await Promise.all(['token-a', 'token-b'].map((id) => startWorkerProcess(id, databaseUrl, api.config.dataDir, env)));
+    try {
+      const app = await createAppWithKey(api, 'wechat-token');
+      const call = (method: string, url: string, body?: unknown) => signedInject(api, app, { method, url, body });
+      const account = await call('POST', '/v1/channel-accounts', { type: 'wechat-template', name: 'office', config: { appId, appSecret, baseUrl: wechat.baseUrl } });
+      assert.equal(account.statusCode, 201, account.body);
+      const template = await call('POST', '/v1/templates', {
+        code: 'order.paid',
+        variables: [{ name: 'order', type: 'object', required: true, example: { id: 'A-1' } }],
+        content: { body: 'Order {{ order.id }} paid', channels: { wechat: { templateId, data: { keyword1: '{{ order.id }}', keyword2: '已支付' } } } },
+        publish: true,
+      });
+      assert.equal(template.statusCode, 201, template.body);
+      const receivers = Array.from({ length: 64 }, (_, index) => ({ wechatOpenId: `oFollower${String(index).padStart(20, '0')}` }));
+      const accepted = await call('POST', '/v1/messages', { to: receivers, channels: ['wechat'], template: 'order.paid', data: { order: { id: 'A-7' } } });
+      assert.equal(accepted.statusCode, 202, accepted.body);
+      const messageId = accepted.json().id as string;
+      await waitFor(async () => (await call('GET', `/v1/messages/${messageId}`)).json().status === 'completed', { what: '64 template messages sent', timeoutMs: 60_000, intervalMs: 50 });
+
+      assert.equal(wechat.received.length, 64);
+      assert.equal(wechat.tokenRequestCount, 1, 'one stable_token call for both processes');
+      const sendingEvents = await api.context.database.db.selectFrom('events').select('detail').where('message_id', '=', messageId).where('type', '=', 'sending').execute();
+      const byWorker = new Map<string, number>();
+      for (const event of sendingEvents) byWorker.set(event.detail!, (byWorker.get(event.detail!) ?? 0) + 1);
+      assert.ok((byWorker.get('worker token-a') ?? 0) > 0 && (byWorker.get('worker token-b') ?? 0) > 0, `both processes sent: ${JSON.stringify([...byWorker])}`);
+      t.diagnostic(`sends per process: ${JSON.stringify(Object.fromEntries(byWorker))}; token fetches: ${wechat.tokenRequestCount}`);
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((worker) => worker.exited));
+      await api.close();
+      await wechat.close();
+    }
+  });
+});
 
 describe('a worker process on sqlite killed and started again (as `npm start` after a crash)', () => {
   test('the deliveries the killed process held go out within seconds of the restart, not when their leases run out', async (t) => {
