@@ -6,12 +6,13 @@ import type { ProviderDefinition } from './provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { createProviderRegistry } from './provider-registry.ts';
 
-test('the built-in registry knows webhook, smtp, dingtalk-robot and feishu-robot', () => {
+test('the built-in registry knows webhook, smtp, dingtalk-robot, feishu-robot and feishu-app', () => {
   const registry = createProviderRegistry();
-  assert.deepEqual(registry.list().map((definition) => definition.type), ['webhook', 'smtp', 'dingtalk-robot', 'feishu-robot']);
+  assert.deepEqual(registry.list().map((definition) => definition.type), ['webhook', 'smtp', 'dingtalk-robot', 'feishu-robot', 'feishu-app']);
   assert.equal(registry.require('smtp').channel, 'email');
   assert.equal(registry.get('dingtalk-robot')?.channel, 'dingtalk');
   assert.equal(registry.get('feishu-robot')?.channel, 'feishu');
+  assert.equal(registry.get('feishu-app')?.target, 'address');
   assert.equal(registry.get('nope'), undefined);
 });
 
@@ -22,7 +23,7 @@ test('require names the unknown type and the known ones', () => {
       error instanceof HeraldError &&
       error.code === 'PROVIDER_TYPE_UNKNOWN' &&
       error.kind === 'invalid' &&
-      /"fax".*webhook, smtp, dingtalk-robot, feishu-robot/.test(error.message),
+      /"fax".*webhook, smtp, dingtalk-robot, feishu-robot, feishu-app/.test(error.message),
   );
 });
 

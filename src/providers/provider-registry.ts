@@ -1,5 +1,6 @@
 import { invalid } from '../errors.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
+import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
@@ -13,7 +14,7 @@ export interface ProviderRegistry {
   list(): readonly ProviderDefinition[];
 }
 
-export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider, feishuRobotProvider];
+export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider, feishuRobotProvider, feishuAppProvider];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
   const byType = new Map<string, ProviderDefinition>();
