@@ -44,3 +44,18 @@ export function feishuPostOf(content: RenderedMessage): JsonObject {
 export function feishuTextOf(content: RenderedMessage): { text: string } {
   return { text: content.text };
 }
+
+/**
+ * The message as the older APIs take it, content as an object: the custom bot's body and
+ * v4 batch_send's (`{"msg_type":"post","content":{"post":{..}}}`, a card in `card`).
+ */
+export function feishuObjectMessage(messageType: FeishuMessageType, content: RenderedMessage): Record<string, unknown> {
+  switch (messageType) {
+    case 'text':
+      return { msg_type: 'text', content: feishuTextOf(content) };
+    case 'post':
+      return { msg_type: 'post', content: { post: feishuPostOf(content) } };
+    case 'interactive':
+      return { msg_type: 'interactive', card: feishuCardOf(content) };
+  }
+}

@@ -26,6 +26,7 @@ describeProviderConformance<FeishuAppConfig>({
   startServer: () => startFeishuAppTestServer({ appId: APP_ID, appSecret: APP_SECRET }),
   accountConfig: (port) => ({ appId: APP_ID, appSecret: APP_SECRET, baseUrl: `http://127.0.0.1:${port}` }),
   address: OPEN_ID,
+  batchAddresses: [OPEN_ID, 'ou_0f1e2d3c4b5a69788796a5b4c3d2e1f0'],
   invalidConfigs: [
     { name: 'missing appSecret', config: { appId: APP_ID } },
     { name: 'unknown receiveIdType', config: { appId: APP_ID, appSecret: APP_SECRET, receiveIdType: 'mobile' } },
@@ -40,6 +41,7 @@ describe('feishu-app definition', () => {
       { count: 1000, perSeconds: 60 },
     ]);
     assert.equal(feishuAppProvider.recallWindowSeconds, 86_400);
+    assert.equal(feishuAppProvider.maxRecipientsPerCall, 200);
     assert.equal(feishuAppProvider.target, 'address');
     assert.deepEqual(feishuAppProvider.secretFields, ['appSecret']);
   });
@@ -224,6 +226,92 @@ describe('feishu-app provider', () => {
     assertOutcomeKind(outcome, 'rate_limited');
     assert.equal(outcome.code, 'FEISHU_230020');
     assert.equal(outcome.retryAfterMs, 1_000);
+  });
+
+  describe('batches', () => {
+    const batchOf = (addresses: readonly string[]) => addresses.map((address) => request({ address }));
+
+    test('sends open ids in one v4 batch_send call, content as an object, each sharing the bm- id', async () => {
+      const requestsBefore = server.requestCount;
+      const batchesBefore = server.batches.length;
+      const outcomes = await sender().sendBatch!(batchOf(['ou_b1', 'ou_b2', 'ou_b3']), environment.context());
+      const batch = server.batches.at(-1)!;
+      assert.equal(server.batches.length - batchesBefore, 1);
+      assert.equal(server.requestCount - requestsBefore, 2, 'a token fetch and one batch call');
+      assert.deepEqual(batch.body, { msg_type: 'interactive', card, open_ids: ['ou_b1', 'ou_b2', 'ou_b3'] });
+      assert.match(batch.messageId, /^bm-/);
+      assert.deepEqual(outcomes, [1, 2, 3].map(() => ({ kind: 'sent', providerMessageId: batch.messageId })));
+    });
+
+    test('a post batch wraps the post in content.post, like the custom bot; user_id accounts send user_ids', async () => {
+      assert.ok((await sender({ messageType: 'post', receiveIdType: 'user_id' }).sendBatch!(batchOf(['u1', 'u2']), environment.context())).every((o) => o.kind === 'sent'));
+      assert.deepEqual(server.batches.at(-1)!.body, { msg_type: 'post', content: { post }, user_ids: ['u1', 'u2'] });
+    });
+
+    test('ids Feishu lists in invalid_open_ids fail alone', async () => {
+      server.failReceiver('ou_gone', 230013);
+      const outcomes = await sender().sendBatch!(batchOf(['ou_b4', 'ou_gone', 'ou_b5']), environment.context());
+      assert.deepEqual(
+        outcomes.map((outcome) => (outcome.kind === 'sent' ? 'sent' : `${outcome.kind} ${outcome.code}`)),
+        ['sent', 'failed FEISHU_INVALID_RECEIVE_ID', 'sent'],
+      );
+      assert.deepEqual(server.batches.at(-1)!.ids, ['ou_b4', 'ou_b5']);
+    });
+
+    test('a failed call is the same outcome for every recipient', async () => {
+      server.setMode('transient-error');
+      const outcomes = await sender().sendBatch!(batchOf(['ou_b6', 'ou_b7']), environment.context());
+      assert.deepEqual(outcomes.map((outcome) => outcome.kind !== 'sent' && outcome.code), ['HTTP_503', 'HTTP_503']);
+    });
+
+    test('a batch refreshes an expired token once', async () => {
+      const app = sender();
+      await app.sendBatch!(batchOf(['ou_b8', 'ou_b9']), environment.context());
+      const fetchesBefore = server.tokenFetchCount;
+      server.expireTokens();
+      const outcomes = await app.sendBatch!(batchOf(['ou_b10', 'ou_b11']), environment.context());
+      assert.ok(outcomes.every((outcome) => outcome.kind === 'sent'));
+      assert.equal(server.tokenFetchCount - fetchesBefore, 1);
+    });
+
+    test('one recipient keeps im/v1 and its uuid', async () => {
+      const batchesBefore = server.batches.length;
+      const [outcome] = await sender().sendBatch!(batchOf(['ou_single']), environment.context());
+      assertOutcomeKind(outcome, 'sent');
+      assert.equal(server.batches.length, batchesBefore);
+      assert.equal(server.received.at(-1)!.messageId, outcome.providerMessageId);
+    });
+
+    test('email accounts have no batch list: one im/v1 call per recipient', async () => {
+      const batchesBefore = server.batches.length;
+      const outcomes = await sender({ receiveIdType: 'email' }).sendBatch!(batchOf(['li.lei@example.com', 'han.meimei@example.com']), environment.context());
+      assert.equal(server.batches.length, batchesBefore);
+      assert.deepEqual(server.received.slice(-2).map((message) => [message.receiveIdType, message.body.receive_id]), [
+        ['email', 'li.lei@example.com'],
+        ['email', 'han.meimei@example.com'],
+      ]);
+      assert.deepEqual(outcomes, server.received.slice(-2).map((message) => ({ kind: 'sent', providerMessageId: message.messageId })));
+    });
+
+    test('one by one, a rate limit holds back the rest of the batch without calling', async () => {
+      const app = sender({ receiveIdType: 'chat_id' });
+      for (let i = 0; i < 49; i++) assertOutcomeKind(await app.send(request({ address: `oc_fill_${i}` }), environment.context()), 'sent');
+      const requestsBefore = server.requestCount;
+      const outcomes = await app.sendBatch!(batchOf(['oc_c1', 'oc_c2', 'oc_c3']), environment.context());
+      assert.deepEqual(outcomes.map((outcome) => (outcome.kind === 'sent' ? 'sent' : outcome.code)), ['sent', 'FEISHU_99991400', 'FEISHU_99991400']);
+      assert.equal(server.requestCount - requestsBefore, 2);
+    });
+
+    test('a batch is recalled through batch_messages', async () => {
+      const app = sender();
+      const [outcome] = await app.sendBatch!(batchOf(['ou_r1', 'ou_r2']), environment.context());
+      assertOutcomeKind(outcome, 'sent');
+      const sent = { providerMessageId: outcome.providerMessageId!, addresses: ['ou_r1', 'ou_r2'], sentAtMs: clock.now() };
+      assert.deepEqual(await app.recall!(sent, environment.context()), { kind: 'recalled' });
+      assert.equal(server.recalled.at(-1), outcome.providerMessageId);
+      const unknown = await app.recall!({ ...sent, providerMessageId: 'bm-unknown' }, environment.context());
+      assert.deepEqual([unknown.kind, unknown.kind === 'failed' && unknown.code], ['failed', 'FEISHU_230030']);
+    });
   });
 
   describe('recall', () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../../clock.ts';
+import { feishuCardProblem, feishuObjectMessageProblem, feishuPostProblem, isObject, isText } from '../conformance/feishu-message-shapes.ts';
 import { startLoopbackHttpServer } from '../conformance/loopback-http-server.ts';
 
 /**
@@ -8,7 +9,9 @@ import { startLoopbackHttpServer } from '../conformance/loopback-http-server.ts'
  * all), checks the Bearer token, receive_id_type and the im/v1 body — `content` a JSON
  * string of the shape its msg_type needs, `uuid` present and deduplicating for an hour —
  * throttles per app (HTTP 429, `x-ogw-ratelimit-reset`) and per receiver (230020), and
- * recalls its own messages within a day. Errors answer HTTP 400 with a `code`, like im/v1.
+ * recalls its own messages within a day. Also the legacy v4 batch_send (user id lists up to
+ * 200, content as an object, unknown ids reported in `invalid_*`) and batch recall. Errors
+ * answer HTTP 400 with a `code`, like im/v1.
  */
 
 export type FeishuAppTestServerMode = 'normal' | 'transient-error' | 'hang';
@@ -21,6 +24,16 @@ export interface ReceivedFeishuAppMessage {
   sentAtMs: number;
 }
 
+export interface ReceivedFeishuBatch {
+  messageId: string;
+  /** `open_ids`, `user_ids` or `union_ids`. */
+  listField: string;
+  /** The ids the batch went to (the valid ones). */
+  ids: string[];
+  body: Record<string, any>;
+  sentAtMs: number;
+}
+
 export interface FeishuAppTestServer {
   readonly baseUrl: string;
   readonly port: number;
@@ -29,11 +42,13 @@ export interface FeishuAppTestServer {
   readonly tokenFetchCount: number;
   /** Messages sent (a uuid repeated within the hour is not sent again). */
   readonly received: readonly ReceivedFeishuAppMessage[];
-  /** Ids of the messages recalled. */
+  /** v4 batch_send calls accepted. */
+  readonly batches: readonly ReceivedFeishuBatch[];
+  /** Ids of the messages (om_) and batches (bm-) recalled. */
   readonly recalled: readonly string[];
   /** Every token issued so far stops working (99991663), as after an app secret reset. */
   expireTokens(): void;
-  /** Sends to this receive_id answer this code (230013 outside the app's availability, 230002 bot not in the group ...). */
+  /** Sends to this receive_id answer this code (230013 outside the app's availability, 230002 bot not in the group ...); a batch lists it as invalid. */
   failReceiver(receiveId: string, code: number): void;
   /** `transient-error`: HTTP 503 page; `hang`: no answer. */
   setMode(mode: FeishuAppTestServerMode): void;
@@ -55,6 +70,8 @@ const RECALL_WINDOW_MS = 24 * 60 * 60_000;
 const RECEIVER_QPS = 5;
 const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
 const MESSAGE_FIELDS = new Set(['receive_id', 'msg_type', 'content', 'uuid']);
+const BATCH_LISTS = ['open_ids', 'user_ids', 'union_ids', 'department_ids'];
+const MAX_BATCH_IDS = 200;
 
 const ERROR_MESSAGES: Record<number, string> = {
   230001: 'Your request contains an invalid request parameter.',
@@ -63,35 +80,19 @@ const ERROR_MESSAGES: Record<number, string> = {
   230013: 'Bot has NO availability to this user.',
   230020: 'This operation triggers the frequency limit.',
   230027: 'Lack of necessary permissions.',
+  230030: 'The message id is invalid, record not found.',
   99992402: 'field validation failed',
 };
-
-const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown) => typeof value === 'string' && value.length > 0;
 
 function contentProblem(msgType: unknown, content: Record<string, any>): string | undefined {
   switch (msgType) {
     case 'text':
       return isText(content.text) ? undefined : 'text content needs "text"';
-    case 'post': {
+    case 'post':
       // im/v1 takes the languages directly; the custom bot's {"post": ...} wrapper is an error here.
-      const languages = Object.entries(content);
-      if (languages.length === 0 || 'post' in content) return 'post content is {"zh_cn":{"title":..,"content":[[..]]}}';
-      const valid = languages.every(
-        ([, body]) =>
-          isObject(body) &&
-          (body.title === undefined || typeof body.title === 'string') &&
-          Array.isArray(body.content) &&
-          body.content.every((line: unknown) => Array.isArray(line) && line.every((element) => isObject(element) && isText(element.tag))),
-      );
-      return valid ? undefined : 'post content lines are arrays of elements with a tag';
-    }
-    case 'interactive': {
-      const isV1 = Array.isArray(content.elements);
-      const isV2 = content.schema === '2.0' && isObject(content.body);
-      const isTemplate = content.type === 'template' && isObject(content.data);
-      return isV1 || isV2 || isTemplate ? undefined : 'card content needs elements, a 2.0 body or a template';
-    }
+      return 'post' in content ? 'post content is {"zh_cn":{..}} without a "post" wrapper' : feishuPostProblem(content, 'post content');
+    case 'interactive':
+      return feishuCardProblem(content, 'card content');
     default:
       return `unsupported msg_type ${JSON.stringify(msgType)}`;
   }
@@ -110,6 +111,8 @@ export async function startFeishuAppTestServer(options: FeishuAppTestServerOptio
   const received: ReceivedFeishuAppMessage[] = [];
   const byUuid = new Map<string, ReceivedFeishuAppMessage>();
   const recalled: string[] = [];
+  const batches: ReceivedFeishuBatch[] = [];
+  let batchSerial = 0;
   const apiCallsAtMs: number[] = [];
   const receiverErrors = new Map<string, number>();
 
@@ -216,6 +219,52 @@ export async function startFeishuAppTestServer(options: FeishuAppTestServerOptio
       },
     });
 
+  function sendBatch(request: IncomingMessage, rawBody: Buffer, response: ServerResponse) {
+    if (!String(request.headers['content-type']).startsWith('application/json')) return error(response, 230001, 'content-type must be application/json');
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      return error(response, 230001, 'body is not JSON');
+    }
+    if (!isObject(body)) return error(response, 230001, 'body is not an object');
+    const problem = feishuObjectMessageProblem(body, new Set(BATCH_LISTS));
+    if (problem) return error(response, 230001, `${ERROR_MESSAGES[230001]} ${problem}`);
+    const lists = BATCH_LISTS.filter((field) => body[field] !== undefined);
+    for (const field of lists) {
+      const ids: unknown = body[field];
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_BATCH_IDS || !ids.every(isText)) {
+        return error(response, 99992402, `field validation failed: ${field} holds 1-${MAX_BATCH_IDS} ids`);
+      }
+    }
+    const userLists = lists.filter((field) => field !== 'department_ids');
+    if (userLists.length !== 1) return error(response, 99992402, 'field validation failed: one user id list (this server plays users only)');
+    const listField = userLists[0];
+    const ids: string[] = body[listField];
+    const invalid = ids.filter((id) => receiverErrors.has(id));
+    const batch: ReceivedFeishuBatch = {
+      messageId: `bm-${String(++batchSerial).padStart(6, '0')}dc13264520392913993dd051dba21dcf`,
+      listField,
+      ids: ids.filter((id) => !receiverErrors.has(id)),
+      body,
+      sentAtMs: clock.now(),
+    };
+    batches.push(batch);
+    json(response, 200, {
+      code: 0,
+      msg: 'ok',
+      data: { message_id: batch.messageId, invalid_department_ids: [], invalid_open_ids: [], invalid_user_ids: [], invalid_union_ids: [], [`invalid_${listField}`]: invalid },
+    });
+  }
+
+  function recallBatch(batchId: string, response: ServerResponse) {
+    const batch = batches.find((candidate) => candidate.messageId === batchId);
+    if (!batch) return error(response, 230030);
+    if (clock.now() - batch.sentAtMs > RECALL_WINDOW_MS) return error(response, 230009, 'Message can only be recalled within one days.');
+    if (!recalled.includes(batchId)) recalled.push(batchId);
+    json(response, 200, { code: 0, msg: 'ok', data: {} });
+  }
+
   function recallMessage(messageId: string, response: ServerResponse) {
     const message = received.find((candidate) => candidate.messageId === messageId);
     if (!message) return error(response, 230012, 'Bot is NOT the sender of the message.');
@@ -232,10 +281,11 @@ export async function startFeishuAppTestServer(options: FeishuAppTestServerOptio
     const url = new URL(request.url ?? '/', 'http://feishu.test');
     if (request.method === 'POST' && url.pathname === '/open-apis/auth/v3/tenant_access_token/internal') return issueToken(response, rawBody);
 
-    const messageMatch = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+))?$/.exec(url.pathname);
-    const isSend = request.method === 'POST' && messageMatch && messageMatch[1] === undefined;
-    const isRecall = request.method === 'DELETE' && messageMatch && messageMatch[1] !== undefined;
-    if (!isSend && !isRecall) return void response.writeHead(404).end();
+    const messageMatch = /^\/open-apis\/im\/v1\/(messages|batch_messages)(?:\/([^/]+))?$/.exec(url.pathname);
+    const isSend = request.method === 'POST' && messageMatch?.[1] === 'messages' && messageMatch[2] === undefined;
+    const isRecall = request.method === 'DELETE' && messageMatch?.[2] !== undefined;
+    const isBatch = request.method === 'POST' && url.pathname === '/open-apis/message/v4/batch_send/';
+    if (!isSend && !isRecall && !isBatch) return void response.writeHead(404).end();
 
     const tokenError = tokenProblem(request);
     if (tokenError === 99991661) return error(response, tokenError, 'Missing access token for authorization.');
@@ -246,7 +296,10 @@ export async function startFeishuAppTestServer(options: FeishuAppTestServerOptio
     }
     apiCallsAtMs.push(clock.now());
     if (isSend) return sendMessage(request, url, rawBody, response);
-    recallMessage(decodeURIComponent(messageMatch![1]), response);
+    if (isBatch) return sendBatch(request, rawBody, response);
+    const id = decodeURIComponent(messageMatch![2]);
+    if (messageMatch![1] === 'batch_messages') return recallBatch(id, response);
+    recallMessage(id, response);
   });
 
   return {
@@ -259,6 +312,7 @@ export async function startFeishuAppTestServer(options: FeishuAppTestServerOptio
       return tokenFetchCount;
     },
     received,
+    batches,
     recalled,
     expireTokens() {
       tokens.clear();

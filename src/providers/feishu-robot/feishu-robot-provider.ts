@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
-import { DEFAULT_FEISHU_MESSAGE_TYPE, feishuCardOf, feishuPostOf, feishuTextOf } from '../feishu-message-content.ts';
+import { DEFAULT_FEISHU_MESSAGE_TYPE, feishuObjectMessage } from '../feishu-message-content.ts';
 import { buildProviderUrl, sendHttpRequest } from '../outbound-http.ts';
 import {
   isSuccessStatus,
@@ -58,14 +58,7 @@ export function feishuRobotMessageBody(config: FeishuRobotConfig, content: Rende
     signature.timestamp = String(timestampSeconds);
     signature.sign = signFeishuRobotRequest(config.secret, timestampSeconds);
   }
-  switch (config.messageType ?? DEFAULT_FEISHU_MESSAGE_TYPE) {
-    case 'text':
-      return { ...signature, msg_type: 'text', content: feishuTextOf(content) };
-    case 'post':
-      return { ...signature, msg_type: 'post', content: { post: feishuPostOf(content) } };
-    case 'interactive':
-      return { ...signature, msg_type: 'interactive', card: feishuCardOf(content) };
-  }
+  return { ...signature, ...feishuObjectMessage(config.messageType ?? DEFAULT_FEISHU_MESSAGE_TYPE, content) };
 }
 
 /**

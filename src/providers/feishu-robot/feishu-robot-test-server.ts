@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../../clock.ts';
+import { feishuObjectMessageProblem, isObject } from '../conformance/feishu-message-shapes.ts';
 import { startLoopbackHttpServer } from '../conformance/loopback-http-server.ts';
 
 /**
@@ -45,51 +46,7 @@ export interface FeishuRobotTestServerOptions {
 
 const MAX_TIMESTAMP_SKEW_SECONDS = 60 * 60;
 const MAX_BODY_BYTES = 20 * 1024;
-const BODY_FIELDS = new Set(['msg_type', 'content', 'card', 'timestamp', 'sign']);
-
-const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown) => typeof value === 'string' && value.length > 0;
-
-function postProblem(post: unknown): string | undefined {
-  if (!isObject(post) || Object.keys(post).length === 0) return 'content.post must hold a language, e.g. zh_cn';
-  for (const [language, body] of Object.entries(post)) {
-    if (!isObject(body)) return `content.post.${language} must be an object`;
-    if (body.title !== undefined && typeof body.title !== 'string') return `content.post.${language}.title must be a string`;
-    if (!Array.isArray(body.content)) return `content.post.${language}.content must be an array of lines`;
-    for (const line of body.content) {
-      if (!Array.isArray(line) || !line.every((element) => isObject(element) && isText(element.tag))) {
-        return `content.post.${language}.content: every line is an array of elements with a tag`;
-      }
-    }
-  }
-  return undefined;
-}
-
-function cardProblem(card: unknown): string | undefined {
-  if (!isObject(card)) return 'card must be an object';
-  const isV1 = Array.isArray(card.elements);
-  const isV2 = card.schema === '2.0' && isObject(card.body);
-  const isTemplate = card.type === 'template' && isObject(card.data);
-  return isV1 || isV2 || isTemplate ? undefined : 'card needs elements, a 2.0 body or a template';
-}
-
-function bodyProblem(body: Record<string, any>): string | undefined {
-  const unknown = Object.keys(body).filter((key) => !BODY_FIELDS.has(key));
-  if (unknown.length > 0) return `unknown fields ${unknown.join(', ')}`;
-  switch (body.msg_type) {
-    case 'text':
-      if (body.card !== undefined) return 'card is only for msg_type interactive';
-      return isObject(body.content) && isText(body.content.text) ? undefined : 'content.text is required (content is an object)';
-    case 'post':
-      if (body.card !== undefined) return 'card is only for msg_type interactive';
-      return isObject(body.content) ? postProblem(body.content.post) : 'content must be an object';
-    case 'interactive':
-      if (body.content !== undefined) return 'an interactive message carries card, not content';
-      return cardProblem(body.card);
-    default:
-      return `unsupported msg_type ${JSON.stringify(body.msg_type)}`;
-  }
-}
+const SIGNATURE_FIELDS = new Set(['timestamp', 'sign']);
 
 export async function startFeishuRobotTestServer(options: FeishuRobotTestServerOptions): Promise<FeishuRobotTestServer> {
   const clock = options.clock ?? systemClock;
@@ -142,7 +99,7 @@ export async function startFeishuRobotTestServer(options: FeishuRobotTestServerO
     if (!isObject(body)) return answer(response, 9499, 'Bad Request: body is not an object');
     const problem = signatureProblem(body);
     if (problem) return answer(response, 19021, `sign match fail or timestamp is not within one hour from current time: ${problem}`);
-    const shapeProblem = bodyProblem(body);
+    const shapeProblem = feishuObjectMessageProblem(body, SIGNATURE_FIELDS);
     if (shapeProblem) return answer(response, 9499, `Bad Request: ${shapeProblem}`);
     if (options.keywords && !options.keywords.some((keyword) => JSON.stringify(body.content ?? body.card).includes(keyword))) {
       return answer(response, 19024, 'Key Words Not Found');
