@@ -18,6 +18,7 @@ export function feishuPostProblem(post: unknown, where: string): string | undefi
       if (!Array.isArray(line) || !line.every((element) => isObject(element) && isText(element.tag))) {
         return `${where}.${language}.content: every line is an array of elements with a tag`;
       }
+      if (line.some((element) => element.tag === 'at' && !isText(element.user_id))) return `${where}.${language}: an at element needs a user_id`;
     }
   }
   return undefined;

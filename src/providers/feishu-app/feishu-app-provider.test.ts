@@ -134,6 +134,15 @@ describe('feishu-app provider', () => {
     assert.equal(server.received.at(-1)!.body.receive_id, 'oc_a0553eda9014c201e6969b478895c230');
   });
 
+  test('a group (chat_id) message carries the template\'s mentions; a message to one user does not', async () => {
+    const extras = { feishuCard: card, feishuPost: post, mentions: { userIds: ['ou_a1'], mobiles: [], all: true } };
+    const mentioning = { ...content(), extras };
+    assertOutcomeKind(await sender({ receiveIdType: 'chat_id' }).send(request({ address: 'oc_group', content: mentioning }), environment.context()), 'sent');
+    assert.deepEqual(JSON.parse(server.received.at(-1)!.body.content).elements.at(-1), { tag: 'markdown', content: '<at id=ou_a1></at> <at id=all></at>' });
+    assertOutcomeKind(await sender().send(request({ content: mentioning }), environment.context()), 'sent');
+    assert.deepEqual(JSON.parse(server.received.at(-1)!.body.content), card);
+  });
+
   test('a repeated attempt of one delivery carries the same uuid, so Feishu sends it once', async () => {
     const app = sender();
     const delivery = request();

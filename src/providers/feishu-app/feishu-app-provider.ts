@@ -4,9 +4,11 @@ import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
 import {
   DEFAULT_FEISHU_MESSAGE_TYPE,
   feishuCardOf,
+  feishuMentionsOf,
   feishuObjectMessage,
   feishuPostOf,
   feishuTextOf,
+  type FeishuMentions,
   type FeishuMessageType,
 } from '../feishu-message-content.ts';
 import { buildProviderUrl, sendHttpRequest } from '../outbound-http.ts';
@@ -67,14 +69,14 @@ export function feishuMessageUuid(dedupKey: string): string {
 }
 
 /** im/v1 `content` is a JSON string; a post goes without the `post` wrapper the custom bot needs. */
-export function feishuAppMessageContent(messageType: FeishuMessageType, content: RenderedMessage): string {
+export function feishuAppMessageContent(messageType: FeishuMessageType, content: RenderedMessage, mentions?: FeishuMentions): string {
   switch (messageType) {
     case 'text':
-      return JSON.stringify(feishuTextOf(content));
+      return JSON.stringify(feishuTextOf(content, mentions));
     case 'post':
-      return JSON.stringify(feishuPostOf(content));
+      return JSON.stringify(feishuPostOf(content, mentions));
     case 'interactive':
-      return JSON.stringify(feishuCardOf(content));
+      return JSON.stringify(feishuCardOf(content, mentions));
   }
 }
 
@@ -128,7 +130,8 @@ export const feishuAppProvider: ProviderDefinition<FeishuAppConfig> = {
       const body = JSON.stringify({
         receive_id: request.address,
         msg_type: messageType,
-        content: feishuAppMessageContent(messageType, request.content),
+        // Mentions mean something in a group only.
+        content: feishuAppMessageContent(messageType, request.content, receiveIdType === 'chat_id' ? feishuMentionsOf(request.content) : undefined),
         uuid: feishuMessageUuid(request.dedupKey),
       });
       const answer = await callWithTenantToken(credentials, context, (token) => openApiCall(sendUrl, { method: 'POST', body }, token, context));

@@ -24,6 +24,7 @@ describeProviderConformance<FeishuRobotConfig>({
     { name: 'missing webhookToken', config: { secret: SECRET } },
     { name: 'unknown messageType', config: { webhookToken: WEBHOOK_TOKEN, messageType: 'markdown' } },
     { name: 'empty secret', config: { webhookToken: WEBHOOK_TOKEN, secret: '' } },
+    { name: 'a mention id that could break out of the at tag', config: { webhookToken: WEBHOOK_TOKEN, mentionUserIds: ['ou_1"></at>'] } },
   ],
 });
 
@@ -133,6 +134,38 @@ describe('feishu-robot provider', () => {
     assertOutcomeKind(await send({ messageType: 'post' }, content), 'sent');
     assert.deepEqual(server.received.at(-1)!.body.content.post, {
       zh_cn: { title: content.title, content: [[{ tag: 'text', text: content.text }], [{ tag: 'a', text: content.url, href: content.url }]] },
+    });
+  });
+
+  describe('mentions', () => {
+    const mentioned = (mentions: object): RenderedMessage => ({ ...rendered(), extras: { feishuCard: card, feishuPost: post, mentions } });
+    const templateMentions = { userIds: ['ou_a1', 'ou_lead', 'not an id"'], mobiles: ['13800138000'], all: false };
+
+    test('the card gets a markdown element of <at id=..> tags: the account\'s, then the template\'s, once each; mobiles and odd ids are left out', async () => {
+      assertOutcomeKind(await send({ mentionUserIds: ['ou_lead'] }, mentioned(templateMentions)), 'sent');
+      assert.deepEqual(server.received.at(-1)!.body.card, {
+        ...card,
+        elements: [...card.elements, { tag: 'markdown', content: '<at id=ou_lead></at> <at id=ou_a1></at>' }],
+      });
+    });
+
+    test('the post gets a last line of at elements, @all last', async () => {
+      assertOutcomeKind(await send({ messageType: 'post', mentionAll: true }, mentioned(templateMentions)), 'sent');
+      assert.deepEqual(server.received.at(-1)!.body.content.post.zh_cn.content.at(-1), [
+        { tag: 'at', user_id: 'ou_a1' },
+        { tag: 'at', user_id: 'ou_lead' },
+        { tag: 'at', user_id: 'all' },
+      ]);
+    });
+
+    test('text gets <at user_id=".."></at> tags after the text', async () => {
+      assertOutcomeKind(await send({ messageType: 'text' }, mentioned({ userIds: ['ou_a1'], mobiles: [], all: true })), 'sent');
+      assert.equal(server.received.at(-1)!.body.content.text, `${sampleSendRequest().content.text}\n<at user_id="ou_a1"></at> <at user_id="all"></at>`);
+    });
+
+    test('only mobile numbers mention nobody: the message is unchanged', async () => {
+      assertOutcomeKind(await send({}, mentioned({ userIds: [], mobiles: ['13800138000'], all: false })), 'sent');
+      assert.deepEqual(server.received.at(-1)!.body.card, card);
     });
   });
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
-import { DEFAULT_FEISHU_MESSAGE_TYPE, feishuObjectMessage } from '../feishu-message-content.ts';
+import { DEFAULT_FEISHU_MESSAGE_TYPE, feishuMentionsOf, feishuObjectMessage } from '../feishu-message-content.ts';
 import { buildProviderUrl, sendHttpRequest } from '../outbound-http.ts';
 import {
   isSuccessStatus,
@@ -27,6 +27,12 @@ export const feishuRobotConfigSchema = Type.Object(
         description: 'interactive (default: a card with the rendered card Markdown), post (rich text) or text',
       }),
     ),
+    mentionUserIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' }), {
+        description: 'open_ids (ou_...) @-mentioned in every message, besides the template\'s channels.feishu.mentions.userIds',
+      }),
+    ),
+    mentionAll: Type.Optional(Type.Boolean({ description: '@all in every message' })),
   },
   { additionalProperties: false },
 );
@@ -50,7 +56,11 @@ export function feishuRobotSendUrl(config: FeishuRobotConfig): URL {
   return buildProviderUrl(config.baseUrl ?? FEISHU_DEFAULT_BASE_URL, `open-apis/bot/v2/hook/${encodeURIComponent(config.webhookToken)}`);
 }
 
-/** The JSON body: content is an object here (unlike im/v1), a card goes in `card`, and the signature travels in the body. */
+/**
+ * The JSON body: content is an object here (unlike im/v1), a card goes in `card`, and the
+ * signature travels in the body. Mentions (the template's and the account's) are added in
+ * the message type's own syntax; mobile numbers are ignored, Feishu mentions by id only.
+ */
 export function feishuRobotMessageBody(config: FeishuRobotConfig, content: RenderedMessage, nowMs: number): Record<string, unknown> {
   const signature: Record<string, string> = {};
   if (config.secret !== undefined) {
@@ -58,7 +68,8 @@ export function feishuRobotMessageBody(config: FeishuRobotConfig, content: Rende
     signature.timestamp = String(timestampSeconds);
     signature.sign = signFeishuRobotRequest(config.secret, timestampSeconds);
   }
-  return { ...signature, ...feishuObjectMessage(config.messageType ?? DEFAULT_FEISHU_MESSAGE_TYPE, content) };
+  const mentions = feishuMentionsOf(content, { userIds: config.mentionUserIds, all: config.mentionAll });
+  return { ...signature, ...feishuObjectMessage(config.messageType ?? DEFAULT_FEISHU_MESSAGE_TYPE, content, mentions) };
 }
 
 /**
