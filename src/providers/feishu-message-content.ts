@@ -7,6 +7,9 @@ import type { RenderedMessage } from './provider.ts';
  * module only builds the parts.
  */
 
+/** Both Feishu APIs (custom bot webhooks and the open API) live on the open platform's host; Lark's is https://open.larksuite.com. */
+export const FEISHU_DEFAULT_BASE_URL = 'https://open.feishu.cn';
+
 export type FeishuMessageType = 'interactive' | 'post' | 'text';
 
 /** The card is the default: it carries the channel's own dialect (card Markdown), a title header and the link. */

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
 import {
   DEFAULT_FEISHU_MESSAGE_TYPE,
+  FEISHU_DEFAULT_BASE_URL,
   feishuCardOf,
   feishuMentionsOf,
   feishuObjectMessage,
@@ -17,8 +18,6 @@ import { readFeishuAnswer, type FeishuAnswer, type FeishuFailure } from './feish
 import { callWithTenantToken, type FeishuAppCredentials } from './feishu-tenant-token.ts';
 
 /** Feishu / Lark app bot (应用机器人): one im/v1 message per recipient, sent with the app's tenant token. */
-
-export const FEISHU_APP_DEFAULT_BASE_URL = 'https://open.feishu.cn';
 
 export const feishuAppConfigSchema = Type.Object(
   {
@@ -36,7 +35,7 @@ export const feishuAppConfigSchema = Type.Object(
         description: 'interactive (default: a card with the rendered card Markdown), post (rich text) or text',
       }),
     ),
-    baseUrl: Type.Optional(Type.String({ minLength: 1, description: `Default ${FEISHU_APP_DEFAULT_BASE_URL} (Lark: https://open.larksuite.com)` })),
+    baseUrl: Type.Optional(Type.String({ minLength: 1, description: `Default ${FEISHU_DEFAULT_BASE_URL} (Lark: https://open.larksuite.com)` })),
   },
   { additionalProperties: false },
 );
@@ -114,11 +113,11 @@ export const feishuAppProvider: ProviderDefinition<FeishuAppConfig> = {
   maxRecipientsPerCall: MAX_BATCH_RECIPIENTS,
 
   validateConfig(config) {
-    parseOutboundUrl(config.baseUrl ?? FEISHU_APP_DEFAULT_BASE_URL, 'baseUrl');
+    parseOutboundUrl(config.baseUrl ?? FEISHU_DEFAULT_BASE_URL, 'baseUrl');
   },
 
   createSender({ config }) {
-    const credentials: FeishuAppCredentials = { appId: config.appId, appSecret: config.appSecret, baseUrl: config.baseUrl ?? FEISHU_APP_DEFAULT_BASE_URL };
+    const credentials: FeishuAppCredentials = { appId: config.appId, appSecret: config.appSecret, baseUrl: config.baseUrl ?? FEISHU_DEFAULT_BASE_URL };
     const messageType = config.messageType ?? DEFAULT_FEISHU_MESSAGE_TYPE;
     const receiveIdType = config.receiveIdType ?? 'open_id';
     const batchIdList = BATCH_ID_LISTS[receiveIdType];

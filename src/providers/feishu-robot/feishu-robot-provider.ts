@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
-import { DEFAULT_FEISHU_MESSAGE_TYPE, feishuMentionsOf, feishuObjectMessage } from '../feishu-message-content.ts';
+import { DEFAULT_FEISHU_MESSAGE_TYPE, FEISHU_DEFAULT_BASE_URL, feishuMentionsOf, feishuObjectMessage } from '../feishu-message-content.ts';
 import { buildProviderUrl, sendHttpRequest } from '../outbound-http.ts';
 import {
   isSuccessStatus,
@@ -13,8 +13,6 @@ import {
 import type { ProviderDefinition, RenderedMessage, SendOutcome } from '../provider.ts';
 
 /** Feishu / Lark custom group bot (飞书群机器人): one POST per message to the group's webhook. */
-
-export const FEISHU_DEFAULT_BASE_URL = 'https://open.feishu.cn';
 
 export const feishuRobotConfigSchema = Type.Object(
   {
