@@ -24,6 +24,10 @@ import { isStorageUnavailable } from './storage/storage-unavailable.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
+import { createChannelAccountSenders } from './dispatch/channel-account-senders.ts';
+import { createMessageRecall } from './dispatch/message-recall.ts';
+import { createProviderTokenCache } from './dispatch/provider-token-cache.ts';
+import { createResultCheckWorker } from './dispatch/result-check-worker.ts';
 import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
@@ -125,11 +129,52 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const intake = intakeWith(renderer.gate);
   const templates = createTemplateService(context, { gate: renderer.gate, intakeWith, renderer: templateRenderer });
   const messageControl = createMessageControl({ database, clock: context.clock, wakeup, onCallbacksQueued });
-  const services: ApiServices = { context, authenticator, apps, keys, users, sessions, subscribers, channelAccounts, intake, messageQuery: createMessageQuery(context), messageControl, templates };
+  // One token cache for this process (workers and recalls share fetches of the same token); the database shares it with other processes.
+  const tokens = createProviderTokenCache({ database, cryptoBox: context.cryptoBox, clock });
+  // Recalls call providers from the api process, through senders of its own.
+  const recallSenders = createChannelAccountSenders({
+    database,
+    cryptoBox: context.cryptoBox,
+    clock,
+    providers,
+    logger,
+    senderEnvironment: {
+      outboundPolicy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
+      connectTimeoutMs: config.outbound.connectTimeoutMs,
+    },
+  });
+  const messageRecall = createMessageRecall({
+    database,
+    clock,
+    senders: recallSenders,
+    tokens,
+    outboundHttp,
+    messageControl,
+    requestTimeoutMs: config.outbound.requestTimeoutMs,
+    logger,
+  });
+  const services: ApiServices = {
+    context,
+    authenticator,
+    apps,
+    keys,
+    users,
+    sessions,
+    subscribers,
+    channelAccounts,
+    intake,
+    messageQuery: createMessageQuery(context),
+    messageControl,
+    messageRecall,
+    templates,
+  };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   const deliveryWorker = heartbeat
-    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat, events: workerEvents })
+    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat, events: workerEvents, tokens })
+    : undefined;
+  const resultCheckWorker = heartbeat
+    ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
 
@@ -142,13 +187,15 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await heartbeat?.start();
       deliveryWorker?.start();
       callbackWorker?.start();
+      resultCheckWorker?.start();
       scheduler?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), scheduler?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop()]);
       await heartbeat?.stop();
+      await recallSenders.close();
       await renderPool.close();
       await wakeup.close();
       await outboundHttp.close();

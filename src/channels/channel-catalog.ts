@@ -80,7 +80,7 @@ const channels = {
   wecom: {
     addressKind: 'wecomUserId',
     dialect: 'wecom-markdown',
-    templateOverride: 'im',
+    templateOverride: 'own',
     limits: {
       markdown: { max: 4_096, unit: 'utf8-bytes', overflow: 'truncate', basis: 'WeCom markdown content ≤ 4096 bytes' },
       text: { max: 2_048, unit: 'utf8-bytes', overflow: 'truncate', basis: 'WeCom text content ≤ 2048 bytes' },

@@ -93,3 +93,12 @@ test('a message leaves accepted only for a final status, the one its deliveries 
   }
   assert.deepEqual(sorted([...decided]), sorted(FINAL_MESSAGE_STATUSES));
 });
+
+test('a final message is decided again only towards more failure, when sent deliveries are reported failed', () => {
+  assert.deepEqual(sorted(MESSAGE_TRANSITIONS.completed), ['failed', 'partially_failed']);
+  assert.deepEqual(sorted(MESSAGE_TRANSITIONS.partially_failed), ['accepted', 'failed']);
+  assert.deepEqual(MESSAGE_TRANSITIONS.failed, ['accepted']);
+  // What the revision computes after a sent delivery turned failed.
+  assert.equal(finalMessageStatus(new Map<DeliveryStatus, number>([['read', 1], ['failed', 1]])), 'partially_failed');
+  assert.equal(finalMessageStatus(new Map<DeliveryStatus, number>([['failed', 2]])), 'failed');
+});

@@ -53,12 +53,14 @@ export type FinalMessageStatus = (typeof FINAL_MESSAGE_STATUSES)[number];
 
 /**
  * Accepted → final when its last delivery settles; back to accepted when one of its failed
- * or canceled deliveries is retried by hand (a completed message has none).
+ * or canceled deliveries is retried by hand (a completed message has none). A final message
+ * is decided again when the platform later reports a sent delivery failed (result queries):
+ * completed → partially_failed or failed, partially_failed → failed.
  */
 export const MESSAGE_TRANSITIONS = {
   accepted: FINAL_MESSAGE_STATUSES,
-  completed: [],
-  partially_failed: ['accepted'],
+  completed: ['partially_failed', 'failed'],
+  partially_failed: ['accepted', 'failed'],
   failed: ['accepted'],
   canceled: ['accepted'],
 } as const satisfies { readonly [From in MessageStatus]: readonly MessageStatus[] };

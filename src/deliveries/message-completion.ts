@@ -4,7 +4,7 @@ import type { Dialect } from '../storage/dialect.ts';
 import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 import type { CallbacksTable, DeliveriesTable, HeraldSchema, MessagesTable } from '../storage/schema.ts';
 import type { NewDeliveryEvent } from './delivery-events.ts';
-import type { DeliveryStatus, FinalMessageStatus } from './delivery-status.ts';
+import { MESSAGE_TRANSITIONS, type DeliveryStatus, type FinalMessageStatus, type MessageStatus } from './delivery-status.ts';
 import { isoTime } from '../iso-time.ts';
 
 /**
@@ -288,4 +288,46 @@ async function finishMessages(
   );
   await insertCallbacks(trx, callbacks);
   return { completedMessageIds: completed.map((message) => message.id), callbacksQueued: callbacks.length };
+}
+
+/**
+ * Final messages some of whose sent deliveries the platform has since reported failed (result
+ * queries): each is decided again from its deliveries, as far as MESSAGE_TRANSITIONS allows
+ * (completed → partially_failed or failed), with a message-level `completed` event carrying the
+ * new status. A message still pending is left alone: its last delivery to settle decides it.
+ * Call in the transaction that failed the deliveries; answers the messages whose status changed.
+ */
+export async function reviseFinalMessages(
+  trx: Kysely<HeraldSchema>,
+  dialect: Dialect,
+  messageIds: readonly string[],
+  nowMs: number,
+  events: NewDeliveryEvent[],
+): Promise<string[]> {
+  const ids = [...new Set(messageIds)].sort();
+  const revised: string[] = [];
+  for (const chunk of chunks(ids, IDS_PER_STATEMENT)) {
+    // Locked first, like settlement does, so a settlement running now is decided before or after this, never beside it.
+    let query = trx.selectFrom('messages').select(['id', 'app_id', 'status']).where('id', 'in', chunk).orderBy('id');
+    if (!capabilitiesOf(dialect).singleWriter) query = query.forUpdate();
+    const messages = (await query.execute()).filter((message) => message.status !== 'accepted');
+    if (messages.length === 0) continue;
+    const counts = new Map<string, Map<DeliveryStatus, number>>(messages.map((message) => [message.id, new Map()]));
+    const rows = await trx
+      .selectFrom('deliveries')
+      .select((eb) => ['message_id', 'status', eb.fn.countAll<number>().as('count')])
+      .where('message_id', 'in', messages.map((message) => message.id))
+      .groupBy(['message_id', 'status'])
+      .execute();
+    for (const row of rows) counts.get(row.message_id)!.set(row.status, Number(row.count));
+    for (const message of messages) {
+      const status = finalMessageStatus(counts.get(message.id)!);
+      const allowed = MESSAGE_TRANSITIONS[message.status] as readonly MessageStatus[];
+      if (status === message.status || !allowed.includes(status)) continue;
+      await trx.updateTable('messages').set({ status, updated_at: nowMs }).where('id', '=', message.id).execute();
+      events.push({ messageId: message.id, deliveryId: null, appId: message.app_id, type: 'completed', at: nowMs, code: status, detail: `was ${message.status}: the platform reported deliveries failed after sending` });
+      revised.push(message.id);
+    }
+  }
+  return revised;
 }

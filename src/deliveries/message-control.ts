@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { HeraldSchema } from '../storage/schema.ts';
 import type { Clock } from '../clock.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
@@ -22,6 +23,8 @@ export interface MessageControl {
    * (not_found) or MESSAGE_NOT_CANCELABLE (conflict) when nothing was waiting.
    */
   cancelMessage(messageId: string, appId: string): Promise<number>;
+  /** Like `cancelMessage`, without complaining when nothing was waiting (a recall cancels what is not sent yet). Answers the canceled delivery ids. */
+  cancelWaiting(messageId: string, appId: string, detail: string): Promise<string[]>;
   /**
    * Puts a failed or canceled delivery back in the queue with fresh attempts and reopens its
    * message. Throws DELIVERY_NOT_FOUND (not_found) or DELIVERY_NOT_RETRYABLE (conflict).
@@ -31,42 +34,54 @@ export interface MessageControl {
 
 export function createMessageControl({ database, clock, wakeup, onCallbacksQueued }: MessageControlOptions): MessageControl {
   const { db } = database;
+
+  /** Cancels the waiting deliveries in one transaction; `whenNone` runs (and may throw) when there were none. */
+  async function cancel(messageId: string, appId: string, detail: string, whenNone: (trx: Kysely<HeraldSchema>) => Promise<void>): Promise<string[]> {
+    const { canceledIds, callbacksQueued } = await db.transaction().execute(async (trx) => {
+      const nowMs = clock.now();
+      // Writing first takes the row locks (PostgreSQL) or the write lock (SQLite) before anything is read.
+      const rows: FinalDelivery[] = await trx
+        .updateTable('deliveries')
+        .set({ status: 'canceled', run_at: null, updated_at: nowMs })
+        .where('message_id', '=', messageId)
+        .where('app_id', '=', appId)
+        .where('status', 'in', WAITING_DELIVERY_STATUSES)
+        .returning(['id', 'message_id', 'app_id', 'channel', 'address', 'status', 'attempts', 'provider_message_id', 'last_error_code', 'last_error_message', 'sent_at'])
+        .execute();
+      if (rows.length === 0) {
+        await whenNone(trx);
+        return { canceledIds: [], callbacksQueued: 0 };
+      }
+      const events: NewDeliveryEvent[] = rows.map((row) => ({
+        messageId,
+        deliveryId: row.id,
+        appId,
+        type: 'canceled',
+        at: nowMs,
+        attempt: row.attempts,
+        detail,
+      }));
+      const settlement = await settleFinalDeliveries(trx, database.dialect, rows, nowMs, events);
+      await insertEvents(trx, database.dialect, events);
+      return { canceledIds: rows.map((row) => row.id), callbacksQueued: settlement.callbacksQueued };
+    });
+    if (callbacksQueued > 0) onCallbacksQueued?.();
+    return canceledIds;
+  }
+
   return {
     async cancelMessage(messageId, appId) {
-      const { canceled, callbacksQueued } = await db.transaction().execute(async (trx) => {
-        const nowMs = clock.now();
-        // Writing first takes the row locks (PostgreSQL) or the write lock (SQLite) before anything is read.
-        const rows: FinalDelivery[] = await trx
-          .updateTable('deliveries')
-          .set({ status: 'canceled', run_at: null, updated_at: nowMs })
-          .where('message_id', '=', messageId)
-          .where('app_id', '=', appId)
-          .where('status', 'in', WAITING_DELIVERY_STATUSES)
-          .returning(['id', 'message_id', 'app_id', 'channel', 'address', 'status', 'attempts', 'provider_message_id', 'last_error_code', 'last_error_message', 'sent_at'])
-          .execute();
-        if (rows.length === 0) {
-          const message = await trx.selectFrom('messages').select('id').where('id', '=', messageId).where('app_id', '=', appId).executeTakeFirst();
-          if (!message) throw notFound('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist`, { messageId });
-          throw conflict('MESSAGE_NOT_CANCELABLE', `Message ${messageId} has no delivery waiting to be sent: each one is being sent or already final`, {
-            messageId,
-          });
-        }
-        const events: NewDeliveryEvent[] = rows.map((row) => ({
+      const canceled = await cancel(messageId, appId, 'canceled by request', async (trx) => {
+        const message = await trx.selectFrom('messages').select('id').where('id', '=', messageId).where('app_id', '=', appId).executeTakeFirst();
+        if (!message) throw notFound('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist`, { messageId });
+        throw conflict('MESSAGE_NOT_CANCELABLE', `Message ${messageId} has no delivery waiting to be sent: each one is being sent or already final`, {
           messageId,
-          deliveryId: row.id,
-          appId,
-          type: 'canceled',
-          at: nowMs,
-          attempt: row.attempts,
-          detail: 'canceled by request',
-        }));
-        const settlement = await settleFinalDeliveries(trx, database.dialect, rows, nowMs, events);
-        await insertEvents(trx, database.dialect, events);
-        return { canceled: rows.length, callbacksQueued: settlement.callbacksQueued };
+        });
       });
-      if (callbacksQueued > 0) onCallbacksQueued?.();
-      return canceled;
+      return canceled.length;
     },
+
+    cancelWaiting: (messageId, appId, detail) => cancel(messageId, appId, detail, async () => undefined),
 
     async retryDelivery(deliveryId, appId) {
       await db.transaction().execute(async (trx) => {

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
-import type { ProviderContext, ProviderDefinition, ProviderSender, SenderEnvironment, SendOutcome, SendRequest } from '../providers/provider.ts';
+import type { ProviderDefinition, ProviderSender, SenderEnvironment } from '../providers/provider.ts';
 import { effectiveFlowLimits, readConfigWithSecrets } from '../deliveries/channel-account-row.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
@@ -13,15 +13,17 @@ export interface ProviderLookup {
   get(type: string): ProviderDefinition | undefined;
 }
 
-/** A channel account ready to send: its provider, its flow limit and a sender built from its decrypted config. */
-export interface ChannelAccountSender {
+/**
+ * A channel account ready to send: its provider, its flow limits and the calls of a sender built
+ * from its decrypted config (`sendBatch`, `recall`, `fetchResults` where the provider has them).
+ */
+export interface ChannelAccountSender extends Required<Pick<ProviderSender, 'send'>>, Pick<ProviderSender, 'sendBatch' | 'recall' | 'fetchResults'> {
   id: string;
   appId: string;
   type: string;
   definition: ProviderDefinition;
   /** The account's own limits, else the provider's documented ones; empty when unlimited. */
   flowLimits: readonly FlowLimit[];
-  send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
 }
 
 export type ChannelAccountLookup = { available: true; account: ChannelAccountSender } | { available: false; reason: string };
@@ -104,7 +106,17 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
       logger.warn({ err: error, channelAccountId: row.id }, 'cannot build a sender for a channel account');
       return { available: false, reason: `Channel account "${row.name}" cannot be used: ${(error as Error).message}` };
     }
-    const flowLimits = effectiveFlowLimits(row, definition);
+    // A retired sender (the account was edited) is closed once its last call returns.
+    const using = async <Result>(call: (sender: ProviderSender) => Promise<Result>): Promise<Result> => {
+      slot.inFlight++;
+      try {
+        return await call(slot.sender);
+      } finally {
+        slot.inFlight--;
+        if (slot.retired && slot.inFlight === 0) void closeSlot(row.id, slot);
+      }
+    };
+    const { sender } = slot;
     return {
       available: true,
       account: {
@@ -112,16 +124,11 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
         appId: row.app_id,
         type: row.type,
         definition,
-        flowLimits,
-        async send(request, context) {
-          slot.inFlight++;
-          try {
-            return await slot.sender.send(request, context);
-          } finally {
-            slot.inFlight--;
-            if (slot.retired && slot.inFlight === 0) void closeSlot(row.id, slot);
-          }
-        },
+        flowLimits: effectiveFlowLimits(row, definition),
+        send: (request, context) => using((s) => s.send(request, context)),
+        sendBatch: sender.sendBatch && ((requests, context) => using((s) => s.sendBatch!(requests, context))),
+        recall: sender.recall && ((sent, context) => using((s) => s.recall!(sent, context))),
+        fetchResults: sender.fetchResults && ((sent, context) => using((s) => s.fetchResults!(sent, context))),
       },
     };
   }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
@@ -23,6 +23,14 @@ export interface DeliveryQueueOptions {
   workerId: string;
   leaseSeconds: number;
   backoff: BackoffPolicy;
+  /** Runs in the transaction that writes deliveries `sent` with a provider message id (result checks are created there). */
+  afterSent?: (trx: Kysely<HeraldSchema>, sent: readonly SentDelivery[], nowMs: number) => Promise<void>;
+}
+
+/** A delivery just written `sent`: the row as claimed and the id the provider answered. */
+export interface SentDelivery {
+  delivery: DeliveriesTable;
+  providerMessageId: string;
 }
 
 export interface CompletionSummary extends SettlementSummary {
@@ -37,6 +45,8 @@ export interface CompletionSummary extends SettlementSummary {
 export interface DeliveryQueue {
   /** Leases up to `limit` due deliveries, most urgent first, counts the attempt and records a `sending` event each. */
   claim(limit: number): Promise<DeliveriesTable[]>;
+  /** Like `claim`, for the due deliveries of one message through one channel account only: the recipients one provider call can carry together. */
+  claimSiblings(messageId: string, channelAccountId: string, limit: number): Promise<DeliveriesTable[]>;
   /** Writes results in one transaction: rows, events, message completion, callbacks. */
   complete(results: readonly DeliveryResult[]): Promise<CompletionSummary>;
   /**
@@ -116,6 +126,12 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
           events.push({ messageId: delivery.message_id, deliveryId: delivery.id, appId: delivery.app_id, at: nowMs, ...event });
         }
       }
+      if (options.afterSent) {
+        const sent = applied.flatMap((row) =>
+          row.status === 'sent' && row.provider_message_id !== null ? [{ delivery: claimedById.get(row.id)!, providerMessageId: row.provider_message_id }] : [],
+        );
+        if (sent.length > 0) await options.afterSent(trx, sent, nowMs);
+      }
       const finals = applied.filter((row) => FINAL.has(row.status));
       const settlement = await settleFinalDeliveries(trx, database.dialect, finals, nowMs, events);
       await insertEvents(trx, database.dialect, events);
@@ -131,16 +147,20 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     return summary.applied;
   }
 
+  async function claim(limit: number, where?: RawBuilder<boolean>): Promise<DeliveriesTable[]> {
+    if (limit <= 0) return [];
+    const nowMs = clock.now();
+    return db.transaction().execute(async (trx) => {
+      const rows = (await queue.claim(trx, limit, nowMs, sql`attempts = attempts + 1, updated_at = ${nowMs}`, where)).sort(byPriorityThenAge);
+      await insertEvents(trx, database.dialect, leaseEvents(rows, 'sending', nowMs, `worker ${workerId}`));
+      return rows;
+    });
+  }
+
   return {
-    async claim(limit) {
-      if (limit <= 0) return [];
-      const nowMs = clock.now();
-      return db.transaction().execute(async (trx) => {
-        const rows = (await queue.claim(trx, limit, nowMs, sql`attempts = attempts + 1, updated_at = ${nowMs}`)).sort(byPriorityThenAge);
-        await insertEvents(trx, database.dialect, leaseEvents(rows, 'sending', nowMs, `worker ${workerId}`));
-        return rows;
-      });
-    },
+    claim: (limit) => claim(limit),
+
+    claimSiblings: (messageId, channelAccountId, limit) => claim(limit, sql<boolean>`message_id = ${messageId} and channel_account_id = ${channelAccountId}`),
 
     complete,
 

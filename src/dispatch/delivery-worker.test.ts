@@ -83,6 +83,7 @@ for (const dialect of testDialects) {
         }
         const messages = await bed.database.db.selectFrom('messages').selectAll().where('id', 'in', seeded.messageIds).execute();
         assert.ok(messages.every((m) => m.status === 'completed' && m.pending_count === 0 && m.completed_at === clock.now()));
+        assert.deepEqual(await bed.database.db.selectFrom('result_checks').selectAll().execute(), [], 'webhooks report no results later: no checks');
 
         const trail = await deliveryEvents(bed.database, seeded.deliveryIds[0]);
         assert.deepEqual(

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { HeraldConfig } from '../config/config.ts';
 import { HeraldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { RenderedMessage, SendOutcome, SendRequest, TokenCache } from '../providers/provider.ts';
+import type { ProviderContext, RenderedMessage, SendOutcome, SendRequest, TokenCache } from '../providers/provider.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, MessagesTable } from '../storage/schema.ts';
@@ -14,6 +14,7 @@ import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
+import { scheduleResultChecks, type SentCall } from './result-checks.ts';
 import type { SendCandidate, SendGate } from './send-gates/send-gate.ts';
 import { passSendGates, SEND_GATES } from './send-gates/send-gate-pipeline.ts';
 import { createSendSlots } from './send-slots.ts';
@@ -107,12 +108,23 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     log.warn({ leaseSeconds, requestTimeoutMs }, 'the lease is not longer than a send may take: slow sends may be claimed twice');
   }
 
+  /** Accounts whose provider reports results after sending, as met in `prepare`: their sent calls get a result check. */
+  const resultReportingAccounts = new Map<string, SentCall['results']>();
   const queue = createDeliveryQueue({
     database,
     clock,
     workerId,
     leaseSeconds,
     backoff: { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs },
+    afterSent: (trx, sent, nowMs) =>
+      scheduleResultChecks(
+        trx,
+        sent.flatMap(({ delivery, providerMessageId }) => {
+          const results = delivery.channel_account_id === null ? undefined : resultReportingAccounts.get(delivery.channel_account_id);
+          return results ? [{ channelAccountId: delivery.channel_account_id!, providerMessageId, sentAtMs: nowMs, results }] : [];
+        }),
+        nowMs,
+      ),
   });
   const senders = createChannelAccountSenders({
     database,
@@ -176,6 +188,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         if (!lookup?.available) {
           return void settle(delivery, failed('CHANNEL_ACCOUNT_UNAVAILABLE', lookup?.reason ?? 'The delivery has no channel account'));
         }
+        const { results } = lookup.account.definition;
+        if (results) resultReportingAccounts.set(lookup.account.id, results);
         let content: RenderedMessage;
         try {
           content = await renderer.render(delivery, message);
@@ -223,21 +237,24 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
   }
 
-  /** One provider call with the request timeout; a provider that throws or hangs still yields an outcome. */
-  async function send({ delivery, account, content, metadata }: SendCandidate): Promise<SendOutcome> {
+  /**
+   * One provider call with the request timeout. A provider that throws or hangs still yields an
+   * outcome: the retry it amounts to, which `call`'s caller applies to every delivery of the call.
+   */
+  async function callProvider<Answer>(call: (context: ProviderContext) => Promise<Answer>): Promise<{ answer: Answer } | { problem: SendOutcome }> {
     const controller = new AbortController();
     const stopSignal = stopController.signal;
     let abandonedBecause: 'TIMEOUT' | 'WORKER_STOPPED' | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
     let onStop: (() => void) | undefined;
-    const abandoned = new Promise<SendOutcome>((resolve) => {
+    const abandoned = new Promise<{ problem: SendOutcome }>((resolve) => {
       const abandon = (code: 'TIMEOUT' | 'WORKER_STOPPED', reason: Error) => {
         if (abandonedBecause) return;
         abandonedBecause = code;
         controller.abort(reason);
         const message = code === 'TIMEOUT' ? `No answer within ${requestTimeoutMs} ms` : 'The worker stopped while the send was in flight';
-        graceTimer = setTimeout(() => resolve({ kind: 'retry', code, message }), ABANDON_GRACE_MS);
+        graceTimer = setTimeout(() => resolve({ problem: { kind: 'retry', code, message } }), ABANDON_GRACE_MS);
       };
       timeoutTimer = setTimeout(() => abandon('TIMEOUT', new DOMException(`No answer within ${requestTimeoutMs} ms`, 'TimeoutError')), requestTimeoutMs);
       onStop = () => abandon('WORKER_STOPPED', new DOMException('The worker stopped', 'AbortError'));
@@ -245,7 +262,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       else stopSignal.addEventListener('abort', onStop, { once: true });
     });
 
-    const request: SendRequest = {
+    try {
+      const context: ProviderContext = { http: options.outboundHttp, tokens, clock, signal: controller.signal };
+      return await Promise.race([call(context).then((answer) => ({ answer })), abandoned]);
+    } catch (error) {
+      if (abandonedBecause) return { problem: { kind: 'retry', code: abandonedBecause, message: errorText(error) } };
+      log.warn({ err: error }, 'provider threw instead of returning an outcome');
+      return { problem: { kind: 'retry', code: 'PROVIDER_ERROR', message: errorText(error) } };
+    } finally {
+      clearTimeout(timeoutTimer);
+      clearTimeout(graceTimer);
+      stopSignal.removeEventListener('abort', onStop!);
+    }
+  }
+
+  function requestOf({ delivery, content, metadata }: SendCandidate): SendRequest {
+    return {
       deliveryId: delivery.id,
       messageId: delivery.message_id,
       appId: delivery.app_id,
@@ -255,17 +287,49 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       content,
       metadata,
     };
-    try {
-      return await Promise.race([account.send(request, { http: options.outboundHttp, tokens, clock, signal: controller.signal }), abandoned]);
-    } catch (error) {
-      if (abandonedBecause) return { kind: 'retry', code: abandonedBecause, message: errorText(error) };
-      log.warn({ err: error, deliveryId: delivery.id, channelAccountId: account.id }, 'provider threw instead of returning an outcome');
-      return { kind: 'retry', code: 'PROVIDER_ERROR', message: errorText(error) };
-    } finally {
-      clearTimeout(timeoutTimer);
-      clearTimeout(graceTimer);
-      stopSignal.removeEventListener('abort', onStop!);
+  }
+
+  /** One call for one delivery, or for a group of recipients of the same content (`sendBatch`); one outcome per candidate, in order. */
+  async function send(call: readonly SendCandidate[]): Promise<SendOutcome[]> {
+    const { account } = call[0]!;
+    const requests = call.map(requestOf);
+    if (call.length === 1) {
+      const result = await callProvider((context) => account.send(requests[0]!, context));
+      return ['answer' in result ? result.answer : result.problem];
     }
+    const result = await callProvider((context) => account.sendBatch!(requests, context));
+    if ('problem' in result) return call.map(() => result.problem);
+    if (result.answer.length === call.length) return result.answer;
+    const problem: SendOutcome = { kind: 'retry', code: 'PROVIDER_ERROR', message: `sendBatch answered ${result.answer.length} outcomes for ${call.length} recipients` };
+    log.warn({ channelAccountId: account.id, recipients: call.length, outcomes: result.answer.length }, 'provider answered a batch with the wrong number of outcomes');
+    return call.map(() => problem);
+  }
+
+  /** Claims due deliveries, and with each delivery of an account that sends to many recipients at once, its due siblings (same message and account) up to one call's worth. */
+  async function claimDue(limit: number): Promise<DeliveriesTable[]> {
+    const claimed = await queue.claim(limit);
+    const batchable = await batchableGroups(claimed);
+    for (const { messageId, accountId, size, maxRecipients } of batchable) {
+      if (size % maxRecipients !== 0) claimed.push(...(await queue.claimSiblings(messageId, accountId, maxRecipients - (size % maxRecipients))));
+    }
+    return claimed;
+  }
+
+  async function batchableGroups(deliveries: readonly DeliveriesTable[]) {
+    const withAccount = deliveries.filter((delivery) => delivery.channel_account_id !== null && delivery.address !== null);
+    if (withAccount.length === 0) return [];
+    const accounts = await senders.resolve(withAccount.map((delivery) => delivery.channel_account_id!));
+    const groups = new Map<string, { messageId: string; accountId: string; size: number; maxRecipients: number }>();
+    for (const delivery of withAccount) {
+      const lookup = accounts.get(delivery.channel_account_id!);
+      const maxRecipients = lookup?.available && lookup.account.sendBatch ? (lookup.account.definition.maxRecipientsPerCall ?? 1) : 1;
+      if (maxRecipients <= 1) continue;
+      const key = `${delivery.message_id}\u0000${delivery.channel_account_id}`;
+      const group = groups.get(key);
+      if (group) group.size++;
+      else groups.set(key, { messageId: delivery.message_id, accountId: delivery.channel_account_id!, size: 1, maxRecipients });
+    }
+    return [...groups.values()];
   }
 
   /** Answers every claimed delivery exactly once, whatever fails on the way. */
@@ -279,11 +343,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     try {
       const sendable = await prepare(deliveries, settle);
       await Promise.all(
-        sendable.map(async (prepared) => {
+        providerCalls(sendable).map(async (call) => {
           // Refused when the worker stops first: left unanswered, `releaseLeases` puts it back unattempted.
           if (!(await sendSlots.take())) return;
           try {
-            settle(prepared.delivery, await send(prepared));
+            const outcomes = await send(call);
+            call.forEach((candidate, index) => settle(candidate.delivery, outcomes[index]!));
           } finally {
             sendSlots.give();
           }
@@ -326,7 +391,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     maxClaimed: concurrency + batchSize,
     batchSize,
     pollIntervalMs,
-    claim: (limit) => queue.claim(limit),
+    claim: claimDue,
     process: processBatch,
     unwritten: () => results.pending,
     beforeClaim: reapIfDue,
@@ -388,7 +453,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       await reap();
       sendSlots.open();
       for (;;) {
-        const claimed = await queue.claim(Math.min(batchSize, concurrency));
+        const claimed = await claimDue(Math.min(batchSize, concurrency));
         if (claimed.length === 0) break;
         await processBatch(claimed, () => undefined);
         await results.flush();
@@ -397,4 +462,35 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       return handled;
     },
   };
+}
+
+/**
+ * Cuts the sendable deliveries into provider calls: one per delivery, except that recipients of
+ * the same message through the same account with the same rendered content share calls of up to
+ * the provider's `maxRecipientsPerCall` (WeCom app: 1,000 users per message/send).
+ */
+export function providerCalls(candidates: readonly SendCandidate[]): SendCandidate[][] {
+  const calls: SendCandidate[][] = [];
+  const groups = new Map<string, SendCandidate[]>();
+  // Receivers of one message usually share one rendering object: stringify each object once.
+  const contentKeys = new Map<RenderedMessage, string>();
+  for (const candidate of candidates) {
+    const { account, delivery, content } = candidate;
+    const maxRecipients = account.sendBatch ? (account.definition.maxRecipientsPerCall ?? 1) : 1;
+    if (maxRecipients <= 1 || delivery.address === null) {
+      calls.push([candidate]);
+      continue;
+    }
+    let contentKey = contentKeys.get(content);
+    if (contentKey === undefined) contentKeys.set(content, (contentKey = JSON.stringify(content)));
+    const key = `${account.id}\u0000${delivery.message_id}\u0000${contentKey}`;
+    let group = groups.get(key);
+    if (!group || group.length >= maxRecipients) {
+      group = [];
+      groups.set(key, group);
+      calls.push(group);
+    }
+    group.push(candidate);
+  }
+  return calls;
 }

@@ -10,6 +10,7 @@ import { createMigratedDatabase, testDialects } from '../../test/support/test-da
 import { CALLBACKS_QUEUE } from './callback-worker.ts';
 import { DELIVERIES_QUEUE } from './delivery-queue.ts';
 import { createLeasedQueue, type LeasedQueue } from './leased-queue.ts';
+import { RESULT_CHECKS_QUEUE } from './result-checks.ts';
 
 /**
  * The conformance suite every leased table passes, on every dialect: a table joins the
@@ -85,6 +86,36 @@ const CASES: TableCase[] = [
       return ids;
     },
     waiting: sql`status = 'pending'`,
+  },
+  {
+    table: RESULT_CHECKS_QUEUE,
+    queue: (database, workerId) => createLeasedQueue({ database, table: RESULT_CHECKS_QUEUE, workerId, leaseSeconds: LEASE_SECONDS }),
+    // Checks are claimed in the order they fall due.
+    async seed(database, nowMs, urgencies) {
+      const ids = urgencies.map(() => newId('rck', nowMs));
+      await database.db
+        .insertInto('result_checks')
+        .values(
+          urgencies.map((urgency, index) => ({
+            id: ids[index]!,
+            channel_account_id: 'cha_seeded',
+            provider_message_id: `task-${index}`,
+            status: 'waiting' as const,
+            run_at: urgency === null ? nowMs + NOT_DUE_IN_MS : nowMs - 1000 + urgency * 10,
+            pause_ms: 10_000,
+            checks: 0,
+            sent_at: nowMs - 10_000,
+            expires_at: nowMs + 86_400_000,
+            lease_owner: null,
+            lease_expires_at: null,
+            created_at: nowMs,
+            updated_at: nowMs,
+          })),
+        )
+        .execute();
+      return ids;
+    },
+    waiting: sql`status = 'waiting'`,
   },
 ];
 

@@ -41,8 +41,8 @@ type Assignments = RawBuilder<unknown>;
 
 export interface LeasedQueue<Row> {
   readonly workerId: string;
-  /** Leases up to `limit` due rows to this worker, most urgent first (in no particular order in the answer). */
-  claim(executor: Executor, limit: number, nowMs: number, also?: Assignments): Promise<Row[]>;
+  /** Leases up to `limit` due rows to this worker, most urgent first (in no particular order in the answer); `where` narrows the rows. */
+  claim(executor: Executor, limit: number, nowMs: number, also?: Assignments, where?: RawBuilder<boolean>): Promise<Row[]>;
   /** Leases to this worker up to `limit` rows whose lease `filter` picks, oldest lease first, without making them due. */
   takeOver(executor: Executor, filter: LeaseFilter, limit: number, nowMs: number, also?: Assignments): Promise<Row[]>;
   /** Makes the leased rows `filter` picks due at `nowMs` again, without an owner; `also` sets what a due row needs (its status). */
@@ -98,9 +98,10 @@ export function createLeasedQueue<Name extends keyof HeraldSchema>(options: Leas
   return {
     workerId,
 
-    async claim(executor, limit, nowMs, also) {
+    async claim(executor, limit, nowMs, also, where) {
       if (limit <= 0) return [];
-      return lease(executor, sql`select ${id} from ${name} where ${due} <= ${nowMs} order by ${claimOrder} limit ${limit}`, nowMs, also);
+      const narrowed = where ? sql` and ${where}` : sql``;
+      return lease(executor, sql`select ${id} from ${name} where ${due} <= ${nowMs}${narrowed} order by ${claimOrder} limit ${limit}`, nowMs, also);
     },
 
     async takeOver(executor, filter, limit, nowMs, also) {

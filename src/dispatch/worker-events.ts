@@ -31,7 +31,7 @@ export interface CallbackReport {
   code: string | null;
 }
 
-export type WorkerComponent = 'delivery-worker' | 'callback-worker';
+export type WorkerComponent = 'delivery-worker' | 'callback-worker' | 'result-check-worker';
 
 export interface WorkerEventMap {
   'delivery.sent': DeliveryReport & { providerMessageId: string | null };

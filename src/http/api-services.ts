@@ -7,6 +7,7 @@ import type { SessionService } from '../domain/users/session-service.ts';
 import type { UserService } from '../domain/users/user-service.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { MessageControl } from '../deliveries/message-control.ts';
+import type { MessageRecall } from '../dispatch/message-recall.ts';
 import type { MessageIntake } from '../domain/messages/message-intake.ts';
 import type { MessageQuery } from '../domain/messages/message-query.ts';
 import type { TemplateService } from '../domain/templates/template-service.ts';
@@ -24,5 +25,6 @@ export interface ApiServices {
   intake: MessageIntake;
   messageQuery: MessageQuery;
   messageControl: MessageControl;
+  messageRecall: MessageRecall;
   templates: TemplateService;
 }

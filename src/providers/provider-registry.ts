@@ -1,10 +1,16 @@
 import { invalid } from '../errors.ts';
+import { customHttpProvider } from './custom-http/custom-http-provider.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
+import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
 import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
+import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
+import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
+import { wecomAppProvider } from './wecom-app/wecom-app-provider.ts';
+import { wecomRobotProvider } from './wecom-robot/wecom-robot-provider.ts';
 
 /** Provider definitions by their stable `type` id, the one stored on channel accounts. */
 export interface ProviderRegistry {
@@ -14,7 +20,19 @@ export interface ProviderRegistry {
   list(): readonly ProviderDefinition[];
 }
 
-export const builtInProviders: readonly ProviderDefinition[] = [webhookProvider, smtpProvider, dingtalkRobotProvider, feishuRobotProvider, feishuAppProvider];
+export const builtInProviders: readonly ProviderDefinition[] = [
+  webhookProvider,
+  customHttpProvider,
+  smtpProvider,
+  dingtalkRobotProvider,
+  dingtalkWorkNoticeProvider,
+  wecomRobotProvider,
+  wecomAppProvider,
+  wechatTemplateProvider,
+  wechatSubscribeProvider,
+  feishuRobotProvider,
+  feishuAppProvider,
+];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
   const byType = new Map<string, ProviderDefinition>();

@@ -203,6 +203,27 @@ export interface CallbacksTable {
   updated_at: number;
 }
 
+/** A provider call whose per-recipient results are still to be read (see src/dispatch/result-check-worker.ts). */
+export interface ResultChecksTable {
+  id: string;
+  channel_account_id: string;
+  provider_message_id: string;
+  /** `waiting` while `run_at` is set; `checking` while a worker holds the lease. */
+  status: 'waiting' | 'checking';
+  run_at: number | null;
+  /** The pause that led to the next check; each check doubles it, up to a cap. */
+  pause_ms: number;
+  /** Checks made so far. */
+  checks: number;
+  sent_at: number;
+  /** No check after this: the provider's results window, counted from `sent_at`. */
+  expires_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface TemplatesTable {
   id: string;
   app_id: string;
@@ -268,6 +289,7 @@ export interface HeraldSchema {
   deliveries: DeliveriesTable;
   events: EventsTable;
   callbacks: CallbacksTable;
+  result_checks: ResultChecksTable;
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   audit_log: AuditLogTable;

@@ -24,6 +24,7 @@ import { htmlToText, sanitizeHtmlFragment } from './html-sanitize.ts';
 import { firstHeadingText, type MarkdownDocument } from './markdown-document.ts';
 import { safeUrl } from './safe-url.ts';
 import type { ResolvedContent } from './template-compiler.ts';
+import { checkRenderedWechatData } from './wechat-field-rules.ts';
 
 /**
  * What each channel receives. A `RenderedMessage` always carries `title`, plain `text`
@@ -92,6 +93,7 @@ const SPECIFIC_RENDERERS: Record<OwnOverrideChannel, ChannelRenderer> & Partial<
   wechat: renderWechat,
   miniprogram: renderMiniprogram,
   feishu: renderFeishu,
+  wecom: renderWecom,
 };
 
 const IM_RENDERERS = Object.fromEntries(IM_OVERRIDE_CHANNELS.map((channel) => [channel, imRenderer(channel)])) as Record<ImOverrideChannel, ChannelRenderer>;
@@ -102,8 +104,11 @@ export function renderChannelMessage(channel: ChannelName, source: MessageSource
   return CHANNEL_RENDERERS[channel](source);
 }
 
-/** An IM channel: its `channels.<name>` override or the body, as Markdown in the channel's dialect, with its mentions. */
-function imRenderer(channel: ImOverrideChannel): ChannelRenderer {
+/**
+ * An IM channel: its `channels.<name>` override or the body, as Markdown in the channel's dialect, with its mentions.
+ * WeCom's own override keeps these fields, so its renderer starts from this one.
+ */
+function imRenderer(channel: ImOverrideChannel | 'wecom'): ChannelRenderer {
   return (source) => {
     const mentions = mentionsOf(source, channel);
     return message(source, channel, source.body({ path: `channels.${channel}.markdown`, format: 'markdown' }), {
@@ -201,10 +206,49 @@ function renderFeishu(source: MessageSource): RenderedMessage {
   return { ...base, markdown: rendered.markdown, extras: { feishuPost: rendered.feishuPost, feishuCard: rendered.feishuCard, ...(mentions ? { mentions } : {}) } };
 }
 
+/** The IM rendering plus `extras.wecom`: news articles, a textcard and a text_notice card, each when the template sets it. */
+function renderWecom(source: MessageSource): RenderedMessage {
+  const base = imRenderer('wecom')(source);
+  const override = source.content.channels?.wecom;
+  const path = 'channels.wecom';
+  const text = (field: string) => singleLine(source.field(`${path}.${field}`) ?? '');
+  const optionalText = (field: string) => text(field) || undefined;
+  const news = override?.news && {
+    articles: override.news.articles.map((_, index) =>
+      definedOnly({
+        title: text(`news.articles.${index}.title`),
+        description: optionalText(`news.articles.${index}.description`),
+        url: requiredUrlOf(source, `${path}.news.articles.${index}.url`),
+        picUrl: urlOf(source, `${path}.news.articles.${index}.picUrl`),
+      }),
+    ),
+  };
+  const textcard =
+    override?.textcard &&
+    definedOnly({
+      title: text('textcard.title'),
+      // HTML-escaped as it renders (WeCom reads <div class> markup here); only trimmed.
+      description: (source.field(`${path}.textcard.description`) ?? '').trim(),
+      url: requiredUrlOf(source, `${path}.textcard.url`),
+      btnText: optionalText('textcard.btnText'),
+    });
+  const templateCard =
+    override?.templateCard &&
+    definedOnly({
+      title: text('templateCard.title'),
+      description: optionalText('templateCard.description'),
+      subTitle: optionalText('templateCard.subTitle'),
+      url: requiredUrlOf(source, `${path}.templateCard.url`),
+    });
+  const wecom = definedOnly({ news, textcard, templateCard });
+  return Object.keys(wecom).length === 0 ? base : { ...base, extras: { ...base.extras, wecom } };
+}
+
 function renderWechat(source: MessageSource): RenderedMessage {
   const wechat = source.content.channels?.wechat;
   const data = source.fieldMap('channels.wechat.data');
   if (!wechat?.templateId || !data) throw needsVendorTemplate(source, 'wechat', 'channels.wechat.templateId and channels.wechat.data');
+  checkRenderedWechatData('wechat', source.templateCode, data);
   const base = message(source, 'wechat', source.body());
   const miniprogram = wechat.miniprogram?.appId
     ? { appId: wechat.miniprogram.appId, pagePath: source.field('channels.wechat.miniprogram.pagePath') ?? '' }
@@ -219,6 +263,7 @@ function renderMiniprogram(source: MessageSource): RenderedMessage {
   if (!miniprogram?.templateId || !data) {
     throw needsVendorTemplate(source, 'miniprogram', 'channels.miniprogram.templateId and channels.miniprogram.data');
   }
+  checkRenderedWechatData('miniprogram', source.templateCode, data);
   return {
     ...message(source, 'miniprogram', source.body()),
     extras: {
@@ -262,6 +307,16 @@ function urlOf(source: MessageSource, path: string): string | undefined {
     `Template "${source.templateCode}" renders ${path} to ${JSON.stringify(rendered.slice(0, 200))}, which is not an absolute http(s) URL.`,
     { templateCode: source.templateCode, field: path },
   );
+}
+
+/** A url field the payload cannot do without: rendering it empty is as wrong as rendering it to a bad URL. */
+function requiredUrlOf(source: MessageSource, path: string): string {
+  const url = urlOf(source, path);
+  if (url) return url;
+  throw unprocessable('TEMPLATE_URL_INVALID', `Template "${source.templateCode}" renders ${path} empty; it must be an absolute http(s) URL.`, {
+    templateCode: source.templateCode,
+    field: path,
+  });
 }
 
 function singleLine(text: string): string {

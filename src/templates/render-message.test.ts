@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderForChannel, validateRender, type RenderRequest } from './render-message.ts';
 import { compileTemplate, createTemplateCompiler } from './template-compiler.ts';
-import { inlineTemplateContent, type TemplateContent } from './template-content.ts';
+import { Value } from 'typebox/value';
+import { inlineTemplateContent, TemplateContentSchema, type TemplateContent } from './template-content.ts';
 import { heraldError } from '../../test/support/herald-error.ts';
 
 function render(content: TemplateContent, data: Record<string, unknown> = {}, overrides: Partial<RenderRequest> = {}) {
@@ -226,6 +227,21 @@ describe('channel payloads', () => {
     assert.deepEqual(message.extras, { miniprogram: { templateId: 'M1', data: { thing1: 'v' }, page: 'pages/o?id=v', state: 'trial' } });
   });
 
+  test('rendered WeChat data that breaks a field rule is refused with the field, the rule and the problem', () => {
+    const miniprogram = heraldError(() =>
+      render({ body: 'x', channels: { miniprogram: { templateId: 'M1', data: { amount2: '{{ total | money: "CNY" }}' } } } }, { total: 1299.5 }, { channel: 'miniprogram', locale: 'zh-CN' }),
+    );
+    assert.equal(miniprogram.code, 'TEMPLATE_FIELD_INVALID');
+    assert.equal(miniprogram.details.field, 'channels.miniprogram.data.amount2');
+    assert.match(String(miniprogram.details.rule), /^amount/);
+    assert.match(miniprogram.message, /"¥1,299.50".*thousands separators/);
+
+    const wechat = heraldError(() => render({ body: 'x', channels: { wechat: { templateId: 'T', data: { thing1: '{{ note }}' } } } }, { note: 'line one\nline two' }, { channel: 'wechat' }));
+    assert.equal(wechat.code, 'TEMPLATE_FIELD_INVALID');
+    assert.equal(wechat.details.field, 'channels.wechat.data.thing1');
+    assert.match(wechat.message, /line break/);
+  });
+
   test('IM overrides replace the body for that channel only', () => {
     const content: TemplateContent = { title: 'T', body: 'long body', channels: { slack: { markdown: 'short **{{ a }}**', title: 'Slack T' } } };
     const slack = render(content, { a: 1 }, { channel: 'slack' });
@@ -325,5 +341,84 @@ describe('mentions in group messages', () => {
     assert.deepEqual(feishu.extras?.mentions, { userIds: ['ou_a1', 'ou_b2'], mobiles: [], all: true });
     assert.ok(feishu.extras?.feishuCard && feishu.extras.feishuPost);
     assert.equal(render({ body: 'x' }, {}, { channel: 'feishu' }).extras?.mentions, undefined);
+  });
+});
+
+describe('WeCom override', () => {
+  const wecom = (content: TemplateContent, data: Record<string, unknown> = {}, locale?: string) => render(content, data, { channel: 'wecom', locale });
+
+  test('keeps the IM fields: Markdown override (variables escaped), title and mentions', () => {
+    const message = wecom(
+      { body: 'long body', channels: { wecom: { title: 'WeCom {{ a }}', markdown: 'short **{{ a }}**', mentions: { userIds: '{{ who }}', all: true } } } },
+      { a: '*x*', who: 'zhangsan lisi' },
+    );
+    assert.equal(message.title, 'WeCom *x*');
+    assert.equal(message.markdown, 'short **\\*x\\***');
+    assert.deepEqual(message.extras, { mentions: { userIds: ['zhangsan', 'lisi'], mobiles: [], all: true } });
+    assert.equal(wecom({ body: 'plain' }).extras, undefined, 'no extras without an override');
+  });
+
+  test('renders news articles, a textcard and a text_notice card into extras.wecom', () => {
+    const content: TemplateContent = {
+      body: 'b',
+      channels: {
+        wecom: {
+          news: { articles: [{ title: 'Order {{ id }}', url: 'https://s.example.com/o/{{ id }}', picUrl: 'https://s.example.com/{{ id }}.png' }, { title: 'Two', description: 'd', url: 'https://s.example.com/2' }] },
+          textcard: { title: 'Order {{ id }}', description: '<div class="highlight">{{ note }}</div>', url: 'https://s.example.com/o/{{ id }}', btnText: '查看' },
+          templateCard: { title: 'Order {{ id }}', subTitle: '{{ note }}', url: 'https://s.example.com/o/{{ id }}' },
+        },
+      },
+    };
+    const message = wecom(content, { id: 'A 1', note: '<b>**bold**</b> & [x](javascript:1)' });
+    assert.deepEqual(message.extras, {
+      wecom: {
+        news: {
+          articles: [
+            { title: 'Order A 1', url: 'https://s.example.com/o/A%201', picUrl: 'https://s.example.com/A%201.png' },
+            { title: 'Two', description: 'd', url: 'https://s.example.com/2' },
+          ],
+        },
+        textcard: {
+          title: 'Order A 1',
+          description: '<div class="highlight">&lt;b&gt;**bold**&lt;/b&gt; &amp; [x](javascript:1)</div>',
+          url: 'https://s.example.com/o/A%201',
+          btnText: '查看',
+        },
+        templateCard: { title: 'Order A 1', subTitle: '<b>**bold**</b> & [x](javascript:1)', url: 'https://s.example.com/o/A%201' },
+      },
+    });
+  });
+
+  test('article and card URLs must render to absolute http(s) URLs', () => {
+    const withArticleUrl = (url: string): TemplateContent => ({ body: 'b', channels: { wecom: { news: { articles: [{ title: 't', url }] } } } });
+    for (const [url, data] of [['{{ u }}', { u: 'javascript:alert(1)' }], ['{{ u }}', { u: '' }], ['/relative', {}]] as const) {
+      const error = heraldError(() => wecom(withArticleUrl(url), data));
+      assert.equal(error.code, 'TEMPLATE_URL_INVALID');
+      assert.equal(error.details.field, 'channels.wecom.news.articles.0.url');
+    }
+    const badPicture = heraldError(() => wecom({ body: 'b', channels: { wecom: { textcard: { title: 't', description: 'd', url: 'https://ok.example.com', btnText: 'x' }, news: { articles: [{ title: 't', url: 'https://ok.example.com', picUrl: 'data:image/png;base64,AA' }] } } } }));
+    assert.equal(badPicture.details.field, 'channels.wecom.news.articles.0.picUrl');
+  });
+
+  test('the schema holds news to 1–8 articles; a locale variant may replace articles and set part of a card', () => {
+    const article = { title: 't', url: 'https://example.com' };
+    assert.ok(!Value.Check(TemplateContentSchema, { body: 'b', channels: { wecom: { news: { articles: [] } } } }));
+    assert.ok(!Value.Check(TemplateContentSchema, { body: 'b', channels: { wecom: { news: { articles: Array(9).fill(article) } } } }));
+    assert.ok(!Value.Check(TemplateContentSchema, { body: 'b', channels: { wecom: { textcard: { title: 't' } } } }), 'the default content sets a textcard whole');
+    const content: TemplateContent = {
+      body: 'b',
+      channels: { wecom: { news: { articles: [article, article] }, textcard: { title: 'Paid', description: 'd', url: 'https://example.com' } } },
+      locales: { 'zh-CN': { channels: { wecom: { news: { articles: [{ title: '已支付 {{ id }}', url: 'https://example.com/zh' }] }, textcard: { title: '已支付' } } } } },
+    };
+    assert.ok(Value.Check(TemplateContentSchema, content));
+    const zh = wecom(content, { id: '7' }, 'zh-CN').extras?.wecom as { news: { articles: unknown[] }; textcard: unknown };
+    assert.deepEqual(zh.news.articles, [{ title: '已支付 7', url: 'https://example.com/zh' }]);
+    assert.deepEqual(zh.textcard, { title: '已支付', description: 'd', url: 'https://example.com/' });
+  });
+
+  test('a Liquid error inside an article names its path', () => {
+    const error = heraldError(() => wecom({ body: 'b', channels: { wecom: { news: { articles: [{ title: 'ok', url: 'https://e.example' }, { title: '{{ missing }}', url: 'https://e.example' }] } } } }));
+    assert.equal(error.code, 'TEMPLATE_VARIABLE_MISSING');
+    assert.match(error.message, /channels\.wecom\.news\.articles\.1\.title/);
   });
 });

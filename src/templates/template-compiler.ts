@@ -53,8 +53,8 @@ const IM_MARKDOWN = new RegExp(`^channels\\.(?:${IM_OVERRIDE_CHANNELS.join('|')}
 /** How a field's `{{ output }}` values are escaped: by the syntax the field is written in. */
 function escapeModeOf(path: string, bodyFormat: BodyFormat): OutputEscapeMode {
   if (path === 'body') return bodyFormat === 'markdown' ? 'markdown' : bodyFormat === 'html' ? 'html' : 'none';
-  if (path === 'channels.email.html') return 'html';
-  if (path === 'channels.inbox.body' || IM_MARKDOWN.test(path)) return 'markdown';
+  if (path === 'channels.email.html' || path === 'channels.wecom.textcard.description') return 'html';
+  if (path === 'channels.inbox.body' || path === 'channels.wecom.markdown' || IM_MARKDOWN.test(path)) return 'markdown';
   return 'none';
 }
 
@@ -132,10 +132,11 @@ export function createTemplateCompiler(options: TemplateCompilerOptions = {}): T
   };
 }
 
+/** Array items are leaves by index: `channels.wecom.news.articles.0.title`. */
 function* stringLeaves(value: unknown, path: string[]): Generator<[string[], string]> {
   if (typeof value === 'string') {
     yield [path, value];
-  } else if (isPlainObject(value)) {
+  } else if (isPlainObject(value) || Array.isArray(value)) {
     for (const [key, child] of Object.entries(value)) yield* stringLeaves(child, [...path, key]);
   }
 }
@@ -143,8 +144,8 @@ function* stringLeaves(value: unknown, path: string[]): Generator<[string[], str
 function valueAt(value: unknown, path: readonly string[]): unknown {
   let current = value;
   for (const key of path) {
-    if (!isPlainObject(current)) return undefined;
-    current = current[key];
+    if (!isPlainObject(current) && !Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
   }
   return current;
 }

@@ -35,7 +35,7 @@ export const MentionsSchema = Type.Object(
     mobiles: Type.Optional(LiquidText('Mobile numbers to @-mention, separated by commas or spaces, e.g. "{{ oncall.mobile }}".', 1_000)),
     all: Type.Optional(Type.Boolean({ description: '@all: everyone in the group.' })),
   },
-  { ...strict, description: 'Mentions in group messages (DingTalk and WeCom robots; ignored where the platform has none).' },
+  { ...strict, description: 'Mentions in group messages (DingTalk, WeCom and Feishu robots, Feishu by user id only; ignored where the platform has none).' },
 );
 
 /** Channels the catalog marks `im`: the override is standard Markdown, converted to the channel's dialect like the body. */
@@ -45,6 +45,63 @@ const ImOverrideSchema = Type.Object(
     markdown: Type.Optional(LiquidDocument('Markdown replacing the body for this channel (e.g. a shorter chat version).')),
     mentions: Type.Optional(MentionsSchema),
   },
+  strict,
+);
+
+/** A link field: a Liquid template that must render to an absolute http(s) URL. */
+const LiquidUrl = (description: string) => LiquidText(`${description} Must render to an http(s) URL.`);
+
+const WecomNewsArticleSchema = Type.Object(
+  {
+    title: LiquidText('Article title (plain text).', 500),
+    description: Type.Optional(LiquidText('Article description (plain text).', 1_000)),
+    url: LiquidUrl('Link the article opens.'),
+    picUrl: Type.Optional(LiquidUrl('Picture shown with the article (JPG or PNG; 1068×455 for the first, 150×150 for the others).')),
+  },
+  strict,
+);
+
+const WecomTextcardSchema = Type.Object(
+  {
+    title: LiquidText('Card title (plain text, ≤ 128 bytes).', 500),
+    description: LiquidText(
+      'Card description; WeCom reads it as HTML with <div class="gray|normal|highlight"> and <br>, so variables are HTML-escaped (≤ 512 bytes).',
+      2_000,
+    ),
+    url: LiquidUrl('Link the card opens.'),
+    btnText: Type.Optional(LiquidText('Button text, ≤ 4 characters (default "详情").', 20)),
+  },
+  { ...strict, description: 'A textcard (application messages): sent instead of Markdown.' },
+);
+
+const WecomTemplateCardSchema = Type.Object(
+  {
+    title: LiquidText('Main title of the text_notice card (plain text).', 500),
+    description: Type.Optional(LiquidText('Line under the title (plain text).', 500)),
+    subTitle: Type.Optional(LiquidText('Body text of the card (plain text).', 1_000)),
+    url: LiquidUrl('Link the card opens.'),
+  },
+  { ...strict, description: 'A text_notice template card (application messages): sent instead of Markdown or a textcard.' },
+);
+
+/** WeCom: the IM fields (Markdown, title, mentions) plus its structured messages. */
+const wecomOverrideFields = {
+  title: Type.Optional(LiquidText('Title for WeCom (textcard and card defaults).')),
+  markdown: Type.Optional(LiquidDocument('Markdown replacing the body for WeCom (e.g. a shorter chat version).')),
+  mentions: Type.Optional(MentionsSchema),
+  news: Type.Optional(
+    Type.Object(
+      { articles: Type.Array(WecomNewsArticleSchema, { minItems: 1, maxItems: 8, description: 'The news articles, 1 to 8.' }) },
+      { ...strict, description: 'A news message (group robots whose messageType is news).' },
+    ),
+  ),
+  textcard: Type.Optional(WecomTextcardSchema),
+  templateCard: Type.Optional(WecomTemplateCardSchema),
+};
+const WecomOverrideSchema = Type.Object(wecomOverrideFields, strict);
+/** In a locale variant the cards may set only some fields: they merge over the default content's. */
+const WecomVariantOverrideSchema = Type.Object(
+  { ...wecomOverrideFields, textcard: Type.Optional(Type.Partial(WecomTextcardSchema)), templateCard: Type.Optional(Type.Partial(WecomTemplateCardSchema)) },
   strict,
 );
 
@@ -69,7 +126,10 @@ const SmsOverrideSchema = Type.Object(
 const WechatOverrideSchema = Type.Object(
   {
     templateId: Literal('Official-account template id. Not Liquid.'),
-    data: LiquidTextMap('Template data: key (e.g. "thing1", "amount2") → Liquid template for its value.'),
+    data: LiquidTextMap(
+      'Template data: key (e.g. "character_string1", "amount2") → Liquid template for its value. As WeChat shows them since 2023-05-04, ' +
+        'each value must fit in 20 characters on one line, and "first" and "remark" are refused (no longer shown); checked at save and accept time.',
+    ),
     url: Type.Optional(LiquidText('Link opened from the message; defaults to the template url.')),
     miniprogram: Type.Optional(
       Type.Object(
@@ -84,7 +144,10 @@ const WechatOverrideSchema = Type.Object(
 const MiniprogramOverrideSchema = Type.Object(
   {
     templateId: Literal('Subscribe-message template id. Not Liquid.'),
-    data: LiquidTextMap('Template data: key (e.g. "thing1") → Liquid template for its value.'),
+    data: LiquidTextMap(
+      'Template data: key (e.g. "thing1") → Liquid template for its value. Values follow the rule of the key type (thing ≤ 20 characters, ' +
+        'amount ¥ + ≤ 10 digits, phrase ≤ 5 汉字, time, date ...), checked at save and accept time; unknown types are accepted.',
+    ),
     page: Type.Optional(LiquidText('Page opened from the message, e.g. "pages/order/detail?id={{ order.id }}".')),
     state: Type.Optional(Type.Union([Type.Literal('developer'), Type.Literal('trial'), Type.Literal('formal')])),
     lang: Type.Optional(Type.String({ maxLength: 16, description: 'WeChat language, e.g. zh_CN. Not Liquid.' })),
@@ -123,6 +186,7 @@ const OWN_OVERRIDES = {
   inbox: InboxOverrideSchema,
   webpush: WebpushOverrideSchema,
   webhook: WebhookOverrideSchema,
+  wecom: WecomOverrideSchema,
 } satisfies Record<OwnOverrideChannel, TSchema>;
 
 type OverrideSchemas<Own extends Record<OwnOverrideChannel, TSchema>> = {
@@ -148,7 +212,7 @@ export const TemplateVariantSchema = Type.Object(
   {
     ...commonFields,
     body: Type.Optional(LiquidDocument('Body in the template body format.')),
-    channels: Type.Optional(channelOverridesSchema({ ...OWN_OVERRIDES, wechat: Type.Partial(WechatOverrideSchema), miniprogram: Type.Partial(MiniprogramOverrideSchema) })),
+    channels: Type.Optional(channelOverridesSchema({ ...OWN_OVERRIDES, wechat: Type.Partial(WechatOverrideSchema), miniprogram: Type.Partial(MiniprogramOverrideSchema), wecom: WecomVariantOverrideSchema })),
   },
   strict,
 );

@@ -208,6 +208,30 @@ for (const dialect of testDialects) {
       assert.deepEqual([oneStep.publishedVersion, oneStep.hasUnpublishedChanges], [1, false]);
     });
 
+    test('preview renders the WeCom override: news, textcard and mentions; a bad article URL is a 422', async () => {
+      const wecom = {
+        mentions: { userIds: 'ops-lead' },
+        news: { articles: [{ title: 'Order {{ order.id }}', url: 'https://shop.example.com/orders/{{ order.id }}' }] },
+        textcard: { title: 'Order {{ order.id }} paid', description: '<div class="gray">{{ customer | default: "Someone" }}</div>', url: 'https://shop.example.com/orders/{{ order.id }}' },
+      };
+      await create({ code: 'preview.wecom', defaultChannels: ['wecom'], variables: orderVariables, content: { ...orderContent, channels: { wecom } } });
+      const preview = await call('POST', '/v1/templates/preview.wecom/preview', { data: { order: { id: 'W-1', total: 1 }, customer: '<Ada>' } });
+      assert.equal(preview.statusCode, 200, preview.body);
+      const { extras, markdown } = preview.json().channels.wecom;
+      assert.match(markdown, /Order W-1/);
+      assert.deepEqual(extras, {
+        mentions: { userIds: ['ops-lead'], mobiles: [], all: false },
+        wecom: {
+          news: { articles: [{ title: 'Order W-1', url: 'https://shop.example.com/orders/W-1' }] },
+          textcard: { title: 'Order W-1 paid', description: '<div class="gray">&lt;Ada&gt;</div>', url: 'https://shop.example.com/orders/W-1' },
+        },
+      });
+      await create({ code: 'preview.wecom.bad', content: { body: 'b', channels: { wecom: { news: { articles: [{ title: 't', url: 'javascript:alert(1)' }] } } } } });
+      const refused = await call('POST', '/v1/templates/preview.wecom.bad/preview', { channels: ['wecom'] });
+      assert.equal(refused.statusCode, 422, refused.body);
+      assert.equal(refused.json().code, 'TEMPLATE_URL_INVALID');
+    });
+
     test('preview renders every channel of the draft or of a version, with examples, data and locale', async () => {
       await create({
         code: 'preview.all',

@@ -251,7 +251,7 @@ export function createTemplateService({ database: { db }, clock }: HeraldContext
 
   /** Schema-checks draft content and parses its Liquid on a render thread (a large template takes long to parse); answers it as stored. */
   async function checkedContent(appId: string, code: string, content: unknown): Promise<string> {
-    const checked = checkTemplateContent(content);
+    const checked = checkTemplateContent(code, content);
     try {
       await deps.renderer.parse({ templateCode: code, content: checked }, appId);
     } catch (error) {

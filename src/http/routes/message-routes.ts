@@ -3,15 +3,33 @@ import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
 import type { AcceptedMessage } from '../../domain/messages/message-intake.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
-import { MESSAGE_STATUSES } from '../../deliveries/delivery-status.ts';
+import { DELIVERY_STATUSES, MESSAGE_STATUSES } from '../../deliveries/delivery-status.ts';
+import { RECALL_OUTCOMES } from '../../dispatch/message-recall.ts';
 import { BatchSendRequestSchema, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_MESSAGE_PAGE_LIMIT, MAX_MESSAGE_PAGE_LIMIT } from '../../domain/messages/message-query.ts';
 
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const RecallReportSchema = Type.Object({
+  id: Type.String(),
+  deliveries: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      channel: Type.String(),
+      address: Type.Union([Type.String(), Type.Null()]),
+      status: Type.Enum(DELIVERY_STATUSES),
+      outcome: Type.Enum(RECALL_OUTCOMES, {
+        description:
+          'recalled; canceled (not sent yet); not_recallable (the channel cannot take a message back); not_sent (failed or skipped before); already_recalled; in_flight (being sent: recall again); failed (the platform refused, e.g. its window passed; `code` says why)',
+      }),
+      code: Type.Optional(Type.String()),
+      message: Type.Optional(Type.String()),
+    }),
+  ),
+});
 
 /** The send API and message tracking. */
-export const registerMessageRoutes: RouteModule = (server, { intake, messageQuery, messageControl }) => {
+export const registerMessageRoutes: RouteModule = (server, { intake, messageQuery, messageControl, messageRecall }) => {
   const answer = (reply: { status(code: number): unknown; header(name: string, value: string): unknown }, accepted: AcceptedMessage) => {
     reply.status(202);
     if (accepted.replayed) reply.header('idempotent-replayed', 'true');
@@ -75,6 +93,23 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
     const canceled = await messageControl.cancelMessage(request.params.id, appId);
     return { id: request.params.id, canceled };
   });
+
+  server.post(
+    '/messages/:id/recall',
+    {
+      config: { access: 'operate' },
+      schema: {
+        tags: ['messages'],
+        summary: 'Recall (撤回) a message: take sent deliveries back where the platform allows it, cancel those not sent yet, and say per delivery what happened',
+        params: MessageParams,
+        response: { 200: RecallReportSchema },
+      },
+    },
+    async (request) => {
+      const appId = appIdOf(request);
+      return messageRecall.recall(appId, request.params.id);
+    },
+  );
 
   server.get('/deliveries/:id', { config: { access: 'read' }, schema: { tags: ['messages'], summary: 'One delivery', params: MessageParams } }, async (request) => {
     const appId = appIdOf(request);

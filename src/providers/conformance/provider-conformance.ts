@@ -36,6 +36,8 @@ export interface ProviderConformanceOptions<Config> {
   address?: string;
   /** For providers with `maxRecipientsPerCall`: at least two recipients the test server accepts. */
   batchAddresses?: readonly string[];
+  /** Structured content the provider needs in the sample request (a vendor template's id and data), as the renderers put it in `extras`. */
+  extras?: Record<string, unknown>;
   /** Configs the schema must reject, besides the generic ones (empty, unknown field, non-string secret). */
   invalidConfigs?: ReadonlyArray<{ name: string; config: unknown }>;
 }
@@ -44,6 +46,11 @@ const TIMEOUT_SIGNAL_MS = 400;
 
 export function describeProviderConformance<Config>(options: ProviderConformanceOptions<Config>): void {
   const { definition } = options;
+  /** The sample request for one recipient, with the extras the provider needs. */
+  const sample = (address: string | null) => {
+    const request = sampleSendRequest({ address });
+    return options.extras ? { ...request, content: { ...request.content, extras: options.extras } } : request;
+  };
 
   describe(`${definition.type} provider conformance`, () => {
     let server: ConformanceServer;
@@ -63,7 +70,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
     async function sendWith(config: Config, context = environment.context(), senderEnvironment = testSenderEnvironment()): Promise<SendOutcome> {
       const sender: ProviderSender = definition.createSender({ id: 'acc_conformance', name: 'conformance', config }, senderEnvironment);
       try {
-        return await sender.send(sampleSendRequest({ address: options.address ?? null }), context);
+        return await sender.send(sample(options.address ?? null), context);
       } finally {
         await sender.close?.();
       }
@@ -97,7 +104,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
         assert.ok(addresses.length >= 2, 'batchAddresses names at least two recipients the server accepts');
         const sender = definition.createSender({ id: 'acc_batch', name: 'batch', config: options.accountConfig(server.port) }, testSenderEnvironment());
         try {
-          const requests = addresses.map((address, index) => ({ ...sampleSendRequest({ address }), deliveryId: `dlv_batch_${index}`, dedupKey: `dlv_batch_${index}` }));
+          const requests = addresses.map((address, index) => ({ ...sample(address), deliveryId: `dlv_batch_${index}`, dedupKey: `dlv_batch_${index}` }));
           const requestsBefore = server.requestCount;
           const outcomes = await sender.sendBatch!(requests, environment.context());
           assert.equal(outcomes.length, requests.length);
@@ -172,7 +179,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
 
     test('a sender can be closed, twice, after sending', async () => {
       const sender = definition.createSender({ id: 'acc_close', name: 'close', config: options.accountConfig(server.port) }, testSenderEnvironment());
-      assertOutcomeKind(await sender.send(sampleSendRequest({ address: options.address ?? null }), environment.context()), 'sent');
+      assertOutcomeKind(await sender.send(sample(options.address ?? null), environment.context()), 'sent');
       await sender.close?.();
       await sender.close?.();
     });

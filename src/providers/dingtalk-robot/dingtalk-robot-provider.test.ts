@@ -96,6 +96,23 @@ describe('dingtalk-robot provider', () => {
     assert.equal(query.get('timestamp'), String(clock.now()));
   });
 
+  test("merges the template's mentions with the account's, each person once", async () => {
+    const sender = dingtalkRobotProvider.createSender(
+      { id: 'acc_ding', name: 'ops group', config: { accessToken: ACCESS_TOKEN, secret: SECRET, baseUrl: server.baseUrl, atMobiles: ['13800000000'] } },
+      testSenderEnvironment(),
+    );
+    const request = sampleSendRequest();
+    const mentions = { userIds: ['oncall01'], mobiles: ['13800000000', '13900000000'], all: false };
+    assertOutcomeKind(await sender.send({ ...request, content: { ...request.content, extras: { mentions } } }, environment.context()), 'sent');
+    const { body } = server.received.at(-1)!;
+    assert.deepEqual(body.at, { atMobiles: ['13800000000', '13900000000'], atUserIds: ['oncall01'], isAtAll: false });
+    assert.equal(body.markdown.text, `${request.content.markdown}\n\n@13800000000 @13900000000 @oncall01`);
+
+    const everyone = { ...request.content, extras: { mentions: { userIds: [], mobiles: [], all: true } } };
+    assertOutcomeKind(await sender.send({ ...request, content: everyone }, environment.context()), 'sent');
+    assert.deepEqual(server.received.at(-1)!.body.at, { atMobiles: ['13800000000'], atUserIds: [], isAtAll: true });
+  });
+
   test('sends text messages with the plain text', async () => {
     assertOutcomeKind(await send({ messageType: 'text', isAtAll: true }), 'sent');
     assert.deepEqual(server.received.at(-1)!.body, {

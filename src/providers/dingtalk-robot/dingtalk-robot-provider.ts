@@ -50,8 +50,27 @@ export function dingtalkRobotSendUrl(config: DingtalkRobotConfig, timestampMs: n
   return buildProviderUrl(config.baseUrl ?? DINGTALK_DEFAULT_BASE_URL, 'robot/send', query);
 }
 
+/** `content.extras.mentions` as the template renderer writes it (see `mentionsOf` in src/templates). */
+interface TemplateMentions {
+  userIds?: unknown;
+  mobiles?: unknown;
+  all?: unknown;
+}
+
+const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item !== '') : []);
+
+/** The account's standing mentions plus the template's for this message, each person once. */
+export function dingtalkRobotMentions(config: DingtalkRobotConfig, content: RenderedMessage): { atMobiles: string[]; atUserIds: string[]; isAtAll: boolean } {
+  const fromTemplate = (content.extras?.mentions ?? {}) as TemplateMentions;
+  return {
+    atMobiles: [...new Set([...(config.atMobiles ?? []), ...stringsOf(fromTemplate.mobiles)])],
+    atUserIds: [...new Set([...(config.atUserIds ?? []), ...stringsOf(fromTemplate.userIds)])],
+    isAtAll: (config.isAtAll ?? false) || fromTemplate.all === true,
+  };
+}
+
 export function dingtalkRobotMessageBody(config: DingtalkRobotConfig, content: RenderedMessage): Record<string, unknown> {
-  const at = { atMobiles: config.atMobiles ?? [], atUserIds: config.atUserIds ?? [], isAtAll: config.isAtAll ?? false };
+  const at = dingtalkRobotMentions(config, content);
   if (config.messageType === 'text') return { msgtype: 'text', text: { content: content.text }, at };
   // Markdown messages only notify the people whose @mobile / @userId appears in the text.
   const mentions = [...at.atMobiles, ...at.atUserIds].map((id) => `@${id}`).join(' ');

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { invalid } from '../../errors.ts';
 import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
 import { signWebhookRequest } from '../../security/webhook-signature.ts';
+import { validateConfiguredHeaders } from '../configured-headers.ts';
 import { sendHttpRequest } from '../outbound-http.ts';
 import { isSuccessStatus, outcomeFromHttpStatus, parseJsonObject } from '../outcome-classification.ts';
 import type { ProviderDefinition, SendOutcome } from '../provider.ts';
@@ -24,38 +24,6 @@ export const webhookConfigSchema = Type.Object(
 
 export type WebhookConfig = Static<typeof webhookConfigSchema>;
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Set by Herald or by the HTTP layer itself; letting an account override them would break
-// framing (hop-by-hop, Content-Length, Host), the JSON contract, or signature verification.
-const RESERVED_HEADERS = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-  'content-type',
-]);
-
-function validateHeaders(headers: Record<string, string>): void {
-  for (const [name, value] of Object.entries(headers)) {
-    const field = `headers.${name}`;
-    if (!HEADER_NAME.test(name)) throw invalid('WEBHOOK_HEADER_INVALID', `${field}: "${name}" is not a valid header name`, { field });
-    const lowerName = name.toLowerCase();
-    if (RESERVED_HEADERS.has(lowerName) || lowerName.startsWith('x-herald-')) {
-      throw invalid('WEBHOOK_HEADER_RESERVED', `${field}: the ${name} header is set by Herald and cannot be configured`, { field });
-    }
-    if (/[\0\r\n]/.test(value)) {
-      throw invalid('WEBHOOK_HEADER_INVALID', `${field}: header values cannot contain line breaks or NUL`, { field });
-    }
-  }
-}
-
 function providerMessageIdFrom(body: string): string | undefined {
   const id = parseJsonObject(body)?.id;
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
@@ -72,7 +40,8 @@ export const webhookProvider: ProviderDefinition<WebhookConfig> = {
 
   validateConfig(config) {
     parseOutboundUrl(config.url, 'url');
-    validateHeaders(config.headers ?? {});
+    // X-Herald-* carry the signature and the delivery id.
+    validateConfiguredHeaders(config.headers ?? {}, { codePrefix: 'WEBHOOK', isReservedByProvider: (name) => name.startsWith('x-herald-') });
   },
 
   createSender({ config }) {

@@ -89,6 +89,14 @@ describe('golden: user data stays data', () => {
     assert.ok(message('feishu').markdown.includes('&lt;script&gt;alert(1)&lt;/script&gt; &#42;bold&#42; &#95;x&#95; &#91;link&#93;(javascript:alert(1))'));
   });
 
+  test('WeCom cards keep the note literal: verbatim in plain-text fields, HTML-escaped in the textcard description', () => {
+    const wecom = message('wecom').extras?.wecom as Record<string, any>;
+    assert.equal(wecom.news.articles[0].description, note);
+    assert.equal(wecom.templateCard.subTitle, `Ada <Lovelace> & Co: ${note}`);
+    assert.ok(wecom.textcard.description.includes('Ada &lt;Lovelace&gt; &amp; Co: &lt;script&gt;alert(1)&lt;/script&gt; *bold* _x_ [link](javascript:alert(1))'));
+    assert.doesNotMatch(JSON.stringify(wecom), /"(url|picUrl)":"javascript:/);
+  });
+
   test('plain-text channels carry the note verbatim', () => {
     assert.ok(message('sms').text.includes(`Note from you: ${note}`));
     assert.ok(message('webhook').text.includes(`Note from you: ${note}`));

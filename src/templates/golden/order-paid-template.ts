@@ -28,9 +28,36 @@ Note from you: {{ order.note }}
       templateId: 'wx-order-paid-tpl',
       data: { character_string1: '{{ order.id }}', amount2: '{{ order.total | money: order.currency }}', thing3: '{{ order.note | truncate: 20 }}' },
     },
+    wecom: {
+      mentions: { userIds: 'shop-ops' },
+      news: {
+        articles: [
+          {
+            title: 'Order {{ order.id }} paid by {{ customer.name }}',
+            description: '{{ order.note }}',
+            url: 'https://shop.example.com/orders/{{ order.id }}',
+            picUrl: 'https://shop.example.com/img/{{ order.id }}.png',
+          },
+          { title: '{{ order.items.size }} items', url: 'https://shop.example.com/orders/{{ order.id }}/items' },
+        ],
+      },
+      textcard: {
+        title: 'Order {{ order.id }} paid',
+        description: '<div class="gray">{{ order.paidAt | date: "%Y-%m-%d", "Asia/Shanghai" }}</div><div class="normal">{{ customer.name }}: {{ order.note }}</div>',
+        url: 'https://shop.example.com/orders/{{ order.id }}',
+        btnText: '查看',
+      },
+      templateCard: {
+        title: 'Order {{ order.id }} paid',
+        description: '{{ order.total | money: order.currency }}',
+        subTitle: '{{ customer.name }}: {{ order.note }}',
+        url: 'https://shop.example.com/orders/{{ order.id }}',
+      },
+    },
     miniprogram: {
       templateId: 'mp-order-paid-tpl',
-      data: { character_string1: '{{ order.id }}', amount2: '{{ order.total | money: order.currency }}' },
+      // Subscribe-message amounts take one currency sign and a plain number: no "CN¥", no thousands separator.
+      data: { character_string1: '{{ order.id }}', amount2: '{{ order.total }}元' },
       page: 'pages/order/detail?id={{ order.id }}',
     },
   },

@@ -1,0 +1,96 @@
+import { buildProviderUrl, sendHttpRequest } from './outbound-http.ts';
+import { isSuccessStatus, outcomeFromHttpStatus, parseJsonObject, unreadableResponseOutcome } from './outcome-classification.ts';
+import type { ProviderContext, RenderedMessage, SendOutcome } from './provider.ts';
+import {
+  fetchWechatStableToken,
+  WECHAT_DEFAULT_BASE_URL,
+  WECHAT_TOKEN_REJECTED,
+  WechatTokenError,
+  wechatQuotaOutcome,
+  wechatTokenKey,
+  type WechatAccountConfig,
+} from './wechat-token.ts';
+
+/**
+ * One WeChat message API call (template/send, subscribe/send) with the cached access token:
+ * a token WeChat rejects is dropped and the call made once more with a fresh one, then the
+ * answer's errcode is classified as providers.md says.
+ */
+
+/** Why a send was refused for good, in words an operator can act on. */
+const PERMANENT_REASONS: Readonly<Record<number, string>> = {
+  43004: 'the user does not follow the official account (a template message reaches followers only)',
+  43101: 'the user refused this subscribe message or has no subscription left (each one-time subscription allows one message)',
+  47003: 'the template data does not fit the template (a value breaks its key type rule, or a key is missing)',
+  40003: 'the openid is not a user of this appid',
+  40037: 'the template id is not one of this account’s templates',
+  41030: 'the page does not exist in the published mini program',
+};
+
+/** msgid as written: it can be a 19-digit number, beyond what a JSON number keeps exactly. */
+function msgidOf(rawBody: string): string | undefined {
+  return /"msgid"\s*:\s*"?(\d+)/.exec(rawBody)?.[1];
+}
+
+function outcomeFromWechatAnswer(answer: Record<string, unknown>, rawBody: string, api: string, nowMs: number): SendOutcome {
+  const errcode = answer.errcode as number;
+  const errmsg = String(answer.errmsg ?? '');
+  const code = `WECHAT_${errcode}`;
+  if (errcode === 0) {
+    const msgid = msgidOf(rawBody);
+    return msgid === undefined ? { kind: 'sent' } : { kind: 'sent', providerMessageId: msgid };
+  }
+  if (errcode === -1) return { kind: 'retry', code, message: `WeChat errcode -1 (system busy): ${errmsg}` };
+  if (errcode === 45009) return wechatQuotaOutcome(errmsg, api, nowMs);
+  if (WECHAT_TOKEN_REJECTED.has(errcode)) {
+    // Rejected again just after a refresh: another system on this appid is renewing the token; a later attempt gets the new one.
+    return { kind: 'retry', code, message: `WeChat rejected a freshly fetched access token (errcode ${errcode}: ${errmsg})` };
+  }
+  const reason = PERMANENT_REASONS[errcode];
+  return { kind: 'failed', code, message: reason ? `WeChat errcode ${errcode}: ${reason} (${errmsg})` : `WeChat errcode ${errcode}: ${errmsg}` };
+}
+
+/** POSTs `body` to `{base}{api}?access_token=..` and classifies the answer; never throws. */
+export async function callWechatMessageApi(config: WechatAccountConfig, api: string, body: Record<string, unknown>, context: ProviderContext): Promise<SendOutcome> {
+  const key = wechatTokenKey(config.appId);
+  const json = JSON.stringify(body);
+  for (let attempt = 1; ; attempt++) {
+    let token: string;
+    try {
+      token = await context.tokens.get(key, () => fetchWechatStableToken(config, context));
+    } catch (error) {
+      if (error instanceof WechatTokenError) return error.outcome;
+      throw error;
+    }
+    const url = buildProviderUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, api, { access_token: token });
+    const { response, outcome } = await sendHttpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }, context);
+    if (outcome) return outcome;
+    if (!isSuccessStatus(response.statusCode)) return outcomeFromHttpStatus(response, context.clock.now());
+    const answer = parseJsonObject(response.body);
+    if (typeof answer?.errcode !== 'number') return unreadableResponseOutcome(response);
+    if (attempt === 1 && WECHAT_TOKEN_REJECTED.has(answer.errcode)) {
+      await context.tokens.invalidate(key);
+      continue;
+    }
+    return outcomeFromWechatAnswer(answer, response.body, api, context.clock.now());
+  }
+}
+
+/** What both renderers put into `extras.wechat` / `extras.miniprogram`: a template id and its rendered data. */
+export interface RenderedWechatTemplateFields {
+  templateId: string;
+  data: Record<string, string>;
+}
+
+/** `extras[name]` when it carries a template id and string data; undefined when the message was not rendered for WeChat. */
+export function renderedWechatTemplate<Fields extends RenderedWechatTemplateFields>(content: RenderedMessage, name: 'wechat' | 'miniprogram'): Fields | undefined {
+  const fields = content.extras?.[name] as Partial<Fields> | undefined;
+  const data: unknown = fields?.data;
+  const stringData = typeof data === 'object' && data !== null && !Array.isArray(data) && Object.values(data).every((value) => typeof value === 'string');
+  return typeof fields?.templateId === 'string' && stringData ? (fields as Fields) : undefined;
+}
+
+/** `{ thing1: "x" }` → `{ thing1: { value: "x" } }`, the data shape of both APIs. */
+export function wechatTemplateData(data: Readonly<Record<string, string>>): Record<string, { value: string }> {
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, { value }]));
+}
