@@ -105,7 +105,7 @@ export function buildProviderUrl(baseUrl: string, path: string, query: Record<st
 }
 
 export interface OutboundRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
   body?: string;
 }

@@ -24,6 +24,8 @@ test('the built-in registry holds every provider folder, each under its folder n
   assert.ok(types.length >= 5);
   assert.equal(registry.require('smtp').channel, 'email');
   assert.equal(registry.get('dingtalk-robot')?.channel, 'dingtalk');
+  assert.equal(registry.get('feishu-robot')?.channel, 'feishu');
+  assert.equal(registry.get('feishu-app')?.target, 'address');
   assert.equal(registry.get('nope'), undefined);
 });
 

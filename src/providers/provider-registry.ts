@@ -2,6 +2,8 @@ import { invalid } from '../errors.ts';
 import { customHttpProvider } from './custom-http/custom-http-provider.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
 import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
+import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
+import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
@@ -28,6 +30,8 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   wecomAppProvider,
   wechatTemplateProvider,
   wechatSubscribeProvider,
+  feishuRobotProvider,
+  feishuAppProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {

@@ -201,7 +201,9 @@ function renderFeishu(source: MessageSource): RenderedMessage {
     field: 'payload',
     templateCode: source.templateCode,
   });
-  return { ...base, markdown: rendered.markdown, extras: { feishuPost: rendered.feishuPost, feishuCard: rendered.feishuCard } };
+  // Mentions stay apart from the post and card: only the group bot adds them, in each message type's own syntax.
+  const mentions = mentionsOf(source, 'feishu');
+  return { ...base, markdown: rendered.markdown, extras: { feishuPost: rendered.feishuPost, feishuCard: rendered.feishuCard, ...(mentions ? { mentions } : {}) } };
 }
 
 /** The IM rendering plus `extras.wecom`: news articles, a textcard and a text_notice card, each when the template sets it. */

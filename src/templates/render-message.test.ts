@@ -334,6 +334,14 @@ describe('mentions in group messages', () => {
     });
     assert.equal(render({ body: 'x', channels: { dingtalk: { mentions: { mobiles: '{{ none }}' } } } }, { none: '' }, { channel: 'dingtalk' }).extras, undefined);
   });
+
+  test('render into extras.mentions for Feishu too, next to its post and card', () => {
+    const content: TemplateContent = { body: 'Server {{ host }} is down', channels: { feishu: { mentions: { userIds: 'ou_a1, ou_b2', all: true } } } };
+    const feishu = render(content, { host: 'db-1' }, { channel: 'feishu' });
+    assert.deepEqual(feishu.extras?.mentions, { userIds: ['ou_a1', 'ou_b2'], mobiles: [], all: true });
+    assert.ok(feishu.extras?.feishuCard && feishu.extras.feishuPost);
+    assert.equal(render({ body: 'x' }, {}, { channel: 'feishu' }).extras?.mentions, undefined);
+  });
 });
 
 describe('WeCom override', () => {

@@ -35,7 +35,7 @@ export const MentionsSchema = Type.Object(
     mobiles: Type.Optional(LiquidText('Mobile numbers to @-mention, separated by commas or spaces, e.g. "{{ oncall.mobile }}".', 1_000)),
     all: Type.Optional(Type.Boolean({ description: '@all: everyone in the group.' })),
   },
-  { ...strict, description: 'Mentions in group messages (DingTalk and WeCom robots; ignored where the platform has none).' },
+  { ...strict, description: 'Mentions in group messages (DingTalk, WeCom and Feishu robots, Feishu by user id only; ignored where the platform has none).' },
 );
 
 /** Channels the catalog marks `im`: the override is standard Markdown, converted to the channel's dialect like the body. */
