@@ -26,6 +26,8 @@ export type DeliveryEventType =
   | 'delivered'
   /** The platform reported the recipient read it. */
   | 'read'
+  /** The platform accepted the send but reported the recipient did not get it (receipt, result query); `code` is the platform's. */
+  | 'undelivered'
   /** Taken back from the platform by a recall. */
   | 'recalled'
   /** A recall the platform refused; `code` says why. The delivery keeps its status. */

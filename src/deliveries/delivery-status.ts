@@ -5,11 +5,11 @@
  * (storage/schema.ts included).
  */
 
-export const DELIVERY_STATUSES = ['queued', 'scheduled', 'sending', 'retrying', 'sent', 'delivered', 'read', 'recalled', 'failed', 'canceled', 'skipped'] as const;
+export const DELIVERY_STATUSES = ['queued', 'scheduled', 'sending', 'retrying', 'sent', 'delivered', 'read', 'recalled', 'undelivered', 'failed', 'canceled', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A final delivery no longer counts in its message's `pending_count`; no worker touches it again. */
-export const FINAL_DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'recalled', 'failed', 'canceled', 'skipped'] as const satisfies readonly DeliveryStatus[];
+export const FINAL_DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'recalled', 'undelivered', 'failed', 'canceled', 'skipped'] as const satisfies readonly DeliveryStatus[];
 
 /** Reached the platform: a recall may take these back. */
 export const SENT_DELIVERY_STATUSES = ['sent', 'delivered', 'read'] as const satisfies readonly FinalDeliveryStatus[];
@@ -19,15 +19,15 @@ export type FinalDeliveryStatus = (typeof FINAL_DELIVERY_STATUSES)[number];
 export const WAITING_DELIVERY_STATUSES = ['queued', 'scheduled', 'retrying'] as const satisfies readonly DeliveryStatus[];
 
 /** Final statuses a manual retry puts back in the queue. */
-export const RETRYABLE_DELIVERY_STATUSES = ['failed', 'canceled'] as const satisfies readonly FinalDeliveryStatus[];
+export const RETRYABLE_DELIVERY_STATUSES = ['failed', 'undelivered', 'canceled'] as const satisfies readonly FinalDeliveryStatus[];
 
 /**
  * Every allowed move. Accepting creates a delivery queued, scheduled (for its send time) or
  * skipped (up front). Claiming: waiting → sending. A send's outcome: sending → sent, retrying,
  * queued (deferred by a send gate before a first attempt, or released by a stopping worker), failed,
  * skipped (by a send gate).
- * Cancel: waiting → canceled. Manual retry: failed or canceled → queued. What the platform
- * reports later (receipts, result queries): sent → delivered → read, or sent → failed when it
+ * Cancel: waiting → canceled. Manual retry: failed, undelivered or canceled → queued. What the platform
+ * reports later (receipts, result queries): sent → delivered → read, or sent → undelivered when it
  * accepted the call but could not deliver. Recall: sent, delivered or read → recalled.
  */
 export const DELIVERY_TRANSITIONS = {
@@ -35,10 +35,11 @@ export const DELIVERY_TRANSITIONS = {
   scheduled: ['sending', 'canceled'],
   retrying: ['sending', 'canceled'],
   sending: ['sent', 'retrying', 'queued', 'failed', 'skipped'],
-  sent: ['delivered', 'read', 'failed', 'recalled'],
-  delivered: ['read', 'failed', 'recalled'],
+  sent: ['delivered', 'read', 'undelivered', 'recalled'],
+  delivered: ['read', 'undelivered', 'recalled'],
   read: ['recalled'],
   recalled: [],
+  undelivered: ['queued'],
   failed: ['queued'],
   canceled: ['queued'],
   skipped: [],

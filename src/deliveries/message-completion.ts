@@ -74,13 +74,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-/** completed: all sent/delivered/read/recalled/skipped; failed: all failed; canceled: only canceled and skipped; otherwise partially_failed. */
+/** completed: all sent/delivered/read/recalled/skipped; failed: all failed or undelivered; canceled: only canceled and skipped; otherwise partially_failed. */
 export function finalMessageStatus(countsByStatus: ReadonlyMap<DeliveryStatus, number>): FinalMessageStatus {
   const count = (status: DeliveryStatus) => countsByStatus.get(status) ?? 0;
   const total = [...countsByStatus.values()].reduce((sum, n) => sum + n, 0);
   if (count('canceled') > 0 && count('canceled') + count('skipped') === total) return 'canceled';
   if (count('sent') + count('delivered') + count('read') + count('recalled') + count('skipped') === total) return 'completed';
-  if (count('failed') === total) return 'failed';
+  if (count('failed') + count('undelivered') === total) return 'failed';
   return 'partially_failed';
 }
 

@@ -26,7 +26,7 @@ export interface MessageControl {
   /** Like `cancelMessage`, without complaining when nothing was waiting (a recall cancels what is not sent yet). Answers the canceled delivery ids. */
   cancelWaiting(messageId: string, appId: string, detail: string): Promise<string[]>;
   /**
-   * Puts a failed or canceled delivery back in the queue with fresh attempts and reopens its
+   * Puts a failed, undelivered or canceled delivery back in the queue with fresh attempts and reopens its
    * message. Throws DELIVERY_NOT_FOUND (not_found) or DELIVERY_NOT_RETRYABLE (conflict).
    */
   retryDelivery(deliveryId: string, appId: string): Promise<void>;
@@ -108,7 +108,7 @@ export function createMessageControl({ database, clock, wakeup, onCallbacksQueue
         if (!row) {
           const existing = await trx.selectFrom('deliveries').select('status').where('id', '=', deliveryId).where('app_id', '=', appId).executeTakeFirst();
           if (!existing) throw notFound('DELIVERY_NOT_FOUND', `Delivery ${deliveryId} does not exist`, { deliveryId });
-          throw conflict('DELIVERY_NOT_RETRYABLE', `Delivery ${deliveryId} is ${existing.status}; only failed or canceled deliveries can be retried`, {
+          throw conflict('DELIVERY_NOT_RETRYABLE', `Delivery ${deliveryId} is ${existing.status}; only failed, undelivered or canceled deliveries can be retried`, {
             deliveryId,
             deliveryStatus: existing.status,
           });

@@ -65,10 +65,10 @@ function movedTo(from: DeliveryStatus, result: RecipientResult | undefined): Del
 
 /**
  * Reads what platforms report after accepting a call (DingTalk work notice getsendresult) and
- * moves the call's deliveries to delivered, read or failed, with trail events; a message whose
- * sent delivery turned failed is decided again. Checks are a leased queue (see leased-queue.ts):
+ * moves the call's deliveries to delivered, read or undelivered, with trail events; a message whose
+ * sent delivery turned undelivered is decided again. Checks are a leased queue (see leased-queue.ts):
  * due first `firstCheckAfterSeconds` after sending, then after pauses that double, until every
- * delivery of the call is read or failed or the provider's results window has passed.
+ * delivery of the call is read or undelivered or the provider's results window has passed.
  */
 export function createResultCheckWorker(options: ResultCheckWorkerOptions): ResultCheckWorker {
   const { database, config, clock, logger } = options;
@@ -170,7 +170,7 @@ export function createResultCheckWorker(options: ResultCheckWorkerOptions): Resu
             stillOpen = true;
             continue;
           }
-          const failure = result.status === 'failed' ? result : undefined;
+          const failure = result.status === 'undelivered' ? result : undefined;
           // Guarded by the status read: a recall or another check that moved the delivery meanwhile wins.
           const moved = await trx
             .updateTable('deliveries')

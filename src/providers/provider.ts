@@ -66,7 +66,46 @@ export interface ProviderAccount<Config = Record<string, unknown>> {
   name: string;
   /** Config with secret fields already decrypted. */
   config: Config;
+  /**
+   * Where this account's delivery receipts are pushed (`<HERALD_PUBLIC_URL>/receipts/<account id>/<token>`),
+   * for providers that name it per send (Twilio `StatusCallback`); absent when the provider takes
+   * no receipts or Herald does not know its public URL.
+   */
+  receiptUrl?: string;
 }
+
+/** A receipt push as it reached Herald's receipt endpoint, for the provider to read in its own format. */
+export interface ReceiptRequest {
+  /** The full URL the platform called, as configured with it (Twilio signs it). */
+  url: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The raw body: signatures are over the bytes. */
+  body: Buffer;
+}
+
+/** What a receipt says about one send: `providerMessageId` is what `sent` answered, `address` narrows it where one id covers several recipients (Aliyun BizId). */
+export interface ReceiptEntry {
+  providerMessageId: string;
+  address?: string;
+  status: 'delivered' | 'undelivered';
+  /** The platform's code (`DELIVERED`, `UNDELIV`, Twilio `30003` ...). */
+  code?: string;
+  message?: string;
+  /** When the platform says the recipient got it (or not), epoch ms. */
+  atMs?: number;
+}
+
+/** The answer the platform expects back: its own success shape, so it stops pushing. */
+export interface ReceiptReply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export type ReceiptParse =
+  | { kind: 'accepted'; entries: ReceiptEntry[]; reply: ReceiptReply }
+  /** Not a receipt of this account (bad signature, unreadable body): nothing changes. */
+  | { kind: 'refused'; reason: string; reply: ReceiptReply };
 
 export interface ProviderContext {
   /** Undici dispatcher with the SSRF guard and timeouts applied; pass it to every outbound request. */
@@ -106,7 +145,7 @@ export type RecipientResult =
   | { status: 'delivered' }
   | { status: 'read' }
   /** Accepted by the send call but not delivered (DingTalk work notice: invalid or forbidden user). */
-  | { status: 'failed'; code: string; message: string };
+  | { status: 'undelivered'; code: string; message: string };
 
 /** A result query's answer: per address (missing addresses are `pending`), or a problem with the query itself. */
 export type ResultsOutcome =
@@ -171,6 +210,16 @@ interface ProviderDefinitionFields<Config> {
   /** Checks what a schema cannot (e.g. a URL allowed by the SSRF guard); throw a HeraldError('invalid', ...) naming the field. */
   validateConfig?(config: Config): void;
   createSender(account: ProviderAccount<Config>, environment: SenderEnvironment): ProviderSender;
+  /**
+   * The platform pushes delivery receipts (SMS 回执) to the account's receipt endpoint: `parse`
+   * reads one push in the platform's own format (verifying its signature where it has one) and
+   * answers what it says plus the reply the platform expects; `storageFailureReply` is what to
+   * answer when Herald could not store it (a 5xx, so the platform pushes again).
+   */
+  receipts?: {
+    parse(request: ReceiptRequest, config: Config): ReceiptParse;
+    storageFailureReply: ReceiptReply;
+  };
 }
 
 /**

@@ -116,7 +116,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
     return messageQuery.getDelivery(appId, request.params.id);
   });
 
-  server.post('/deliveries/:id/retry', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Queue a failed or canceled delivery again', params: MessageParams } }, async (request, reply) => {
+  server.post('/deliveries/:id/retry', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Queue a failed, undelivered or canceled delivery again', params: MessageParams } }, async (request, reply) => {
     const appId = appIdOf(request);
     await messageControl.retryDelivery(request.params.id, appId);
     reply.status(202);

@@ -175,11 +175,11 @@ describe('dingtalk-work-notice provider', () => {
     assert.deepEqual(outcome.kind === 'results' && outcome.byAddress, {
       'r-unread': { status: 'delivered' },
       'r-read': { status: 'read' },
-      'r-invalid': { status: 'failed', code: 'DINGTALK_INVALID_USER', message: 'DingTalk invalid_user_id_list: not a user of this organisation, or the id is wrong' },
-      'r-daily': { status: 'failed', code: 'DINGTALK_143105', message: 'DingTalk forbidden 143105: over the daily notice limit for this user' },
-      'r-failed': { status: 'failed', code: 'DINGTALK_FAILED_USER', message: 'DingTalk failed_user_id_list: the platform failed to deliver to this user' },
+      'r-invalid': { status: 'undelivered', code: 'DINGTALK_INVALID_USER', message: 'DingTalk invalid_user_id_list: not a user of this organisation, or the id is wrong' },
+      'r-daily': { status: 'undelivered', code: 'DINGTALK_143105', message: 'DingTalk forbidden 143105: over the daily notice limit for this user' },
+      'r-failed': { status: 'undelivered', code: 'DINGTALK_FAILED_USER', message: 'DingTalk failed_user_id_list: the platform failed to deliver to this user' },
       'r-pending': { status: 'pending' },
-      'r-forbidden': { status: 'failed', code: 'DINGTALK_143999', message: 'DingTalk forbidden 143999: the platform refused to deliver to this user' },
+      'r-forbidden': { status: 'undelivered', code: 'DINGTALK_143999', message: 'DingTalk forbidden 143999: the platform refused to deliver to this user' },
     });
     assert.equal(server.resultQueries.at(-1), Number(sent.providerMessageId));
   });

@@ -103,7 +103,7 @@ export function recipientResultsOf(sendResult: Record<string, unknown>, addresse
   for (const userId of stringList(sendResult.unread_user_id_list)) set(userId, { status: 'delivered' });
   for (const userId of stringList(sendResult.read_user_id_list)) set(userId, { status: 'read' });
   for (const [list, code, reason] of LISTED_FAILURES) {
-    for (const userId of stringList(sendResult[list])) set(userId, { status: 'failed', code, message: `DingTalk ${list}: ${reason}` });
+    for (const userId of stringList(sendResult[list])) set(userId, { status: 'undelivered', code, message: `DingTalk ${list}: ${reason}` });
   }
   const forbidden = Array.isArray(sendResult.forbidden_list) ? (sendResult.forbidden_list as unknown[]) : [];
   for (const entry of forbidden) {
@@ -111,7 +111,7 @@ export function recipientResultsOf(sendResult: Record<string, unknown>, addresse
     const { code, userid } = entry as { code?: unknown; userid?: unknown };
     if (typeof userid !== 'string' || (typeof code !== 'string' && typeof code !== 'number')) continue;
     const reason = FORBIDDEN_REASONS[String(code)] ?? 'the platform refused to deliver to this user';
-    set(userid, { status: 'failed', code: `DINGTALK_${code}`, message: `DingTalk forbidden ${code}: ${reason}` });
+    set(userid, { status: 'undelivered', code: `DINGTALK_${code}`, message: `DingTalk forbidden ${code}: ${reason}` });
   }
   for (const address of addresses) byAddress[address] ??= { status: 'pending' };
   return byAddress;
