@@ -8,6 +8,7 @@ import { createAppService } from './domain/apps/app-service.ts';
 import { createReplayGuard } from './domain/auth/replay-guard.ts';
 import { createChannelAccountService } from './domain/channel-accounts/channel-account-service.ts';
 import { createSubscriberService } from './domain/subscribers/subscriber-service.ts';
+import { createReceiptIntake } from './domain/receipts/receipt-intake.ts';
 import { createSessionService } from './domain/users/session-service.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
@@ -166,12 +167,28 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     messageQuery: createMessageQuery(context),
     messageControl,
     messageRecall,
+    receipts: createReceiptIntake(context, providers),
     templates,
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   const deliveryWorker = heartbeat
-    ? createDeliveryWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, renderer, logger, wakeup, onCallbacksQueued, heartbeat, events: workerEvents, tokens })
+    ? createDeliveryWorker({
+        database,
+        config,
+        clock,
+        providers,
+        cryptoBox: context.cryptoBox,
+        outboundHttp,
+        renderer,
+        logger,
+        wakeup,
+        onCallbacksQueued,
+        heartbeat,
+        events: workerEvents,
+        tokens,
+        publicUrl: config.http.publicUrl,
+      })
     : undefined;
   const resultCheckWorker = heartbeat
     ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })

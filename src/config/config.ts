@@ -12,7 +12,15 @@ export type StorageConfig =
   | { dialect: 'postgres'; url: string; poolSize: number };
 
 export interface HeraldConfig {
-  http: { host: string; port: number; bodyLimitBytes: number; jsonMaxDepth: number; trustProxy: boolean };
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    jsonMaxDepth: number;
+    trustProxy: boolean;
+    /** Where platforms and browsers reach Herald (no trailing slash); receipt URLs start with it. */
+    publicUrl: string | undefined;
+  };
   dataDir: string;
   storage: StorageConfig;
   /** 32-byte key as base64 or hex; when absent one is generated into `dataDir` on first start. */
@@ -38,7 +46,16 @@ export interface HeraldConfig {
     heartbeatIntervalSeconds: number;
     deadAfterSeconds: number;
   };
-  delivery: { maxAttempts: number; maxAgeSeconds: number; backoffBaseMs: number; backoffMaxMs: number };
+  delivery: {
+    maxAttempts: number;
+    maxAgeSeconds: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    /** Transient failures in a row that open an account's circuit. */
+    circuitFailureThreshold: number;
+    /** How long an open circuit keeps failover routes away from the account before one probe. */
+    circuitCooldownSeconds: number;
+  };
   /** Templates render on worker threads, within a total time budget per request and per delivery. */
   render: { threads: number; requestBudgetMs: number; deliveryBudgetMs: number };
 }
@@ -116,6 +133,7 @@ export const configFields = {
   bodyLimitBytes: integer('HERALD_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, 'Largest accepted request body'),
   jsonMaxDepth: integer('HERALD_JSON_MAX_DEPTH', 64, 2, 256, 'Deepest nesting of objects and arrays accepted in a JSON body'),
   trustProxy: boolean('HERALD_TRUST_PROXY', false, 'Trust X-Forwarded-* headers (behind a reverse proxy)'),
+  publicUrl: text('HERALD_PUBLIC_URL', undefined, 'The http(s) URL platforms reach Herald at, e.g. https://herald.example.com; delivery receipt URLs shown on channel accounts (and given to Twilio) start with it'),
   signatureMaxSkewSeconds: integer('HERALD_SIGNATURE_MAX_SKEW_SECONDS', 300, 30, 3600, 'Allowed clock skew of a signed request (X-Amz-Date)'),
   sessionTtlSeconds: integer('HERALD_SESSION_TTL_SECONDS', 43_200, 300, 2_592_000, 'Console session lifetime'),
   cookieSecure: boolean('HERALD_COOKIE_SECURE', false, 'Mark the session cookie Secure (set true behind HTTPS)'),
@@ -137,6 +155,8 @@ export const configFields = {
   maxAgeSeconds: integer('HERALD_MAX_AGE_SECONDS', 86_400, 60, 2_592_000, 'Default age after which a delivery stops retrying'),
   backoffBaseMs: integer('HERALD_BACKOFF_BASE_MS', 2000, 1, 3_600_000, 'First retry delay; doubles per attempt, with jitter'),
   backoffMaxMs: integer('HERALD_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000, 'Longest retry delay'),
+  circuitFailureThreshold: integer('HERALD_CIRCUIT_FAILURES', 5, 1, 1000, 'Transient failures in a row that open a channel account\'s circuit (failover routes then use the next account)'),
+  circuitCooldownSeconds: integer('HERALD_CIRCUIT_COOLDOWN_SECONDS', 30, 1, 86_400, 'How long an open circuit lasts before one send probes the account again'),
   renderThreads: integer(
     'HERALD_RENDER_THREADS',
     Math.max(1, os.availableParallelism() - 1),
@@ -176,6 +196,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       bodyLimitBytes: read(configFields.bodyLimitBytes),
       jsonMaxDepth: read(configFields.jsonMaxDepth),
       trustProxy: read(configFields.trustProxy),
+      publicUrl: readPublicUrl(read(configFields.publicUrl)),
     },
     dataDir,
     storage: databaseUrl
@@ -212,6 +233,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       maxAgeSeconds: read(configFields.maxAgeSeconds),
       backoffBaseMs,
       backoffMaxMs,
+      circuitFailureThreshold: read(configFields.circuitFailureThreshold),
+      circuitCooldownSeconds: read(configFields.circuitCooldownSeconds),
     },
     render: {
       threads: read(configFields.renderThreads),
@@ -219,6 +242,21 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       deliveryBudgetMs: read(configFields.renderDeliveryBudgetMs),
     },
   };
+}
+
+/** An absolute http(s) URL without query or fragment, kept without its trailing slash. */
+function readPublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw configError('HERALD_PUBLIC_URL', `expected an absolute URL like https://herald.example.com, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw configError('HERALD_PUBLIC_URL', `expected an http(s) URL without credentials, query or fragment, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** Reads the process environment: the single place in Herald that does. */

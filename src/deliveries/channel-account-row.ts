@@ -54,3 +54,8 @@ export function effectiveFlowLimits(
 ): readonly FlowLimit[] {
   return ownFlowLimits(row) ?? provider?.defaultFlowLimits ?? [];
 }
+
+/** The receipt endpoint of an account: `<public URL>/receipts/<account id>/<token>`, or the path alone while the public URL is unknown. */
+export function receiptUrlOf(publicUrl: string | undefined, accountId: string, token: string): string {
+  return `${publicUrl ?? ''}/receipts/${accountId}/${token}`;
+}

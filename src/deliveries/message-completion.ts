@@ -36,7 +36,8 @@ export interface CallbackDelivery {
 
 /** The JSON body POSTed to the caller's callback URL. */
 export interface CallbackPayload {
-  type: 'message.completed' | 'delivery.completed';
+  /** `delivery.updated`: a final delivery changed later (a delivery receipt). */
+  type: 'message.completed' | 'delivery.completed' | 'delivery.updated';
   messageId: string;
   /** The message's final status, or the delivery's for `delivery.completed`. */
   status: string;
@@ -54,7 +55,7 @@ export interface SettlementSummary {
 const IDS_PER_STATEMENT = 500;
 const CALLBACK_ROWS_PER_STATEMENT = 200;
 
-const FINAL_DELIVERY_COLUMNS = [
+export const FINAL_DELIVERY_COLUMNS = [
   'id',
   'message_id',
   'app_id',
@@ -96,6 +97,58 @@ function callbackDelivery(delivery: FinalDelivery): CallbackDelivery {
     errorMessage: delivery.last_error_message,
     sentAt: isoTime(delivery.sent_at),
   };
+}
+
+/** One callback per delivery, for the messages that asked for them (`callbackPerDelivery`). */
+function deliveryCallbacks(
+  type: 'delivery.completed' | 'delivery.updated',
+  messages: ReadonlyArray<Pick<MessagesTable, 'id' | 'app_id' | 'callback_url' | 'callback_per_delivery' | 'metadata'>>,
+  deliveriesByMessage: ReadonlyMap<string, readonly FinalDelivery[]>,
+  nowMs: number,
+): CallbacksTable[] {
+  const callbacks: CallbacksTable[] = [];
+  for (const message of messages) {
+    if (message.callback_url === null || message.callback_per_delivery !== 1) continue;
+    const metadata = JSON.parse(message.metadata) as Record<string, string>;
+    for (const delivery of deliveriesByMessage.get(message.id) ?? []) {
+      const payload: CallbackPayload = {
+        type,
+        messageId: message.id,
+        status: delivery.status,
+        metadata,
+        deliveries: [callbackDelivery(delivery)],
+        completedAt: new Date(nowMs).toISOString(),
+      };
+      callbacks.push(callbackRow({ ...message, callback_url: message.callback_url }, delivery.id, payload, nowMs));
+    }
+  }
+  return callbacks;
+}
+
+/**
+ * For deliveries that changed after they were final (a receipt said delivered or undelivered):
+ * a `delivery.updated` callback each, for the messages that asked for per-delivery callbacks.
+ * Call in the transaction that changed them; answers how many were queued.
+ */
+export async function queueDeliveryUpdateCallbacks(trx: Kysely<HeraldSchema>, changed: readonly FinalDelivery[], nowMs: number): Promise<number> {
+  if (changed.length === 0) return 0;
+  const byMessage = new Map<string, FinalDelivery[]>();
+  for (const delivery of changed) byMessage.set(delivery.message_id, [...(byMessage.get(delivery.message_id) ?? []), delivery]);
+  const messages = [];
+  for (const chunk of chunks([...byMessage.keys()], IDS_PER_STATEMENT)) {
+    messages.push(
+      ...(await trx
+        .selectFrom('messages')
+        .select(['id', 'app_id', 'callback_url', 'callback_per_delivery', 'metadata'])
+        .where('id', 'in', chunk)
+        .where('callback_url', 'is not', null)
+        .where('callback_per_delivery', '=', 1)
+        .execute()),
+    );
+  }
+  const callbacks = deliveryCallbacks('delivery.updated', messages, byMessage, nowMs);
+  await insertCallbacks(trx, callbacks);
+  return callbacks.length;
 }
 
 function callbackRow(
@@ -172,22 +225,7 @@ export async function settleFinalDeliveries(
     }
   }
 
-  const callbacks: CallbacksTable[] = [];
-  for (const message of updated) {
-    if (message.callback_url === null || message.callback_per_delivery !== 1) continue;
-    const metadata = JSON.parse(message.metadata) as Record<string, string>;
-    for (const delivery of finalsByMessage.get(message.id)!) {
-      const payload: CallbackPayload = {
-        type: 'delivery.completed',
-        messageId: message.id,
-        status: delivery.status,
-        metadata,
-        deliveries: [callbackDelivery(delivery)],
-        completedAt: new Date(nowMs).toISOString(),
-      };
-      callbacks.push(callbackRow({ ...message, callback_url: message.callback_url }, delivery.id, payload, nowMs));
-    }
-  }
+  const callbacks = deliveryCallbacks('delivery.completed', updated, finalsByMessage, nowMs);
   await insertCallbacks(trx, callbacks);
 
   // A message whose every delivery settles here needs no query to learn how its deliveries ended.

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
 import type { ProviderDefinition, ProviderSender, SenderEnvironment } from '../providers/provider.ts';
-import { effectiveFlowLimits, readConfigWithSecrets } from '../deliveries/channel-account-row.ts';
+import { effectiveFlowLimits, readConfigWithSecrets, receiptUrlOf } from '../deliveries/channel-account-row.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
@@ -43,6 +43,8 @@ export interface ChannelAccountSendersOptions {
   logger: Logger;
   /** The outbound rules senders that open their own sockets (SMTP) apply. */
   senderEnvironment: SenderEnvironment;
+  /** HERALD_PUBLIC_URL: senders of providers that take receipts learn their account's receipt URL from it. */
+  publicUrl?: string;
   /** How long a loaded account is trusted before it is read again (edits take effect after this). Default 5 s. */
   cacheTtlMs?: number;
 }
@@ -86,7 +88,10 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
     if (current && current.version === row.updated_at) return current;
     retire(row.id);
     const config = readConfigWithSecrets(row, cryptoBox);
-    const slot: SenderSlot = { version: row.updated_at, sender: definition.createSender({ id: row.id, name: row.name, config }, options.senderEnvironment), inFlight: 0, retired: false };
+    const receiptUrl =
+      options.publicUrl !== undefined && row.receipt_token_enc !== null ? receiptUrlOf(options.publicUrl, row.id, cryptoBox.decrypt(row.receipt_token_enc)) : undefined;
+    const account = { id: row.id, name: row.name, config, ...(receiptUrl === undefined ? {} : { receiptUrl }) };
+    const slot: SenderSlot = { version: row.updated_at, sender: definition.createSender(account, options.senderEnvironment), inFlight: 0, retired: false };
     slots.set(row.id, slot);
     return slot;
   }

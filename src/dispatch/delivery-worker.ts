@@ -59,6 +59,8 @@ export interface DeliveryWorkerOptions {
   completionWindowMs?: number;
   /** Where the worker reports what happens (the composition root's emitter). Default: one nobody listens to. */
   events?: WorkerEvents;
+  /** HERALD_PUBLIC_URL, for providers that name their receipt URL per send (Twilio). */
+  publicUrl?: string;
   /** The gates a batch passes before the provider is called, in order. Default: SEND_GATES. */
   sendGates?: readonly SendGate[];
 }
@@ -132,6 +134,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     clock,
     providers: options.providers,
     logger: log,
+    publicUrl: options.publicUrl,
     senderEnvironment: {
       outboundPolicy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
       connectTimeoutMs: config.outbound.connectTimeoutMs,

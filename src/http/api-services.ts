@@ -8,6 +8,7 @@ import type { UserService } from '../domain/users/user-service.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { MessageControl } from '../deliveries/message-control.ts';
 import type { MessageRecall } from '../dispatch/message-recall.ts';
+import type { ReceiptIntake } from '../domain/receipts/receipt-intake.ts';
 import type { MessageIntake } from '../domain/messages/message-intake.ts';
 import type { MessageQuery } from '../domain/messages/message-query.ts';
 import type { TemplateService } from '../domain/templates/template-service.ts';
@@ -26,5 +27,6 @@ export interface ApiServices {
   messageQuery: MessageQuery;
   messageControl: MessageControl;
   messageRecall: MessageRecall;
+  receipts: ReceiptIntake;
   templates: TemplateService;
 }

@@ -213,12 +213,11 @@ interface ProviderDefinitionFields<Config> {
   /**
    * The platform pushes delivery receipts (SMS 回执) to the account's receipt endpoint: `parse`
    * reads one push in the platform's own format (verifying its signature where it has one) and
-   * answers what it says plus the reply the platform expects; `storageFailureReply` is what to
-   * answer when Herald could not store it (a 5xx, so the platform pushes again).
+   * answers what it says plus the reply the platform expects. (When Herald cannot store a push it
+   * answers 503, which every platform takes as "push again".)
    */
   receipts?: {
     parse(request: ReceiptRequest, config: Config): ReceiptParse;
-    storageFailureReply: ReceiptReply;
   };
 }
 

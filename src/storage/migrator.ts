@@ -5,6 +5,7 @@ import * as pipeline from './migrations/0002-pipeline.ts';
 import * as templates from './migrations/0003-templates.ts';
 import * as liveness from './migrations/0004-liveness.ts';
 import * as imChannels from './migrations/0005-im-channels.ts';
+import * as receiptsAndRoutes from './migrations/0007-receipts-and-routes.ts';
 import * as resultChecks from './migrations/0006-result-checks.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-liveness': liveness,
   '0005-im-channels': imChannels,
   '0006-result-checks': resultChecks,
+  '0007-receipts-and-routes': receiptsAndRoutes,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

@@ -90,6 +90,8 @@ export interface ChannelAccountsTable {
   is_default: number;
   /** JSON array of `{ count, perSeconds }` windows the account set itself; null: the provider's defaults apply. */
   flow_limits: string | null;
+  /** Encrypted random token of the account's receipt URL; null when its provider takes no receipts. */
+  receipt_token_enc: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -224,6 +226,26 @@ export interface ResultChecksTable {
   updated_at: number;
 }
 
+/** How an app sends on one channel when it has several accounts there (see src/dispatch/channel-routing.ts). */
+export interface ChannelRoutesTable {
+  app_id: string;
+  channel: string;
+  mode: 'failover' | 'weighted';
+  /** JSON: `[{ accountId, weight }]`, in failover order. */
+  accounts: string;
+  updated_at: number;
+}
+
+/** A channel account's circuit breaker, shared by every worker. */
+export interface AccountCircuitsTable {
+  channel_account_id: string;
+  /** Transient failures in a row; a success resets it. */
+  consecutive_failures: number;
+  /** While in the future the circuit is open: failover routes go around the account. Null when closed. */
+  open_until: number | null;
+  updated_at: number;
+}
+
 export interface TemplatesTable {
   id: string;
   app_id: string;
@@ -290,6 +312,8 @@ export interface HeraldSchema {
   events: EventsTable;
   callbacks: CallbacksTable;
   result_checks: ResultChecksTable;
+  channel_routes: ChannelRoutesTable;
+  account_circuits: AccountCircuitsTable;
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   audit_log: AuditLogTable;

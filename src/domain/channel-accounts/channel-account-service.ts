@@ -13,6 +13,8 @@ import { configColumns, effectiveFlowLimits, flowLimitsColumn, ownFlowLimits, re
 import { createTtlCache } from '../../ttl-cache.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
 import { failIfTaken } from '../../storage/unique-violation.ts';
+import { receiptUrlOf } from '../../deliveries/channel-account-row.ts';
+import { randomBytes } from 'node:crypto';
 import type { AccountForSend, AccountsForSend } from '../messages/send-directory.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
@@ -30,6 +32,11 @@ export interface ChannelAccountView {
   flowLimits: FlowLimit[] | null;
   /** What the dispatcher enforces: the account's limits, else the provider's; empty when unlimited. */
   effectiveFlowLimits: readonly FlowLimit[];
+  /**
+   * Where the platform pushes delivery receipts (set it in the vendor's console), for providers
+   * that take them; a path only until HERALD_PUBLIC_URL says where Herald is reachable.
+   */
+  receiptUrl?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -89,7 +96,7 @@ export type ChannelAccountService = ReturnType<typeof createChannelAccountServic
 /** How long the accept path trusts its view of an app's accounts; edits in this process apply at once. */
 const SENDABLE_CACHE_MS = 2_000;
 
-export function createChannelAccountService({ database: { db }, clock, cryptoBox }: HeraldContext, providers: ProviderRegistry) {
+export function createChannelAccountService({ database: { db }, clock, cryptoBox, config }: HeraldContext, providers: ProviderRegistry) {
   const sendable = createTtlCache<AccountsForSend>({ ttlMs: SENDABLE_CACHE_MS, clock });
   function providerFor(type: string): ProviderDefinition {
     const provider = providers.get(type);
@@ -114,6 +121,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       config: maskSecrets(provider ?? { secretFields: Object.keys(secrets) }, { ...(JSON.parse(row.config) as ProviderConfig), ...secrets }),
       flowLimits: ownFlowLimits(row) ?? null,
       effectiveFlowLimits: effectiveFlowLimits(row, provider),
+      ...(row.receipt_token_enc === null ? {} : { receiptUrl: receiptUrlOf(config.http.publicUrl, row.id, cryptoBox.decrypt(row.receipt_token_enc)) }),
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
@@ -160,6 +168,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         enabled: input.enabled === false ? 0 : 1,
         is_default: 0,
         flow_limits: flowLimitsColumn(input.flowLimits),
+        receipt_token_enc: provider.receipts ? cryptoBox.encrypt(randomBytes(24).toString('base64url')) : null,
         created_at: now,
         updated_at: now,
       };

@@ -1,0 +1,96 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { HeraldContext } from '../../context/herald-context.ts';
+import { readConfigWithSecrets, receiptUrlOf } from '../../deliveries/channel-account-row.ts';
+import { applyStatusReports, type StatusReport } from '../../deliveries/reported-status.ts';
+import { SENT_DELIVERY_STATUSES } from '../../deliveries/delivery-status.ts';
+import { notFound } from '../../errors.ts';
+import type { ProviderRegistry } from '../../providers/provider-registry.ts';
+import type { ProviderDefinition, ReceiptEntry, ReceiptReply } from '../../providers/provider.ts';
+import type { ChannelAccountsTable } from '../../storage/schema.ts';
+
+/**
+ * Delivery receipts (回执) pushed by SMS platforms to `POST /receipts/{accountId}/{token}`: the
+ * account's provider reads the push in its own format (and checks its signature), and each
+ * receipt moves its delivery to `delivered` or `undelivered` (see reported-status.ts). Receipts
+ * arrive at least once and in any order, so a repeat or a late one changes nothing; receipts for
+ * sends Herald does not know are answered as accepted (the platform would only push them again)
+ * and logged.
+ */
+
+export interface ReceiptPush {
+  /** The query string as received (`?a=b`, or empty): the provider may sign the full URL. */
+  search: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Buffer;
+}
+
+export interface ReceiptIntake {
+  /**
+   * Answers the reply the platform expects. Throws RECEIPT_ENDPOINT_UNKNOWN (not_found) for an
+   * account that takes no receipts or a wrong token; a storage outage propagates (answered 503:
+   * every platform pushes again after a 5xx).
+   */
+  receive(accountId: string, token: string, push: ReceiptPush): Promise<ReceiptReply>;
+}
+
+const RECEIPT_STATUSES_FROM = SENT_DELIVERY_STATUSES;
+
+const sameToken = (given: string, expected: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+export function createReceiptIntake({ database, clock, cryptoBox, config, logger }: HeraldContext, providers: ProviderRegistry): ReceiptIntake {
+  const { db } = database;
+  const log = logger.child({ component: 'receipts' });
+  const unknownEndpoint = () => notFound('RECEIPT_ENDPOINT_UNKNOWN', 'No channel account takes receipts at this URL; copy the receipt URL shown on the account');
+
+  async function accountFor(accountId: string): Promise<{ row: ChannelAccountsTable; provider: ProviderDefinition & Required<Pick<ProviderDefinition, 'receipts'>> } | undefined> {
+    const row = await db.selectFrom('channel_accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const provider = row && providers.get(row.type);
+    if (!row || row.receipt_token_enc === null || !provider?.receipts) return undefined;
+    return { row, provider: provider as ProviderDefinition & Required<Pick<ProviderDefinition, 'receipts'>> };
+  }
+
+  /** The deliveries each entry names; entries naming none are logged. */
+  async function reportsFor(accountId: string, entries: readonly ReceiptEntry[]): Promise<StatusReport[]> {
+    const reports: StatusReport[] = [];
+    for (const entry of entries) {
+      let query = db
+        .selectFrom('deliveries')
+        .select(['id', 'message_id', 'app_id', 'status', 'attempts'])
+        .where('channel_account_id', '=', accountId)
+        .where('provider_message_id', '=', entry.providerMessageId)
+        .where('status', 'in', [...RECEIPT_STATUSES_FROM, 'undelivered']);
+      if (entry.address !== undefined) query = query.where('address', '=', entry.address);
+      const deliveries = await query.execute();
+      if (deliveries.length === 0) {
+        log.info({ channelAccountId: accountId, providerMessageId: entry.providerMessageId, address: entry.address }, 'a receipt names no delivery Herald sent through this account');
+        continue;
+      }
+      for (const delivery of deliveries) reports.push({ delivery, status: entry.status, code: entry.code, message: entry.message });
+    }
+    return reports;
+  }
+
+  return {
+    async receive(accountId, token, push) {
+      const account = await accountFor(accountId);
+      if (!account || !sameToken(token, cryptoBox.decrypt(account.row.receipt_token_enc!))) throw unknownEndpoint();
+      const { row, provider } = account;
+      const url = `${receiptUrlOf(config.http.publicUrl, row.id, token)}${push.search}`;
+      const parsed = provider.receipts.parse({ url, headers: push.headers, body: push.body }, readConfigWithSecrets(row, cryptoBox));
+      if (parsed.kind === 'refused') {
+        log.warn({ channelAccountId: row.id, reason: parsed.reason }, 'a receipt push was refused');
+        return parsed.reply;
+      }
+      const reports = await reportsFor(row.id, parsed.entries);
+      if (reports.length > 0) {
+        const summary = await db.transaction().execute((trx) => applyStatusReports(trx, database.dialect, reports, clock.now()));
+        log.debug({ channelAccountId: row.id, receipts: parsed.entries.length, moved: summary.moved }, 'receipts applied');
+      }
+      return parsed.reply;
+    },
+  };
+}
