@@ -27,9 +27,15 @@ export const wechatAccountConfigSchema = Type.Object(
 
 export type WechatAccountConfig = Static<typeof wechatAccountConfigSchema>;
 
-export function validateWechatAccountConfig(config: WechatAccountConfig): void {
-  parseOutboundUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, 'baseUrl');
-}
+/** The definition fields both WeChat providers share: this account config, one openid per send. */
+export const wechatAccountDefinition = {
+  target: 'address',
+  configSchema: wechatAccountConfigSchema,
+  secretFields: ['appSecret'],
+  validateConfig(config: WechatAccountConfig): void {
+    parseOutboundUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, 'baseUrl');
+  },
+} as const;
 
 /** Keyed by the public appid (keys are stored in clear): both providers of one appid share the token, as WeChat does. */
 export const wechatTokenKey = (appId: string) => `wechat:${appId}`;
