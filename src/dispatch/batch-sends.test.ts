@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { ManualClock } from '../clock.ts';
+import { describe, test } from 'node:test';
 import type { ProviderDefinition, SendOutcome, SendRequest } from '../providers/provider.ts';
-import { createDispatchTestBed, providerMap, type DispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
-import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
+import { providerMap, useDispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
+import { seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
 
 const MAX_RECIPIENTS = 1000;
@@ -38,28 +37,20 @@ function batchProvider(answerBatch?: (requests: readonly SendRequest[]) => SendO
 
 for (const dialect of testDialects) {
   describe(`several recipients in one provider call on ${dialect}`, () => {
-    let bed: DispatchTestBed;
-    let clock: ManualClock;
-    let appId: string;
-    beforeEach(async () => {
-      clock = new ManualClock();
-      bed = await createDispatchTestBed(dialect, clock);
-      appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
-    });
-    afterEach(() => bed.close());
+    const bed = useDispatchTestBed(dialect);
 
     const statuses = async (messageId: string) =>
       new Map((await bed.database.db.selectFrom('deliveries').select(['address', 'status', 'last_error_code', 'provider_message_id']).where('message_id', '=', messageId).execute()).map((row) => [row.address!, row]));
 
     test('2,500 recipients of one message go out in 3 calls of at most 1,000; 3 invalid users fail alone', async () => {
       const { definition, calls } = batchProvider();
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'batching', channel: 'email', nowMs: clock.now() });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'batching', channel: 'email', nowMs: bed.clock.now() });
       const invalid = new Set([7, 1_500, 2_499]);
       const { messageIds } = await seedMessages(bed.database, {
-        appId,
+        appId: bed.appId,
         channelAccountId: accountId,
         channel: 'email',
-        nowMs: clock.now(),
+        nowMs: bed.clock.now(),
         deliveriesPerMessage: 2_500,
         address: (i) => (invalid.has(i) ? `invalid-${i}` : `user-${i}`),
       });
@@ -82,10 +73,10 @@ for (const dialect of testDialects) {
 
     test('recipients of different messages, or of different content, are not mixed; a lone recipient goes through send', async () => {
       const { definition, calls } = batchProvider();
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'batching', channel: 'email', nowMs: clock.now() });
-      const first = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), deliveriesPerMessage: 3, address: (i) => `a-${i}` });
-      const second = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), deliveriesPerMessage: 2, address: (i) => `b-${i}` });
-      const lone = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), address: () => 'c-0' });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'batching', channel: 'email', nowMs: bed.clock.now() });
+      const first = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), deliveriesPerMessage: 3, address: (i) => `a-${i}` });
+      const second = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), deliveriesPerMessage: 2, address: (i) => `b-${i}` });
+      const lone = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), address: () => 'c-0' });
       const worker = bed.createWorker({ providers: providerMap(definition) });
 
       assert.equal(await worker.drain(), 6);
@@ -97,8 +88,8 @@ for (const dialect of testDialects) {
 
     test('a batch answer with the wrong number of outcomes retries every recipient instead of guessing', async () => {
       const { definition } = batchProvider((requests) => requests.slice(1).map(() => ({ kind: 'sent' })));
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'batching', channel: 'email', nowMs: clock.now() });
-      const { messageIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), deliveriesPerMessage: 3, address: (i) => `u-${i}` });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'batching', channel: 'email', nowMs: bed.clock.now() });
+      const { messageIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), deliveriesPerMessage: 3, address: (i) => `u-${i}` });
       const worker = bed.createWorker({ providers: providerMap(definition) });
       assert.equal(await worker.drain(), 3);
       const rows = [...(await statuses(messageIds[0]!)).values()];

@@ -15,7 +15,8 @@ import { createClaimLoop } from './claim-loop.ts';
 import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createWorkerEvents, type WorkerEventMap, type WorkerEvents } from './worker-events.ts';
-import { createLeasedQueue, type LeasedTable, type LeaseFilter } from './leased-queue.ts';
+import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
+import { createLeaseTakeOver } from './lease-take-over.ts';
 import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface CallbackWorkerOptions {
@@ -88,35 +89,20 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
   const component = 'callback-worker';
   const workerEvents = options.events ?? createWorkerEvents(() => undefined);
   const reportError = (error: unknown, during: string) => workerEvents.emit('worker.error', { workerId, component, error, during });
-  const takeOverIntervalMs = config.worker.heartbeatIntervalSeconds * 1000;
-  let lastTakeOverAtMs = -Infinity;
-  let earlierLeasesTakenOver = false;
+  const takeOver = createLeaseTakeOver({
+    queue,
+    db,
+    clock,
+    requeueAlso: (nowMs) => sql`status = 'pending', updated_at = ${nowMs}`,
+    heartbeat: options.heartbeat,
+    intervalMs: config.worker.heartbeatIntervalSeconds * 1000,
+    onTakenOver: (count) => workerEvents.emit('lease.taken_over', { workerId, component, count, from: 'dead-worker' }),
+  });
   let stopController = new AbortController();
 
   async function claim(limit: number): Promise<CallbacksTable[]> {
     const nowMs = clock.now();
     return queue.claim(db, limit, nowMs, sql`attempts = attempts + 1, updated_at = ${nowMs}`);
-  }
-
-  /**
-   * Makes callbacks leased by dead workers due now: those whose lease ran out, those of workers
-   * whose heartbeats stopped, and (once) those still leased under this worker's id by an
-   * earlier process that died. The next claim counts their attempt.
-   */
-  async function takeOverDeadLeases(): Promise<void> {
-    const nowMs = clock.now();
-    const filters: LeaseFilter[] = [{ lapsedAtMs: nowMs, staleBeforeMs: options.heartbeat?.staleBeforeMs() }, ...(earlierLeasesTakenOver ? [] : ['own' as const])];
-    let requeued = 0;
-    for (const filter of filters) requeued += (await queue.requeue(db, filter, nowMs, sql`status = 'pending', updated_at = ${nowMs}`)).length;
-    earlierLeasesTakenOver = true;
-    if (requeued > 0) workerEvents.emit('lease.taken_over', { workerId, component, count: requeued, from: 'dead-worker' });
-  }
-
-  async function takeOverIfDue(): Promise<void> {
-    const nowMs = performance.now();
-    if (nowMs - lastTakeOverAtMs < takeOverIntervalMs) return;
-    lastTakeOverAtMs = nowMs;
-    await takeOverDeadLeases();
   }
 
   async function callbackSecrets(appIds: string[]): Promise<Map<string, string>> {
@@ -250,7 +236,7 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
     claim,
     process: processBatch,
     unwritten: () => results.pending,
-    beforeClaim: takeOverIfDue,
+    beforeClaim: takeOver.runIfDue,
     logger: log,
   });
 
@@ -260,40 +246,21 @@ export function createCallbackWorker(options: CallbackWorkerOptions): CallbackWo
       if (running) return;
       running = true;
       stopController = new AbortController();
-      lastTakeOverAtMs = -Infinity;
-      earlierLeasesTakenOver = false;
+      takeOver.reset();
       claimLoop.start();
     },
     async stop() {
       if (!running) return;
       running = false;
       await claimLoop.stop();
-      let stopTimer: NodeJS.Timeout | undefined;
-      const settled = claimLoop.settled();
-      const finishedInTime = await Promise.race([
-        settled.then(() => true),
-        new Promise<false>((resolve) => (stopTimer = setTimeout(() => resolve(false), requestTimeoutMs))),
-      ]);
-      clearTimeout(stopTimer);
-      if (!finishedInTime) {
-        stopController.abort();
-        await settled;
-      }
+      await claimLoop.settleWithin(requestTimeoutMs, () => stopController.abort());
       // Callbacks still leased are queued again by a worker's take-over once their lease ends.
       await results.flush().catch((error: unknown) => reportError(error, 'writing the last callback results at stop'));
     },
     wake: () => claimLoop.wake(),
     async drain() {
-      let handled = 0;
-      await takeOverDeadLeases();
-      for (;;) {
-        const callbacks = await claim(config.worker.batchSize);
-        if (callbacks.length === 0) break;
-        await processBatch(callbacks, () => undefined);
-        await results.flush();
-        handled += callbacks.length;
-      }
-      return handled;
+      await takeOver.run();
+      return claimLoop.drain(config.worker.batchSize, () => results.flush());
     },
   };
 }

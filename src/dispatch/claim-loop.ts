@@ -30,12 +30,19 @@ export interface ClaimLoop {
   written(): void;
   /** Resolves when every batch started so far has finished. */
   settled(): Promise<void>;
+  /** After `stop`: waits for the batches in flight up to `timeoutMs`; then calls `abort` (cut their calls short) and waits for them. */
+  settleWithin(timeoutMs: number, abort: () => void): Promise<void>;
+  /**
+   * For tests and one-shot runs, on a loop that is not started: claims batches of up to `limit`
+   * and processes each (then `afterBatch`, e.g. writing results) until nothing is due. Answers the count.
+   */
+  drain(limit: number, afterBatch?: () => Promise<void>): Promise<number>;
   /** Items claimed and not yet done. */
   readonly active: number;
 }
 
 /**
- * The polling skeleton both workers share: claim as many items as there are free slots,
+ * The polling skeleton the workers share: claim as many items as there are free slots,
  * hand them off without waiting, and claim again once a worthwhile number of slots is
  * free, or when woken, or after the poll interval.
  */
@@ -97,6 +104,10 @@ export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
     }
   }
 
+  async function settled(): Promise<void> {
+    await Promise.allSettled([...batches]);
+  }
+
   return {
     start() {
       if (running) return;
@@ -110,8 +121,25 @@ export function createClaimLoop<T>(options: ClaimLoopOptions<T>): ClaimLoop {
     },
     wake: () => wakeSignal.wake(),
     written: slotFreed,
-    async settled() {
-      await Promise.allSettled([...batches]);
+    settled,
+    async settleWithin(timeoutMs, abort) {
+      const inFlight = settled();
+      let timer: NodeJS.Timeout | undefined;
+      const finishedInTime = await Promise.race([inFlight.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+      clearTimeout(timer);
+      if (finishedInTime) return;
+      abort();
+      await inFlight;
+    },
+    async drain(limit, afterBatch) {
+      let handled = 0;
+      for (;;) {
+        const items = await options.claim(limit);
+        if (items.length === 0) return handled;
+        await options.process(items, () => undefined);
+        await afterBatch?.();
+        handled += items.length;
+      }
     },
     get active() {
       return active;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { ManualClock } from '../clock.ts';
+import { describe, test } from 'node:test';
 import { startDingtalkRobotTestServer } from '../providers/dingtalk-robot/dingtalk-robot-test-server.ts';
 import { dingtalkRobotProvider } from '../providers/dingtalk-robot/dingtalk-robot-provider.ts';
 import { findClosedPort } from '../providers/conformance/provider-test-support.ts';
@@ -8,8 +7,8 @@ import type { ProviderDefinition } from '../providers/provider.ts';
 import { startWebhookTestServer } from '../providers/webhook/webhook-test-server.ts';
 import { webhookProvider } from '../providers/webhook/webhook-provider.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
-import { createDispatchTestBed, providerMap, type DispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
-import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
+import { providerMap, useDispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
+import { seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import type { DeliveryRenderer } from './delivery-worker.ts';
@@ -33,19 +32,10 @@ async function statusCounts(database: HeraldDatabase, ids: readonly string[]) {
 
 for (const dialect of testDialects) {
   describe(`delivery worker on ${dialect}`, () => {
-    let bed: DispatchTestBed;
-    let clock: ManualClock;
-    let appId: string;
-
-    beforeEach(async () => {
-      clock = new ManualClock();
-      bed = await createDispatchTestBed(dialect, clock);
-      appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
-    });
-    afterEach(() => bed.close());
+    const bed = useDispatchTestBed(dialect);
 
     async function webhookAccount(url: string, extra: { flowLimits?: Array<{ count: number; perSeconds: number }> } = {}) {
-      return seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url }, nowMs: clock.now(), ...extra });
+      return seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'webhook', channel: 'webhook', config: { url }, nowMs: bed.clock.now(), ...extra });
     }
 
     test('sends every queued delivery once and completes the messages, with the whole event trail', async () => {
@@ -53,10 +43,10 @@ for (const dialect of testDialects) {
       try {
         const accountId = await webhookAccount(sink.url);
         const seeded = await seedMessages(bed.database, {
-          appId,
+          appId: bed.appId,
           channelAccountId: accountId,
           channel: 'webhook',
-          nowMs: clock.now(),
+          nowMs: bed.clock.now(),
           count: 40,
           deliveriesPerMessage: 3,
           metadata: { order: '42' },
@@ -78,11 +68,11 @@ for (const dialect of testDialects) {
           assert.equal(delivery.attempts, 1);
           assert.equal(delivery.run_at, null);
           assert.equal(delivery.lease_owner, null);
-          assert.equal(delivery.sent_at, clock.now());
+          assert.equal(delivery.sent_at, bed.clock.now());
           assert.match(delivery.provider_message_id ?? '', /^wh_\d+$/);
         }
         const messages = await bed.database.db.selectFrom('messages').selectAll().where('id', 'in', seeded.messageIds).execute();
-        assert.ok(messages.every((m) => m.status === 'completed' && m.pending_count === 0 && m.completed_at === clock.now()));
+        assert.ok(messages.every((m) => m.status === 'completed' && m.pending_count === 0 && m.completed_at === bed.clock.now()));
         assert.deepEqual(await bed.database.db.selectFrom('result_checks').selectAll().execute(), [], 'webhooks report no results later: no checks');
 
         const trail = await deliveryEvents(bed.database, seeded.deliveryIds[0]);
@@ -118,11 +108,11 @@ for (const dialect of testDialects) {
       const sink = await startWebhookTestServer();
       try {
         const accountId = await webhookAccount(sink.url);
-        const seed = { appId, channelAccountId: accountId, channel: 'webhook' };
-        const low = await seedMessages(bed.database, { ...seed, nowMs: clock.now() - 5000, priority: 3 });
-        const normalLater = await seedMessages(bed.database, { ...seed, nowMs: clock.now() - 1000, priority: 2 });
-        const normalEarlier = await seedMessages(bed.database, { ...seed, nowMs: clock.now() - 3000, priority: 2 });
-        const urgent = await seedMessages(bed.database, { ...seed, nowMs: clock.now(), priority: 0 });
+        const seed = { appId: bed.appId, channelAccountId: accountId, channel: 'webhook' };
+        const low = await seedMessages(bed.database, { ...seed, nowMs: bed.clock.now() - 5000, priority: 3 });
+        const normalLater = await seedMessages(bed.database, { ...seed, nowMs: bed.clock.now() - 1000, priority: 2 });
+        const normalEarlier = await seedMessages(bed.database, { ...seed, nowMs: bed.clock.now() - 3000, priority: 2 });
+        const urgent = await seedMessages(bed.database, { ...seed, nowMs: bed.clock.now(), priority: 0 });
         const worker = bed.createWorker({ providers: webhookOnly, config: { worker: { concurrency: 1, batchSize: 1 } } });
         assert.equal(await worker.drain(), 4);
         assert.deepEqual(
@@ -138,12 +128,12 @@ for (const dialect of testDialects) {
       const sink = await startWebhookTestServer();
       try {
         const accountId = await webhookAccount(sink.url);
-        const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now(), sendAtMs: clock.now() + 3_600_000 });
+        const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'webhook', nowMs: bed.clock.now(), sendAtMs: bed.clock.now() + 3_600_000 });
         const worker = bed.createWorker({ providers: webhookOnly });
         assert.equal(await worker.drain(), 0);
-        clock.advance(3_599_999);
+        bed.clock.advance(3_599_999);
         assert.equal(await worker.drain(), 0);
-        clock.advance(1);
+        bed.clock.advance(1);
         assert.equal(await worker.drain(), 1);
         assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 1 });
         assert.deepEqual(
@@ -161,10 +151,10 @@ for (const dialect of testDialects) {
       try {
         const accountId = await webhookAccount(sink.url);
         const { deliveryIds, messageIds } = await seedMessages(bed.database, {
-          appId,
+          appId: bed.appId,
           channelAccountId: accountId,
           channel: 'webhook',
-          nowMs: clock.now(),
+          nowMs: bed.clock.now(),
           maxAttempts: 4,
         });
         const worker = bed.createWorker({ providers: webhookOnly, config: { delivery: { backoffBaseMs: 1000, backoffMaxMs: 60_000 } } });
@@ -175,11 +165,11 @@ for (const dialect of testDialects) {
           assert.equal(delivery.status, 'retrying');
           assert.equal(delivery.attempts, attempt);
           assert.equal(delivery.last_error_code, 'HTTP_500');
-          delays.push(delivery.run_at! - clock.now());
+          delays.push(delivery.run_at! - bed.clock.now());
           // Not due before its time.
-          clock.advance(delays.at(-1)! - 1);
+          bed.clock.advance(delays.at(-1)! - 1);
           assert.equal(await worker.drain(), 0);
-          clock.advance(1);
+          bed.clock.advance(1);
         }
         assert.equal(await worker.drain(), 1);
         const delivery = (await deliveriesOf(bed.database, deliveryIds)).get(deliveryIds[0])!;
@@ -213,10 +203,10 @@ for (const dialect of testDialects) {
       try {
         const accountId = await webhookAccount(sink.url);
         const { deliveryIds } = await seedMessages(bed.database, {
-          appId,
+          appId: bed.appId,
           channelAccountId: accountId,
           channel: 'webhook',
-          nowMs: clock.now(),
+          nowMs: bed.clock.now(),
           maxAttempts: 2,
           maxAgeMs: 30_000,
         });
@@ -226,8 +216,8 @@ for (const dialect of testDialects) {
           const delivery = (await deliveriesOf(bed.database, deliveryIds)).get(deliveryIds[0])!;
           assert.equal(delivery.status, 'retrying');
           assert.equal(delivery.attempts, 0, 'a rate-limited send does not use up an attempt');
-          assert.equal(delivery.run_at, clock.now() + 7000);
-          clock.advance(7000);
+          assert.equal(delivery.run_at, bed.clock.now() + 7000);
+          bed.clock.advance(7000);
         }
         // 28 s after accept, the next retry would fall after the 30 s max age.
         assert.equal(await worker.drain(), 1);
@@ -251,7 +241,7 @@ for (const dialect of testDialects) {
       try {
         const hangingAccount = await webhookAccount(sink.url);
         const refusedAccount = await webhookAccount(`http://127.0.0.1:${closedPort}/hook`);
-        const seed = { appId, channel: 'webhook', nowMs: clock.now(), maxAttempts: 2 };
+        const seed = { appId: bed.appId, channel: 'webhook', nowMs: bed.clock.now(), maxAttempts: 2 };
         const hanging = await seedMessages(bed.database, { ...seed, channelAccountId: hangingAccount });
         const refused = await seedMessages(bed.database, { ...seed, channelAccountId: refusedAccount });
         const ids = [hanging.deliveryIds[0], refused.deliveryIds[0]];
@@ -264,7 +254,7 @@ for (const dialect of testDialects) {
         assert.equal(rows.get(ids[1])!.status, 'retrying');
         assert.equal(rows.get(ids[1])!.last_error_code, 'CONNECTION_REFUSED');
 
-        clock.advance(60_000);
+        bed.clock.advance(60_000);
         assert.equal(await worker.drain(), 2);
         rows = await deliveriesOf(bed.database, ids);
         assert.equal(rows.get(ids[0])!.status, 'failed');
@@ -283,7 +273,7 @@ for (const dialect of testDialects) {
       sink.setMode('bad-request');
       try {
         const accountId = await webhookAccount(sink.url);
-        const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now(), maxAttempts: 5 });
+        const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'webhook', nowMs: bed.clock.now(), maxAttempts: 5 });
         const worker = bed.createWorker({ providers: webhookOnly });
         assert.equal(await worker.drain(), 1);
         const delivery = (await deliveriesOf(bed.database, deliveryIds)).get(deliveryIds[0])!;
@@ -297,20 +287,20 @@ for (const dialect of testDialects) {
     });
 
     test('DingTalk robot flow limit: 25 messages to one robot → 20 sent now, the other 5 after the window, none failed', async () => {
-      const robot = await startDingtalkRobotTestServer({ accessToken: 'robot-token', secret: 'SEC-robot', clock, throttle: { count: 20, perSeconds: 60 } });
+      const robot = await startDingtalkRobotTestServer({ accessToken: 'robot-token', secret: 'SEC-robot', clock: bed.clock, throttle: { count: 20, perSeconds: 60 } });
       try {
         // No flow limit on the account: the provider's documented 20 per 60 s applies.
         const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, {
-          appId,
+          appId: bed.appId,
           type: 'dingtalk-robot',
           channel: 'dingtalk',
           config: { baseUrl: robot.baseUrl },
           secrets: { accessToken: 'robot-token', secret: 'SEC-robot' },
-          nowMs: clock.now(),
+          nowMs: bed.clock.now(),
         });
-        const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'dingtalk', nowMs: clock.now(), count: 25 });
+        const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'dingtalk', nowMs: bed.clock.now(), count: 25 });
         const worker = bed.createWorker({ providers: providerMap(dingtalkRobotProvider) });
-        const startMs = clock.now();
+        const startMs = bed.clock.now();
 
         assert.equal(await worker.drain(), 25);
         assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 20, queued: 5 });
@@ -322,9 +312,9 @@ for (const dialect of testDialects) {
           assert.equal(delivery.last_error_code, 'FLOW_LIMITED');
         }
 
-        clock.advance(59_999);
+        bed.clock.advance(59_999);
         assert.equal(await worker.drain(), 0, 'nothing is due inside the window');
-        clock.advance(1);
+        bed.clock.advance(1);
         assert.equal(await worker.drain(), 5);
         assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 25 });
         assert.equal(robot.requestCount, 25, 'the robot never had to refuse a message');
@@ -343,15 +333,15 @@ for (const dialect of testDialects) {
       const sink = await startWebhookTestServer();
       try {
         const accountId = await webhookAccount(sink.url, { flowLimits: [{ count: 3, perSeconds: 10 }] });
-        const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now(), count: 8 });
+        const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'webhook', nowMs: bed.clock.now(), count: 8 });
         const config = { worker: { batchSize: 2, concurrency: 2 } };
         const workers = [bed.createWorker({ providers: webhookOnly, config }), bed.createWorker({ providers: webhookOnly, config })];
         await Promise.all(workers.map((worker) => worker.drain()));
         assert.equal(sink.received.length, 3);
-        clock.advance(10_000);
+        bed.clock.advance(10_000);
         await Promise.all(workers.map((worker) => worker.drain()));
         assert.equal(sink.received.length, 6);
-        clock.advance(10_000);
+        bed.clock.advance(10_000);
         await Promise.all(workers.map((worker) => worker.drain()));
         assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 8 });
       } finally {
@@ -373,11 +363,11 @@ for (const dialect of testDialects) {
         }),
       };
       const providers = providerMap(webhookProvider, throwing);
-      const seed = { appId, channel: 'webhook', nowMs: clock.now() };
-      const throwingAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'throwing', channel: 'webhook', nowMs: clock.now() });
-      const disabledAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: 'http://127.0.0.1:9/' }, enabled: false, nowMs: clock.now() });
-      const unknownTypeAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'carrier-pigeon', channel: 'webhook', nowMs: clock.now() });
-      const okAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: 'http://127.0.0.1:9/' }, nowMs: clock.now() });
+      const seed = { appId: bed.appId, channel: 'webhook', nowMs: bed.clock.now() };
+      const throwingAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'throwing', channel: 'webhook', nowMs: bed.clock.now() });
+      const disabledAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'webhook', channel: 'webhook', config: { url: 'http://127.0.0.1:9/' }, enabled: false, nowMs: bed.clock.now() });
+      const unknownTypeAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'carrier-pigeon', channel: 'webhook', nowMs: bed.clock.now() });
+      const okAccount = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'webhook', channel: 'webhook', config: { url: 'http://127.0.0.1:9/' }, nowMs: bed.clock.now() });
       const threw = await seedMessages(bed.database, { ...seed, channelAccountId: throwingAccount });
       const disabled = await seedMessages(bed.database, { ...seed, channelAccountId: disabledAccount });
       const unknownType = await seedMessages(bed.database, { ...seed, channelAccountId: unknownTypeAccount });
@@ -402,8 +392,8 @@ for (const dialect of testDialects) {
     });
 
     test('storage that is down while a template is loaded retries the delivery instead of failing it', async () => {
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: 'http://127.0.0.1:9/' }, nowMs: clock.now() });
-      const seeded = await seedMessages(bed.database, { appId, channel: 'webhook', nowMs: clock.now(), channelAccountId: accountId });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'webhook', channel: 'webhook', config: { url: 'http://127.0.0.1:9/' }, nowMs: bed.clock.now() });
+      const seeded = await seedMessages(bed.database, { appId: bed.appId, channel: 'webhook', nowMs: bed.clock.now(), channelAccountId: accountId });
       const databaseDown: DeliveryRenderer = {
         render: async () => {
           throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
@@ -420,16 +410,16 @@ for (const dialect of testDialects) {
       const sink = await startWebhookTestServer();
       try {
         const accountId = await webhookAccount(sink.url);
-        const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now(), count: 3 });
+        const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'webhook', nowMs: bed.clock.now(), count: 3 });
         // A worker claims and then vanishes without answering: simulated by claiming through its queue only.
         const { createDeliveryQueue } = await import('./delivery-queue.ts');
-        const doomed = createDeliveryQueue({ database: bed.database, clock, workerId: 'doomed', leaseSeconds: 30, backoff: { baseMs: 1000, maxMs: 60_000 } });
+        const doomed = createDeliveryQueue({ database: bed.database, clock: bed.clock, workerId: 'doomed', leaseSeconds: 30, backoff: { baseMs: 1000, maxMs: 60_000 } });
         const claimedByDoomed = await doomed.claim(10);
         assert.equal(claimedByDoomed.length, 3);
 
         const survivor = bed.createWorker({ providers: webhookOnly, config: { worker: { leaseSeconds: 30 } } });
         assert.equal(await survivor.drain(), 0, 'leased deliveries are not claimed while the lease holds');
-        clock.advance(30_001);
+        bed.clock.advance(30_001);
         assert.equal(await survivor.drain(), 3);
         assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 3 });
         assert.equal(sink.received.length, 3);
@@ -453,7 +443,7 @@ for (const dialect of testDialects) {
       sink.setMode('hang');
       try {
         const accountId = await webhookAccount(sink.url);
-        const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now(), count: 12 });
+        const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'webhook', nowMs: bed.clock.now(), count: 12 });
         const worker = bed.createWorker({ providers: webhookOnly, config: { worker: { concurrency: 4, batchSize: 4 } }, stopTimeoutMs: 200 });
         worker.start();
         await waitFor(() => sink.requestCount === 4, { what: 'four sends in flight' });

@@ -421,18 +421,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       unsubscribe?.();
       await claimLoop.stop();
       sendSlots.close();
-      const inFlight = claimLoop.settled();
-      let stopTimer: NodeJS.Timeout | undefined;
-      const finishedInTime = await Promise.race([
-        inFlight.then(() => true),
-        new Promise<false>((resolve) => (stopTimer = setTimeout(() => resolve(false), stopTimeoutMs))),
-      ]);
-      clearTimeout(stopTimer);
-      if (!finishedInTime) {
+      await claimLoop.settleWithin(stopTimeoutMs, () => {
         log.warn({ inFlight: claimLoop.active }, 'sends still in flight at the stop timeout: aborting them');
         stopController.abort();
-        await inFlight;
-      }
+      });
       try {
         await results.flush();
       } catch (error) {
@@ -452,17 +444,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     },
 
     async drain() {
-      let handled = 0;
       await reap();
       sendSlots.open();
-      for (;;) {
-        const claimed = await claimDue(Math.min(batchSize, concurrency));
-        if (claimed.length === 0) break;
-        await processBatch(claimed, () => undefined);
-        await results.flush();
-        handled += claimed.length;
-      }
-      return handled;
+      return claimLoop.drain(Math.min(batchSize, concurrency), () => results.flush());
     },
   };
 }

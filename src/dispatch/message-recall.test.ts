@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { ManualClock } from '../clock.ts';
+import { describe, test } from 'node:test';
 import type { ProviderDefinition, RecallOutcome, SentMessage } from '../providers/provider.ts';
-import { createDispatchTestBed, providerMap, silentLogger, type DispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
+import { providerMap, silentLogger, useDispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
 import type { HeraldError } from '../errors.ts';
 import { scriptedProvider } from '../../test/support/scripted-provider.ts';
 import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
@@ -43,44 +42,36 @@ function recallableProvider(recallAnswer: () => RecallOutcome = () => ({ kind: '
 
 for (const dialect of testDialects) {
   describe(`message recall on ${dialect}`, () => {
-    let bed: DispatchTestBed;
-    let clock: ManualClock;
-    let appId: string;
-    beforeEach(async () => {
-      clock = new ManualClock();
-      bed = await createDispatchTestBed(dialect, clock);
-      appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
-    });
-    afterEach(() => bed.close());
+    const bed = useDispatchTestBed(dialect);
 
     /** A message of four deliveries: two on the recallable account (one batch call), one on a mail account that cannot recall, one scheduled for later. */
     async function sentMixedMessage(recallAnswer?: () => RecallOutcome) {
       const recallable = recallableProvider(recallAnswer);
       const mail = scriptedProvider(() => ({ kind: 'sent', providerMessageId: 'smtp-1' }));
       const providers = providerMap(recallable.definition, mail);
-      const recallableId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'recallable', channel: 'email', nowMs: clock.now() });
-      const mailId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', nowMs: clock.now() });
-      const { messageIds, deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: recallableId, channel: 'email', nowMs: clock.now(), deliveriesPerMessage: 4, address: (i) => `user-${i}` });
+      const recallableId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'recallable', channel: 'email', nowMs: bed.clock.now() });
+      const mailId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'scripted', channel: 'email', nowMs: bed.clock.now() });
+      const { messageIds, deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: recallableId, channel: 'email', nowMs: bed.clock.now(), deliveriesPerMessage: 4, address: (i) => `user-${i}` });
       const [first, second, mailed, later] = deliveryIds as [string, string, string, string];
       await bed.database.db.updateTable('deliveries').set({ channel_account_id: mailId }).where('id', '=', mailed).execute();
-      await bed.database.db.updateTable('deliveries').set({ status: 'scheduled', run_at: clock.now() + 3_600_000 }).where('id', '=', later).execute();
+      await bed.database.db.updateTable('deliveries').set({ status: 'scheduled', run_at: bed.clock.now() + 3_600_000 }).where('id', '=', later).execute();
       assert.equal(await bed.createWorker({ providers }).drain(), 3);
 
       const senders = createChannelAccountSenders({
         database: bed.database,
         cryptoBox: bed.cryptoBox,
-        clock,
+        clock: bed.clock,
         providers,
         logger: silentLogger,
         senderEnvironment: { outboundPolicy: { allowLoopback: true, allowPrivateNetworks: false }, connectTimeoutMs: 2000 },
       });
       const recall = createMessageRecall({
         database: bed.database,
-        clock,
+        clock: bed.clock,
         senders,
-        tokens: createProviderTokenCache({ database: bed.database, cryptoBox: bed.cryptoBox, clock }),
+        tokens: createProviderTokenCache({ database: bed.database, cryptoBox: bed.cryptoBox, clock: bed.clock }),
         outboundHttp: bed.outboundHttp,
-        messageControl: createMessageControl({ database: bed.database, clock }),
+        messageControl: createMessageControl({ database: bed.database, clock: bed.clock }),
         requestTimeoutMs: 5000,
         logger: silentLogger,
       });
@@ -95,7 +86,7 @@ for (const dialect of testDialects) {
 
     test('recalls what the platform can take back (one call per platform message), cancels what is not sent, and says why for the rest', async () => {
       const { recall, recalls, messageId, ids } = await sentMixedMessage();
-      const report = await recall.recall(appId, messageId);
+      const report = await recall.recall(bed.appId, messageId);
 
       const outcomes = Object.fromEntries(report.deliveries.map((delivery) => [delivery.id, [delivery.outcome, delivery.status, delivery.code]]));
       assert.deepEqual(outcomes, {
@@ -113,7 +104,7 @@ for (const dialect of testDialects) {
       assert.deepEqual(await lastEvent(ids.mailed), { type: 'recall_failed', code: 'RECALL_NOT_SUPPORTED' });
       assert.deepEqual(await lastEvent(ids.later), { type: 'canceled', code: null });
 
-      const again = await recall.recall(appId, messageId);
+      const again = await recall.recall(bed.appId, messageId);
       assert.deepEqual(
         again.deliveries.map((delivery) => delivery.outcome),
         ['already_recalled', 'already_recalled', 'not_recallable', 'not_sent'],
@@ -123,20 +114,20 @@ for (const dialect of testDialects) {
 
     test('past the platform window, or refused by the platform, the delivery keeps its status and the trail says why', async () => {
       const refused = await sentMixedMessage(() => ({ kind: 'failed', code: 'TEST_NOT_SENDER', message: 'not the sender' }));
-      const report = await refused.recall.recall(appId, refused.messageId);
+      const report = await refused.recall.recall(bed.appId, refused.messageId);
       const first = report.deliveries.find((delivery) => delivery.id === refused.ids.first)!;
       assert.deepEqual([first.outcome, first.status, first.code], ['failed', 'sent', 'TEST_NOT_SENDER']);
       assert.deepEqual(await lastEvent(refused.ids.first), { type: 'recall_failed', code: 'TEST_NOT_SENDER' });
 
-      clock.advance(WINDOW_SECONDS * 1000);
-      const late = await refused.recall.recall(appId, refused.messageId);
+      bed.clock.advance(WINDOW_SECONDS * 1000);
+      const late = await refused.recall.recall(bed.appId, refused.messageId);
       assert.equal(late.deliveries.find((delivery) => delivery.id === refused.ids.first)!.code, 'RECALL_WINDOW_PASSED');
       assert.equal(refused.recalls.length, 1, 'no call once the window has passed');
     });
 
     test('a message of another app is not found', async () => {
       const { recall, messageId } = await sentMixedMessage();
-      const otherApp = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
+      const otherApp = await seedApp(bed.database, bed.cryptoBox, { nowMs: bed.clock.now() });
       await assert.rejects(recall.recall(otherApp, messageId), (error: HeraldError) => error.code === 'MESSAGE_NOT_FOUND' && error.kind === 'not_found');
     });
   });

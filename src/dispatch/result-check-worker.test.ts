@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { ManualClock } from '../clock.ts';
 import { dingtalkWorkNoticeProvider } from '../providers/dingtalk-work-notice/dingtalk-work-notice-provider.ts';
 import { startDingtalkWorkNoticeTestServer, type DingtalkWorkNoticeTestServer } from '../providers/dingtalk-work-notice/dingtalk-work-notice-test-server.ts';
-import { createDispatchTestBed, dispatchTestConfig, providerMap, silentLogger, type DispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
-import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
+import { dispatchTestConfig, providerMap, silentLogger, useDispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
+import { seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import { createResultCheckWorker, type ResultCheckWorker } from './result-check-worker.ts';
@@ -16,38 +15,31 @@ const providers = providerMap(dingtalkWorkNoticeProvider);
 
 for (const dialect of testDialects) {
   describe(`result checks on ${dialect}`, () => {
-    let bed: DispatchTestBed;
-    let clock: ManualClock;
     let server: DingtalkWorkNoticeTestServer;
-    let appId: string;
     let accountId: string;
     const checkers: ResultCheckWorker[] = [];
 
+    // Registered before the bed's hooks, so the checkers stop while the database is open.
+    afterEach(() => Promise.all(checkers.splice(0).map((checker) => checker.stop())));
+    const bed = useDispatchTestBed(dialect);
     beforeEach(async () => {
-      clock = new ManualClock();
-      bed = await createDispatchTestBed(dialect, clock);
-      server = await startDingtalkWorkNoticeTestServer({ appKey: APP_KEY, appSecret: APP_SECRET, agentId: AGENT_ID, clock });
-      appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
+      server = await startDingtalkWorkNoticeTestServer({ appKey: APP_KEY, appSecret: APP_SECRET, agentId: AGENT_ID, clock: bed.clock });
       accountId = await seedChannelAccount(bed.database, bed.cryptoBox, {
-        appId,
+        appId: bed.appId,
         type: 'dingtalk-work-notice',
         channel: 'dingtalk',
         config: { appKey: APP_KEY, agentId: AGENT_ID, baseUrl: server.baseUrl },
         secrets: { appSecret: APP_SECRET },
-        nowMs: clock.now(),
+        nowMs: bed.clock.now(),
       });
     });
-    afterEach(async () => {
-      await Promise.all(checkers.splice(0).map((checker) => checker.stop()));
-      await bed.close();
-      await server.close();
-    });
+    afterEach(() => server.close());
 
     const checker = () => {
       const worker = createResultCheckWorker({
         database: bed.database,
         config: dispatchTestConfig(),
-        clock,
+        clock: bed.clock,
         providers,
         cryptoBox: bed.cryptoBox,
         outboundHttp: bed.outboundHttp,
@@ -60,7 +52,7 @@ for (const dialect of testDialects) {
 
     /** Accepts one message to `users` and sends it through the real delivery worker. */
     async function sendTo(users: string[]) {
-      const seeded = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'dingtalk', nowMs: clock.now(), deliveriesPerMessage: users.length, address: (index) => users[index]! });
+      const seeded = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'dingtalk', nowMs: bed.clock.now(), deliveriesPerMessage: users.length, address: (index) => users[index]! });
       await bed.createWorker({ providers }).drain();
       const deliveries = await bed.database.db.selectFrom('deliveries').selectAll().where('message_id', '=', seeded.messageIds[0]!).execute();
       const byUser = new Map(deliveries.map((delivery) => [delivery.address!, delivery]));
@@ -74,7 +66,7 @@ for (const dialect of testDialects) {
       (await bed.database.db.selectFrom('events').select(['type', 'code']).where('delivery_id', '=', deliveryId).orderBy('id').execute()).map((event) => [event.type, event.code]);
 
     test('sent → delivered → read and sent → failed per user, with the trail, the message status and growing pauses until the checks end', async () => {
-      const sentAtMs = clock.now();
+      const sentAtMs = bed.clock.now();
       const { messageId, byUser } = await sendTo(['alice', 'bob', 'carol']);
       const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((user) => byUser.get(user)!);
       assert.ok([alice, bob, carol].every((delivery) => delivery.status === 'sent'));
@@ -94,7 +86,7 @@ for (const dialect of testDialects) {
       server.markUser('bob', 'pending');
       server.markUser('carol', 'invalid');
       worker.start();
-      clock.advance(10_000);
+      bed.clock.advance(10_000);
       await waitFor(async () => (await statusOf(alice!.id)) === 'delivered' && (await statusOf(carol!.id)) === 'undelivered', { what: 'alice delivered, carol undelivered' });
       assert.equal(await statusOf(bob!.id), 'sent');
       assert.equal(await messageStatus(messageId), 'partially_failed');
@@ -102,24 +94,24 @@ for (const dialect of testDialects) {
       assert.equal(carolRow.last_error_code, 'DINGTALK_INVALID_USER');
       assert.deepEqual(
         (await checks()).map((check) => [check.run_at, check.pause_ms, check.checks]),
-        [[clock.now() + 20_000, 20_000, 1]],
+        [[bed.clock.now() + 20_000, 20_000, 1]],
         'alice and bob are not final yet: asked again after a longer pause',
       );
 
       server.markUser('alice', 'read');
       server.markUser('bob', 'unread');
-      clock.advance(20_000);
+      bed.clock.advance(20_000);
       await waitFor(async () => (await statusOf(alice!.id)) === 'read' && (await statusOf(bob!.id)) === 'delivered', { what: 'alice read, bob delivered' });
-      assert.deepEqual((await checks()).map((check) => [check.provider_message_id, check.run_at]), [[bob!.provider_message_id, clock.now() + 40_000]], 'bob is not final yet');
+      assert.deepEqual((await checks()).map((check) => [check.provider_message_id, check.run_at]), [[bob!.provider_message_id, bed.clock.now() + 40_000]], 'bob is not final yet');
 
       const queriesBefore = server.resultQueries.length;
-      clock.advance(40_000);
-      await waitFor(async () => (await checks())[0]?.run_at === clock.now() + 80_000, { what: "bob's next check, 80 s later" });
+      bed.clock.advance(40_000);
+      await waitFor(async () => (await checks())[0]?.run_at === bed.clock.now() + 80_000, { what: "bob's next check, 80 s later" });
       assert.equal(server.resultQueries.length, queriesBefore + 1);
       assert.equal(await statusOf(bob!.id), 'delivered');
 
       server.markUser('bob', 'read');
-      clock.advance(80_000);
+      bed.clock.advance(80_000);
       await waitFor(async () => (await statusOf(bob!.id)) === 'read', { what: 'bob read' });
       await waitFor(async () => (await checks()).length === 0, { what: 'every check ended' });
       await worker.stop();
@@ -135,7 +127,7 @@ for (const dialect of testDialects) {
     test('a message whose only delivery turns failed becomes failed; a forbidden user fails with the platform code', async () => {
       server.markUser('frank', { forbiddenCode: 143106 });
       const { messageId, byUser } = await sendTo(['frank']);
-      clock.advance(10_000);
+      bed.clock.advance(10_000);
       assert.equal(await checker().drain(), 1);
       const frank = await bed.database.db.selectFrom('deliveries').selectAll().where('id', '=', byUser.get('frank')!.id).executeTakeFirstOrThrow();
       assert.deepEqual([frank.status, frank.last_error_code], ['undelivered', 'DINGTALK_143106']);
@@ -145,19 +137,19 @@ for (const dialect of testDialects) {
 
     test('a busy platform reschedules the check; the window ends it with the delivery still sent', async () => {
       server.markUser('dave', 'pending');
-      const sentAtMs = clock.now();
+      const sentAtMs = bed.clock.now();
       const { byUser } = await sendTo(['dave']);
       const worker = checker();
       server.setMode('busy');
-      clock.advance(10_000);
+      bed.clock.advance(10_000);
       assert.equal(await worker.drain(), 1);
-      assert.deepEqual((await checks()).map((check) => [check.run_at, check.checks]), [[clock.now() + 20_000, 1]]);
+      assert.deepEqual((await checks()).map((check) => [check.run_at, check.checks]), [[bed.clock.now() + 20_000, 1]]);
 
       server.setMode('normal');
-      clock.set(sentAtMs + 86_400_000 - 1);
+      bed.clock.set(sentAtMs + 86_400_000 - 1);
       assert.equal(await worker.drain(), 1);
       assert.deepEqual((await checks()).map((check) => check.run_at), [sentAtMs + 86_400_000], 'the last check falls on the end of the window');
-      clock.set(sentAtMs + 86_400_000);
+      bed.clock.set(sentAtMs + 86_400_000);
       assert.equal(await worker.drain(), 1);
       assert.equal((await checks()).length, 0);
       assert.equal(await statusOf(byUser.get('dave')!.id), 'sent');
@@ -167,8 +159,8 @@ for (const dialect of testDialects) {
       const { byUser } = await sendTo(['erin']);
       // The app's agent id changed since the send: getsendresult refuses the old task (DINGTALK_400002).
       const config = JSON.stringify({ appKey: APP_KEY, agentId: AGENT_ID + 1, baseUrl: server.baseUrl });
-      await bed.database.db.updateTable('channel_accounts').set({ config, updated_at: clock.now() + 1 }).where('id', '=', accountId).execute();
-      clock.advance(10_000);
+      await bed.database.db.updateTable('channel_accounts').set({ config, updated_at: bed.clock.now() + 1 }).where('id', '=', accountId).execute();
+      bed.clock.advance(10_000);
       assert.equal(await checker().drain(), 1);
       assert.equal((await checks()).length, 0);
       assert.equal(await statusOf(byUser.get('erin')!.id), 'sent');

@@ -12,7 +12,8 @@ import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, ResultChecksTable } from '../storage/schema.ts';
 import { createChannelAccountSenders, type ProviderLookup } from './channel-account-senders.ts';
 import { createClaimLoop } from './claim-loop.ts';
-import { createLeasedQueue, type LeaseFilter } from './leased-queue.ts';
+import { createLeasedQueue } from './leased-queue.ts';
+import { createLeaseTakeOver } from './lease-take-over.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
 import { nextResultCheck, RESULT_CHECKS_QUEUE } from './result-checks.ts';
 import { createWorkerEvents, type WorkerEvents } from './worker-events.ts';
@@ -92,31 +93,20 @@ export function createResultCheckWorker(options: ResultCheckWorkerOptions): Resu
       connectTimeoutMs: config.outbound.connectTimeoutMs,
     },
   });
-  const takeOverIntervalMs = config.worker.heartbeatIntervalSeconds * 1000;
-  let lastTakeOverAtMs = -Infinity;
-  let earlierLeasesTakenOver = false;
+  const takeOver = createLeaseTakeOver({
+    queue,
+    db,
+    clock,
+    requeueAlso: (nowMs) => sql`status = 'waiting', updated_at = ${nowMs}`,
+    heartbeat: options.heartbeat,
+    intervalMs: config.worker.heartbeatIntervalSeconds * 1000,
+    onTakenOver: (count) => workerEvents.emit('lease.taken_over', { workerId, component, count, from: 'dead-worker' }),
+  });
   let stopController = new AbortController();
 
   async function claim(limit: number): Promise<ResultChecksTable[]> {
     const nowMs = clock.now();
     return queue.claim(db, limit, nowMs, sql`checks = checks + 1, updated_at = ${nowMs}`);
-  }
-
-  /** Checks leased by dead workers (lease ran out, heartbeats stopped, or an earlier process with this id) come due now. */
-  async function takeOverDeadLeases(): Promise<void> {
-    const nowMs = clock.now();
-    const filters: LeaseFilter[] = [{ lapsedAtMs: nowMs, staleBeforeMs: options.heartbeat?.staleBeforeMs() }, ...(earlierLeasesTakenOver ? [] : ['own' as const])];
-    let requeued = 0;
-    for (const filter of filters) requeued += (await queue.requeue(db, filter, nowMs, sql`status = 'waiting', updated_at = ${nowMs}`)).length;
-    earlierLeasesTakenOver = true;
-    if (requeued > 0) workerEvents.emit('lease.taken_over', { workerId, component, count: requeued, from: 'dead-worker' });
-  }
-
-  async function takeOverIfDue(): Promise<void> {
-    const nowMs = performance.now();
-    if (nowMs - lastTakeOverAtMs < takeOverIntervalMs) return;
-    lastTakeOverAtMs = nowMs;
-    await takeOverDeadLeases();
   }
 
   /** Asks the platform about one call. Never throws for a provider problem: it becomes a retry. */
@@ -230,7 +220,7 @@ export function createResultCheckWorker(options: ResultCheckWorkerOptions): Resu
     process: processBatch,
     // Results are written before a check counts as done.
     unwritten: () => 0,
-    beforeClaim: takeOverIfDue,
+    beforeClaim: takeOver.runIfDue,
     logger: log,
   });
 
@@ -240,39 +230,21 @@ export function createResultCheckWorker(options: ResultCheckWorkerOptions): Resu
       if (running) return;
       running = true;
       stopController = new AbortController();
-      lastTakeOverAtMs = -Infinity;
-      earlierLeasesTakenOver = false;
+      takeOver.reset();
       claimLoop.start();
     },
     async stop() {
       if (!running) return senders.close();
       running = false;
       await claimLoop.stop();
-      let stopTimer: NodeJS.Timeout | undefined;
-      const settled = claimLoop.settled();
-      const finishedInTime = await Promise.race([
-        settled.then(() => true),
-        new Promise<false>((resolve) => (stopTimer = setTimeout(() => resolve(false), requestTimeoutMs))),
-      ]);
-      clearTimeout(stopTimer);
-      if (!finishedInTime) {
-        stopController.abort();
-        await settled;
-      }
+      await claimLoop.settleWithin(requestTimeoutMs, () => stopController.abort());
       // Aborted queries were answered as retries and written; nothing stays leased but what failed to write.
       await senders.close();
     },
     wake: () => claimLoop.wake(),
     async drain() {
-      let handled = 0;
-      await takeOverDeadLeases();
-      for (;;) {
-        const checks = await claim(config.worker.batchSize);
-        if (checks.length === 0) break;
-        await processBatch(checks, () => undefined);
-        handled += checks.length;
-      }
-      return handled;
+      await takeOver.run();
+      return claimLoop.drain(config.worker.batchSize);
     },
   };
 }

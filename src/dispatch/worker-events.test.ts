@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { ManualClock } from '../clock.ts';
+import { describe, test } from 'node:test';
 import { startWebhookTestServer } from '../providers/webhook/webhook-test-server.ts';
-import { createDispatchTestBed, dispatchTestConfig, providerMap, silentLogger, type DispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
+import { dispatchTestConfig, providerMap, silentLogger, useDispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
 import { scriptedProvider } from '../../test/support/scripted-provider.ts';
-import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
+import { seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
 import { createCallbackWorker } from './callback-worker.ts';
 import type { SendOutcome } from '../providers/provider.ts';
@@ -46,16 +45,7 @@ test('a listener that throws neither reaches the emitter nor stops the other lis
 
 for (const dialect of testDialects) {
   describe(`worker events on ${dialect}`, () => {
-    let bed: DispatchTestBed;
-    let clock: ManualClock;
-    let appId: string;
-
-    beforeEach(async () => {
-      clock = new ManualClock();
-      bed = await createDispatchTestBed(dialect, clock);
-      appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
-    });
-    afterEach(() => bed.close());
+    const bed = useDispatchTestBed(dialect);
 
     test('the delivery worker reports every outcome kind once its result is written', async () => {
       const answers: Record<string, SendOutcome> = {
@@ -64,7 +54,7 @@ for (const dialect of testDialects) {
         'bad@example.com': { kind: 'failed', code: 'BAD_ADDRESS', message: 'no such mailbox' },
         'throttled@example.com': { kind: 'rate_limited', code: 'THROTTLED', message: 'slow down', retryAfterMs: 7000 },
       };
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', nowMs: clock.now() });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'scripted', channel: 'email', nowMs: bed.clock.now() });
       const provider = scriptedProvider(async (request) => {
         // Another worker takes this one over while it is in flight: its result must be dropped.
         if (request.address === 'stolen@example.com') {
@@ -74,18 +64,18 @@ for (const dialect of testDialects) {
         return answers[request.address!]!;
       });
       const decisions: Record<string, GateDecision> = {
-        'held@example.com': { kind: 'deferred', untilMs: clock.now() + 60_000, code: 'TEST_HOLD', message: 'held' },
+        'held@example.com': { kind: 'deferred', untilMs: bed.clock.now() + 60_000, code: 'TEST_HOLD', message: 'held' },
         'dropped@example.com': { kind: 'skipped', code: 'TEST_DROP', message: 'dropped' },
       };
       const gate: SendGate = async (batch) => new Map(batch.flatMap((candidate) => (decisions[candidate.delivery.address!] ? [[candidate, decisions[candidate.delivery.address!]!]] : [])));
       const addresses = [...Object.keys(answers), 'held@example.com', 'dropped@example.com', 'stolen@example.com'];
-      const { deliveryIds, messageIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), deliveriesPerMessage: addresses.length, address: (i) => addresses[i]! });
+      const { deliveryIds, messageIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), deliveriesPerMessage: addresses.length, address: (i) => addresses[i]! });
       const { events, heard } = recordingEvents();
       const worker = bed.createWorker({ providers: providerMap(provider), sendGates: [gate, ...SEND_GATES], events, workerId: 'w-1' });
-      const nowMs = clock.now();
+      const nowMs = bed.clock.now();
 
       assert.equal(await worker.drain(), addresses.length);
-      const base = (i: number, attempts: number) => ({ workerId: 'w-1', deliveryId: deliveryIds[i], messageId: messageIds[0], appId, channel: 'email', channelAccountId: accountId, attempts });
+      const base = (i: number, attempts: number) => ({ workerId: 'w-1', deliveryId: deliveryIds[i], messageId: messageIds[0], appId: bed.appId, channel: 'email', channelAccountId: accountId, attempts });
       const byDelivery = new Map(heard.flatMap((h) => ('deliveryId' in h.event ? [[h.event.deliveryId, h]] : [])));
       assert.deepEqual(byDelivery.get(deliveryIds[0]!), { name: 'delivery.sent', event: { ...base(0, 1), providerMessageId: 'p-1' } });
       assert.deepEqual(byDelivery.get(deliveryIds[1]!), { name: 'delivery.retrying', event: { ...base(1, 1), code: 'BUSY', message: 'try later', retryAtMs: nowMs + 5000 } });
@@ -99,10 +89,10 @@ for (const dialect of testDialects) {
     });
 
     test('the delivery worker reports leases it takes over and errors it rides out', async () => {
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', nowMs: clock.now() });
-      const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), count: 2, address: () => 'a@example.com' });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'scripted', channel: 'email', nowMs: bed.clock.now() });
+      const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), count: 2, address: () => 'a@example.com' });
       // The first was leased by a worker that died a while ago.
-      await bed.database.db.updateTable('deliveries').set({ status: 'sending', run_at: null, attempts: 1, lease_owner: 'ghost', lease_expires_at: clock.now() - 1 }).where('id', '=', deliveryIds[0]!).execute();
+      await bed.database.db.updateTable('deliveries').set({ status: 'sending', run_at: null, attempts: 1, lease_owner: 'ghost', lease_expires_at: bed.clock.now() - 1 }).where('id', '=', deliveryIds[0]!).execute();
       const broken: SendGate = async () => {
         throw new Error('gate store unreachable');
       };
@@ -122,22 +112,22 @@ for (const dialect of testDialects) {
     test('the callback worker reports callbacks that succeeded and ones it retries', async () => {
       const receiver = await startWebhookTestServer();
       try {
-        const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', nowMs: clock.now() });
-        const seed = { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), address: () => 'a@example.com' };
+        const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'scripted', channel: 'email', nowMs: bed.clock.now() });
+        const seed = { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), address: () => 'a@example.com' };
         const answered = await seedMessages(bed.database, { ...seed, callbackUrl: receiver.url });
         // Nothing listens on port 9: the callback is retried.
         const unanswered = await seedMessages(bed.database, { ...seed, callbackUrl: 'http://127.0.0.1:9/result' });
         await bed.createWorker({ providers: providerMap(scriptedProvider(() => ({ kind: 'sent' }))) }).drain();
         const { events, heard } = recordingEvents();
-        const callbacks = createCallbackWorker({ database: bed.database, config: dispatchTestConfig(), clock, cryptoBox: bed.cryptoBox, outboundHttp: bed.outboundHttp, logger: silentLogger, workerId: 'cb-1', events });
+        const callbacks = createCallbackWorker({ database: bed.database, config: dispatchTestConfig(), clock: bed.clock, cryptoBox: bed.cryptoBox, outboundHttp: bed.outboundHttp, logger: silentLogger, workerId: 'cb-1', events });
         assert.equal(await callbacks.drain(), 2);
         const byMessage = new Map(heard.map((h) => [(h.event as WorkerEventMap['callback.succeeded']).messageId, h]));
         const succeeded = byMessage.get(answered.messageIds[0]!)!;
         assert.equal(succeeded.name, 'callback.succeeded');
-        assert.deepEqual({ ...succeeded.event, callbackId: undefined }, { workerId: 'cb-1', callbackId: undefined, messageId: answered.messageIds[0], deliveryId: null, appId, url: receiver.url, attempt: 1, code: 'HTTP_200' });
+        assert.deepEqual({ ...succeeded.event, callbackId: undefined }, { workerId: 'cb-1', callbackId: undefined, messageId: answered.messageIds[0], deliveryId: null, appId: bed.appId, url: receiver.url, attempt: 1, code: 'HTTP_200' });
         const retrying = byMessage.get(unanswered.messageIds[0]!)!;
         assert.equal(retrying.name, 'callback.retrying');
-        assert.ok((retrying.event as WorkerEventMap['callback.retrying']).retryAtMs > clock.now());
+        assert.ok((retrying.event as WorkerEventMap['callback.retrying']).retryAtMs > bed.clock.now());
         assert.equal(heard.length, 2);
       } finally {
         await receiver.close();

@@ -46,7 +46,9 @@ export interface WechatApiTestServer {
 export interface WechatApiDefinition {
   /** The message API path, e.g. `/cgi-bin/message/template/send`. */
   path: string;
-  /** The first problem with a parsed body, as the errcode and errmsg WeChat would answer; undefined when it is fine. */
+  /** The body fields the API takes; any other is 47001. */
+  fields: readonly string[];
+  /** The first problem with a parsed body besides unknown fields, as the errcode and errmsg WeChat would answer; undefined when it is fine. */
   bodyProblem(body: Record<string, any>): { errcode: number; errmsg: string } | undefined;
   recipientRefusal: { errcode: number; errmsg: string };
 }
@@ -149,7 +151,7 @@ export async function startWechatApiTestServer(api: WechatApiDefinition, options
     if (mode === 'quota-exceeded') return error(response, 45009, 'reach max api daily quota limit');
     if (typeof body.touser !== 'string' || !OPEN_ID.test(body.touser)) return error(response, 40003, 'invalid openid');
     if (typeof body.template_id !== 'string' || !options.templateIds.includes(body.template_id)) return error(response, 40037, 'invalid template_id');
-    const problem = api.bodyProblem(body);
+    const problem = unknownFieldProblem(body, api.fields) ?? api.bodyProblem(body);
     if (problem) return error(response, problem.errcode, problem.errmsg);
     if (refused.has(body.touser)) return error(response, api.recipientRefusal.errcode, api.recipientRefusal.errmsg);
     // A repeated client_msg_id is the same message: answered as sent, delivered once.

@@ -1,11 +1,10 @@
-import { buildProviderUrl, sendHttpRequest } from './outbound-http.ts';
-import { isSuccessStatus, outcomeFromHttpStatus, parseJsonObject, unreadableResponseOutcome } from './outcome-classification.ts';
+import { callErrcodeApiWithToken, type ErrcodeAnswer } from './errcode-api-call.ts';
+import { buildProviderUrl } from './outbound-http.ts';
 import type { ProviderContext, RenderedMessage, SendOutcome } from './provider.ts';
 import {
   fetchWechatStableToken,
   WECHAT_DEFAULT_BASE_URL,
   WECHAT_TOKEN_REJECTED,
-  WechatTokenError,
   wechatQuotaOutcome,
   wechatTokenKey,
   type WechatAccountConfig,
@@ -32,9 +31,7 @@ function msgidOf(rawBody: string): string | undefined {
   return /"msgid"\s*:\s*"?(\d+)/.exec(rawBody)?.[1];
 }
 
-function outcomeFromWechatAnswer(answer: Record<string, unknown>, rawBody: string, api: string, nowMs: number): SendOutcome {
-  const errcode = answer.errcode as number;
-  const errmsg = String(answer.errmsg ?? '');
+function outcomeFromWechatAnswer({ errcode, errmsg, rawBody }: ErrcodeAnswer, api: string, nowMs: number): SendOutcome {
   const code = `WECHAT_${errcode}`;
   if (errcode === 0) {
     const msgid = msgidOf(rawBody);
@@ -52,28 +49,14 @@ function outcomeFromWechatAnswer(answer: Record<string, unknown>, rawBody: strin
 
 /** POSTs `body` to `{base}{api}?access_token=..` and classifies the answer; never throws. */
 export async function callWechatMessageApi(config: WechatAccountConfig, api: string, body: Record<string, unknown>, context: ProviderContext): Promise<SendOutcome> {
-  const key = wechatTokenKey(config.appId);
-  const json = JSON.stringify(body);
-  for (let attempt = 1; ; attempt++) {
-    let token: string;
-    try {
-      token = await context.tokens.get(key, () => fetchWechatStableToken(config, context));
-    } catch (error) {
-      if (error instanceof WechatTokenError) return error.outcome;
-      throw error;
-    }
-    const url = buildProviderUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, api, { access_token: token });
-    const { response, outcome } = await sendHttpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }, context);
-    if (outcome) return outcome;
-    if (!isSuccessStatus(response.statusCode)) return outcomeFromHttpStatus(response, context.clock.now());
-    const answer = parseJsonObject(response.body);
-    if (typeof answer?.errcode !== 'number') return unreadableResponseOutcome(response);
-    if (attempt === 1 && WECHAT_TOKEN_REJECTED.has(answer.errcode)) {
-      await context.tokens.invalidate(key);
-      continue;
-    }
-    return outcomeFromWechatAnswer(answer, response.body, api, context.clock.now());
-  }
+  const { answer, outcome } = await callErrcodeApiWithToken(
+    { tokens: context.tokens, key: wechatTokenKey(config.appId), fetch: () => fetchWechatStableToken(config, context) },
+    (token) => buildProviderUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, api, { access_token: token }),
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    context,
+    WECHAT_TOKEN_REJECTED,
+  );
+  return outcome ?? outcomeFromWechatAnswer(answer, api, context.clock.now());
 }
 
 /** What both renderers put into `extras.wechat` / `extras.miniprogram`: a template id and its rendered data. */

@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { parseOutboundUrl } from '../security/ssrf-guard.ts';
+import { TokenFetchError, type CallFailure } from './access-token-call.ts';
 import { buildProviderUrl, sendHttpRequest } from './outbound-http.ts';
 import { isSuccessStatus, outcomeFromHttpStatus, parseJsonObject, unreadableResponseOutcome } from './outcome-classification.ts';
-import type { ProviderContext, SendOutcome } from './provider.ts';
+import type { ProviderContext } from './provider.ts';
 
 /**
  * The access token of a WeChat official account or mini program, shared by the
@@ -26,9 +27,15 @@ export const wechatAccountConfigSchema = Type.Object(
 
 export type WechatAccountConfig = Static<typeof wechatAccountConfigSchema>;
 
-export function validateWechatAccountConfig(config: WechatAccountConfig): void {
-  parseOutboundUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, 'baseUrl');
-}
+/** The definition fields both WeChat providers share: this account config, one openid per send. */
+export const wechatAccountDefinition = {
+  target: 'address',
+  configSchema: wechatAccountConfigSchema,
+  secretFields: ['appSecret'],
+  validateConfig(config: WechatAccountConfig): void {
+    parseOutboundUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, 'baseUrl');
+  },
+} as const;
 
 /** Keyed by the public appid (keys are stored in clear): both providers of one appid share the token, as WeChat does. */
 export const wechatTokenKey = (appId: string) => `wechat:${appId}`;
@@ -51,7 +58,7 @@ export function msUntilChinaMidnight(nowMs: number): number {
  * 45009: a daily call quota is used up. Retrying only burns more of nothing, so the send
  * waits for the reset; raising the quota early is an operator's decision.
  */
-export function wechatQuotaOutcome(errmsg: string, api: string, nowMs: number): SendOutcome {
+export function wechatQuotaOutcome(errmsg: string, api: string, nowMs: number): CallFailure {
   return {
     kind: 'rate_limited',
     code: 'WECHAT_45009',
@@ -62,39 +69,32 @@ export function wechatQuotaOutcome(errmsg: string, api: string, nowMs: number): 
   };
 }
 
-/** The token call failed; `outcome` is what the send answers. */
-export class WechatTokenError extends Error {
-  readonly outcome: SendOutcome;
-  constructor(outcome: SendOutcome) {
-    super('The WeChat access token request failed');
-    this.name = 'WechatTokenError';
-    this.outcome = outcome;
-  }
-}
-
 const STABLE_TOKEN_PATH = '/cgi-bin/stable_token';
 
-/** POST stable_token; throws WechatTokenError with the outcome for anything but a token. */
+/**
+ * POST stable_token; throws TokenFetchError with the outcome for anything but a token. Its
+ * answer carries no errcode when it succeeds, so it is read here rather than by callErrcodeApi.
+ */
 export async function fetchWechatStableToken(config: WechatAccountConfig, context: ProviderContext): Promise<{ token: string; expiresInSeconds: number }> {
   const url = buildProviderUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, STABLE_TOKEN_PATH);
   const body = JSON.stringify({ grant_type: 'client_credential', appid: config.appId, secret: config.appSecret, force_refresh: false });
   const { response, outcome } = await sendHttpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }, context);
-  if (outcome) throw new WechatTokenError(outcome);
-  if (!isSuccessStatus(response.statusCode)) throw new WechatTokenError(outcomeFromHttpStatus(response, context.clock.now()));
+  if (outcome) throw new TokenFetchError(outcome as CallFailure);
+  if (!isSuccessStatus(response.statusCode)) throw new TokenFetchError(outcomeFromHttpStatus(response, context.clock.now()) as CallFailure);
   const answer = parseJsonObject(response.body);
   if (typeof answer?.access_token === 'string' && answer.access_token !== '' && typeof answer.expires_in === 'number') {
     return { token: answer.access_token, expiresInSeconds: answer.expires_in };
   }
-  if (typeof answer?.errcode !== 'number' || answer.errcode === 0) throw new WechatTokenError(unreadableResponseOutcome(response));
+  if (typeof answer?.errcode !== 'number' || answer.errcode === 0) throw new TokenFetchError(unreadableResponseOutcome(response) as CallFailure);
   const errmsg = String(answer.errmsg ?? '');
   const code = `WECHAT_${answer.errcode}`;
-  if (answer.errcode === WECHAT_BUSY) throw new WechatTokenError({ kind: 'retry', code, message: `WeChat stable_token answered errcode -1 (system busy): ${errmsg}` });
+  if (answer.errcode === WECHAT_BUSY) throw new TokenFetchError({ kind: 'retry', code, message: `WeChat stable_token answered errcode -1 (system busy): ${errmsg}` });
   if (answer.errcode === WECHAT_QUOTA_EXCEEDED) {
     // The token call has its own quota; /cgi-bin/clear_quota/v2 resets it without a token.
-    throw new WechatTokenError(wechatQuotaOutcome(errmsg, STABLE_TOKEN_PATH, context.clock.now()));
+    throw new TokenFetchError(wechatQuotaOutcome(errmsg, STABLE_TOKEN_PATH, context.clock.now()));
   }
   // 40013 bad appid, 40125 bad secret, 40164 caller IP not on the account's whitelist ...: fixed only in the account.
-  throw new WechatTokenError({
+  throw new TokenFetchError({
     kind: 'failed',
     code,
     message: `WeChat refused the access token request for appid ${config.appId} (errcode ${answer.errcode}: ${errmsg}); check appId, appSecret and the IP whitelist.`,

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWechatSubscribeTestServer, type WechatSubscribeTestServer } from '../../src/providers/wechat-subscribe/wechat-subscribe-test-server.ts';
+import type { WechatApiTestServer } from '../../src/providers/wechat-api-test-server.ts';
+import { startWechatSubscribeTestServer } from '../../src/providers/wechat-subscribe/wechat-subscribe-test-server.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -16,7 +17,7 @@ for (const dialect of testDialects) {
   describe(`mini-program subscribe messages end to end on ${dialect}`, () => {
     let herald: TestHerald;
     let app: AppCredentials;
-    let server: WechatSubscribeTestServer;
+    let server: WechatApiTestServer;
     const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
 
     before(async () => {

@@ -1,5 +1,6 @@
+import { afterEach, beforeEach } from 'node:test';
 import { pino } from 'pino';
-import type { Clock } from '../../src/clock.ts';
+import { ManualClock, type Clock } from '../../src/clock.ts';
 import type { HeraldConfig } from '../../src/config/config.ts';
 import { createDeliveryWorker, type DeliveryRenderer, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/dispatch/delivery-worker.ts';
 import { createOutboundDispatcher } from '../../src/providers/outbound-http.ts';
@@ -7,6 +8,7 @@ import type { ProviderDefinition, RenderedMessage } from '../../src/providers/pr
 import { createCryptoBox, type CryptoBox } from '../../src/security/crypto-box.ts';
 import type { HeraldDatabase } from '../../src/storage/database.ts';
 import type { Dialect } from '../../src/storage/dialect.ts';
+import { seedApp } from './seed-deliveries.ts';
 import { createMigratedDatabase } from './test-databases.ts';
 
 /** Shared pieces for dispatch tests and the worker process they start. */
@@ -95,5 +97,54 @@ export async function createDispatchTestBed(dialect: Dialect, clock: Clock): Pro
       await outboundHttp.close();
       await close();
     },
+  };
+}
+
+/** A test bed made afresh for every test of the describe it is used in: always read it inside a test or hook. */
+export interface LiveDispatchTestBed extends Omit<DispatchTestBed, 'clock' | 'close'> {
+  /** This test's clock, at ManualClock's start. */
+  readonly clock: ManualClock;
+  /** An app seeded for this test. */
+  readonly appId: string;
+}
+
+/**
+ * Registers a beforeEach that makes a bed (fresh database, clock and app) and an afterEach
+ * that closes it. Hooks run in the order they are registered: register cleanup that needs
+ * the database (stopping workers the bed did not create) before calling this.
+ */
+export function useDispatchTestBed(dialect: Dialect): LiveDispatchTestBed {
+  let current: { bed: DispatchTestBed; clock: ManualClock; appId: string } | undefined;
+  const now = () => {
+    if (!current) throw new Error('The dispatch test bed exists only while a test runs');
+    return current;
+  };
+  beforeEach(async () => {
+    const clock = new ManualClock();
+    const bed = await createDispatchTestBed(dialect, clock);
+    current = { bed, clock, appId: await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() }) };
+  });
+  afterEach(async () => {
+    const closing = current;
+    current = undefined;
+    await closing?.bed.close();
+  });
+  return {
+    get database() {
+      return now().bed.database;
+    },
+    get cryptoBox() {
+      return now().bed.cryptoBox;
+    },
+    get outboundHttp() {
+      return now().bed.outboundHttp;
+    },
+    get clock() {
+      return now().clock;
+    },
+    get appId() {
+      return now().appId;
+    },
+    createWorker: (options) => now().bed.createWorker(options),
   };
 }

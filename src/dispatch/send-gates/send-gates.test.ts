@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import { ManualClock } from '../../clock.ts';
-import { createDispatchTestBed, providerMap, type DispatchTestBed } from '../../../test/support/dispatch-test-kit.ts';
+import { describe, test } from 'node:test';
+import { providerMap, useDispatchTestBed } from '../../../test/support/dispatch-test-kit.ts';
 import { scriptedProvider } from '../../../test/support/scripted-provider.ts';
-import { seedApp, seedChannelAccount, seedMessages } from '../../../test/support/seed-deliveries.ts';
+import { seedChannelAccount, seedMessages } from '../../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../../test/support/test-databases.ts';
 import type { GateDecision, SendCandidate, SendGate } from './send-gate.ts';
 import { SEND_GATES } from './send-gate-pipeline.ts';
@@ -12,16 +11,7 @@ const HOLD_MS = 60_000;
 
 for (const dialect of testDialects) {
   describe(`send gates on ${dialect}`, () => {
-    let bed: DispatchTestBed;
-    let clock: ManualClock;
-    let appId: string;
-
-    beforeEach(async () => {
-      clock = new ManualClock();
-      bed = await createDispatchTestBed(dialect, clock);
-      appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
-    });
-    afterEach(() => bed.close());
+    const bed = useDispatchTestBed(dialect);
 
     const rowsOf = async (ids: readonly string[]) => new Map((await bed.database.db.selectFrom('deliveries').selectAll().where('id', 'in', [...ids]).execute()).map((row) => [row.address, row]));
     const trailOf = async (id: string) =>
@@ -31,7 +21,7 @@ for (const dialect of testDialects) {
       const provider = scriptedProvider(() => ({ kind: 'sent' }));
       const batches: string[][] = [];
       // Holds one address for its first minute and drops another, deciding on the whole batch at once.
-      const releaseAtMs = clock.now() + HOLD_MS;
+      const releaseAtMs = bed.clock.now() + HOLD_MS;
       const testGate: SendGate = async (batch, { clock: gateClock }) => {
         batches.push(batch.map((candidate) => candidate.delivery.address!));
         const decisions = new Map<SendCandidate, GateDecision>();
@@ -42,11 +32,11 @@ for (const dialect of testDialects) {
         return decisions;
       };
       // Room for one send a minute: of the two that pass the test gate, one waits.
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', flowLimits: [{ count: 1, perSeconds: 60 }], nowMs: clock.now() });
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'scripted', channel: 'email', flowLimits: [{ count: 1, perSeconds: 60 }], nowMs: bed.clock.now() });
       const addresses = ['first@example.com', 'held@example.com', 'dropped@example.com', 'second@example.com'];
-      const { deliveryIds, messageIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), deliveriesPerMessage: 4, address: (i) => addresses[i]! });
+      const { deliveryIds, messageIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), deliveriesPerMessage: 4, address: (i) => addresses[i]! });
       const worker = bed.createWorker({ providers: providerMap(provider), sendGates: [testGate, ...SEND_GATES] });
-      const startMs = clock.now();
+      const startMs = bed.clock.now();
 
       assert.equal(await worker.drain(), 4);
       assert.deepEqual(batches, [addresses], 'the gate saw the batch once, in claim order');
@@ -66,10 +56,10 @@ for (const dialect of testDialects) {
       assert.deepEqual((await trailOf(second.id)).at(-1)!.slice(0, 3), ['flow_limited', 0, 'FLOW_LIMITED']);
 
       // Both due now; the flow limit has room for the first in claim order.
-      clock.advance(HOLD_MS);
+      bed.clock.advance(HOLD_MS);
       assert.equal(await worker.drain(), 2);
       assert.deepEqual(provider.calls.slice(1), ['held@example.com']);
-      clock.advance(60_000);
+      bed.clock.advance(60_000);
       assert.equal(await worker.drain(), 1);
       assert.deepEqual(provider.calls.slice(2), ['second@example.com']);
       const message = await bed.database.db.selectFrom('messages').select(['status', 'pending_count']).where('id', '=', messageIds[0]!).executeTakeFirstOrThrow();
@@ -79,9 +69,9 @@ for (const dialect of testDialects) {
 
     test('a deferral past the max age fails the delivery with the gate’s reason', async () => {
       const provider = scriptedProvider(() => ({ kind: 'sent' }));
-      const tooLate: SendGate = async (batch) => new Map(batch.map((candidate) => [candidate, { kind: 'deferred', untilMs: clock.now() + 2 * HOLD_MS, code: 'TEST_HOLD', message: 'Held by the test gate' }]));
-      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'scripted', channel: 'email', nowMs: clock.now() });
-      const { deliveryIds } = await seedMessages(bed.database, { appId, channelAccountId: accountId, channel: 'email', nowMs: clock.now(), maxAgeMs: HOLD_MS, address: () => 'a@example.com' });
+      const tooLate: SendGate = async (batch) => new Map(batch.map((candidate) => [candidate, { kind: 'deferred', untilMs: bed.clock.now() + 2 * HOLD_MS, code: 'TEST_HOLD', message: 'Held by the test gate' }]));
+      const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'scripted', channel: 'email', nowMs: bed.clock.now() });
+      const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: accountId, channel: 'email', nowMs: bed.clock.now(), maxAgeMs: HOLD_MS, address: () => 'a@example.com' });
       await bed.createWorker({ providers: providerMap(provider), sendGates: [tooLate] }).drain();
       const row = (await rowsOf(deliveryIds)).get('a@example.com')!;
       assert.deepEqual([row.status, row.last_error_code, row.last_error_message], ['failed', 'TEST_HOLD', 'Held by the test gate (gave up: max age reached)']);

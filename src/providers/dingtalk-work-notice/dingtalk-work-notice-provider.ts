@@ -11,7 +11,8 @@ import type {
   SendOutcome,
   SendRequest,
 } from '../provider.ts';
-import { callDingtalkApp, type DingtalkAppCredentials, type DingtalkProblem } from './dingtalk-app-api.ts';
+import type { CallFailure } from '../access-token-call.ts';
+import { callDingtalkApp, type DingtalkAppCredentials } from './dingtalk-app-api.ts';
 
 /**
  * DingTalk work notice (工作通知): a corp app's message to users by their DingTalk user id,
@@ -66,7 +67,7 @@ export function dingtalkWorkNoticeMessage(messageType: DingtalkWorkNoticeConfig[
 }
 
 /** Send, recall and result errors besides -1 and 40014 (handled in dingtalk-app-api.ts) are permanent per providers.md. */
-const permanent = (_errcode: number, code: string, message: string): DingtalkProblem => ({ kind: 'failed', code, message });
+const permanent = (_errcode: number, code: string, message: string): CallFailure => ({ kind: 'failed', code, message });
 
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 

@@ -1,3 +1,4 @@
+import { callWithAccessToken, TokenFetchError } from '../access-token-call.ts';
 import { buildProviderUrl, sendHttpRequest } from '../outbound-http.ts';
 import { unreadableResponseOutcome } from '../outcome-classification.ts';
 import type { ProviderContext } from '../provider.ts';
@@ -14,15 +15,6 @@ export interface FeishuAppCredentials {
   baseUrl: string;
 }
 
-/** A token fetch that failed: its outcome is the answer of the call that needed the token. */
-class FeishuTokenFetchError extends Error {
-  readonly outcome: FeishuFailure;
-  constructor(outcome: FeishuFailure) {
-    super(outcome.message);
-    this.outcome = outcome;
-  }
-}
-
 /** Keyed by the public app id, never the secret (cache keys are stored in clear). */
 export const feishuTenantTokenKey = (appId: string) => `feishu-app:${appId}`;
 
@@ -31,13 +23,13 @@ async function fetchTenantAccessToken(credentials: FeishuAppCredentials, context
   const url = buildProviderUrl(credentials.baseUrl, 'open-apis/auth/v3/tenant_access_token/internal');
   const body = JSON.stringify({ app_id: credentials.appId, app_secret: credentials.appSecret });
   const { response, outcome } = await sendHttpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body }, context);
-  if (outcome) throw new FeishuTokenFetchError(outcome as FeishuFailure);
+  if (outcome) throw new TokenFetchError(outcome as FeishuFailure);
   const answer = readFeishuAnswer(response, context.clock.now());
   // Bad secret (10014) or app id (10003) come back failed: no later attempt fixes them.
-  if (!answer.ok) throw new FeishuTokenFetchError(answer.outcome);
+  if (!answer.ok) throw new TokenFetchError(answer.outcome);
   const { tenant_access_token: token, expire } = answer.body;
   if (typeof token !== 'string' || token === '' || typeof expire !== 'number' || !(expire > 0)) {
-    throw new FeishuTokenFetchError(unreadableResponseOutcome(response) as FeishuFailure);
+    throw new TokenFetchError(unreadableResponseOutcome(response) as FeishuFailure);
   }
   return { token, expiresInSeconds: expire };
 }
@@ -51,17 +43,10 @@ export async function callWithTenantToken(
   context: ProviderContext,
   call: (token: string) => Promise<FeishuAnswer>,
 ): Promise<FeishuAnswer> {
-  const key = feishuTenantTokenKey(credentials.appId);
-  for (let refreshed = false; ; refreshed = true) {
-    let token: string;
-    try {
-      token = await context.tokens.get(key, () => fetchTenantAccessToken(credentials, context));
-    } catch (error) {
-      if (error instanceof FeishuTokenFetchError) return { ok: false, outcome: error.outcome, tokenRejected: false };
-      throw error;
-    }
-    const answer = await call(token);
-    if (answer.ok || !answer.tokenRejected || refreshed) return answer;
-    await context.tokens.invalidate(key);
-  }
+  const { answer, outcome } = await callWithAccessToken(
+    { tokens: context.tokens, key: feishuTenantTokenKey(credentials.appId), fetch: () => fetchTenantAccessToken(credentials, context) },
+    call,
+    (answer) => !answer.ok && answer.tokenRejected,
+  );
+  return outcome ? { ok: false, outcome, tokenRejected: false } : answer;
 }

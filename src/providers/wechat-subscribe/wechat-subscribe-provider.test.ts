@@ -11,9 +11,10 @@ import {
   testSenderEnvironment,
 } from '../conformance/provider-test-support.ts';
 import type { SendRequest, TokenCache } from '../provider.ts';
+import type { WechatApiTestServer } from '../wechat-api-test-server.ts';
 import type { WechatAccountConfig } from '../wechat-token.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe-provider.ts';
-import { startWechatSubscribeTestServer, type WechatSubscribeTestServer } from './wechat-subscribe-test-server.ts';
+import { startWechatSubscribeTestServer } from './wechat-subscribe-test-server.ts';
 
 const APP_ID = 'wxmini0123456789ab';
 const APP_SECRET = 'mini-secret-0123456789abcdef012345';
@@ -32,7 +33,7 @@ describeProviderConformance<WechatAccountConfig>({
 
 describe('wechat-subscribe provider', () => {
   const clock = new ManualClock();
-  let server: WechatSubscribeTestServer;
+  let server: WechatApiTestServer;
   let environment: TestProviderEnvironment;
   let tokens: TokenCache;
 

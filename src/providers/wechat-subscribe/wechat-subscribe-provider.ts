@@ -1,6 +1,6 @@
 import type { ProviderDefinition } from '../provider.ts';
 import { callWechatMessageApi, renderedWechatTemplate, wechatTemplateData, type RenderedWechatTemplateFields } from '../wechat-message-call.ts';
-import { validateWechatAccountConfig, wechatAccountConfigSchema, type WechatAccountConfig } from '../wechat-token.ts';
+import { wechatAccountDefinition, type WechatAccountConfig } from '../wechat-token.ts';
 
 /**
  * WeChat mini-program subscribe message (小程序订阅消息): one POST per user (openid) who
@@ -32,10 +32,7 @@ export function wechatSubscribeMessageBody(openId: string, message: RenderedSubs
 export const wechatSubscribeProvider: ProviderDefinition<WechatAccountConfig> = {
   type: 'wechat-subscribe',
   channel: 'miniprogram',
-  target: 'address',
-  configSchema: wechatAccountConfigSchema,
-  secretFields: ['appSecret'],
-  validateConfig: validateWechatAccountConfig,
+  ...wechatAccountDefinition,
 
   createSender({ config }) {
     return {

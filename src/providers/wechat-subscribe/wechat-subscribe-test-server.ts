@@ -1,7 +1,6 @@
 import {
   startWechatApiTestServer,
   templateDataProblem,
-  unknownFieldProblem,
   type WechatApiTestServer,
   type WechatApiTestServerOptions,
 } from '../wechat-api-test-server.ts';
@@ -13,15 +12,11 @@ import {
  * answers 43101 for a user without a subscription left.
  */
 
-export type WechatSubscribeTestServer = WechatApiTestServer;
-
 const FIELDS = ['touser', 'template_id', 'page', 'miniprogram_state', 'lang', 'data'];
 const STATES = ['developer', 'trial', 'formal'];
 const LANGS = ['zh_CN', 'en_US', 'zh_HK', 'zh_TW'];
 
 function subscribeBodyProblem(body: Record<string, any>): { errcode: number; errmsg: string } | undefined {
-  const unknown = unknownFieldProblem(body, FIELDS);
-  if (unknown) return unknown;
   if (body.page !== undefined && typeof body.page !== 'string') return { errcode: 47001, errmsg: 'data format error: page' };
   if (body.miniprogram_state !== undefined && !STATES.includes(body.miniprogram_state)) return { errcode: 47003, errmsg: 'argument invalid! miniprogram_state invalid' };
   if (body.lang !== undefined && !LANGS.includes(body.lang)) return { errcode: 47003, errmsg: 'argument invalid! lang invalid' };
@@ -33,9 +28,9 @@ function subscribeBodyProblem(body: Record<string, any>): { errcode: number; err
   return undefined;
 }
 
-export function startWechatSubscribeTestServer(options: WechatApiTestServerOptions): Promise<WechatSubscribeTestServer> {
+export function startWechatSubscribeTestServer(options: WechatApiTestServerOptions): Promise<WechatApiTestServer> {
   return startWechatApiTestServer(
-    { path: '/cgi-bin/message/subscribe/send', bodyProblem: subscribeBodyProblem, recipientRefusal: { errcode: 43101, errmsg: 'user refuse to accept the msg' } },
+    { path: '/cgi-bin/message/subscribe/send', fields: FIELDS, bodyProblem: subscribeBodyProblem, recipientRefusal: { errcode: 43101, errmsg: 'user refuse to accept the msg' } },
     options,
   );
 }

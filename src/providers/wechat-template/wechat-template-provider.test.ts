@@ -11,9 +11,10 @@ import {
   testSenderEnvironment,
 } from '../conformance/provider-test-support.ts';
 import type { SendRequest, TokenCache } from '../provider.ts';
+import type { WechatApiTestServer } from '../wechat-api-test-server.ts';
 import { fetchWechatStableToken, msUntilChinaMidnight, type WechatAccountConfig } from '../wechat-token.ts';
 import { wechatTemplateProvider } from './wechat-template-provider.ts';
-import { startWechatTemplateTestServer, type WechatTemplateTestServer } from './wechat-template-test-server.ts';
+import { startWechatTemplateTestServer } from './wechat-template-test-server.ts';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'secret-0123456789abcdef0123456789';
@@ -43,7 +44,7 @@ test('WeChat daily quotas reset at midnight China time (UTC+8)', () => {
 
 describe('wechat-template provider', () => {
   const clock = new ManualClock();
-  let server: WechatTemplateTestServer;
+  let server: WechatApiTestServer;
   let environment: TestProviderEnvironment;
   let tokens: TokenCache;
 

@@ -1,6 +1,6 @@
 import type { ProviderDefinition } from '../provider.ts';
 import { callWechatMessageApi, renderedWechatTemplate, wechatTemplateData, type RenderedWechatTemplateFields } from '../wechat-message-call.ts';
-import { validateWechatAccountConfig, wechatAccountConfigSchema, type WechatAccountConfig } from '../wechat-token.ts';
+import { wechatAccountDefinition, type WechatAccountConfig } from '../wechat-token.ts';
 
 /**
  * WeChat official account template message (公众号模板消息): one POST per follower (openid)
@@ -32,10 +32,7 @@ export function wechatTemplateMessageBody(openId: string, template: RenderedWech
 export const wechatTemplateProvider: ProviderDefinition<WechatAccountConfig> = {
   type: 'wechat-template',
   channel: 'wechat',
-  target: 'address',
-  configSchema: wechatAccountConfigSchema,
-  secretFields: ['appSecret'],
-  validateConfig: validateWechatAccountConfig,
+  ...wechatAccountDefinition,
 
   createSender({ config }) {
     return {

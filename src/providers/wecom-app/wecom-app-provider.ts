@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
-import { callErrcodeApi, JSON_HEADERS, type ErrcodeApiResult } from '../errcode-api-call.ts';
+import { TokenFetchError } from '../access-token-call.ts';
+import { callErrcodeApi, callErrcodeApiWithToken, JSON_HEADERS, type ErrcodeApiResult } from '../errcode-api-call.ts';
 import { buildProviderUrl } from '../outbound-http.ts';
 import type { ProviderContext, ProviderDefinition, RecallOutcome, RenderedMessage, SendOutcome, SendRequest } from '../provider.ts';
 import { wecomExtrasOf } from '../wecom-message-extras.ts';
@@ -128,15 +129,6 @@ function outcomesOfAcceptedCall(requests: readonly SendRequest[], body: Record<s
   });
 }
 
-/** Carries the outcome of a failed gettoken through the token cache, which only passes errors on. */
-class TokenFetchFailure extends Error {
-  readonly outcome: Exclude<SendOutcome, { kind: 'sent' }>;
-  constructor(outcome: Exclude<SendOutcome, { kind: 'sent' }>) {
-    super(outcome.message);
-    this.outcome = outcome;
-  }
-}
-
 function recallOutcomeOf(outcome: SendOutcome, sentAtMs: number, nowMs: number): RecallOutcome {
   switch (outcome.kind) {
     case 'sent':
@@ -172,36 +164,30 @@ export const wecomAppProvider: ProviderDefinition<WecomAppConfig> = {
     const fetchToken = (context: ProviderContext) => async () => {
       const url = buildProviderUrl(baseUrl, 'cgi-bin/gettoken', { corpid: config.corpId, corpsecret: config.corpSecret });
       const { answer, outcome } = await callErrcodeApi(url, { method: 'GET', headers: {} }, context);
-      if (outcome) throw new TokenFetchFailure(outcome as Exclude<SendOutcome, { kind: 'sent' }>);
+      if (outcome) throw new TokenFetchError(outcome);
       const token = answer.body.access_token;
       // 40001 / 40013 / 40091 (bad secret or corp id) are failed; -1 and 45009 come back later.
-      if (answer.errcode !== 0) throw new TokenFetchFailure(outcomeFromWecomErrcode(answer.errcode, answer.errmsg, 'gettoken') as Exclude<SendOutcome, { kind: 'sent' }>);
+      const fetchOutcome = outcomeFromWecomErrcode(answer.errcode, answer.errmsg, 'gettoken');
+      if (fetchOutcome.kind !== 'sent') throw new TokenFetchError(fetchOutcome);
       if (typeof token !== 'string' || token === '') {
-        throw new TokenFetchFailure({ kind: 'retry', code: 'INVALID_RESPONSE', message: 'WeCom gettoken answered errcode 0 without an access_token' });
+        throw new TokenFetchError({ kind: 'retry', code: 'INVALID_RESPONSE', message: 'WeCom gettoken answered errcode 0 without an access_token' });
       }
       const expiresIn = answer.body.expires_in;
       return { token, expiresInSeconds: typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : TOKEN_LIFETIME_SECONDS };
     };
 
-    /** POSTs `body` to `path` with the cached token; a rejected token is dropped and the call made once more with a fresh one. */
+    /** POSTs `body` to `path` with the cached token, refreshed once when WeCom rejects it; rejected again is retry. */
     async function callWithToken(path: string, body: string, context: ProviderContext): Promise<ErrcodeApiResult> {
-      for (let attempt = 1; ; attempt++) {
-        let token: string;
-        try {
-          token = await context.tokens.get(tokenKey, fetchToken(context));
-        } catch (error) {
-          if (error instanceof TokenFetchFailure) return { outcome: error.outcome };
-          throw error;
-        }
-        const url = buildProviderUrl(baseUrl, path, { access_token: token });
-        const result = await callErrcodeApi(url, { method: 'POST', headers: { ...JSON_HEADERS }, body }, context);
-        if (!result.answer || !TOKEN_ERRCODES.has(result.answer.errcode)) return result;
-        await context.tokens.invalidate(tokenKey);
-        if (attempt === 2) {
-          const { errcode, errmsg } = result.answer;
-          return { outcome: { kind: 'retry', code: `WECOM_${errcode}`, message: `WeCom ${path} errcode ${errcode} again with a fresh token: ${errmsg}` } };
-        }
-      }
+      const result = await callErrcodeApiWithToken(
+        { tokens: context.tokens, key: tokenKey, fetch: fetchToken(context) },
+        (token) => buildProviderUrl(baseUrl, path, { access_token: token }),
+        { method: 'POST', headers: { ...JSON_HEADERS }, body },
+        context,
+        TOKEN_ERRCODES,
+      );
+      if (!result.answer || !TOKEN_ERRCODES.has(result.answer.errcode)) return result;
+      const { errcode, errmsg } = result.answer;
+      return { outcome: { kind: 'retry', code: `WECOM_${errcode}`, message: `WeCom ${path} errcode ${errcode} again with a fresh token: ${errmsg}` } };
     }
 
     async function sendBatch(requests: readonly SendRequest[], context: ProviderContext): Promise<SendOutcome[]> {
