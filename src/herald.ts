@@ -7,6 +7,7 @@ import { createAccessKeyService } from './domain/apps/access-key-service.ts';
 import { createAppService } from './domain/apps/app-service.ts';
 import { createReplayGuard } from './domain/auth/replay-guard.ts';
 import { createChannelAccountService } from './domain/channel-accounts/channel-account-service.ts';
+import { createChannelRouteService } from './domain/channel-accounts/channel-route-service.ts';
 import { createSubscriberService } from './domain/subscribers/subscriber-service.ts';
 import { createReceiptIntake } from './domain/receipts/receipt-intake.ts';
 import { createSessionService } from './domain/users/session-service.ts';
@@ -92,6 +93,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const providers = createProviderRegistry();
   const subscribers = createSubscriberService(context);
   const channelAccounts = createChannelAccountService(context, providers);
+  const channelRoutes = createChannelRouteService(context, providers, (appId) => channelAccounts.forgetSendable(appId));
 
   const outboundHttp = createOutboundDispatcher({
     policy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
@@ -163,6 +165,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     sessions,
     subscribers,
     channelAccounts,
+    channelRoutes,
     intake,
     messageQuery: createMessageQuery(context),
     messageControl,

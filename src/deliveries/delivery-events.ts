@@ -21,6 +21,8 @@ export type DeliveryEventType =
   | 'rate_limited'
   /** Held back by the channel account's flow limit; rescheduled without burning an attempt. */
   | 'flow_limited'
+  /** Moved to the next account of its channel route (failover); `detail` names both accounts and why. */
+  | 'rerouted'
   | 'failed'
   /** The platform reported the recipient got it (receipt, result query). */
   | 'delivered'

@@ -14,6 +14,11 @@ export type DeliveryOutcome =
   | { kind: 'deferred'; untilMs: number; code: string; message: string; trailEvent?: 'deferred' | 'flow_limited' }
   /** A send gate decided it is not to be sent; nothing was sent. */
   | { kind: 'skipped'; code: string; message: string }
+  /**
+   * Moved to another account of its channel route (failover), due at once: after a transient
+   * failure of this attempt (`attemptUsed`), or before sending because the account's circuit is open.
+   */
+  | { kind: 'rerouted'; toAccountId: string; attemptUsed: boolean; code: string; message: string }
   /** The worker holding the lease vanished; the send may or may not have happened. */
   | { kind: 'lease_expired' };
 
@@ -33,6 +38,8 @@ export interface DeliveryTransition {
   errorCode: string | null;
   errorMessage: string | null;
   sentAt: number | null;
+  /** Set when the delivery moves to another channel account (failover); null keeps its account. */
+  channelAccountId: string | null;
   events: Array<{ type: DeliveryEventType; attempt: number; code: string | null; detail: string | null }>;
 }
 
@@ -49,7 +56,7 @@ export interface TransitionPolicy {
 export function transitionFor({ delivery, outcome }: DeliveryResult, policy: TransitionPolicy): DeliveryTransition {
   const { nowMs } = policy;
   const attempt = delivery.attempts;
-  const base = { id: delivery.id, providerMessageId: null, sentAt: null };
+  const base = { id: delivery.id, providerMessageId: null, sentAt: null, channelAccountId: null };
   const expiresBefore = (runAtMs: number) => nowMs >= delivery.expires_at || runAtMs > delivery.expires_at;
 
   const fail = (attempts: number, code: string, message: string, leadingEvents: DeliveryTransition['events'] = []): DeliveryTransition => ({
@@ -121,6 +128,15 @@ export function transitionFor({ delivery, outcome }: DeliveryResult, policy: Tra
         errorMessage: outcome.message,
         events: [{ type: 'skipped', attempt: attempt - 1, code: outcome.code, detail: outcome.message }],
       };
+    case 'rerouted': {
+      const attempts = outcome.attemptUsed ? attempt : attempt - 1;
+      if (outcome.attemptUsed && attempt >= delivery.max_attempts) return fail(attempt, outcome.code, `${outcome.message} (gave up after ${attempt} attempts)`);
+      if (expiresBefore(nowMs)) return fail(attempts, outcome.code, `${outcome.message} (gave up: max age reached)`);
+      return {
+        ...reschedule(attempts > 0 ? 'retrying' : 'queued', attempts, nowMs, 'rerouted', outcome.code, outcome.message),
+        channelAccountId: outcome.toAccountId,
+      };
+    }
     case 'lease_expired': {
       // Crash recovery: the lease already made it wait, so it runs again at once.
       const code = 'LEASE_EXPIRED';

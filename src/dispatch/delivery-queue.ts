@@ -69,6 +69,7 @@ const TRANSITION_COLUMNS: ReadonlyArray<readonly [string, JsonColumnType]> = [
   ['last_error_code', 'text'],
   ['last_error_message', 'text'],
   ['sent_at', 'bigint'],
+  ['channel_account_id', 'text'],
 ];
 
 const FINAL = new Set<DeliveryStatus>(FINAL_DELIVERY_STATUSES);
@@ -94,13 +95,14 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
 
   /** One UPDATE for every result of a group; the rows travel as one JSON parameter (see json-rows.ts). */
   async function writeTransitions(executor: Kysely<HeraldSchema>, transitions: readonly DeliveryTransition[], nowMs: number) {
-    const rows = transitions.map((t) => [t.id, t.status, t.runAt, t.attempts, t.providerMessageId, t.errorCode, t.errorMessage, t.sentAt]);
+    const rows = transitions.map((t) => [t.id, t.status, t.runAt, t.attempts, t.providerMessageId, t.errorCode, t.errorMessage, t.sentAt, t.channelAccountId]);
     // Materialised, so PostgreSQL unpacks the JSON once rather than per joined row.
     const { rows: applied } = await sql<FinalDelivery>`
       with r as materialized (select * from ${jsonRows(database.dialect, TRANSITION_COLUMNS, rows)} as results)
       update deliveries
          set status = r.status, run_at = r.run_at, attempts = r.attempts, provider_message_id = r.provider_message_id,
              last_error_code = r.last_error_code, last_error_message = r.last_error_message, sent_at = r.sent_at,
+             channel_account_id = coalesce(r.channel_account_id, deliveries.channel_account_id),
              lease_owner = null, lease_expires_at = null, updated_at = ${nowMs}
         from r
        where deliveries.id = r.id and ${queue.held()}

@@ -12,6 +12,9 @@ import { createChannelAccountSenders, type ProviderLookup } from './channel-acco
 import type { DeliveryOutcome, DeliveryResult, DeliveryTransition } from '../deliveries/delivery-outcome.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
+import { createAccountCircuits } from './account-circuits.ts';
+import { createChannelRouteLookup } from './channel-route-lookup.ts';
+import { applyFailover, routesOfCandidates } from './failover.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
 import { scheduleResultChecks, type SentCall } from './result-checks.ts';
@@ -140,7 +143,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       connectTimeoutMs: config.outbound.connectTimeoutMs,
     },
   });
-  const gateServices = { database, clock, flowLimiter: createFlowLimiter({ database, clock }) };
+  const routes = createChannelRouteLookup({ database, clock });
+  const circuits = createAccountCircuits({
+    database,
+    clock,
+    policy: { failureThreshold: config.delivery.circuitFailureThreshold, cooldownSeconds: config.delivery.circuitCooldownSeconds },
+  });
+  const gateServices = { database, clock, flowLimiter: createFlowLimiter({ database, clock }), routes, circuits };
   const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
   const sendSlots = createSendSlots(concurrency);
   let running = false;
@@ -345,13 +354,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     };
     try {
       const sendable = await prepare(deliveries, settle);
+      const candidateRoutes = await routesOfCandidates(sendable, routes);
       await Promise.all(
         providerCalls(sendable).map(async (call) => {
           // Refused when the worker stops first: left unanswered, `releaseLeases` puts it back unattempted.
           if (!(await sendSlots.take())) return;
           try {
             const outcomes = await send(call);
-            call.forEach((candidate, index) => settle(candidate.delivery, outcomes[index]!));
+            const sends = call.map((candidate, index) => ({ candidate, outcome: outcomes[index]! }));
+            let decided: DeliveryOutcome[] = outcomes;
+            try {
+              decided = await applyFailover(sends, candidateRoutes, circuits);
+            } catch (error) {
+              // The sends happened: their own outcomes stand (retried where they were transient), only failover is missed.
+              reportError(error, 'recording circuit breaker outcomes (failover skipped for these sends)');
+            }
+            call.forEach((candidate, index) => settle(candidate.delivery, decided[index]!));
           } finally {
             sendSlots.give();
           }

@@ -2,6 +2,7 @@ import type { HeraldContext } from '../context/herald-context.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
+import type { ChannelRouteService } from '../domain/channel-accounts/channel-route-service.ts';
 import type { SubscriberService } from '../domain/subscribers/subscriber-service.ts';
 import type { SessionService } from '../domain/users/session-service.ts';
 import type { UserService } from '../domain/users/user-service.ts';
@@ -23,6 +24,7 @@ export interface ApiServices {
   sessions: SessionService;
   subscribers: SubscriberService;
   channelAccounts: ChannelAccountService;
+  channelRoutes: ChannelRouteService;
   intake: MessageIntake;
   messageQuery: MessageQuery;
   messageControl: MessageControl;

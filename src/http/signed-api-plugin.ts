@@ -7,6 +7,7 @@ import { isStateChanging, requireSameOrigin } from './auth/csrf-guard.ts';
 import type { HeraldServer, RouteModule } from './route-module.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
+import { registerChannelRouteRoutes } from './routes/channel-route-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
 import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
 import { registerTemplateRoutes } from './routes/template-routes.ts';
@@ -21,6 +22,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerUserRoutes,
   registerSubscriberRoutes,
   registerChannelAccountRoutes,
+  registerChannelRouteRoutes,
   registerMessageRoutes,
   registerTemplateRoutes,
 ];

@@ -5,6 +5,8 @@ import type { DeliveriesTable } from '../../storage/schema.ts';
 import type { ChannelAccountSender } from '../channel-account-senders.ts';
 import type { DeliveryOutcome } from '../../deliveries/delivery-outcome.ts';
 import type { FlowLimiter } from '../flow-limiter.ts';
+import type { AccountCircuits } from '../account-circuits.ts';
+import type { ChannelRouteLookup } from '../channel-route-lookup.ts';
 
 /** A claimed delivery, rendered and with its account, about to be sent. */
 export interface SendCandidate {
@@ -16,15 +18,18 @@ export interface SendCandidate {
 
 /**
  * What a gate decides about a delivery it holds back: `deferred` until a time (rescheduled, no
- * attempt used) or `skipped` (final, not sent), each with a reason code and message for the trail.
+ * attempt used), `skipped` (final, not sent) or `rerouted` to another account of its channel route
+ * (due at once, no attempt used), each with a reason code and message for the trail.
  */
-export type GateDecision = Extract<DeliveryOutcome, { kind: 'deferred' | 'skipped' }>;
+export type GateDecision = Extract<DeliveryOutcome, { kind: 'deferred' | 'skipped' | 'rerouted' }>;
 
 /** What every gate may use. */
 export interface SendGateServices {
   database: HeraldDatabase;
   clock: Clock;
   flowLimiter: FlowLimiter;
+  routes: ChannelRouteLookup;
+  circuits: AccountCircuits;
 }
 
 /**

@@ -15,7 +15,8 @@ import { insertUnique } from '../../storage/insert-unique.ts';
 import { failIfTaken } from '../../storage/unique-violation.ts';
 import { receiptUrlOf } from '../../deliveries/channel-account-row.ts';
 import { randomBytes } from 'node:crypto';
-import type { AccountForSend, AccountsForSend } from '../messages/send-directory.ts';
+import type { AccountForSend, AccountsForSend, RouteForSend } from '../messages/send-directory.ts';
+import type { RouteAccounts } from './channel-route-service.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
 export interface ChannelAccountView {
@@ -266,9 +267,14 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       }));
     },
 
-    /** For the send pipeline: the app's enabled accounts by id or name and as channel defaults, in one query. */
+    /** For the send pipeline: the app's enabled accounts by id or name, as channel defaults and in routes. */
     resolveAccountsForSend(appId: string): Promise<AccountsForSend> {
       return sendable.get(appId, () => loadSendable(appId));
+    },
+
+    /** Drops this process's view of the app's sendable accounts (a route changed). */
+    forgetSendable(appId: string): void {
+      sendable.delete(appId);
     },
   };
 
@@ -288,6 +294,18 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       byName.set(account.name, account);
       if (row.is_default === 1) defaults.set(account.channel, account);
     }
-    return { find: (idOrName) => byId.get(idOrName) ?? byName.get(idOrName), defaultFor: (channel) => defaults.get(channel) };
+    const routes = new Map<ChannelName, RouteForSend>();
+    for (const route of await db.selectFrom('channel_routes').select(['channel', 'mode', 'accounts']).where('app_id', '=', appId).execute()) {
+      const accounts = (JSON.parse(route.accounts) as RouteAccounts).flatMap(({ accountId, weight }) => {
+        const account = byId.get(accountId);
+        return account ? [{ account, weight }] : [];
+      });
+      if (accounts.length > 0) routes.set(route.channel as ChannelName, { mode: route.mode, accounts });
+    }
+    return {
+      find: (idOrName) => byId.get(idOrName) ?? byName.get(idOrName),
+      defaultFor: (channel) => defaults.get(channel),
+      routeFor: (channel) => routes.get(channel),
+    };
   }
 }

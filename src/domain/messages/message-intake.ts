@@ -9,7 +9,7 @@ import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
 import type { AppSettings } from '../apps/app-service.ts';
 import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
-import type { AccountForSend, AccountsForSend, SendDirectory } from './send-directory.ts';
+import type { AccountForSend, AccountsForSend, RouteForSend, SendDirectory } from './send-directory.ts';
 import type { AcceptDraft, AcceptServices, AcceptStep, ReceiverEntry } from './accept-steps/accept-draft.ts';
 import { acceptSteps } from './accept-steps/accept-pipeline.ts';
 import { subscriberIdOf } from './accept-steps/expand-receivers-step.ts';
@@ -74,10 +74,12 @@ export function createMessageIntake(
     onCallbacksQueued(): void;
     /** Accept-time policies, in order. Default: POLICY_STEPS. */
     policies?: readonly AcceptStep[];
+    /** Uniform in [0, 1): weighted routes pick accounts with it. Default Math.random (tests seed it). */
+    random?: () => number;
   },
 ) {
   const { database: { db, dialect, batchedTransaction }, clock, config } = context;
-  const services: AcceptServices = { ...context, providers: deps.providers };
+  const services: AcceptServices = { ...context, providers: deps.providers, random: deps.random ?? Math.random };
   const steps = acceptSteps(deps.policies);
 
   async function accept(appId: string, body: SendRequestBody | BatchSendRequestBody, idempotencyHeader: string | undefined): Promise<AcceptedMessage> {
@@ -119,9 +121,12 @@ export function createMessageIntake(
     entries.forEach((entry) => checkAccountReceiver(entry, accounts));
     const channels = chooseChannels(body.channels, template, entries, accounts);
     const accountByChannel = new Map<ChannelName, AccountForSend>();
+    const routes = new Map<ChannelName, RouteForSend>();
     for (const channel of channels) {
       const named = body.channelAccounts?.[channel];
-      const account = named !== undefined ? accounts.find(named) : accounts.defaultFor(channel);
+      const route = named === undefined ? accounts.routeFor(channel) : undefined;
+      if (route) routes.set(channel, route);
+      const account = named !== undefined ? accounts.find(named) : (route?.accounts[0]!.account ?? accounts.defaultFor(channel));
       if (named !== undefined && (!account || account.channel !== channel)) {
         throw unprocessable('CHANNEL_ACCOUNT_NOT_FOUND', `channelAccounts.${channel}: no enabled ${channel} account "${named}" in this app`, { field: `channelAccounts.${channel}` });
       }
@@ -151,6 +156,7 @@ export function createMessageIntake(
       receivers: entries,
       accounts,
       accountByChannel,
+      routes,
       subscribers,
       settings: await deps.appSettings(appId),
       planned: [],

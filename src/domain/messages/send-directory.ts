@@ -25,4 +25,11 @@ export interface AccountsForSend {
   find(idOrName: string): AccountForSend | undefined;
   /** The enabled default account of a channel. */
   defaultFor(channel: ChannelName): AccountForSend | undefined;
+  /** The app's route for a channel over several accounts (its enabled ones, at least one), if it has one. */
+  routeFor(channel: ChannelName): RouteForSend | undefined;
+}
+export interface RouteForSend {
+  mode: 'failover' | 'weighted';
+  /** In failover order. */
+  accounts: Array<{ account: AccountForSend; weight: number }>;
 }

@@ -4,7 +4,7 @@ import type { ProviderRegistry } from '../../../providers/provider-registry.ts';
 import type { DeliveriesTable, EventsTable } from '../../../storage/schema.ts';
 import type { AppSettings } from '../../apps/app-service.ts';
 import type { Receiver } from '../send-request-schema.ts';
-import type { AccountForSend, AccountsForSend, SubscriberForSend } from '../send-directory.ts';
+import type { AccountForSend, AccountsForSend, RouteForSend, SubscriberForSend } from '../send-directory.ts';
 
 /**
  * The shared draft the accept steps work on (see accept-pipeline.ts): the message being accepted,
@@ -50,6 +50,8 @@ export interface PlannedDelivery {
 /** What every accept step may use besides the draft. */
 export interface AcceptServices extends HeraldContext {
   providers: ProviderRegistry;
+  /** Uniform in [0, 1), for weighted routes. */
+  random: () => number;
 }
 
 export interface AcceptDraft {
@@ -66,6 +68,8 @@ export interface AcceptDraft {
   readonly accounts: AccountsForSend;
   /** The account each channel sends through for receivers that are not accounts themselves. */
   readonly accountByChannel: ReadonlyMap<ChannelName, AccountForSend>;
+  /** Channels the app routes over several accounts (when the send names no account): each delivery's account is chosen from the route. */
+  readonly routes: ReadonlyMap<ChannelName, RouteForSend>;
   /** By external id. */
   readonly subscribers: ReadonlyMap<string, SubscriberForSend>;
   readonly settings: AppSettings;

@@ -1,6 +1,7 @@
 import type { AddressKind } from '../../../channels/address-kinds.ts';
 import { addressKindOf } from '../../../channels/channel-catalog.ts';
 import { unprocessable } from '../../../errors.ts';
+import { chooseWeighted } from '../../channel-accounts/weighted-choice.ts';
 import type { SkipReason } from '../skip-reasons.ts';
 import { skipDelivery, type AcceptDraft, type AcceptServices, type PlannedDelivery } from './accept-draft.ts';
 
@@ -8,7 +9,7 @@ import { skipDelivery, type AcceptDraft, type AcceptServices, type PlannedDelive
  * Where each planned delivery goes: its channel account and the receiver's address of the kind
  * the channel sends to; one that cannot be sent is skipped with the reason (skip-reasons.ts).
  */
-export function resolveAddresses(draft: AcceptDraft, { providers }: AcceptServices): void {
+export function resolveAddresses(draft: AcceptDraft, { providers, random }: AcceptServices): void {
   const skip = (planned: PlannedDelivery, code: SkipReason, message: string) => skipDelivery(planned, code, message);
   for (const planned of draft.planned) {
     const { receiver, channel } = planned;
@@ -26,7 +27,9 @@ export function resolveAddresses(draft: AcceptDraft, { providers }: AcceptServic
       planned.account = account;
       continue;
     }
-    const account = draft.accountByChannel.get(channel);
+    const route = draft.routes.get(channel);
+    // Failover starts at the route's first account; weighted picks one per delivery.
+    const account = route?.mode === 'weighted' ? chooseWeighted(route.accounts.map(({ account, weight }) => ({ item: account, weight })), random) : draft.accountByChannel.get(channel);
     // Only possible on a channel the message uses for an account receiver: no account sends there for anyone else.
     if (!account) {
       skip(planned, 'NO_ACCOUNT', `This app has no default ${channel} account to send to this receiver; name one in channelAccounts.${channel}`);

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chooseWeighted } from './weighted-choice.ts';
+
+/** mulberry32: a small seeded generator, so the split below is the same on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('a 70/30 split over 10,000 picks lands within 2 points of 70/30, for several seeds', () => {
+  for (const seed of [1, 42, 20261203]) {
+    const random = seeded(seed);
+    const counts = { aliyun: 0, tencent: 0 };
+    for (let i = 0; i < 10_000; i++) counts[chooseWeighted([{ item: 'aliyun' as const, weight: 70 }, { item: 'tencent' as const, weight: 30 }], random)]++;
+    const share = counts.aliyun / 100;
+    assert.ok(share >= 68 && share <= 72, `seed ${seed}: aliyun got ${share}%`);
+  }
+});
+
+test('the edges of [0, 1) pick the first and the last entry; a single entry is always picked', () => {
+  const entries = [
+    { item: 'a', weight: 1 },
+    { item: 'b', weight: 3 },
+  ];
+  assert.equal(chooseWeighted(entries, () => 0), 'a');
+  assert.equal(chooseWeighted(entries, () => 0.2499), 'a');
+  assert.equal(chooseWeighted(entries, () => 0.25), 'b');
+  assert.equal(chooseWeighted(entries, () => 0.999999), 'b');
+  assert.equal(chooseWeighted([{ item: 'only', weight: 5 }], Math.random), 'only');
+});

@@ -1,0 +1,46 @@
+import { Type } from 'typebox';
+import { MAX_ROUTE_ACCOUNTS, ROUTE_MODES } from '../../domain/channel-accounts/channel-route-service.ts';
+import { appIdOf } from '../auth/access.ts';
+import type { RouteModule } from '../route-module.ts';
+
+const ChannelParams = Type.Object({ channel: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false });
+const RouteBody = Type.Object(
+  {
+    mode: Type.Enum(ROUTE_MODES, {
+      description: 'failover: the first account, then the next on a transient failure or an open circuit; weighted: split by weight (failing over the same way)',
+    }),
+    accounts: Type.Array(
+      Type.Object(
+        {
+          account: Type.String({ minLength: 1, maxLength: 128, description: 'Channel account id or name' }),
+          weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Share of sends in weighted mode' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_ROUTE_ACCOUNTS, description: 'In failover order' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** How the app spreads a channel over several accounts: failover or weighted, with a circuit breaker per account. */
+export const registerChannelRouteRoutes: RouteModule = (server, { channelRoutes }) => {
+  server.get('/channel-routes', { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: "The app's routes over several accounts per channel" } }, async (request) => ({
+    items: await channelRoutes.list(appIdOf(request)),
+  }));
+
+  server.put(
+    '/channel-routes/:channel',
+    { config: { access: 'manage' }, schema: { tags: ['channel accounts'], summary: 'Route a channel over several accounts (failover or weighted)', params: ChannelParams, body: RouteBody } },
+    async (request) => channelRoutes.put(appIdOf(request), request.params.channel, request.body),
+  );
+
+  server.delete(
+    '/channel-routes/:channel',
+    { config: { access: 'manage' }, schema: { tags: ['channel accounts'], summary: "Remove a channel's route: it sends through its default account again", params: ChannelParams } },
+    async (request, reply) => {
+      await channelRoutes.delete(appIdOf(request), request.params.channel);
+      return reply.status(204).send();
+    },
+  );
+};
