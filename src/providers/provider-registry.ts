@@ -1,6 +1,7 @@
 import { invalid } from '../errors.ts';
 import { customHttpProvider } from './custom-http/custom-http-provider.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
+import { discordWebhookProvider } from './discord-webhook/discord-webhook-provider.ts';
 import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
 import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
@@ -34,6 +35,7 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   feishuRobotProvider,
   feishuAppProvider,
   telegramBotProvider,
+  discordWebhookProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
