@@ -12,6 +12,7 @@ const SAMPLES: Record<AddressKind, string> = {
   feishuOpenId: 'ou_7d8a6e6df7621556ce0d21922b676706',
   wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
   miniProgramOpenId: 'oKgAB5T4n0fEsxyBSMlAqQ2pFiTM',
+  telegramChatId: '-1001234567890',
 };
 
 test('every address kind accepts a typical address within its receiver length', () => {
@@ -29,5 +30,14 @@ test('every address kind refuses an empty value and an injected line break, nami
       assert.equal(error.details.field, `to[3].${kind}`, kind);
       assert.ok(error.message.startsWith(`to[3].${kind}: `), error.message);
     }
+  }
+});
+
+test('a Telegram chat id is a number (negative for groups) or a public @username', () => {
+  for (const value of ['123456789', '-987654321', '-1001234567890', '@herald_alerts']) {
+    assert.doesNotThrow(() => checkAddress('telegramChatId', value, 'to[0].telegramChatId'), value);
+  }
+  for (const value of ['0', '12a', '--5', '@abc', 'herald_alerts', '@9lives', '+123456789', `@${'a'.repeat(33)}`]) {
+    assert.equal(heraldError(() => checkAddress('telegramChatId', value, 'to[0].telegramChatId')).code, 'ADDRESS_INVALID', value);
   }
 });

@@ -21,6 +21,9 @@ const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
 /** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
 const E164_PHONE = /^\+[1-9]\d{6,14}$/;
 
+/** A Telegram chat: a numeric id (negative for groups, -100… for supergroups and channels) or a public `@username` (5-32 characters). */
+const TELEGRAM_CHAT_ID = /^(-?[1-9]\d{0,15}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
+
 /** Strict enough to catch typos and header injection (SMTP recipients and senders use it too). */
 export const isEmailAddress = (value: string) => EMAIL_ADDRESS.test(value);
 
@@ -58,6 +61,16 @@ const addressKinds = {
   feishuOpenId: providerUserId,
   wechatOpenId: providerUserId,
   miniProgramOpenId: providerUserId,
+  telegramChatId: {
+    maxLength: 33,
+    check(value, field) {
+      if (!TELEGRAM_CHAT_ID.test(value)) {
+        throw invalid('ADDRESS_INVALID', `${field}: "${value}" is not a Telegram chat id; write the numeric id (e.g. 123456789, or -1001234567890 for a group) or @channelusername`, {
+          field,
+        });
+      }
+    },
+  },
 } as const satisfies Record<string, AddressKindSpec>;
 
 export type AddressKind = keyof typeof addressKinds;

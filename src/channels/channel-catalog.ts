@@ -113,6 +113,7 @@ const channels = {
     },
   },
   telegram: {
+    addressKind: 'telegramChatId',
     dialect: 'telegram-markdown-v2',
     templateOverride: 'im',
     limits: {

@@ -26,6 +26,9 @@ test('the built-in registry holds every provider folder, each under its folder n
   assert.equal(registry.get('dingtalk-robot')?.channel, 'dingtalk');
   assert.equal(registry.get('feishu-robot')?.channel, 'feishu');
   assert.equal(registry.get('feishu-app')?.target, 'address');
+  assert.equal(registry.get('telegram-bot')?.channel, 'telegram');
+  assert.equal(registry.get('telegram-bot')?.target, 'address');
+  assert.equal(registry.get('discord-webhook')?.channel, 'discord');
   assert.equal(registry.get('nope'), undefined);
 });
 

@@ -1,11 +1,13 @@
 import { invalid } from '../errors.ts';
 import { customHttpProvider } from './custom-http/custom-http-provider.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
+import { discordWebhookProvider } from './discord-webhook/discord-webhook-provider.ts';
 import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
 import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
+import { telegramBotProvider } from './telegram-bot/telegram-bot-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
 import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
@@ -32,6 +34,8 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   wechatSubscribeProvider,
   feishuRobotProvider,
   feishuAppProvider,
+  telegramBotProvider,
+  discordWebhookProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {

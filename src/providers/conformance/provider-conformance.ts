@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Value } from 'typebox/value';
 import { CHANNEL_CATALOG } from '../../channels/channel-catalog.ts';
-import type { ProviderDefinition, ProviderSender, SendOutcome } from '../provider.ts';
+import type { ProviderDefinition, ProviderSender, RenderedMessage, SendOutcome } from '../provider.ts';
 import {
   assertOutcomeKind,
   createTestProviderEnvironment,
@@ -38,6 +38,8 @@ export interface ProviderConformanceOptions<Config> {
   batchAddresses?: readonly string[];
   /** Structured content the provider needs in the sample request (a vendor template's id and data), as the renderers put it in `extras`. */
   extras?: Record<string, unknown>;
+  /** Content in the channel's own dialect, where the sample's Markdown is not valid there (Telegram MarkdownV2 refuses an unescaped `.`). */
+  content?: Partial<RenderedMessage>;
   /** Configs the schema must reject, besides the generic ones (empty, unknown field, non-string secret). */
   invalidConfigs?: ReadonlyArray<{ name: string; config: unknown }>;
 }
@@ -49,7 +51,8 @@ export function describeProviderConformance<Config>(options: ProviderConformance
   /** The sample request for one recipient, with the extras the provider needs. */
   const sample = (address: string | null) => {
     const request = sampleSendRequest({ address });
-    return options.extras ? { ...request, content: { ...request.content, extras: options.extras } } : request;
+    const content = { ...request.content, ...options.content, ...(options.extras ? { extras: options.extras } : {}) };
+    return { ...request, content };
   };
 
   describe(`${definition.type} provider conformance`, () => {

@@ -150,6 +150,17 @@ describe('one Markdown document, one output per dialect', () => {
     assert.equal(formatTelegramMarkdownV2(parseMarkdown('x ``c`d\\e.`` y.')), 'x `c\\`d\\\\e.` y\\.');
   });
 
+  test('Telegram MarkdownV2: no entity inside one of its own type, which Telegram would read as its end', () => {
+    const telegram = (markdown: string) => formatTelegramMarkdownV2(parseMarkdown(markdown));
+    assert.equal(telegram('# Deploy **v2** done'), '*Deploy v2 done*');
+    assert.equal(telegram('**a **b** c**'), '*a b c*');
+    assert.equal(telegram('*a *b* c*'), '_a b c_');
+    assert.equal(telegram('*a **b** c*'), '_a *b* c_');
+    // Markers inside code and link URLs are literal there and stay; escaped ones stay escaped.
+    assert.equal(telegram('# Run `a*b` on [x](https://a.example/*y*) \\*'), '*Run `a*b` on [x](https://a.example/*y*) \\**');
+    assert.equal(telegram('| **h** | i |\n| --- | --- |\n| 1 | 2 |'), '*h \\| i*\n1 \\| 2');
+  });
+
   test('Discord: CommonMark without tables or inline images, headings up to ###', () => {
     const output = formatDiscordMarkdown(parseMarkdown('#### deep\n\n![img](https://a.example/i.png) ||spoiler|| @everyone'));
     assert.equal(output, '### deep\n\n[img](https://a.example/i.png) \\|\\|spoiler\\|\\| @everyone');

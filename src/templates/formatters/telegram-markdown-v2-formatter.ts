@@ -19,7 +19,40 @@ function escapeLinkUrl(href: string): string {
   return href.replace(/[)\\]/g, '\\$&');
 }
 
-const wrap = (marker: string) => (inner: string) => (inner === '' ? '' : `${marker}${inner}${marker}`);
+/**
+ * Drops the unescaped `marker` characters of an already rendered fragment, outside code
+ * and link URLs (where they are literal). Telegram reads an entity's marker inside an
+ * entity of the same type as its end, so a bold heading holding bold text, or emphasis
+ * inside emphasis, would otherwise close early and leave the rest misformatted.
+ */
+function withoutEntityMarker(rendered: string, marker: '*' | '_' | '~'): string {
+  let output = '';
+  for (let i = 0; i < rendered.length; i++) {
+    const char = rendered[i];
+    let end = i;
+    if (char === '\\') {
+      end = i + 1;
+    } else if (char === '`') {
+      const fence = rendered.startsWith('```', i) ? '```' : '`';
+      end = i + fence.length;
+      while (end < rendered.length && !rendered.startsWith(fence, end)) end += rendered[end] === '\\' ? 2 : 1;
+      end += fence.length - 1;
+    } else if (char === ']' && rendered[i + 1] === '(') {
+      end = i + 2;
+      while (end < rendered.length && rendered[end] !== ')') end += rendered[end] === '\\' ? 2 : 1;
+    } else if (char === marker) {
+      continue;
+    }
+    output += rendered.slice(i, end + 1);
+    i = end;
+  }
+  return output;
+}
+
+const wrap = (marker: '*' | '_' | '~') => (inner: string) => {
+  const flat = withoutEntityMarker(inner, marker);
+  return flat === '' ? '' : `${marker}${flat}${marker}`;
+};
 const bold = wrap('*');
 
 const telegramSyntax: MarkupSyntax = {
