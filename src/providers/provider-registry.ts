@@ -6,6 +6,7 @@ import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
+import { twilioSmsProvider } from './twilio-sms/twilio-sms-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
 import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
@@ -32,6 +33,7 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   wechatSubscribeProvider,
   feishuRobotProvider,
   feishuAppProvider,
+  twilioSmsProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
