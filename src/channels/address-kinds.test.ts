@@ -12,6 +12,7 @@ const SAMPLES: Record<AddressKind, string> = {
   feishuOpenId: 'ou_7d8a6e6df7621556ce0d21922b676706',
   wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
   miniProgramOpenId: 'oKgAB5T4n0fEsxyBSMlAqQ2pFiTM',
+  slackChannelId: 'C0123456789',
 };
 
 test('every address kind accepts a typical address within its receiver length', () => {
@@ -29,5 +30,12 @@ test('every address kind refuses an empty value and an injected line break, nami
       assert.equal(error.details.field, `to[3].${kind}`, kind);
       assert.ok(error.message.startsWith(`to[3].${kind}: `), error.message);
     }
+  }
+});
+
+test('a Slack id is a channel, DM or user id, not a channel name', () => {
+  for (const id of ['C0123456789', 'G012AB3CD', 'D0123456789', 'U0123456789', 'W0123456789']) assert.doesNotThrow(() => checkAddress('slackChannelId', id, 'to[0].slackChannelId'), id);
+  for (const id of ['#general', 'general', 'c0123456789', 'X0123456789']) {
+    assert.equal(heraldError(() => checkAddress('slackChannelId', id, 'to[0].slackChannelId')).code, 'SLACK_CHANNEL_ID_INVALID', id);
   }
 });
