@@ -5,6 +5,8 @@ import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work
 import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
+import { slackBotProvider } from './slack-bot/slack-bot-provider.ts';
+import { slackWebhookProvider } from './slack-webhook/slack-webhook-provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { twilioSmsProvider } from './twilio-sms/twilio-sms-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
@@ -34,6 +36,8 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   feishuRobotProvider,
   feishuAppProvider,
   twilioSmsProvider,
+  slackWebhookProvider,
+  slackBotProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
