@@ -13,6 +13,7 @@ const SAMPLES: Record<AddressKind, string> = {
   wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
   miniProgramOpenId: 'oKgAB5T4n0fEsxyBSMlAqQ2pFiTM',
   telegramChatId: '-1001234567890',
+  slackChannelId: 'C0123456789',
 };
 
 test('every address kind accepts a typical address within its receiver length', () => {
@@ -39,5 +40,12 @@ test('a Telegram chat id is a number (negative for groups) or a public @username
   }
   for (const value of ['0', '12a', '--5', '@abc', 'herald_alerts', '@9lives', '+123456789', `@${'a'.repeat(33)}`]) {
     assert.equal(heraldError(() => checkAddress('telegramChatId', value, 'to[0].telegramChatId')).code, 'ADDRESS_INVALID', value);
+  }
+});
+
+test('a Slack id is a channel, DM or user id, not a channel name', () => {
+  for (const id of ['C0123456789', 'G012AB3CD', 'D0123456789', 'U0123456789', 'W0123456789']) assert.doesNotThrow(() => checkAddress('slackChannelId', id, 'to[0].slackChannelId'), id);
+  for (const id of ['#general', 'general', 'c0123456789', 'X0123456789']) {
+    assert.equal(heraldError(() => checkAddress('slackChannelId', id, 'to[0].slackChannelId')).code, 'SLACK_CHANNEL_ID_INVALID', id);
   }
 });

@@ -71,6 +71,15 @@ const addressKinds = {
       }
     },
   },
+  /** Where chat.postMessage posts: a channel (C.., G..), a DM (D..) or a user (U.., W..: Slack opens the DM). */
+  slackChannelId: {
+    maxLength: 32,
+    check(value, field) {
+      if (!/^[CDGUW][A-Z0-9]{2,31}$/.test(value)) {
+        throw invalid('SLACK_CHANNEL_ID_INVALID', `${field}: "${value}" is not a Slack channel or user id like C0123456789 or U0123456789`, { field });
+      }
+    },
+  },
 } as const satisfies Record<string, AddressKindSpec>;
 
 export type AddressKind = keyof typeof addressKinds;

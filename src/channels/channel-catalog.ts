@@ -106,6 +106,7 @@ const channels = {
     },
   },
   slack: {
+    addressKind: 'slackChannelId',
     dialect: 'slack-mrkdwn',
     templateOverride: 'im',
     limits: {

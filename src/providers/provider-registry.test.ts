@@ -29,6 +29,10 @@ test('the built-in registry holds every provider folder, each under its folder n
   assert.equal(registry.get('telegram-bot')?.channel, 'telegram');
   assert.equal(registry.get('telegram-bot')?.target, 'address');
   assert.equal(registry.get('discord-webhook')?.channel, 'discord');
+  assert.equal(registry.get('twilio-sms')?.channel, 'sms');
+  assert.ok(registry.get('twilio-sms')?.receipts, 'twilio-sms reads StatusCallback receipts');
+  assert.equal(registry.get('slack-webhook')?.target, 'account');
+  assert.equal(registry.get('slack-bot')?.target, 'address');
   assert.equal(registry.get('nope'), undefined);
 });
 

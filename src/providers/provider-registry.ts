@@ -6,8 +6,11 @@ import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work
 import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
+import { slackBotProvider } from './slack-bot/slack-bot-provider.ts';
+import { slackWebhookProvider } from './slack-webhook/slack-webhook-provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { telegramBotProvider } from './telegram-bot/telegram-bot-provider.ts';
+import { twilioSmsProvider } from './twilio-sms/twilio-sms-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
 import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
@@ -36,6 +39,9 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   feishuAppProvider,
   telegramBotProvider,
   discordWebhookProvider,
+  twilioSmsProvider,
+  slackWebhookProvider,
+  slackBotProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {

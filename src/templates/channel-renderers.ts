@@ -17,6 +17,7 @@ import { formatEmailHtml } from './formatters/email-formatter.ts';
 import { feishuCard, formatFeishuCardMarkdown, formatFeishuPost } from './formatters/feishu-post-formatter.ts';
 import { formatHtmlFragment } from './formatters/html-formatter.ts';
 import { formatPlainText } from './formatters/plain-text-formatter.ts';
+import { formatSlackBlocks, SLACK_MAX_BLOCKS, slackBlocksText } from './formatters/slack-blocks-formatter.ts';
 import { formatSlackMrkdwn } from './formatters/slack-mrkdwn-formatter.ts';
 import { formatTelegramMarkdownV2 } from './formatters/telegram-markdown-v2-formatter.ts';
 import { formatWecomMarkdown } from './formatters/wecom-markdown-formatter.ts';
@@ -93,6 +94,7 @@ const SPECIFIC_RENDERERS: Record<OwnOverrideChannel, ChannelRenderer> & Partial<
   wechat: renderWechat,
   miniprogram: renderMiniprogram,
   feishu: renderFeishu,
+  slack: renderSlack,
   wecom: renderWecom,
 };
 
@@ -204,6 +206,21 @@ function renderFeishu(source: MessageSource): RenderedMessage {
   // Mentions stay apart from the post and card: only the group bot adds them, in each message type's own syntax.
   const mentions = mentionsOf(source, 'feishu');
   return { ...base, markdown: rendered.markdown, extras: { feishuPost: rendered.feishuPost, feishuCard: rendered.feishuCard, ...(mentions ? { mentions } : {}) } };
+}
+
+/** The IM rendering plus `extras.slackBlocks`: Block Kit from the same document, within Slack's block and length limits. */
+function renderSlack(source: MessageSource): RenderedMessage {
+  const base = imRenderer('slack')(source);
+  const slackBlocks = renderWithinLimit({
+    document: source.body({ path: 'channels.slack.markdown', format: 'markdown' }).document,
+    render: (document) => formatSlackBlocks(document, { title: base.title }),
+    // More than 50 blocks never fit: the document is cut until they do.
+    size: (blocks, unit) => (blocks.length > SLACK_MAX_BLOCKS ? Number.POSITIVE_INFINITY : measure(slackBlocksText(blocks), unit)),
+    channel: 'slack',
+    field: 'markdown',
+    templateCode: source.templateCode,
+  });
+  return { ...base, extras: { ...base.extras, slackBlocks } };
 }
 
 /** The IM rendering plus `extras.wecom`: news articles, a textcard and a text_notice card, each when the template sets it. */

@@ -326,7 +326,7 @@ describe('mentions in group messages', () => {
     const data = { host: 'db-1', oncall: [{ mobile: '13800138000' }, { mobile: '13900139000' }] };
     const dingtalk = render(content, data, { channel: 'dingtalk' });
     assert.deepEqual(dingtalk.extras?.mentions, { userIds: ['ops-lead', 'backup'], mobiles: ['13800138000', '13900139000'], all: false });
-    assert.equal(render(content, data, { channel: 'slack' }).extras, undefined, 'another channel mentions nobody');
+    assert.equal(render(content, data, { channel: 'slack' }).extras?.mentions, undefined, 'another channel mentions nobody');
     assert.deepEqual(render({ body: 'x', channels: { dingtalk: { mentions: { all: true } } } }, {}, { channel: 'dingtalk' }).extras?.mentions, {
       userIds: [],
       mobiles: [],
