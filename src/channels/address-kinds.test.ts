@@ -12,6 +12,7 @@ const SAMPLES: Record<AddressKind, string> = {
   feishuOpenId: 'ou_7d8a6e6df7621556ce0d21922b676706',
   wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
   miniProgramOpenId: 'oKgAB5T4n0fEsxyBSMlAqQ2pFiTM',
+  pushSubscription: 'wps_01jh0000000000000000000001',
 };
 
 test('every address kind accepts a typical address within its receiver length', () => {

@@ -7,6 +7,7 @@ import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
+import { webPushProvider } from './webpush/webpush-provider.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
 import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
 import { wecomAppProvider } from './wecom-app/wecom-app-provider.ts';
@@ -32,6 +33,7 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   wechatSubscribeProvider,
   feishuRobotProvider,
   feishuAppProvider,
+  webPushProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {
