@@ -8,6 +8,7 @@ import { createAppService } from './domain/apps/app-service.ts';
 import { createReplayGuard } from './domain/auth/replay-guard.ts';
 import { createChannelAccountService } from './domain/channel-accounts/channel-account-service.ts';
 import { createSubscriberService } from './domain/subscribers/subscriber-service.ts';
+import { createPushSubscriptionService } from './domain/web-push/push-subscription-service.ts';
 import { createSessionService } from './domain/users/session-service.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
@@ -90,6 +91,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const authenticator = createAuthenticator({ keys, replay, sessions, clock: context.clock, signatureMaxSkewSeconds: config.auth.signatureMaxSkewSeconds });
   const providers = createProviderRegistry();
   const subscribers = createSubscriberService(context);
+  const pushSubscriptions = createPushSubscriptionService(context);
+  /** Subscribers as a send needs them: with their browsers' push subscriptions. */
+  const findSubscribers = async (appId: string, externalIds: readonly string[]) => {
+    const found = await subscribers.resolveSubscribers(appId, externalIds);
+    const pushIds = await pushSubscriptions.idsBySubscriber([...found.values()].map((subscriber) => subscriber.id));
+    return new Map([...found].map(([externalId, subscriber]) => [externalId, { ...subscriber, pushSubscriptionIds: pushIds.get(subscriber.id) ?? [] }]));
+  };
   const channelAccounts = createChannelAccountService(context, providers);
 
   const outboundHttp = createOutboundDispatcher({
@@ -119,7 +127,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const renderer = createMessageRenderer(context, templateRenderer);
   const intakeWith = (templates: TemplateGate) =>
     createMessageIntake(context, {
-      directory: { findSubscribers: subscribers.resolveSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
+      directory: { findSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
       providers,
       templates,
       appSettings: (appId) => apps.settings(appId),
@@ -161,6 +169,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     users,
     sessions,
     subscribers,
+    pushSubscriptions,
     channelAccounts,
     intake,
     messageQuery: createMessageQuery(context),

@@ -6,6 +6,7 @@ import * as templates from './migrations/0003-templates.ts';
 import * as liveness from './migrations/0004-liveness.ts';
 import * as imChannels from './migrations/0005-im-channels.ts';
 import * as resultChecks from './migrations/0006-result-checks.ts';
+import * as webPush from './migrations/0007-web-push.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-liveness': liveness,
   '0005-im-channels': imChannels,
   '0006-result-checks': resultChecks,
+  '0007-web-push': webPush,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */
