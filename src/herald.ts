@@ -10,6 +10,7 @@ import { createChannelAccountService } from './domain/channel-accounts/channel-a
 import { createChannelRouteService } from './domain/channel-accounts/channel-route-service.ts';
 import { createSubscriberService } from './domain/subscribers/subscriber-service.ts';
 import { createReceiptIntake } from './domain/receipts/receipt-intake.ts';
+import { createPushSubscriptionService } from './domain/web-push/push-subscription-service.ts';
 import { createSessionService } from './domain/users/session-service.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
@@ -92,6 +93,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const authenticator = createAuthenticator({ keys, replay, sessions, clock: context.clock, signatureMaxSkewSeconds: config.auth.signatureMaxSkewSeconds });
   const providers = createProviderRegistry();
   const subscribers = createSubscriberService(context);
+  const pushSubscriptions = createPushSubscriptionService(context);
+  /** Subscribers as a send needs them: with their browsers' push subscriptions. */
+  const findSubscribers = async (appId: string, externalIds: readonly string[]) => {
+    const found = await subscribers.resolveSubscribers(appId, externalIds);
+    const pushIds = await pushSubscriptions.idsBySubscriber([...found.values()].map((subscriber) => subscriber.id));
+    return new Map([...found].map(([externalId, subscriber]) => [externalId, { ...subscriber, pushSubscriptionIds: pushIds.get(subscriber.id) ?? [] }]));
+  };
   const channelAccounts = createChannelAccountService(context, providers);
   const channelRoutes = createChannelRouteService(context, providers, (appId) => channelAccounts.forgetSendable(appId));
 
@@ -122,7 +130,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const renderer = createMessageRenderer(context, templateRenderer);
   const intakeWith = (templates: TemplateGate) =>
     createMessageIntake(context, {
-      directory: { findSubscribers: subscribers.resolveSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
+      directory: { findSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
       providers,
       templates,
       appSettings: (appId) => apps.settings(appId),
@@ -164,6 +172,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     users,
     sessions,
     subscribers,
+    pushSubscriptions,
     channelAccounts,
     channelRoutes,
     intake,

@@ -14,6 +14,7 @@ const SAMPLES: Record<AddressKind, string> = {
   miniProgramOpenId: 'oKgAB5T4n0fEsxyBSMlAqQ2pFiTM',
   telegramChatId: '-1001234567890',
   slackChannelId: 'C0123456789',
+  pushSubscription: 'wps_01jh0000000000000000000001',
 };
 
 test('every address kind accepts a typical address within its receiver length', () => {

@@ -80,6 +80,15 @@ const addressKinds = {
       }
     },
   },
+  /** A browser's Web Push subscription, by the id Herald gave it (`wps_...`); a subscriber's are those registered under its push-subscriptions. */
+  pushSubscription: {
+    maxLength: 30,
+    check(value, field) {
+      if (!/^wps_[0-9a-hjkmnp-tv-z]{26}$/.test(value)) {
+        throw invalid('PUSH_SUBSCRIPTION_ID_INVALID', `${field}: "${value}" is not a push subscription id like wps_01jh...; see /v1/subscribers/{externalId}/push-subscriptions`, { field });
+      }
+    },
+  },
 } as const satisfies Record<string, AddressKindSpec>;
 
 export type AddressKind = keyof typeof addressKinds;

@@ -99,6 +99,7 @@ const channels = {
   miniprogram: { addressKind: 'miniProgramOpenId', dialect: 'commonmark', templateOverride: 'own', vendorTemplatesOnly: true, limits: {} },
   inbox: { dialect: 'commonmark', templateOverride: 'own', limits: {} },
   webpush: {
+    addressKind: 'pushSubscription',
     dialect: 'commonmark',
     templateOverride: 'own',
     limits: {

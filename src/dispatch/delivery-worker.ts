@@ -3,7 +3,8 @@ import type { Clock } from '../clock.ts';
 import type { HeraldConfig } from '../config/config.ts';
 import { HeraldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ProviderContext, RenderedMessage, SendOutcome, SendRequest, TokenCache } from '../providers/provider.ts';
+import { CHANNEL_CATALOG, type ChannelName } from '../channels/channel-catalog.ts';
+import { MESSAGE_PRIORITIES, type ProviderContext, type RenderedMessage, type SendOutcome, type SendRequest, type TokenCache } from '../providers/provider.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, MessagesTable } from '../storage/schema.ts';
@@ -25,6 +26,7 @@ import type { DeliveryWakeup } from './wakeup.ts';
 import { isStorageUnavailable, STORAGE_UNAVAILABLE } from '../storage/storage-unavailable.ts';
 import { createWorkerEvents, type WorkerEvents } from './worker-events.ts';
 import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
+import { createWebPushDirectory, type GoneAddressForgetters } from './web-push-directory.ts';
 
 /**
  * Turns a delivery of a message into the content for its channel (templates, or inline
@@ -151,6 +153,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   });
   const gateServices = { database, clock, flowLimiter: createFlowLimiter({ database, clock }), routes, circuits };
   const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
+  const webPush = createWebPushDirectory({ database, cryptoBox: options.cryptoBox, clock });
+  const goneAddressForgetters: GoneAddressForgetters = { pushSubscription: webPush.forget };
   const sendSlots = createSendSlots(concurrency);
   let running = false;
   let unsubscribe: (() => void) | undefined;
@@ -275,7 +279,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     });
 
     try {
-      const context: ProviderContext = { http: options.outboundHttp, tokens, clock, signal: controller.signal };
+      const context: ProviderContext = { http: options.outboundHttp, tokens, clock, signal: controller.signal, webPush };
       return await Promise.race([call(context).then((answer) => ({ answer })), abandoned]);
     } catch (error) {
       if (abandonedBecause) return { problem: { kind: 'retry', code: abandonedBecause, message: errorText(error) } };
@@ -298,7 +302,26 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       address: delivery.address,
       content,
       metadata,
+      priority: MESSAGE_PRIORITIES[delivery.priority] ?? 'normal',
+      expiresAtMs: delivery.expires_at,
     };
+  }
+
+  /** Forgets the addresses the platform said are gone (Web Push 404/410), so later sends skip them; a failure here only delays that. */
+  async function forgetGoneAddresses(call: readonly SendCandidate[], outcomes: readonly SendOutcome[]): Promise<void> {
+    await Promise.all(
+      call.map(async ({ delivery }, index) => {
+        const outcome = outcomes[index];
+        const kind = CHANNEL_CATALOG[delivery.channel as ChannelName]?.addressKind;
+        const forget = kind && goneAddressForgetters[kind];
+        if (outcome?.kind !== 'failed' || !outcome.addressGone || !forget || delivery.address === null) return;
+        try {
+          await forget(delivery.app_id, delivery.address);
+        } catch (error) {
+          reportError(error, `forgetting the ${kind} address ${delivery.address} the platform said is gone`);
+        }
+      }),
+    );
   }
 
   /** One call for one delivery, or for a group of recipients of the same content (`sendBatch`); one outcome per candidate, in order. */
@@ -361,6 +384,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
           if (!(await sendSlots.take())) return;
           try {
             const outcomes = await send(call);
+            await forgetGoneAddresses(call, outcomes);
             const sends = call.map((candidate, index) => ({ candidate, outcome: outcomes[index]! }));
             let decided: DeliveryOutcome[] = outcomes;
             try {

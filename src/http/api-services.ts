@@ -13,6 +13,7 @@ import type { ReceiptIntake } from '../domain/receipts/receipt-intake.ts';
 import type { MessageIntake } from '../domain/messages/message-intake.ts';
 import type { MessageQuery } from '../domain/messages/message-query.ts';
 import type { TemplateService } from '../domain/templates/template-service.ts';
+import type { PushSubscriptionService } from '../domain/web-push/push-subscription-service.ts';
 
 /** Everything the HTTP routes call; built by the composition root. */
 export interface ApiServices {
@@ -23,6 +24,7 @@ export interface ApiServices {
   users: UserService;
   sessions: SessionService;
   subscribers: SubscriberService;
+  pushSubscriptions: PushSubscriptionService;
   channelAccounts: ChannelAccountService;
   channelRoutes: ChannelRouteService;
   intake: MessageIntake;

@@ -12,6 +12,7 @@ import { registerMessageRoutes } from './routes/message-routes.ts';
 import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
 import { registerTemplateRoutes } from './routes/template-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
+import { registerWebPushRoutes } from './routes/web-push-routes.ts';
 import { registerWhoamiRoutes } from './routes/whoami-routes.ts';
 
 const SIGNED_API_PREFIX = '/v1';
@@ -21,6 +22,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerAppRoutes,
   registerUserRoutes,
   registerSubscriberRoutes,
+  registerWebPushRoutes,
   registerChannelAccountRoutes,
   registerChannelRouteRoutes,
   registerMessageRoutes,

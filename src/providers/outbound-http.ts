@@ -107,7 +107,8 @@ export function buildProviderUrl(baseUrl: string, path: string, query: Record<st
 export interface OutboundRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
-  body?: string;
+  /** Text, or bytes for binary bodies (an encrypted Web Push message). */
+  body?: string | Uint8Array;
 }
 
 /** Either the provider answered (any status), or the call failed in transport and `outcome` says how. */

@@ -33,6 +33,8 @@ test('the built-in registry holds every provider folder, each under its folder n
   assert.ok(registry.get('twilio-sms')?.receipts, 'twilio-sms reads StatusCallback receipts');
   assert.equal(registry.get('slack-webhook')?.target, 'account');
   assert.equal(registry.get('slack-bot')?.target, 'address');
+  assert.equal(registry.get('webpush')?.channel, 'webpush');
+  assert.equal(registry.get('webpush')?.target, 'address');
   assert.equal(registry.get('nope'), undefined);
 });
 

@@ -12,6 +12,7 @@ import { smtpProvider } from './smtp/smtp-provider.ts';
 import { telegramBotProvider } from './telegram-bot/telegram-bot-provider.ts';
 import { twilioSmsProvider } from './twilio-sms/twilio-sms-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
+import { webPushProvider } from './webpush/webpush-provider.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
 import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
 import { wecomAppProvider } from './wecom-app/wecom-app-provider.ts';
@@ -42,6 +43,7 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   twilioSmsProvider,
   slackWebhookProvider,
   slackBotProvider,
+  webPushProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {

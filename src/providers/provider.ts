@@ -18,8 +18,16 @@ export type SendOutcome =
   | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
   /** The provider throttled us (e.g. DingTalk 130101, HTTP 429): reschedule without burning an attempt. */
   | { kind: 'rate_limited'; code: string; message: string; retryAfterMs?: number }
-  /** Permanent failure (bad address, bad signature, unsubscribed): record and never retry. */
-  | { kind: 'failed'; code: string; message: string };
+  /**
+   * Permanent failure (bad address, bad signature, unsubscribed): record and never retry.
+   * `addressGone`: the platform says the address no longer exists (Web Push 404/410), so Herald
+   * forgets it and later sends skip it instead of failing on it again.
+   */
+  | { kind: 'failed'; code: string; message: string; addressGone?: true };
+
+/** Message priorities, most urgent first (the send API's `priority`; deliveries store the index). */
+export const MESSAGE_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export type MessagePriority = (typeof MESSAGE_PRIORITIES)[number];
 
 /**
  * The content rendered for one channel (src/templates produces it). `markdown` is
@@ -51,6 +59,10 @@ export interface SendRequest {
   address: string | null;
   content: RenderedMessage;
   metadata: Record<string, string>;
+  /** The message's priority (Web Push maps it to `Urgency`); absent means normal. */
+  priority?: MessagePriority;
+  /** When Herald gives up on this delivery (epoch ms): a push service need not keep it longer (Web Push `TTL`). */
+  expiresAtMs?: number;
 }
 
 /** Access tokens (WeChat, WeCom, DingTalk) cached in the database and shared by all workers. */
@@ -59,6 +71,27 @@ export interface TokenCache {
   get(key: string, fetchToken: () => Promise<{ token: string; expiresInSeconds: number }>): Promise<string>;
   /** Drops a token the provider rejected (40001/42001 ...), so the next `get` fetches a fresh one. */
   invalidate(key: string): Promise<void>;
+}
+
+/** A browser's push subscription (`PushSubscription.toJSON()`): where to push, and the keys to encrypt for (RFC 8291). */
+export interface WebPushSubscription {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+
+/** An app's VAPID key pair (RFC 8292), base64url as web-push writes them: the public key is what browsers subscribe with. */
+export interface VapidKeyPair {
+  publicKey: string;
+  privateKey: string;
+}
+
+/**
+ * What the Web Push provider reads from Herald's storage, through the worker: the subscription a
+ * `pushSubscription` address names (undefined once it is gone) and the app's VAPID keys.
+ */
+export interface WebPushDirectory {
+  subscription(appId: string, subscriptionId: string): Promise<WebPushSubscription | undefined>;
+  vapidKeys(appId: string): Promise<VapidKeyPair>;
 }
 
 export interface ProviderAccount<Config = Record<string, unknown>> {
@@ -114,6 +147,8 @@ export interface ProviderContext {
   clock: Clock;
   /** Aborted when the send timeout elapses or the worker stops. */
   signal: AbortSignal;
+  /** Browser subscriptions and VAPID keys, for the Web Push provider (the delivery worker provides it). */
+  webPush?: WebPushDirectory;
 }
 
 /** What a sender needs from Herald besides its account: the outbound rules for protocols that open their own sockets (SMTP). */

@@ -5,8 +5,9 @@ import * as pipeline from './migrations/0002-pipeline.ts';
 import * as templates from './migrations/0003-templates.ts';
 import * as liveness from './migrations/0004-liveness.ts';
 import * as imChannels from './migrations/0005-im-channels.ts';
-import * as receiptsAndRoutes from './migrations/0007-receipts-and-routes.ts';
 import * as resultChecks from './migrations/0006-result-checks.ts';
+import * as receiptsAndRoutes from './migrations/0007-receipts-and-routes.ts';
+import * as webPush from './migrations/0008-web-push.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-im-channels': imChannels,
   '0006-result-checks': resultChecks,
   '0007-receipts-and-routes': receiptsAndRoutes,
+  '0008-web-push': webPush,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

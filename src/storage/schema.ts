@@ -76,6 +76,29 @@ export interface SubscribersTable {
   updated_at: number;
 }
 
+/** A browser's Web Push subscription (`PushSubscription.toJSON()`), registered for one subscriber. */
+export interface PushSubscriptionsTable {
+  id: string;
+  app_id: string;
+  subscriber_id: string;
+  endpoint: string;
+  /** base64url: the browser's P-256 public key and auth secret the payload is encrypted for. */
+  p256dh: string;
+  auth: string;
+  user_agent: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An app's VAPID key pair (base64url), generated on first need. */
+export interface VapidKeysTable {
+  app_id: string;
+  public_key: string;
+  /** Encrypted (see crypto-box.ts). */
+  private_key_enc: string;
+  created_at: number;
+}
+
 export interface ChannelAccountsTable {
   id: string;
   app_id: string;
@@ -303,6 +326,8 @@ export interface HeraldSchema {
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   subscribers: SubscribersTable;
+  push_subscriptions: PushSubscriptionsTable;
+  vapid_keys: VapidKeysTable;
   channel_accounts: ChannelAccountsTable;
   flow_windows: FlowWindowsTable;
   provider_tokens: ProviderTokensTable;

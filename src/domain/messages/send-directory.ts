@@ -13,6 +13,8 @@ export interface SubscriberForSend {
   /** IANA time zone, e.g. Asia/Shanghai. */
   timezone: string | null;
   addresses: Partial<Record<AddressKind, string>>;
+  /** Its browsers' Web Push subscriptions (`pushSubscription` addresses): one delivery each. */
+  pushSubscriptionIds?: readonly string[];
 }
 export interface AccountForSend {
   id: string;

@@ -1,11 +1,13 @@
 import { Type, type Static, type TObject, type TString, type TUnion } from 'typebox';
 import { ADDRESS_KIND_CATALOG, ADDRESS_KINDS, type AddressKind } from '../../channels/address-kinds.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
+import { MESSAGE_PRIORITIES } from '../../providers/provider.ts';
 import { InlineContentSchema } from '../../templates/template-content.ts';
 
 /** The JSON schemas of the send API: they validate requests and generate the OpenAPI document. */
 
-export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+/** Stored as the index: 0 is the most urgent. Providers read the name (Web Push Urgency). */
+export const PRIORITIES = MESSAGE_PRIORITIES;
 export const MAX_RECEIVERS_PER_REQUEST = 1000;
 
 const bounded = (maxLength: number) => Type.String({ minLength: 1, maxLength });

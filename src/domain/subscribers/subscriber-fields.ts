@@ -8,6 +8,9 @@ import { invalid } from '../../errors.ts';
 
 export type SubscriberAddresses = Partial<Record<AddressKind, string>>;
 
+/** The kinds a subscriber's `addresses` hold: browsers register their push subscriptions themselves (/push-subscriptions), several per subscriber. */
+export const SUBSCRIBER_ADDRESS_KINDS = ADDRESS_KINDS.filter((kind) => kind !== 'pushSubscription');
+
 export const MAX_EXTERNAL_ID_LENGTH = 128;
 export const MAX_ADDRESS_LENGTH = 254;
 export const MAX_LOCALE_LENGTH = 35;
@@ -23,7 +26,7 @@ export function checkExternalId(externalId: string, field: string): void {
 }
 
 export function checkAddresses(addresses: SubscriberAddresses, field: string): void {
-  for (const kind of ADDRESS_KINDS) {
+  for (const kind of SUBSCRIBER_ADDRESS_KINDS) {
     const value = addresses[kind];
     if (value !== undefined) checkAddress(kind, value, `${field}.${kind}`);
   }

@@ -1,4 +1,4 @@
-import { ADDRESS_KINDS, checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
+import { checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
 import { isId, newId } from '../../ids.ts';
@@ -9,6 +9,7 @@ import {
   checkAddresses,
   checkExternalId,
   normaliseLocale,
+  SUBSCRIBER_ADDRESS_KINDS,
   normaliseTimezone,
   serialiseData,
   type SubscriberAddresses,
@@ -188,7 +189,7 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
     async update(appId: string, externalId: string, patch: SubscriberPatch): Promise<SubscriberView> {
       const row = await getRow(appId, externalId);
       const addresses = JSON.parse(row.addresses) as SubscriberAddresses;
-      for (const kind of ADDRESS_KINDS) {
+      for (const kind of SUBSCRIBER_ADDRESS_KINDS) {
         const value = patch.addresses?.[kind];
         if (value === null) delete addresses[kind];
         else if (value !== undefined) {

@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import { ADDRESS_KINDS } from '../../channels/address-kinds.ts';
-import { MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
+import { MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH, SUBSCRIBER_ADDRESS_KINDS } from '../../domain/subscribers/subscriber-fields.ts';
 import { DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBERS_PER_UPSERT } from '../../domain/subscribers/subscriber-service.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
@@ -12,7 +11,7 @@ const Locale = Type.String({ maxLength: 64, description: 'BCP 47 language tag, e
 const Timezone = Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Asia/Shanghai' });
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Custom data for templates (subscriber.data), at most 16 KiB of JSON' });
 
-const Addresses = Type.Object(Object.fromEntries(ADDRESS_KINDS.map((kind) => [kind, Type.Optional(AddressValue)])), {
+const Addresses = Type.Object(Object.fromEntries(SUBSCRIBER_ADDRESS_KINDS.map((kind) => [kind, Type.Optional(AddressValue)])), {
   additionalProperties: false,
   description: 'E-mail, E.164 phone (+8613800138000) and per-IM user ids',
 });
@@ -100,7 +99,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers }) =
             locale: Type.Optional(Type.Union([Locale, Type.Null()])),
             timezone: Type.Optional(Type.Union([Timezone, Type.Null()])),
             addresses: Type.Optional(
-              Type.Object(Object.fromEntries(ADDRESS_KINDS.map((kind) => [kind, Type.Optional(Type.Union([AddressValue, Type.Null()]))])), { additionalProperties: false }),
+              Type.Object(Object.fromEntries(SUBSCRIBER_ADDRESS_KINDS.map((kind) => [kind, Type.Optional(Type.Union([AddressValue, Type.Null()]))])), { additionalProperties: false }),
             ),
             data: Type.Optional(Data),
           },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Value } from 'typebox/value';
 import { CHANNEL_CATALOG } from '../../channels/channel-catalog.ts';
-import type { ProviderDefinition, ProviderSender, RenderedMessage, SendOutcome } from '../provider.ts';
+import type { ProviderContext, ProviderDefinition, ProviderSender, RenderedMessage, SendOutcome } from '../provider.ts';
 import {
   assertOutcomeKind,
   createTestProviderEnvironment,
@@ -42,6 +42,8 @@ export interface ProviderConformanceOptions<Config> {
   content?: Partial<RenderedMessage>;
   /** Configs the schema must reject, besides the generic ones (empty, unknown field, non-string secret). */
   invalidConfigs?: ReadonlyArray<{ name: string; config: unknown }>;
+  /** What the worker adds to every send's context for this provider (Web Push: its subscription directory). */
+  context?: Partial<ProviderContext>;
 }
 
 const TIMEOUT_SIGNAL_MS = 400;
@@ -70,7 +72,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
     beforeEach(() => server.setMode('normal'));
 
     /** Sends the sample request with a fresh sender, which is always closed afterwards. */
-    async function sendWith(config: Config, context = environment.context(), senderEnvironment = testSenderEnvironment()): Promise<SendOutcome> {
+    async function sendWith(config: Config, context = environment.context(options.context), senderEnvironment = testSenderEnvironment()): Promise<SendOutcome> {
       const sender: ProviderSender = definition.createSender({ id: 'acc_conformance', name: 'conformance', config }, senderEnvironment);
       try {
         return await sender.send(sample(options.address ?? null), context);
@@ -109,7 +111,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
         try {
           const requests = addresses.map((address, index) => ({ ...sample(address), deliveryId: `dlv_batch_${index}`, dedupKey: `dlv_batch_${index}` }));
           const requestsBefore = server.requestCount;
-          const outcomes = await sender.sendBatch!(requests, environment.context());
+          const outcomes = await sender.sendBatch!(requests, environment.context(options.context));
           assert.equal(outcomes.length, requests.length);
           for (const outcome of outcomes) assertOutcomeKind(outcome, 'sent');
           assert.ok(server.requestCount > requestsBefore, 'the batch reached the server');
@@ -161,7 +163,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
       server.setMode('hang');
       const outcome = await sendWith(
         options.accountConfig(server.port),
-        environment.context({ signal: AbortSignal.timeout(TIMEOUT_SIGNAL_MS) }),
+        environment.context({ ...options.context, signal: AbortSignal.timeout(TIMEOUT_SIGNAL_MS) }),
       );
       assertOutcomeKind(outcome, 'retry');
       assert.equal(outcome.code, 'TIMEOUT');
@@ -171,7 +173,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
       const strictEnvironment = createTestProviderEnvironment({ allowLoopback: false });
       try {
         const requestsBefore = server.requestCount;
-        const outcome = await sendWith(options.accountConfig(server.port), strictEnvironment.context(), testSenderEnvironment(false));
+        const outcome = await sendWith(options.accountConfig(server.port), strictEnvironment.context(options.context), testSenderEnvironment(false));
         assertOutcomeKind(outcome, 'failed');
         assert.equal(outcome.code, 'OUTBOUND_ADDRESS_BLOCKED');
         assert.equal(server.requestCount, requestsBefore, 'nothing reached the server');
@@ -182,7 +184,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
 
     test('a sender can be closed, twice, after sending', async () => {
       const sender = definition.createSender({ id: 'acc_close', name: 'close', config: options.accountConfig(server.port) }, testSenderEnvironment());
-      assertOutcomeKind(await sender.send(sample(options.address ?? null), environment.context()), 'sent');
+      assertOutcomeKind(await sender.send(sample(options.address ?? null), environment.context(options.context)), 'sent');
       await sender.close?.();
       await sender.close?.();
     });

@@ -12,7 +12,7 @@ import {
   type HttpResponseSummary,
 } from '../outcome-classification.ts';
 import type { ProviderDefinition, RenderedMessage, SendOutcome } from '../provider.ts';
-import { parseTwilioStatusCallback, TWILIO_STORAGE_FAILURE_REPLY } from './twilio-status-callback.ts';
+import { parseTwilioStatusCallback } from './twilio-status-callback.ts';
 
 /**
  * Twilio Programmable Messaging: one `POST /2010-04-01/Accounts/{sid}/Messages.json` per
@@ -127,6 +127,5 @@ export const twilioSmsProvider: ProviderDefinition<TwilioSmsConfig> = {
 
   receipts: {
     parse: (request, config) => parseTwilioStatusCallback(request, config.authToken),
-    storageFailureReply: TWILIO_STORAGE_FAILURE_REPLY,
   },
 };

@@ -14,7 +14,6 @@ const FORBIDDEN_REPLY: ReceiptReply = { status: 403, contentType: 'text/plain', 
 const UNREADABLE_REPLY: ReceiptReply = { status: 400, contentType: 'text/plain', body: 'Not a Twilio message status callback' };
 
 /** A 5xx, so Twilio's retry (where the account enables it) pushes the status again. */
-export const TWILIO_STORAGE_FAILURE_REPLY: ReceiptReply = { status: 503, contentType: 'text/plain', body: 'Status not stored, try again' };
 
 /** Form parameters by name; a name may repeat. */
 export type FormParameters = ReadonlyMap<string, readonly string[]>;

@@ -2,15 +2,19 @@ import type { AddressKind } from '../../../channels/address-kinds.ts';
 import { addressKindOf } from '../../../channels/channel-catalog.ts';
 import { unprocessable } from '../../../errors.ts';
 import { chooseWeighted } from '../../channel-accounts/weighted-choice.ts';
+import type { SubscriberForSend } from '../send-directory.ts';
 import type { SkipReason } from '../skip-reasons.ts';
 import { skipDelivery, type AcceptDraft, type AcceptServices, type PlannedDelivery } from './accept-draft.ts';
 
 /**
  * Where each planned delivery goes: its channel account and the receiver's address of the kind
  * the channel sends to; one that cannot be sent is skipped with the reason (skip-reasons.ts).
+ * A subscriber reached on Web Push gets one delivery per browser subscription, each with its own
+ * outcome and retries (a browser that unsubscribed fails alone and is forgotten).
  */
 export function resolveAddresses(draft: AcceptDraft, { providers, random }: AcceptServices): void {
   const skip = (planned: PlannedDelivery, code: SkipReason, message: string) => skipDelivery(planned, code, message);
+  const otherBrowsers = new Map<PlannedDelivery, PlannedDelivery[]>();
   for (const planned of draft.planned) {
     const { receiver, channel } = planned;
     if (typeof receiver === 'object' && 'channelAccount' in receiver) {
@@ -42,11 +46,20 @@ export function resolveAddresses(draft: AcceptDraft, { providers, random }: Acce
       continue;
     }
     const kind = addressKindOf(provider.channel);
-    const address = planned.subscriber ? (planned.subscriber.addresses[kind] ?? null) : ((receiver as Partial<Record<AddressKind, string>>)[kind] ?? null);
-    if (address === null) {
+    const addresses = planned.subscriber ? subscriberAddresses(planned.subscriber, kind) : [(receiver as Partial<Record<AddressKind, string>>)[kind]].filter((a) => a !== undefined);
+    if (addresses.length === 0) {
       skip(planned, 'NO_ADDRESS', `The receiver has no ${kind} address for the ${channel} channel`);
       continue;
     }
-    planned.address = address;
+    planned.address = addresses[0]!;
+    if (addresses.length > 1) otherBrowsers.set(planned, addresses.slice(1).map((address) => ({ ...planned, address, decisions: [] })));
   }
+  if (otherBrowsers.size > 0) draft.planned = draft.planned.flatMap((planned) => [planned, ...(otherBrowsers.get(planned) ?? [])]);
+}
+
+/** A subscriber's addresses of a kind: its push subscriptions for `pushSubscription`, else the one in `addresses`. */
+function subscriberAddresses(subscriber: SubscriberForSend, kind: AddressKind): string[] {
+  if (kind === 'pushSubscription') return [...(subscriber.pushSubscriptionIds ?? [])];
+  const address = subscriber.addresses[kind];
+  return address === undefined ? [] : [address];
 }
