@@ -13,8 +13,6 @@ const ACCEPTED_REPLY: ReceiptReply = { status: 200, contentType: 'text/plain', b
 const FORBIDDEN_REPLY: ReceiptReply = { status: 403, contentType: 'text/plain', body: 'Twilio request validation failed' };
 const UNREADABLE_REPLY: ReceiptReply = { status: 400, contentType: 'text/plain', body: 'Not a Twilio message status callback' };
 
-/** A 5xx, so Twilio's retry (where the account enables it) pushes the status again. */
-
 /** Form parameters by name; a name may repeat. */
 export type FormParameters = ReadonlyMap<string, readonly string[]>;
 
