@@ -51,6 +51,8 @@ export interface HeraldOptions {
   roles?: readonly HeraldRole[];
   clock?: Clock;
   logger?: Logger;
+  /** Uniform in [0, 1), for weighted channel routes. Default Math.random; tests pass a seeded one. */
+  random?: () => number;
 }
 
 export interface Herald {
@@ -135,7 +137,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       templates,
       appSettings: (appId) => apps.settings(appId),
       onQueued: () => wakeup.notifyDeliveriesQueued(),
-    onCallbacksQueued,
+      onCallbacksQueued,
+      random: options.random,
     });
   const intake = intakeWith(renderer.gate);
   const templates = createTemplateService(context, { gate: renderer.gate, intakeWith, renderer: templateRenderer });

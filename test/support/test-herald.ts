@@ -33,7 +33,7 @@ export interface TestHerald extends Herald {
 /** An in-process Herald on a fresh database; tests call `server.inject()`. */
 export async function createTestHerald(
   dialect: Dialect,
-  options: { clock?: Clock; env?: Record<string, string>; roles?: HeraldRole[] } = {},
+  options: { clock?: Clock; env?: Record<string, string>; roles?: HeraldRole[]; random?: () => number } = {},
 ): Promise<TestHerald> {
   const testStorage = await createTestStorage(dialect);
   const env: Record<string, string> = {
@@ -46,7 +46,7 @@ export async function createTestHerald(
   const config = parseConfig(env);
   const logs = new LogCapture();
   const clock = options.clock ?? systemClock;
-  const herald = await createHerald(config, { roles: options.roles ?? ['api'], clock, logger: createLogger(config.logLevel, logs) });
+  const herald = await createHerald(config, { roles: options.roles ?? ['api'], clock, logger: createLogger(config.logLevel, logs), random: options.random });
   return {
     ...herald,
     config,

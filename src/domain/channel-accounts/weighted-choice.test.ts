@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../../../test/support/seeded-random.ts';
 import { chooseWeighted } from './weighted-choice.ts';
-
-/** mulberry32: a small seeded generator, so the split below is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('a 70/30 split over 10,000 picks lands within 2 points of 70/30, for several seeds', () => {
   for (const seed of [1, 42, 20261203]) {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const counts = { aliyun: 0, tencent: 0 };
     for (let i = 0; i < 10_000; i++) counts[chooseWeighted([{ item: 'aliyun' as const, weight: 70 }, { item: 'tencent' as const, weight: 30 }], random)]++;
     const share = counts.aliyun / 100;
