@@ -26,6 +26,8 @@ test('the built-in registry holds every provider folder, each under its folder n
   assert.equal(registry.get('dingtalk-robot')?.channel, 'dingtalk');
   assert.equal(registry.get('feishu-robot')?.channel, 'feishu');
   assert.equal(registry.get('feishu-app')?.target, 'address');
+  assert.equal(registry.get('aliyun-sms')?.channel, 'sms');
+  assert.equal(registry.get('tencent-sms')?.maxRecipientsPerCall, 200);
   assert.equal(registry.get('nope'), undefined);
 });
 

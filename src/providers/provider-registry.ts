@@ -1,4 +1,5 @@
 import { invalid } from '../errors.ts';
+import { aliyunSmsProvider } from './aliyun-sms/aliyun-sms-provider.ts';
 import { customHttpProvider } from './custom-http/custom-http-provider.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
 import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
@@ -6,6 +7,7 @@ import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { smtpProvider } from './smtp/smtp-provider.ts';
+import { tencentSmsProvider } from './tencent-sms/tencent-sms-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
 import { wechatTemplateProvider } from './wechat-template/wechat-template-provider.ts';
@@ -32,6 +34,8 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   wechatSubscribeProvider,
   feishuRobotProvider,
   feishuAppProvider,
+  aliyunSmsProvider,
+  tencentSmsProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {

@@ -4,14 +4,16 @@ import type { RenderedMessage, SendOutcome } from './provider.ts';
  * The registered template a Chinese SMS vendor (Aliyun, Tencent) sends, as src/templates
  * writes it into `extras.sms` (`{ templateCode, params, signName? }`). These vendors send
  * only pre-approved templates under a registered sign name, so a message without a
- * template code, or without a sign name from the template or the account, fails for good.
+ * template code fails for good, and so does one without a sign name (from the template or the
+ * account) where the vendor needs one (all Aliyun numbers, Tencent mainland numbers).
  */
 
 export interface VendorSmsTemplate {
   templateCode: string;
   /** Parameter name → rendered value, in the template's order (Tencent takes the values as an ordered list). */
   params: Record<string, string>;
-  signName: string;
+  /** The template's sign name, else the account's. */
+  signName?: string;
 }
 
 export type VendorSmsTemplateResult = { template: VendorSmsTemplate; outcome?: never } | { outcome: Extract<SendOutcome, { kind: 'failed' }>; template?: never };
@@ -32,15 +34,15 @@ export function vendorSmsTemplateOf(content: RenderedMessage, accountSignName: s
     };
   }
   const signName = isText(sms.signName) ? sms.signName : accountSignName;
-  if (!signName) {
-    return {
-      outcome: {
-        kind: 'failed',
-        code: 'SMS_SIGN_NAME_MISSING',
-        message: `${vendor} needs a registered sign name: set signName on the channel account or channels.sms.signName in the template`,
-      },
-    };
-  }
   const params = Object.fromEntries(Object.entries(isRecord(sms.params) ? sms.params : {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  return { template: { templateCode: sms.templateCode, params, signName } };
+  return { template: { templateCode: sms.templateCode, params, ...(signName ? { signName } : {}) } };
+}
+
+/** A send that needs a sign name and has none. */
+export function signNameMissing(vendor: string): Extract<SendOutcome, { kind: 'failed' }> {
+  return {
+    kind: 'failed',
+    code: 'SMS_SIGN_NAME_MISSING',
+    message: `${vendor} needs a registered sign name: set signName on the channel account or channels.sms.signName in the template`,
+  };
 }

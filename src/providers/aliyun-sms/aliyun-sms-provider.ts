@@ -4,7 +4,7 @@ import { parseOutboundUrl } from '../../security/ssrf-guard.ts';
 import { buildProviderUrl, sendHttpRequest } from '../outbound-http.ts';
 import { describeHttpResponse, isSuccessStatus, outcomeFromHttpStatus, parseJsonObject, unreadableResponseOutcome, type HttpResponseSummary } from '../outcome-classification.ts';
 import type { ProviderContext, ProviderDefinition, SendOutcome, SendRequest } from '../provider.ts';
-import { vendorSmsTemplateOf } from '../vendor-sms-template.ts';
+import { signNameMissing, vendorSmsTemplateOf } from '../vendor-sms-template.ts';
 import { acs3Authorization, acs3ContentSha256 } from './acs3-signature.ts';
 import { parseAliyunSmsReport, ALIYUN_RECEIPT_STORAGE_FAILURE_REPLY } from './aliyun-sms-receipts.ts';
 
@@ -97,6 +97,7 @@ export const aliyunSmsProvider: ProviderDefinition<AliyunSmsConfig> = {
       }
       const { template, outcome: missing } = vendorSmsTemplateOf(requests[0].content, config.signName, 'Aliyun SMS');
       if (missing) return requests.map(() => missing);
+      if (!template.signName) return requests.map(() => signNameMissing('Aliyun SMS'));
 
       const form = new URLSearchParams({
         PhoneNumbers: requests.map((request) => aliyunPhoneNumber(request.address ?? '')).join(','),

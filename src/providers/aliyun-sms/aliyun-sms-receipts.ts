@@ -1,4 +1,5 @@
-import type { ReceiptEntry, ReceiptParse, ReceiptReply, ReceiptRequest } from '../provider.ts';
+import { jsonReceiptReply, optionalText, readJsonReports } from '../json-receipt-push.ts';
+import type { ReceiptEntry, ReceiptParse, ReceiptRequest } from '../provider.ts';
 import { shanghaiWallTimeMs } from '../shanghai-wall-time.ts';
 
 /**
@@ -7,17 +8,11 @@ import { shanghaiWallTimeMs } from '../shanghai-wall-time.ts';
  * the answer; anything but HTTP 200 makes it push again after 1, 5 and 10 minutes.
  */
 
-const json = (status: number, body: Record<string, unknown>): ReceiptReply => ({
-  status,
-  contentType: 'application/json; charset=utf-8',
-  body: JSON.stringify(body),
-});
-
-export const ALIYUN_RECEIPT_ACCEPTED_REPLY = json(200, { code: 0, msg: '接收成功' });
+export const ALIYUN_RECEIPT_ACCEPTED_REPLY = jsonReceiptReply(200, { code: 0, msg: '接收成功' });
 /** Herald could not store the reports: a 5xx, so Aliyun pushes them again. */
-export const ALIYUN_RECEIPT_STORAGE_FAILURE_REPLY = json(503, { code: 1, msg: 'storage unavailable, push again' });
+export const ALIYUN_RECEIPT_STORAGE_FAILURE_REPLY = jsonReceiptReply(503, { code: 1, msg: 'storage unavailable, push again' });
 
-const refused = (reason: string): ReceiptParse => ({ kind: 'refused', reason, reply: json(400, { code: 400, msg: reason }) });
+const refused = (reason: string): ReceiptParse => ({ kind: 'refused', reason, reply: jsonReceiptReply(400, { code: 400, msg: reason }) });
 
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
 
@@ -35,21 +30,13 @@ export function e164FromAliyunNumber(number: string): string | undefined {
   return `+${digits}`;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const optionalString = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 export function parseAliyunSmsReport(request: ReceiptRequest): ReceiptParse {
-  let reports: unknown;
-  try {
-    reports = JSON.parse(request.body.toString('utf8'));
-  } catch {
-    return refused('the body is not JSON; Aliyun SmsReport pushes a JSON array of reports');
-  }
-  if (!Array.isArray(reports)) return refused('the body is not a JSON array of SmsReport reports');
+  const read = readJsonReports(request.body, 'Aliyun SmsReport');
+  if (read.problem !== undefined) return refused(read.problem);
   const entries: ReceiptEntry[] = [];
-  for (const [index, report] of reports.entries()) {
-    if (!isRecord(report)) return refused(`report ${index} is not an object`);
-    const bizId = optionalString(report.biz_id);
+  for (const [index, report] of read.reports.entries()) {
+    const bizId = optionalText(report.biz_id);
     const address = typeof report.phone_number === 'string' ? e164FromAliyunNumber(report.phone_number) : undefined;
     if (!bizId || !address || typeof report.success !== 'boolean') {
       return refused(`report ${index} lacks biz_id, a phone_number or a boolean success`);
@@ -58,8 +45,8 @@ export function parseAliyunSmsReport(request: ReceiptRequest): ReceiptParse {
       providerMessageId: bizId,
       address,
       status: report.success ? 'delivered' : 'undelivered',
-      code: optionalString(report.err_code),
-      message: optionalString(report.err_msg),
+      code: optionalText(report.err_code),
+      message: optionalText(report.err_msg),
     };
     const atMs = shanghaiWallTimeMs(report.report_time);
     if (atMs !== undefined) entry.atMs = atMs;
