@@ -1,3 +1,4 @@
+import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } from 'libphonenumber-js/min';
 import { invalid } from '../errors.ts';
 
 /**
@@ -8,18 +9,29 @@ import { invalid } from '../errors.ts';
  */
 
 export interface AddressKindSpec {
-  /** Longest value the send API's receiver schema accepts; `check` may be stricter. */
+  /** Longest value the send API's receiver schema accepts; `normalize` may be stricter. */
   readonly maxLength: number;
-  /** Throws HeraldError('invalid', ...) naming `field` (its full request path) when `value` is not such an address. */
-  check(value: string, field: string): void;
+  /**
+   * The address as it is stored and sent (a phone number in E.164), or throws
+   * HeraldError('invalid', ...) naming `field` (its full request path) when `value` is not such an address.
+   */
+  normalize(value: string, field: string): string;
 }
 
 const MAX_EMAIL_LENGTH = 254;
 const MAX_PROVIDER_USER_ID_LENGTH = 128;
 const EMAIL_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
-/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
-const E164_PHONE = /^\+[1-9]\d{6,14}$/;
+/** How people write international numbers: a plus, then digits with spaces, dashes, dots or brackets between them. */
+const WRITTEN_PHONE = /^\+[\d\s().-]+$/;
+const MAX_WRITTEN_PHONE_LENGTH = 32;
+const PHONE_PROBLEMS: Record<string, string> = {
+  INVALID_COUNTRY: 'its country calling code is unknown',
+  NOT_A_NUMBER: 'it is not a phone number',
+  TOO_SHORT: 'it is too short',
+  TOO_LONG: 'it is too long',
+  INVALID_LENGTH: 'it has a length no number of its country has',
+};
 
 /** Strict enough to catch typos and header injection (SMTP recipients and senders use it too). */
 export const isEmailAddress = (value: string) => EMAIL_ADDRESS.test(value);
@@ -27,32 +39,53 @@ export const isEmailAddress = (value: string) => EMAIL_ADDRESS.test(value);
 /** A user id on an IM or WeChat platform: opaque, so only its shape is checked. */
 const providerUserId: AddressKindSpec = {
   maxLength: MAX_PROVIDER_USER_ID_LENGTH,
-  check(value, field) {
+  normalize(value, field) {
     if (value === '' || value.length > MAX_PROVIDER_USER_ID_LENGTH || WHITESPACE_OR_CONTROL.test(value)) {
       throw invalid('ADDRESS_INVALID', `${field}: expected 1-${MAX_PROVIDER_USER_ID_LENGTH} characters without spaces or control characters`, { field });
     }
+    return value;
   },
 };
+
+/**
+ * A phone number in E.164 (`+86 138-0013-8000` → `+8613800138000`), read with libphonenumber-js.
+ * Its `min` metadata checks the country calling code and the lengths each country's numbers
+ * have, not which prefixes are allocated: a number allocated after the metadata was built is
+ * never refused, and the vendor still refuses a number nobody has.
+ */
+export function normalizePhoneNumber(value: string, field: string): string {
+  const refuse = (why: string) =>
+    invalid('PHONE_INVALID', `${field}: "${value}" is not a phone number Herald can send to: ${why}. write + and the country code, e.g. +8613800138000 (spaces and dashes may separate the digits)`, {
+      field,
+    });
+  if (value.length > MAX_WRITTEN_PHONE_LENGTH || !WRITTEN_PHONE.test(value)) {
+    throw refuse(value.startsWith('+') ? 'only digits, spaces, dashes, dots and brackets may follow the +' : 'it does not start with + and a country code');
+  }
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(value);
+  } catch (error) {
+    if (error instanceof ParseError) throw refuse(PHONE_PROBLEMS[error.message] ?? error.message);
+    throw error;
+  }
+  if (!parsed.isValid()) {
+    const lengthProblem = validatePhoneNumberLength(value);
+    throw refuse(lengthProblem ? (PHONE_PROBLEMS[lengthProblem] ?? lengthProblem) : `it is not a valid number of ${parsed.country ?? `country code +${parsed.countryCallingCode}`}`);
+  }
+  return parsed.number;
+}
 
 const addressKinds = {
   email: {
     maxLength: MAX_EMAIL_LENGTH,
-    check(value, field) {
+    normalize(value, field) {
       if (value.length > MAX_EMAIL_LENGTH || !isEmailAddress(value)) {
         throw invalid('EMAIL_INVALID', `${field}: "${value}" is not an e-mail address like user@example.com`, { field });
       }
+      return value;
     },
   },
-  phone: {
-    maxLength: 32,
-    check(value, field) {
-      if (!E164_PHONE.test(value)) {
-        throw invalid('PHONE_INVALID', `${field}: "${value}" is not an E.164 number; write + and the country code, without spaces, e.g. +8613800138000`, {
-          field,
-        });
-      }
-    },
-  },
+  phone: { maxLength: MAX_WRITTEN_PHONE_LENGTH, normalize: normalizePhoneNumber },
   wecomUserId: providerUserId,
   dingtalkUserId: providerUserId,
   feishuOpenId: providerUserId,
@@ -67,6 +100,7 @@ export const ADDRESS_KIND_CATALOG: { readonly [Kind in AddressKind]: AddressKind
 /** In catalog order, which is also the order of the receiver schema's alternatives. */
 export const ADDRESS_KINDS = Object.keys(addressKinds) as AddressKind[];
 
-export function checkAddress(kind: AddressKind, value: string, field: string): void {
-  ADDRESS_KIND_CATALOG[kind].check(value, field);
+/** The address as stored and sent; throws HeraldError('invalid', ...) naming `field` when it is none of this kind. */
+export function normalizeAddress(kind: AddressKind, value: string, field: string): string {
+  return ADDRESS_KIND_CATALOG[kind].normalize(value, field);
 }
