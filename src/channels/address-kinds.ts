@@ -1,3 +1,4 @@
+import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } from 'libphonenumber-js/min';
 import { invalid } from '../errors.ts';
 
 /**
@@ -8,18 +9,29 @@ import { invalid } from '../errors.ts';
  */
 
 export interface AddressKindSpec {
-  /** Longest value the send API's receiver schema accepts; `check` may be stricter. */
+  /** Longest value the send API's receiver schema accepts; `normalize` may be stricter. */
   readonly maxLength: number;
-  /** Throws HeraldError('invalid', ...) naming `field` (its full request path) when `value` is not such an address. */
-  check(value: string, field: string): void;
+  /**
+   * The address as it is stored and sent (a phone number in E.164), or throws
+   * HeraldError('invalid', ...) naming `field` (its full request path) when `value` is not such an address.
+   */
+  normalize(value: string, field: string): string;
 }
 
 const MAX_EMAIL_LENGTH = 254;
 const MAX_PROVIDER_USER_ID_LENGTH = 128;
 const EMAIL_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
-/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
-const E164_PHONE = /^\+[1-9]\d{6,14}$/;
+/** How people write international numbers: a plus, then digits with spaces, dashes, dots or brackets between them. */
+const WRITTEN_PHONE = /^\+[\d\s().-]+$/;
+const MAX_WRITTEN_PHONE_LENGTH = 32;
+const PHONE_PROBLEMS: Record<string, string> = {
+  INVALID_COUNTRY: 'its country calling code is unknown',
+  NOT_A_NUMBER: 'it is not a phone number',
+  TOO_SHORT: 'it is too short',
+  TOO_LONG: 'it is too long',
+  INVALID_LENGTH: 'it has a length no number of its country has',
+};
 
 /** A Telegram chat: a numeric id (negative for groups, -100… for supergroups and channels) or a public `@username` (5-32 characters). */
 const TELEGRAM_CHAT_ID = /^(-?[1-9]\d{0,15}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
@@ -30,65 +42,79 @@ export const isEmailAddress = (value: string) => EMAIL_ADDRESS.test(value);
 /** A user id on an IM or WeChat platform: opaque, so only its shape is checked. */
 const providerUserId: AddressKindSpec = {
   maxLength: MAX_PROVIDER_USER_ID_LENGTH,
-  check(value, field) {
+  normalize(value, field) {
     if (value === '' || value.length > MAX_PROVIDER_USER_ID_LENGTH || WHITESPACE_OR_CONTROL.test(value)) {
       throw invalid('ADDRESS_INVALID', `${field}: expected 1-${MAX_PROVIDER_USER_ID_LENGTH} characters without spaces or control characters`, { field });
     }
+    return value;
   },
 };
+
+/**
+ * A phone number in E.164 (`+86 138-0013-8000` → `+8613800138000`), read with libphonenumber-js.
+ * Its `min` metadata checks the country calling code and the lengths each country's numbers
+ * have, not which prefixes are allocated: a number allocated after the metadata was built is
+ * never refused, and the vendor still refuses a number nobody has.
+ */
+export function normalizePhoneNumber(value: string, field: string): string {
+  const refuse = (why: string) =>
+    invalid('PHONE_INVALID', `${field}: "${value}" is not a phone number Herald can send to: ${why}. write + and the country code, e.g. +8613800138000 (spaces and dashes may separate the digits)`, {
+      field,
+    });
+  if (value.length > MAX_WRITTEN_PHONE_LENGTH || !WRITTEN_PHONE.test(value)) {
+    throw refuse(value.startsWith('+') ? 'only digits, spaces, dashes, dots and brackets may follow the +' : 'it does not start with + and a country code');
+  }
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(value);
+  } catch (error) {
+    if (error instanceof ParseError) throw refuse(PHONE_PROBLEMS[error.message] ?? error.message);
+    throw error;
+  }
+  if (!parsed.isValid()) {
+    const lengthProblem = validatePhoneNumberLength(value);
+    throw refuse(lengthProblem ? (PHONE_PROBLEMS[lengthProblem] ?? lengthProblem) : `it is not a valid number of ${parsed.country ?? `country code +${parsed.countryCallingCode}`}`);
+  }
+  return parsed.number;
+}
+
+/** An id of a fixed shape, kept as written; `problem` completes "<field>: "<value>" ...". */
+function matching(pattern: RegExp, maxLength: number, code: string, problem: string): AddressKindSpec {
+  return {
+    maxLength,
+    normalize(value, field) {
+      if (!pattern.test(value)) throw invalid(code, `${field}: "${value}" ${problem}`, { field });
+      return value;
+    },
+  };
+}
 
 const addressKinds = {
   email: {
     maxLength: MAX_EMAIL_LENGTH,
-    check(value, field) {
+    normalize(value, field) {
       if (value.length > MAX_EMAIL_LENGTH || !isEmailAddress(value)) {
         throw invalid('EMAIL_INVALID', `${field}: "${value}" is not an e-mail address like user@example.com`, { field });
       }
+      return value;
     },
   },
-  phone: {
-    maxLength: 32,
-    check(value, field) {
-      if (!E164_PHONE.test(value)) {
-        throw invalid('PHONE_INVALID', `${field}: "${value}" is not an E.164 number; write + and the country code, without spaces, e.g. +8613800138000`, {
-          field,
-        });
-      }
-    },
-  },
+  phone: { maxLength: MAX_WRITTEN_PHONE_LENGTH, normalize: normalizePhoneNumber },
   wecomUserId: providerUserId,
   dingtalkUserId: providerUserId,
   feishuOpenId: providerUserId,
   wechatOpenId: providerUserId,
   miniProgramOpenId: providerUserId,
-  telegramChatId: {
-    maxLength: 33,
-    check(value, field) {
-      if (!TELEGRAM_CHAT_ID.test(value)) {
-        throw invalid('ADDRESS_INVALID', `${field}: "${value}" is not a Telegram chat id; write the numeric id (e.g. 123456789, or -1001234567890 for a group) or @channelusername`, {
-          field,
-        });
-      }
-    },
-  },
+  telegramChatId: matching(TELEGRAM_CHAT_ID, 33, 'ADDRESS_INVALID', 'is not a Telegram chat id; write the numeric id (e.g. 123456789, or -1001234567890 for a group) or @channelusername'),
   /** Where chat.postMessage posts: a channel (C.., G..), a DM (D..) or a user (U.., W..: Slack opens the DM). */
-  slackChannelId: {
-    maxLength: 32,
-    check(value, field) {
-      if (!/^[CDGUW][A-Z0-9]{2,31}$/.test(value)) {
-        throw invalid('SLACK_CHANNEL_ID_INVALID', `${field}: "${value}" is not a Slack channel or user id like C0123456789 or U0123456789`, { field });
-      }
-    },
-  },
+  slackChannelId: matching(/^[CDGUW][A-Z0-9]{2,31}$/, 32, 'SLACK_CHANNEL_ID_INVALID', 'is not a Slack channel or user id like C0123456789 or U0123456789'),
   /** A browser's Web Push subscription, by the id Herald gave it (`wps_...`); a subscriber's are those registered under its push-subscriptions. */
-  pushSubscription: {
-    maxLength: 30,
-    check(value, field) {
-      if (!/^wps_[0-9a-hjkmnp-tv-z]{26}$/.test(value)) {
-        throw invalid('PUSH_SUBSCRIPTION_ID_INVALID', `${field}: "${value}" is not a push subscription id like wps_01jh...; see /v1/subscribers/{externalId}/push-subscriptions`, { field });
-      }
-    },
-  },
+  pushSubscription: matching(
+    /^wps_[0-9a-hjkmnp-tv-z]{26}$/,
+    30,
+    'PUSH_SUBSCRIPTION_ID_INVALID',
+    'is not a push subscription id like wps_01jh...; see /v1/subscribers/{externalId}/push-subscriptions',
+  ),
 } as const satisfies Record<string, AddressKindSpec>;
 
 export type AddressKind = keyof typeof addressKinds;
@@ -98,6 +124,7 @@ export const ADDRESS_KIND_CATALOG: { readonly [Kind in AddressKind]: AddressKind
 /** In catalog order, which is also the order of the receiver schema's alternatives. */
 export const ADDRESS_KINDS = Object.keys(addressKinds) as AddressKind[];
 
-export function checkAddress(kind: AddressKind, value: string, field: string): void {
-  ADDRESS_KIND_CATALOG[kind].check(value, field);
+/** The address as stored and sent; throws HeraldError('invalid', ...) naming `field` when it is none of this kind. */
+export function normalizeAddress(kind: AddressKind, value: string, field: string): string {
+  return ADDRESS_KIND_CATALOG[kind].normalize(value, field);
 }

@@ -1,4 +1,5 @@
 import { invalid } from '../errors.ts';
+import { aliyunSmsProvider } from './aliyun-sms/aliyun-sms-provider.ts';
 import { customHttpProvider } from './custom-http/custom-http-provider.ts';
 import { dingtalkRobotProvider } from './dingtalk-robot/dingtalk-robot-provider.ts';
 import { discordWebhookProvider } from './discord-webhook/discord-webhook-provider.ts';
@@ -11,6 +12,7 @@ import { slackWebhookProvider } from './slack-webhook/slack-webhook-provider.ts'
 import { smtpProvider } from './smtp/smtp-provider.ts';
 import { telegramBotProvider } from './telegram-bot/telegram-bot-provider.ts';
 import { twilioSmsProvider } from './twilio-sms/twilio-sms-provider.ts';
+import { tencentSmsProvider } from './tencent-sms/tencent-sms-provider.ts';
 import { webhookProvider } from './webhook/webhook-provider.ts';
 import { webPushProvider } from './webpush/webpush-provider.ts';
 import { wechatSubscribeProvider } from './wechat-subscribe/wechat-subscribe-provider.ts';
@@ -44,6 +46,8 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   slackWebhookProvider,
   slackBotProvider,
   webPushProvider,
+  aliyunSmsProvider,
+  tencentSmsProvider,
 ];
 
 export function createProviderRegistry(definitions: readonly ProviderDefinition[] = builtInProviders): ProviderRegistry {

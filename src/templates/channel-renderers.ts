@@ -25,6 +25,7 @@ import { htmlToText, sanitizeHtmlFragment } from './html-sanitize.ts';
 import { firstHeadingText, type MarkdownDocument } from './markdown-document.ts';
 import { safeUrl } from './safe-url.ts';
 import type { ResolvedContent } from './template-compiler.ts';
+import { checkRenderedSmsParams } from './sms-field-rules.ts';
 import { checkRenderedWechatData } from './wechat-field-rules.ts';
 
 /**
@@ -77,10 +78,11 @@ const SPECIFIC_RENDERERS: Record<OwnOverrideChannel, ChannelRenderer> & Partial<
   inbox: renderInbox,
   sms: (source) => {
     const body = source.body({ path: 'channels.sms.text', format: 'text' });
-    const templateCode = source.content.channels?.sms?.templateCode;
+    const { templateCode, signName } = source.content.channels?.sms ?? {};
     const params = source.fieldMap('channels.sms.params');
+    if (params) checkRenderedSmsParams(source.templateCode, params);
     return message(source, 'sms', body, {
-      extras: templateCode !== undefined || params !== undefined ? { sms: definedOnly({ templateCode, params: params ?? {} }) } : undefined,
+      extras: templateCode !== undefined || params !== undefined ? { sms: definedOnly({ templateCode, params: params ?? {}, signName }) } : undefined,
       // With a vendor template the text is not what gets sent (only kept for the trace), so its limit does not apply.
       enforceLimits: templateCode === undefined,
     });

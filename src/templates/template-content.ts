@@ -116,8 +116,14 @@ const EmailOverrideSchema = Type.Object(
 
 const SmsOverrideSchema = Type.Object(
   {
-    templateCode: Type.Optional(Literal('Pre-approved vendor template code (Aliyun TemplateCode, Tencent TemplateId). Not Liquid.')),
-    params: Type.Optional(LiquidTextMap('Vendor template parameters: name → Liquid template, e.g. { "code": "{{ order.id }}" }.')),
+    templateCode: Type.Optional(Literal('Pre-approved vendor template code: Aliyun TemplateCode (SMS_154950909) or Tencent TemplateId (449739). Not Liquid.')),
+    params: Type.Optional(
+      LiquidTextMap(
+        'Vendor template parameters: name → Liquid template, e.g. { "code": "{{ order.id }}" }; Tencent takes the values in this order. ' +
+          'Names are letters, digits and _; each rendered value is 1-35 characters without links (checked at save and accept time).',
+      ),
+    ),
+    signName: Type.Optional(Literal('Registered sign name (短信签名) for Aliyun and Tencent; replaces the channel account\'s. Not Liquid.')),
     text: Type.Optional(LiquidText('Free-text SMS body for vendors without templates (Twilio); defaults to the body as plain text.')),
   },
   strict,

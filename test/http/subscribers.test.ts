@@ -30,7 +30,7 @@ for (const dialect of testDialects) {
         name: 'Li Lei',
         locale: 'zh-cn',
         timezone: 'asia/shanghai',
-        addresses: { email: 'lilei@example.com', phone: '+8613800138000', dingtalkUserId: 'manager4220' },
+        addresses: { email: 'lilei@example.com', phone: '+86 138-0013-8000', dingtalkUserId: 'manager4220' },
         data: { vip: true, city: 'Shanghai' },
       });
       assert.equal(created.statusCode, 201, created.body);
@@ -39,7 +39,7 @@ for (const dialect of testDialects) {
       assert.equal(view.externalId, 'user-1');
       assert.equal(view.locale, 'zh-CN', 'locale is stored in its canonical spelling');
       assert.equal(view.timezone, 'Asia/Shanghai', 'time zone is stored in its canonical spelling');
-      assert.deepEqual(view.addresses, { email: 'lilei@example.com', phone: '+8613800138000', dingtalkUserId: 'manager4220' });
+      assert.deepEqual(view.addresses, { email: 'lilei@example.com', phone: '+8613800138000', dingtalkUserId: 'manager4220' }, 'the phone number is stored in E.164');
 
       const again = await call(orders, 'POST', '/v1/subscribers', { externalId: 'user-1' });
       assert.equal(again.statusCode, 409);
@@ -83,7 +83,8 @@ for (const dialect of testDialects) {
       const cases: Array<{ body: unknown; status: number; code: string; field?: string; detail?: RegExp }> = [
         { body: { externalId: 'a', addresses: { email: 'not-an-address' } }, status: 400, code: 'EMAIL_INVALID', field: 'addresses.email' },
         { body: { externalId: 'a', addresses: { phone: '13800138000' } }, status: 400, code: 'PHONE_INVALID', field: 'addresses.phone', detail: /\+8613800138000/ },
-        { body: { externalId: 'a', addresses: { phone: '+86 138 0013 8000' } }, status: 400, code: 'PHONE_INVALID', field: 'addresses.phone' },
+        { body: { externalId: 'a', addresses: { phone: '+86 138' } }, status: 400, code: 'PHONE_INVALID', field: 'addresses.phone', detail: /too short/ },
+        { body: { externalId: 'a', addresses: { phone: '+999 1234 5678' } }, status: 400, code: 'PHONE_INVALID', field: 'addresses.phone', detail: /country calling code is unknown/ },
         { body: { externalId: 'a', addresses: { wecomUserId: 'has space' } }, status: 400, code: 'ADDRESS_INVALID', field: 'addresses.wecomUserId' },
         { body: { externalId: 'a', timezone: 'Mars/Olympus_Mons' }, status: 400, code: 'SUBSCRIBER_TIMEZONE_INVALID', field: 'timezone', detail: /Mars\/Olympus_Mons/ },
         { body: { externalId: 'a', locale: 'en_US' }, status: 400, code: 'SUBSCRIBER_LOCALE_INVALID', field: 'locale' },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, invalid, unprocessable } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { ADDRESS_KINDS, checkAddress } from '../../channels/address-kinds.ts';
+import { ADDRESS_KINDS, normalizeAddress } from '../../channels/address-kinds.ts';
 import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
@@ -95,14 +95,14 @@ export function createMessageIntake(
       if (earlier) return earlier;
     }
 
-    const entries: ReceiverEntry[] =
+    const written: ReceiverEntry[] =
       'receivers' in body
         ? body.receivers.map((item, index) => ({ receiver: item.to, data: item.data ?? null, field: `receivers[${index}].to` }))
         : body.to.map((receiver, index) => ({ receiver, data: null, field: `to[${index}]` }));
     if ((body.content === undefined) === (body.template === undefined)) {
       throw invalid('CONTENT_MISSING', body.content ? 'Give either content or template, not both' : 'Give the message content, or a template code');
     }
-    entries.forEach(checkInlineAddress);
+    const entries = written.map(withNormalizedAddress);
     if (body.callbackUrl !== undefined) assertOutboundUrlAllowed(body.callbackUrl, config.outbound, 'callbackUrl');
 
     const now = clock.now();
@@ -288,10 +288,15 @@ function checkAccountReceiver({ receiver, field }: ReceiverEntry, accounts: Acco
   });
 }
 
-function checkInlineAddress({ receiver, field }: ReceiverEntry): void {
-  if (typeof receiver !== 'object') return;
+/** An address receiver with its address as stored and sent (`+86 138-0013-8000` → `+8613800138000`); refuses one that is none. */
+function withNormalizedAddress(entry: ReceiverEntry): ReceiverEntry {
+  const { receiver, field } = entry;
+  if (typeof receiver !== 'object') return entry;
   const kind = ADDRESS_KINDS.find((k) => k in receiver);
-  if (kind) checkAddress(kind, (receiver as Record<string, string>)[kind]!, `${field}.${kind}`);
+  if (!kind) return entry;
+  const written = (receiver as Record<string, string>)[kind]!;
+  const normalized = normalizeAddress(kind, written, `${field}.${kind}`);
+  return normalized === written ? entry : { ...entry, receiver: { ...receiver, [kind]: normalized } as typeof receiver };
 }
 
 function scheduleTime(body: { sendAt?: string; delaySeconds?: number }, now: number): number {

@@ -1,4 +1,4 @@
-import { ADDRESS_KINDS, checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
+import { ADDRESS_KINDS, normalizeAddress, type AddressKind } from '../../channels/address-kinds.ts';
 import { invalid } from '../../errors.ts';
 
 /**
@@ -25,11 +25,14 @@ export function checkExternalId(externalId: string, field: string): void {
   }
 }
 
-export function checkAddresses(addresses: SubscriberAddresses, field: string): void {
+/** The addresses as stored: each checked, phone numbers in E.164. */
+export function normalizeAddresses(addresses: SubscriberAddresses, field: string): SubscriberAddresses {
+  const normalized: SubscriberAddresses = {};
   for (const kind of SUBSCRIBER_ADDRESS_KINDS) {
     const value = addresses[kind];
-    if (value !== undefined) checkAddress(kind, value, `${field}.${kind}`);
+    if (value !== undefined) normalized[kind] = normalizeAddress(kind, value, `${field}.${kind}`);
   }
+  return normalized;
 }
 
 /** A BCP 47 language tag in its canonical spelling (`zh-cn` → `zh-CN`). */

@@ -1,4 +1,4 @@
-import { checkAddress, type AddressKind } from '../../channels/address-kinds.ts';
+import { normalizeAddress, type AddressKind } from '../../channels/address-kinds.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
 import { isId, newId } from '../../ids.ts';
@@ -6,7 +6,7 @@ import { checkCursor } from '../page-cursor.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
 import type { SubscribersTable } from '../../storage/schema.ts';
 import {
-  checkAddresses,
+  normalizeAddresses,
   checkExternalId,
   normaliseLocale,
   SUBSCRIBER_ADDRESS_KINDS,
@@ -84,8 +84,7 @@ export function toSubscriberView(row: SubscribersTable): SubscriberView {
 /** Validates a complete input; `path` prefixes every field name (`items[3].` in a bulk call). */
 function columnsFromInput(input: SubscriberInput, path: string): SubscriberColumns {
   checkExternalId(input.externalId, `${path}externalId`);
-  const addresses = input.addresses ?? {};
-  checkAddresses(addresses, `${path}addresses`);
+  const addresses = normalizeAddresses(input.addresses ?? {}, `${path}addresses`);
   return {
     name: input.name ?? '',
     locale: input.locale == null ? null : normaliseLocale(input.locale, `${path}locale`),
@@ -193,8 +192,7 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
         const value = patch.addresses?.[kind];
         if (value === null) delete addresses[kind];
         else if (value !== undefined) {
-          checkAddress(kind, value, `addresses.${kind}`);
-          addresses[kind] = value;
+          addresses[kind] = normalizeAddress(kind, value, `addresses.${kind}`);
         }
       }
       const updated: SubscribersTable = {

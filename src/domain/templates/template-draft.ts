@@ -5,6 +5,7 @@ import { HeraldError, invalid } from '../../errors.ts';
 import { CHANNEL_CATALOG, CHANNELS, type ChannelName } from '../../channels/channel-catalog.ts';
 import { TemplateContentSchema, VariablesSchemaSchema, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';
 import { checkVariables, exampleData } from '../../templates/variables-check.ts';
+import { checkSmsOverrideAtSave } from '../../templates/sms-field-rules.ts';
 import { checkWechatDataAtSave } from '../../templates/wechat-field-rules.ts';
 
 /**
@@ -31,12 +32,13 @@ export function assertTemplateCode(code: string): void {
 }
 
 /**
- * Schema-checks the content and the WeChat data values that need no render (literal values,
+ * Schema-checks the content and the WeChat data and SMS override values that need no render (literal values,
  * refused keys); its Liquid is parsed on a render thread (checkedContent in template-service.ts).
  */
 export function checkTemplateContent(code: string, content: unknown): TemplateContent {
   assertMatches(TemplateContentSchema, content, 'content', 'TEMPLATE_CONTENT_INVALID');
   checkWechatDataAtSave(code, content);
+  checkSmsOverrideAtSave(code, content);
   return content;
 }
 
