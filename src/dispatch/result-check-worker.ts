@@ -2,9 +2,8 @@ import { sql } from 'kysely';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
 import type { HeraldConfig } from '../config/config.ts';
-import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
 import type { DeliveryStatus } from '../deliveries/delivery-status.ts';
-import { reviseFinalMessages } from '../deliveries/message-completion.ts';
+import { applyStatusReports, type ReportableStatus, type StatusReport } from '../deliveries/reported-status.ts';
 import type { Logger } from '../logger.ts';
 import type { RecipientResult, ResultsOutcome, TokenCache } from '../providers/provider.ts';
 import type { CryptoBox } from '../security/crypto-box.ts';
@@ -58,7 +57,7 @@ type CheckAnswer =
   | { kind: 'end'; reason: string };
 
 /** The delivery status a reported result moves an open delivery to, if any (sent → delivered → read; sent/delivered → failed). */
-function movedTo(from: DeliveryStatus, result: RecipientResult | undefined): DeliveryStatus | undefined {
+function movedTo(from: DeliveryStatus, result: RecipientResult | undefined): ReportableStatus | undefined {
   if (result === undefined || result.status === 'pending') return undefined;
   if (result.status === 'delivered') return from === 'sent' ? 'delivered' : undefined;
   return result.status;
@@ -150,37 +149,24 @@ export function createResultCheckWorker(options: ResultCheckWorkerOptions): Resu
       if (fenced.numUpdatedRows === 0n) return;
 
       let stillOpen = answer.kind === 'retry';
-      const events: NewDeliveryEvent[] = [];
-      const failedMessageIds: string[] = [];
+      const reports: StatusReport[] = [];
       if (answer.kind === 'results') {
         for (const delivery of answer.deliveries) {
           const result = delivery.address === null ? undefined : answer.outcome.byAddress[delivery.address];
           const status = movedTo(delivery.status, result);
-          if (status === undefined || result === undefined || result.status === 'pending') {
-            stillOpen = true;
-            continue;
-          }
+          // Not final yet (no news, or delivered and not read): ask again later.
+          if (status === undefined || status === 'delivered' || result === undefined || result.status === 'pending') stillOpen = true;
+          if (status === undefined || result === undefined || result.status === 'pending') continue;
           const failure = result.status === 'undelivered' ? result : undefined;
-          // Guarded by the status read: a recall or another check that moved the delivery meanwhile wins.
-          const moved = await trx
-            .updateTable('deliveries')
-            .set({
-              status,
-              updated_at: nowMs,
-              ...(failure ? { last_error_code: failure.code, last_error_message: failure.message } : {}),
-            })
-            .where('id', '=', delivery.id)
-            .where('status', '=', delivery.status)
-            .executeTakeFirst();
-          if (moved.numUpdatedRows === 0n) continue;
-          if (status === 'delivered') stillOpen = true;
-          if (failure) failedMessageIds.push(delivery.message_id);
-          const detail = failure ? failure.message : `reported by the platform for provider message ${check.provider_message_id}`;
-          events.push({ messageId: delivery.message_id, deliveryId: delivery.id, appId: delivery.app_id, type: status, at: nowMs, attempt: delivery.attempts, code: failure?.code ?? null, detail });
+          reports.push({
+            delivery,
+            status,
+            code: failure?.code,
+            message: failure ? failure.message : `reported by the platform for provider message ${check.provider_message_id}`,
+          });
         }
       }
-      if (failedMessageIds.length > 0) await reviseFinalMessages(trx, database.dialect, failedMessageIds, nowMs, events);
-      await insertEvents(trx, database.dialect, events);
+      await applyStatusReports(trx, database.dialect, reports, nowMs);
 
       const next = stillOpen ? nextResultCheck(check, nowMs, answer.kind === 'retry' ? answer.retryAfterMs : undefined) : undefined;
       if (next) {

@@ -159,6 +159,7 @@ export function createMessageIntake(
       routes,
       subscribers,
       settings: await deps.appSettings(appId),
+      messageType: undefined,
       planned: [],
       deliveries: [],
       events: [eventRow({ messageId, deliveryId: null, appId, type: 'accepted', at: now })],

@@ -3,6 +3,7 @@ import type { HeraldContext } from '../../../context/herald-context.ts';
 import type { ProviderRegistry } from '../../../providers/provider-registry.ts';
 import type { DeliveriesTable, EventsTable } from '../../../storage/schema.ts';
 import type { AppSettings } from '../../apps/app-service.ts';
+import type { MessageTypeForSend } from '../../message-types/message-type-policies.ts';
 import type { Receiver } from '../send-request-schema.ts';
 import type { AccountForSend, AccountsForSend, RouteForSend, SubscriberForSend } from '../send-directory.ts';
 
@@ -73,6 +74,8 @@ export interface AcceptDraft {
   /** By external id. */
   readonly subscribers: ReadonlyMap<string, SubscriberForSend>;
   readonly settings: AppSettings;
+  /** The message type the send named (`type`), with its policy settings; undefined for sends without one. */
+  readonly messageType: MessageTypeForSend | undefined;
   /** Steps decide on planned deliveries (skipDelivery, deferDelivery); they never remove one. */
   planned: PlannedDelivery[];
   /** Written by build-deliveries, one row per planned delivery in the same order, and their first events (after the message's `accepted`). */

@@ -1,0 +1,49 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The policy settings a message type carries (issue 12), in one schema: the message-type API
+ * validates them, the accept steps and send gates read them from the accepted message's type
+ * (`AcceptDraft.messageType`). Each policy is one step or gate file that reads its own field.
+ */
+
+const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: '24-hour wall time, HH:MM' });
+
+export const QuietHoursSchema = Type.Object(
+  {
+    start: ClockTime,
+    end: ClockTime,
+    action: Type.Union([Type.Literal('drop'), Type.Literal('hold')], { description: 'drop: skipped QUIET_HOURS; hold: deferred to the end of the window' }),
+    /** Default true: urgent messages go out at night anyway. */
+    urgentBypass: Type.Optional(Type.Boolean({ description: 'Urgent messages are not held or dropped (default true)' })),
+  },
+  { additionalProperties: false, description: "Night shielding in the receiver's time zone (the subscriber's, else the app's default)" },
+);
+
+export const MessageTypePoliciesSchema = Type.Object(
+  {
+    quietHours: Type.Optional(QuietHoursSchema),
+    dedupSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 604_800, description: 'The same content to the same receiver within this many seconds is skipped DUPLICATE' })),
+    frequencyCap: Type.Optional(
+      Type.Object(
+        {
+          count: Type.Integer({ minimum: 1, maximum: 100_000 }),
+          perSeconds: Type.Integer({ minimum: 1, maximum: 2_592_000 }),
+        },
+        { additionalProperties: false, description: 'At most `count` messages of this type per receiver per window; more are skipped FREQUENCY_CAP' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MessageTypePolicies = Static<typeof MessageTypePoliciesSchema>;
+export type QuietHours = Static<typeof QuietHoursSchema>;
+
+/** The message type of a message being accepted, as policies see it. */
+export interface MessageTypeForSend {
+  id: string;
+  code: string;
+  category: string | null;
+  /** Critical types bypass subscribers' opt-outs. */
+  critical: boolean;
+  policies: MessageTypePolicies;
+}
