@@ -14,7 +14,9 @@ import { MESSAGE_TYPE_CODE_PATTERN } from '../message-types/message-type-code.ts
 export const SubscriberPreferencesSchema = Type.Object(
   {
     all: Type.Optional(Type.Boolean({ description: 'false: opted out of everything not switched on more specifically' })),
-    channels: Type.Optional(Type.Record(Type.Enum(CHANNELS), Type.Boolean(), { description: 'Per channel, e.g. {"sms": false}' })),
+    channels: Type.Optional(
+      Type.Object(Object.fromEntries(CHANNELS.map((channel) => [channel, Type.Optional(Type.Boolean())])), { additionalProperties: false, description: 'Per channel, e.g. {"sms": false}' }),
+    ),
     types: Type.Optional(Type.Record(Type.String({ pattern: MESSAGE_TYPE_CODE_PATTERN }), Type.Boolean(), { maxProperties: 500, description: 'Per message type code' })),
     categories: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Boolean(), { maxProperties: 100, description: 'Per message type category' })),
   },
@@ -30,7 +32,7 @@ export interface PreferenceSubject {
 
 /** Whether a subscriber with these preferences receives a message of `type` (none: a send without type) on `channel`. */
 export function receives(preferences: SubscriberPreferences, channel: ChannelName, type: PreferenceSubject | undefined): boolean {
-  // The schema's record keyed by the channel enum types as {}: read it as what it validates.
+  // The schema's object built from the channel list types loosely: read it as what it validates.
   if ((preferences.channels as Partial<Record<ChannelName, boolean>> | undefined)?.[channel] === false) return false;
   const byType = type ? preferences.types?.[type.code] : undefined;
   const byCategory = type && type.category !== null ? preferences.categories?.[type.category] : undefined;
