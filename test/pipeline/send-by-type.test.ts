@@ -79,6 +79,9 @@ for (const dialect of testDialects) {
       for (const received of sent) assert.equal((await simpleParser(received.raw)).subject, 'Server db1 is down');
       const row = await herald.context.database.db.selectFrom('messages').select(['type_code', 'priority', 'template_code']).where('id', '=', accepted.id).executeTakeFirstOrThrow();
       assert.deepEqual({ ...row }, { type_code: 'server.down', priority: 1, template_code: 'alert.down' });
+      const found = (await ok('GET', '/v1/messages?type=server.down', undefined, 200)).items;
+      assert.deepEqual(found.map((m: { id: string; type: string }) => [m.id, m.type]), [[accepted.id, 'server.down']]);
+      assert.deepEqual((await ok('GET', '/v1/messages?type=order.paid', undefined, 200)).items, []);
     });
 
     test('membership changes apply to the next message; extra `to` joins once; the request overrides the type', async () => {

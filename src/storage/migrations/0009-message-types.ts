@@ -52,4 +52,5 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.alterTable('messages').addColumn('type_code', 'text').execute();
+  await db.schema.createIndex('messages_app_type').on('messages').columns(['app_id', 'type_code', 'id']).execute();
 }
