@@ -147,6 +147,9 @@ for (const dialect of testDialects) {
 
       assert.equal((await call('POST', '/v1/message-types', { code: 'server.down' })).json().code, 'MESSAGE_TYPE_EXISTS');
       assert.equal((await call('POST', '/v1/message-types', { code: 'x', urgency: 'whenever' })).statusCode, 400);
+      const ghostType = await call('POST', '/v1/message-types', { code: 'ghost.alert', receivers: [{ group: 'ghosts' }, 'ann'] });
+      assert.equal(ghostType.statusCode, 422, ghostType.body);
+      assert.deepEqual([ghostType.json().code, ghostType.json().groups], ['RECEIVER_GROUP_NOT_FOUND', ['ghosts']]);
       assert.equal((await call('POST', '/v1/receiver-groups', { name: 'empty' })).json().code, 'RECEIVER_GROUP_EMPTY');
       assert.equal((await call('POST', '/v1/receiver-groups', { name: 'ops', members: ['ann'] })).json().code, 'RECEIVER_GROUP_EXISTS');
       assert.equal((await call('GET', '/v1/receiver-groups/ghosts/members')).statusCode, 404);
