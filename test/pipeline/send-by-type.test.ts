@@ -166,6 +166,17 @@ for (const dialect of testDialects) {
       assert.deepEqual((await ok('GET', '/v1/subscribers/dee', undefined, 200)).tags, []);
     });
 
+    test('a deleted subscriber is no longer a static member; a group of nobody is refused NO_RECEIVERS', async () => {
+      await ok('POST', '/v1/subscribers', { externalId: 'zed', addresses: { email: mail('zed') } }, 201);
+      await ok('POST', '/v1/receiver-groups', { name: 'solo', members: ['zed'] }, 201);
+      assert.deepEqual((await ok('GET', '/v1/receiver-groups/solo/members', undefined, 200)).items, ['zed']);
+      assert.equal((await call('DELETE', '/v1/subscribers/zed')).statusCode, 204);
+      assert.deepEqual((await ok('GET', '/v1/receiver-groups/solo/members', undefined, 200)).items, []);
+      const response = await call('POST', '/v1/messages', { to: [{ group: 'solo' }], channels: ['email'], content: { title: 'x', body: 'y' } });
+      assert.equal(response.statusCode, 422, response.body);
+      assert.equal(response.json().code, 'NO_RECEIVERS');
+    });
+
     test(`a group over ${MAX_GROUP_RECEIVERS} members is refused GROUP_TOO_LARGE; at the cap it is sent`, async () => {
       const items = Array.from({ length: MAX_GROUP_RECEIVERS }, (_, i) => ({ externalId: `bulk-${i}`, tags: ['bulk'], addresses: { email: `bulk-${i}@example.com` } }));
       await ok('PUT', '/v1/subscribers', { items }, 200);
