@@ -159,6 +159,7 @@ export function createMessageIntake(
       routes,
       subscribers,
       settings: await deps.appSettings(appId),
+      contentKey: createHash('sha256').update(canonicalJson({ template: template?.code ?? null, content: body.content ?? null, data: sharedData })).digest('base64url'),
       messageType: undefined,
       planned: [],
       deliveries: [],

@@ -7,6 +7,9 @@ export const SKIP_REASONS = {
   NOT_ADDRESSABLE: "The channel's account posts to a group or endpoint, not to individual receivers; address it as { channelAccount }",
   CHANNEL_NOT_SERVED: 'A { channelAccount } receiver on a message none of whose channels its account sends on',
   NO_ACCOUNT: 'The channel has no default account, so only { channelAccount } receivers can be sent to on it',
+  QUIET_HOURS: "The message type's quiet hours, in the receiver's time zone, drop what falls in them",
+  DUPLICATE: "The same content went to the same receiver address within the type's dedupSeconds",
+  FREQUENCY_CAP: "The receiver already got the type's frequencyCap of messages in the current window",
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

@@ -74,6 +74,8 @@ export interface AcceptDraft {
   /** By external id. */
   readonly subscribers: ReadonlyMap<string, SubscriberForSend>;
   readonly settings: AppSettings;
+  /** What the message says before rendering, hashed: its template code or inline content and its shared data (dedup compares it). */
+  readonly contentKey: string;
   /** The message type the send named (`type`), with its policy settings; undefined for sends without one. */
   readonly messageType: MessageTypeForSend | undefined;
   /** Steps decide on planned deliveries (skipDelivery, deferDelivery); they never remove one. */
