@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageTypeForSend, MessageTypePolicies } from '../../src/domain/message-types/message-type-policies.ts';
-import type { AcceptStep } from '../../src/domain/messages/accept-steps/accept-draft.ts';
-import { POLICY_STEPS } from '../../src/domain/messages/accept-steps/accept-pipeline.ts';
+import type { AcceptStep, AcceptTransactionStep } from '../../src/domain/messages/accept-steps/accept-draft.ts';
+import { POLICY_STEPS, TRANSACTION_POLICY_STEPS } from '../../src/domain/messages/accept-steps/accept-pipeline.ts';
 import { createMessageIntake, type MessageIntake, type TemplateGate } from '../../src/domain/messages/message-intake.ts';
 import type { SendRequestBody } from '../../src/domain/messages/send-request-schema.ts';
 import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
@@ -27,9 +27,12 @@ function messageType(policies: MessageTypePolicies): MessageTypeForSend {
   return { id: `mt_${++typeCounter}`, code: `test.type${typeCounter}`, category: null, critical: false, policies };
 }
 
-/** The policy steps, each seeing the draft as if the send had named `type`. */
-function stepsFor(type: MessageTypeForSend): AcceptStep[] {
-  return POLICY_STEPS.map((step): AcceptStep => (draft, services) => step({ ...draft, messageType: type }, services));
+/** The policy steps, each seeing the draft as if the send had named `type` (the planned deliveries they decide on are shared). */
+function stepsFor(type: MessageTypeForSend) {
+  return {
+    policies: POLICY_STEPS.map((step): AcceptStep => (draft, services) => step({ ...draft, messageType: type }, services)),
+    transactionPolicies: TRANSACTION_POLICY_STEPS.map((step): AcceptTransactionStep => (draft, services, trx) => step({ ...draft, messageType: type }, services, trx)),
+  };
 }
 
 for (const dialect of testDialects) {
@@ -50,7 +53,7 @@ for (const dialect of testDialects) {
         appSettings: (appId) => services.apps.settings(appId),
         onQueued: () => undefined,
         onCallbacksQueued: () => undefined,
-        policies: stepsFor(type),
+        ...stepsFor(type),
       });
     }
     const send = (intake: MessageIntake, body: Partial<SendRequestBody> & Pick<SendRequestBody, 'to'>) =>
@@ -166,6 +169,20 @@ for (const dialect of testDialects) {
       const statuses = results.map((accepted) => accepted.deliveries[0]!.reason ?? accepted.deliveries[0]!.status);
       assert.equal(statuses.filter((status) => status === 'queued').length, 3, statuses.join());
       assert.equal(statuses.filter((status) => status === 'FREQUENCY_CAP').length, 9);
+    });
+
+    test('counted in the accept transaction: an idempotent retry racing its original spends one slot', async () => {
+      clock.set(Date.UTC(2026, 0, 10, 9, 0));
+      const intake = intakeFor(messageType({ frequencyCap: { count: 2, perSeconds: 3600 } }));
+      const body = { channels: ['email' as const], content: { title: 'Order', body: 'Paid' }, to: ['li'], data: { order: 7 } };
+      // Both pass the replay check, take their slots, and meet at the idempotency key: the loser's transaction rolls its slots back.
+      const [first, second] = await Promise.all([intake.accept(app.appId, body, 'order-7'), intake.accept(app.appId, body, 'order-7')]);
+      assert.equal(first!.id, second!.id);
+      assert.deepEqual([first!.deliveries[0]!.status, second!.deliveries[0]!.status], ['queued', 'queued']);
+      assert.equal([first, second].filter((answer) => answer!.replayed).length, 1);
+      // One of the two slots is left, so one more message goes and the next is capped.
+      assert.equal((await send(intake, { to: ['li'], data: { order: 8 } })).deliveries[0]!.status, 'queued');
+      assert.equal((await send(intake, { to: ['li'], data: { order: 9 } })).deliveries[0]!.reason, 'FREQUENCY_CAP');
     });
   });
 }

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { HeraldContext } from '../../context/herald-context.ts';
+import type { HeraldSchema } from '../../storage/schema.ts';
 
 /** One slot wanted under a counted key: at most `limit` per window of `windowMs`. */
 export interface CounterTake {
@@ -19,8 +20,11 @@ export interface CounterTake {
  */
 export function createPolicyCounters({ database: { db }, clock }: Pick<HeraldContext, 'database' | 'clock'>) {
   return {
-    /** Takes one slot per entry (the same key may repeat: its later entries count after the earlier ones); true where granted. */
-    async take(appId: string, takes: readonly CounterTake[], nowMs: number): Promise<boolean[]> {
+    /**
+     * Takes one slot per entry (the same key may repeat: its later entries count after the earlier
+     * ones); true where granted. On `executor`, a transaction, the slots are taken only if it commits.
+     */
+    async take(appId: string, takes: readonly CounterTake[], nowMs: number, executor: Kysely<HeraldSchema> = db): Promise<boolean[]> {
       const granted = takes.map(() => false);
       // Round r takes the r-th entry of every key, so one statement never names a key twice.
       const rounds: number[][] = [];
@@ -32,7 +36,7 @@ export function createPolicyCounters({ database: { db }, clock }: Pick<HeraldCon
       });
       for (const round of rounds) {
         const indexes = round.sort((a, b) => (takes[a]!.key < takes[b]!.key ? -1 : 1));
-        const rows = await db
+        const rows = await executor
           .insertInto('policy_counters')
           .values(indexes.map((index) => ({ counter_key: takes[index]!.key, app_id: appId, count: 1, max_count: takes[index]!.limit, window_ends_at: nowMs + takes[index]!.windowMs })))
           .onConflict((conflict) =>
