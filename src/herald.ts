@@ -28,6 +28,7 @@ import { openDatabase, type HeraldDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrator.ts';
 import { isStorageUnavailable } from './storage/storage-unavailable.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
+import { createPolicyCounters } from './domain/messages/policy-counters.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
 import { createChannelAccountSenders } from './dispatch/channel-account-senders.ts';
@@ -217,7 +218,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const resultCheckWorker = heartbeat
     ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })
     : undefined;
-  const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired]) : undefined;
+  const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired, createPolicyCounters(context).purgeExpired]) : undefined;
 
   return {
     context,

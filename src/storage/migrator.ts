@@ -9,6 +9,7 @@ import * as resultChecks from './migrations/0006-result-checks.ts';
 import * as receiptsAndRoutes from './migrations/0007-receipts-and-routes.ts';
 import * as webPush from './migrations/0008-web-push.ts';
 import * as messageTypes from './migrations/0009-message-types.ts';
+import * as policyCounters from './migrations/0010-policy-counters.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-receipts-and-routes': receiptsAndRoutes,
   '0008-web-push': webPush,
   '0009-message-types': messageTypes,
+  '0010-policy-counters': policyCounters,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

@@ -363,6 +363,16 @@ export interface WorkersTable {
   heartbeat_at: number;
 }
 
+/** How many deliveries a dedup or frequency-cap key let through in its current window (see policy-counters.ts). */
+export interface PolicyCountersTable {
+  counter_key: string;
+  app_id: string;
+  count: number;
+  /** The limit the last take counted against (each key's own, so one statement serves many keys). */
+  max_count: number;
+  window_ends_at: number;
+}
+
 /** Readiness writes here to prove the database takes writes. */
 export interface StorageProbesTable {
   id: string;
@@ -385,6 +395,7 @@ export interface HeraldSchema {
   vapid_keys: VapidKeysTable;
   channel_accounts: ChannelAccountsTable;
   flow_windows: FlowWindowsTable;
+  policy_counters: PolicyCountersTable;
   provider_tokens: ProviderTokensTable;
   messages: MessagesTable;
   message_tags: MessageTagsTable;

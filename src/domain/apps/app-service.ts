@@ -6,6 +6,7 @@ import { createTtlCache } from '../../ttl-cache.ts';
 import type { AppsTable } from '../../storage/schema.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
 import { failIfTaken } from '../../storage/unique-violation.ts';
+import { canonicalTimeZone } from '../../zoned-time.ts';
 
 const RetryPolicySchema = Type.Object(
   {
@@ -20,10 +21,24 @@ const RetryPolicySchema = Type.Object(
  * `channels` overrides the same fields per channel, e.g. `{ sms: { maxAttempts: 3 } }`.
  */
 export const AppSettingsSchema = Type.Object(
-  { ...RetryPolicySchema.properties, channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]+$' }), RetryPolicySchema)) },
+  {
+    ...RetryPolicySchema.properties,
+    channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]+$' }), RetryPolicySchema)),
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone of receivers without their own (quiet hours), e.g. Asia/Shanghai; default UTC" })),
+  },
   { additionalProperties: false },
 );
 export type AppSettings = Static<typeof AppSettingsSchema>;
+
+/** Settings as stored: the time zone checked and in its canonical spelling. */
+function checkedSettings(settings: AppSettings): AppSettings {
+  if (settings.timezone === undefined) return settings;
+  const timezone = canonicalTimeZone(settings.timezone);
+  if (timezone === undefined) {
+    throw invalid('APP_TIMEZONE_INVALID', `settings.timezone: "${settings.timezone}" is not an IANA time zone like Asia/Shanghai or Europe/Berlin`, { field: 'settings.timezone' });
+  }
+  return { ...settings, timezone };
+}
 
 export interface AppView {
   id: string;
@@ -85,7 +100,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         description: input.description ?? '',
         status: 'active',
         callback_secret_enc: cryptoBox.encrypt(newSecret()),
-        settings: JSON.stringify(input.settings ?? {}),
+        settings: JSON.stringify(checkedSettings(input.settings ?? {})),
         created_at: now,
         updated_at: now,
       };
@@ -117,7 +132,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         name: patch.name ?? row.name,
         description: patch.description ?? row.description,
         status: patch.status ?? row.status,
-        settings: patch.settings ? JSON.stringify(patch.settings) : row.settings,
+        settings: patch.settings ? JSON.stringify(checkedSettings(patch.settings)) : row.settings,
         updated_at: clock.now(),
       };
       await failIfTaken(db.updateTable('apps').set(updated).where('id', '=', row.id).execute(), () => nameTaken(updated.name));

@@ -5,14 +5,16 @@ import { newId } from '../../ids.ts';
 import { ADDRESS_KINDS, normalizeAddress } from '../../channels/address-kinds.ts';
 import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
-import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
+import type { Kysely } from 'kysely';
+import type { DeliveriesTable, HeraldSchema, MessagesTable } from '../../storage/schema.ts';
 import type { AppSettings } from '../apps/app-service.ts';
 import type { InlineContent } from '../../templates/template-content.ts';
 import { MAX_RECEIVERS_PER_REQUEST, PRIORITIES, type BatchSendRequestBody, type Receiver, type SendReceiver, type SendRequestBody } from './send-request-schema.ts';
 import type { MessageTypeDefaults } from '../message-types/message-type-service.ts';
 import type { AccountForSend, AccountsForSend, RouteForSend, SendDirectory } from './send-directory.ts';
-import type { AcceptDraft, AcceptServices, AcceptStep, ReceiverEntry } from './accept-steps/accept-draft.ts';
-import { acceptSteps } from './accept-steps/accept-pipeline.ts';
+import type { AcceptDraft, AcceptServices, AcceptStep, AcceptTransactionStep, ReceiverEntry } from './accept-steps/accept-draft.ts';
+import { acceptSteps, TRANSACTION_POLICY_STEPS } from './accept-steps/accept-pipeline.ts';
+import { buildDeliveries } from './accept-steps/build-deliveries-step.ts';
 import { subscriberIdOf } from './accept-steps/expand-receivers-step.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
 import { completeMessages } from '../../deliveries/message-completion.ts';
@@ -75,6 +77,8 @@ export function createMessageIntake(
     onCallbacksQueued(): void;
     /** Accept-time policies, in order. Default: POLICY_STEPS. */
     policies?: readonly AcceptStep[];
+    /** Accept-time policies that count, run inside the accept transaction. Default: TRANSACTION_POLICY_STEPS. */
+    transactionPolicies?: readonly AcceptTransactionStep[];
     /** Uniform in [0, 1): weighted routes pick accounts with it. Default Math.random (tests seed it). */
     random?: () => number;
   },
@@ -82,6 +86,7 @@ export function createMessageIntake(
   const { database: { db, dialect, batchedTransaction }, clock, config } = context;
   const services: AcceptServices = { ...context, providers: deps.providers, random: deps.random ?? Math.random };
   const steps = acceptSteps(deps.policies);
+  const transactionSteps = deps.transactionPolicies ?? TRANSACTION_POLICY_STEPS;
 
   async function accept(appId: string, body: SendRequestBody | BatchSendRequestBody, idempotencyHeader: string | undefined): Promise<AcceptedMessage> {
     const idempotencyKey = idempotencyHeader ?? body.idempotencyKey;
@@ -165,46 +170,63 @@ export function createMessageIntake(
       routes,
       subscribers,
       settings: await deps.appSettings(appId),
+      contentKey: createHash('sha256').update(canonicalJson({ template: template?.code ?? null, content: body.content ?? null, data: sharedData })).digest('base64url'),
       messageType,
       planned: [],
       deliveries: [],
       events: [eventRow({ messageId, deliveryId: null, appId, type: 'accepted', at: now })],
     };
     for (const step of steps) await step(draft, services);
-    const { deliveries, events } = draft;
-    const accepted = deliveries.map((row, index): AcceptedDelivery => {
-      const { receiver } = draft.planned[index]!;
-      return { id: row.id, channel: row.channel, receiver, address: row.address, status: row.status, ...(row.status === 'skipped' ? { reason: row.last_error_code! } : {}) };
-    });
+    // What the plain steps decided: each run of the transaction below starts again from here.
+    const decidedBefore = draft.planned.map((planned) => planned.decisions.length);
+    const firstEvents = draft.events.length;
 
-    const pending = deliveries.filter((d) => d.status !== 'skipped').length;
-    const message: MessagesTable = {
-      id: messageId,
-      app_id: appId,
-      status: 'accepted',
-      priority: draft.priority,
-      idempotency_key: idempotencyKey ?? null,
-      request_hash: requestHash,
-      content: body.content ? JSON.stringify(body.content) : null,
-      template_id: template?.id ?? null,
-      template_code: template?.code ?? null,
-      template_version: template?.version ?? null,
-      data: JSON.stringify(sharedData),
-      metadata: JSON.stringify(body.metadata ?? {}),
-      callback_url: body.callbackUrl ?? null,
-      callback_per_delivery: body.callbackPerDelivery ? 1 : 0,
-      send_at: sendAt > now ? sendAt : null,
-      delivery_count: deliveries.length,
-      pending_count: pending,
-      created_at: now,
-      updated_at: now,
-      completed_at: null,
-      type_code: messageType?.code ?? null,
-    };
+    /** The counting policies on `trx`, then the rows to write: run inside the accept transaction. */
+    async function decideAndBuild(trx: Kysely<HeraldSchema>) {
+      draft.planned.forEach((planned, index) => (planned.decisions.length = decidedBefore[index]!));
+      draft.deliveries.length = 0;
+      draft.events.length = firstEvents;
+      for (const step of transactionSteps) await step(draft, services, trx);
+      buildDeliveries(draft, services);
+      const { deliveries } = draft;
+      const accepted = deliveries.map((row, index): AcceptedDelivery => {
+        const { receiver } = draft.planned[index]!;
+        return { id: row.id, channel: row.channel, receiver, address: row.address, status: row.status, ...(row.status === 'skipped' ? { reason: row.last_error_code! } : {}) };
+      });
+      const pending = deliveries.filter((d) => d.status !== 'skipped').length;
+      const message: MessagesTable = {
+        id: messageId,
+        app_id: appId,
+        status: 'accepted',
+        priority: draft.priority,
+        idempotency_key: idempotencyKey ?? null,
+        request_hash: requestHash,
+        content: body.content ? JSON.stringify(body.content) : null,
+        template_id: template?.id ?? null,
+        template_code: template?.code ?? null,
+        template_version: template?.version ?? null,
+        data: JSON.stringify(sharedData),
+        metadata: JSON.stringify(body.metadata ?? {}),
+        callback_url: body.callbackUrl ?? null,
+        callback_per_delivery: body.callbackPerDelivery ? 1 : 0,
+        send_at: sendAt > now ? sendAt : null,
+        delivery_count: deliveries.length,
+        pending_count: pending,
+        created_at: now,
+        updated_at: now,
+        completed_at: null,
+        type_code: messageType?.code ?? null,
+      };
+      return { accepted, pending, message, deliveries, events: draft.events };
+    }
 
     let queuedCallbacks = false;
+    let outcome: Awaited<ReturnType<typeof decideAndBuild>>;
     try {
-      await batchedTransaction(async (trx, later) => {
+      outcome = await batchedTransaction(async (trx, later) => {
+        queuedCallbacks = false;
+        const built = await decideAndBuild(trx);
+        const { pending, message, deliveries, events } = built;
         const tags = Object.entries(body.metadata ?? {}).map(([key, value]) => ({ message_id: messageId, app_id: appId, key, value }));
         if (pending > 0) {
           // Written with the rows of concurrent accepts: one INSERT per table for the whole group.
@@ -223,6 +245,7 @@ export function createMessageIntake(
           await insertEvents(trx, dialect, completionEvents);
           if (callbacksQueued > 0) queuedCallbacks = true;
         }
+        return built;
       });
     } catch (error) {
       // Two requests raced with the same idempotency key: the loser answers like a replay.
@@ -232,6 +255,7 @@ export function createMessageIntake(
       }
       throw error;
     }
+    const { pending, message, accepted } = outcome;
     if (pending > 0) deps.onQueued();
     if (queuedCallbacks) deps.onCallbacksQueued();
     return { id: messageId, status: pending === 0 ? 'completed' : 'accepted', sendAt: message.send_at ? new Date(message.send_at).toISOString() : null, templateVersion: message.template_version, deliveries: accepted, replayed: false };

@@ -8,6 +8,9 @@ export const SKIP_REASONS = {
   CHANNEL_NOT_SERVED: 'A { channelAccount } receiver on a message none of whose channels its account sends on',
   NO_ACCOUNT: 'The channel has no default account, so only { channelAccount } receivers can be sent to on it',
   OPTED_OUT: 'The subscriber opted out of this message type, its category, the channel or everything (critical types bypass opt-outs)',
+  QUIET_HOURS: "The message type's quiet hours, in the receiver's time zone, drop what falls in them",
+  DUPLICATE: "The same content went to the same receiver address within the type's dedupSeconds",
+  FREQUENCY_CAP: "The receiver already got the type's frequencyCap of messages in the current window",
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

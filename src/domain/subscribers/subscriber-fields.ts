@@ -1,5 +1,6 @@
 import { ADDRESS_KINDS, normalizeAddress, type AddressKind } from '../../channels/address-kinds.ts';
 import { invalid } from '../../errors.ts';
+import { canonicalTimeZone } from '../../zoned-time.ts';
 
 /**
  * Checks and normalises the fields of a subscriber. Every error names the field by its
@@ -47,11 +48,9 @@ export function normaliseLocale(locale: string, field: string): string {
 
 /** An IANA time zone in its canonical spelling (`asia/shanghai` → `Asia/Shanghai`). */
 export function normaliseTimezone(timezone: string, field: string): string {
-  try {
-    return new Intl.DateTimeFormat(undefined, { timeZone: timezone }).resolvedOptions().timeZone;
-  } catch {
-    throw invalid('SUBSCRIBER_TIMEZONE_INVALID', `${field}: "${timezone}" is not an IANA time zone like Asia/Shanghai or Europe/Berlin`, { field });
-  }
+  const canonical = canonicalTimeZone(timezone);
+  if (canonical === undefined) throw invalid('SUBSCRIBER_TIMEZONE_INVALID', `${field}: "${timezone}" is not an IANA time zone like Asia/Shanghai or Europe/Berlin`, { field });
+  return canonical;
 }
 
 export const MAX_TAGS = 50;

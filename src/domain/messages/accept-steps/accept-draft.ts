@@ -1,7 +1,8 @@
 import type { ChannelName } from '../../../channels/channel-catalog.ts';
 import type { HeraldContext } from '../../../context/herald-context.ts';
 import type { ProviderRegistry } from '../../../providers/provider-registry.ts';
-import type { DeliveriesTable, EventsTable } from '../../../storage/schema.ts';
+import type { Kysely } from 'kysely';
+import type { DeliveriesTable, EventsTable, HeraldSchema } from '../../../storage/schema.ts';
 import type { AppSettings } from '../../apps/app-service.ts';
 import type { MessageTypeForSend } from '../../message-types/message-type-policies.ts';
 import type { Receiver } from '../send-request-schema.ts';
@@ -74,6 +75,8 @@ export interface AcceptDraft {
   /** By external id. */
   readonly subscribers: ReadonlyMap<string, SubscriberForSend>;
   readonly settings: AppSettings;
+  /** What the message says before rendering, hashed: its template code or inline content and its shared data (dedup compares it). */
+  readonly contentKey: string;
   /** The message type the send named (`type`), with its policy settings; undefined for sends without one. */
   readonly messageType: MessageTypeForSend | undefined;
   /** Steps decide on planned deliveries (skipDelivery, deferDelivery); they never remove one. */
@@ -85,6 +88,15 @@ export interface AcceptDraft {
 
 /** One step of accepting a message: reads and changes the draft; may throw a HeraldError to refuse the request. */
 export type AcceptStep = (draft: AcceptDraft, services: AcceptServices) => void | Promise<void>;
+
+/**
+ * A policy that counts what earlier messages did (dedup, frequency caps): it runs inside the
+ * transaction that writes the message, on `trx`, so what it counts is committed with the message
+ * or not at all (a failed or losing idempotent accept takes nothing). It may run more than once
+ * for one message (a grouped transaction that fails is retried unit by unit); each run starts
+ * from the draft as the plain steps left it.
+ */
+export type AcceptTransactionStep = (draft: AcceptDraft, services: AcceptServices, trx: Kysely<HeraldSchema>) => Promise<void>;
 
 /** Marks a planned delivery skipped: it is stored, final, and never sent. */
 export function skipDelivery(planned: PlannedDelivery, code: string, message: string): void {
