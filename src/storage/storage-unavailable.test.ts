@@ -11,7 +11,7 @@ const failure = (promise: Promise<unknown>) => promise.then(() => assert.fail('e
 describe('storage unavailability', () => {
   test('PostgreSQL server states and connection failures count; statement errors do not', () => {
     const withCode = (code: string) => Object.assign(new Error(code), { code });
-    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53100', '53300', '58030', '25006', 'ECONNREFUSED', 'ECONNRESET']) {
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53100', '53300', '58030', '25006', '40001', '40P01', 'ECONNREFUSED', 'ECONNRESET']) {
       assert.equal(isStorageUnavailable(withCode(code)), true, code);
     }
     for (const code of ['23505', '42601', '42P01', '40001', '22P02', 'ERR_INVALID_ARG_TYPE']) {

@@ -12,11 +12,12 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  * SQLSTATEs (or their two-character classes) meaning the server cannot take the work now,
  * whatever the statement: connection exceptions (08), insufficient resources (53: disk full,
  * out of memory, too many connections), operator intervention (57P01-57P03: shutdown,
- * crash, still starting), a read-only server (25006, e.g. a standby after a failover), and
- * system errors (58: I/O).
+ * crash, still starting), a read-only server (25006, e.g. a standby after a failover), system
+ * errors (58: I/O), and a transaction the server rolled back to resolve a conflict (40001
+ * serialization failure, 40P01 deadlock): the same request succeeds when sent again.
  */
 const POSTGRES_CLASSES = new Set(['08', '53', '58']);
-const POSTGRES_STATES = new Set(['57P01', '57P02', '57P03', '25006']);
+const POSTGRES_STATES = new Set(['57P01', '57P02', '57P03', '25006', '40001', '40P01']);
 
 /**
  * pg reports a connection that ended, or a pool that could not connect in time, as plain
