@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError } from '../errors.ts';
-import { isStorageUnavailable, storageUnavailableError } from '../storage/storage-unavailable.ts';
+import { isStorageUnavailable, isTransactionConflict, storageUnavailableError, transactionConflictError } from '../storage/storage-unavailable.ts';
 import { problem, STATUS_BY_KIND, type Problem } from './problem.ts';
 
 /**
@@ -65,6 +65,7 @@ function pathOf(url: string): string {
 function toProblem(error: FastifyError | HeraldError | Error, request: FastifyRequest): Problem {
   // A database that is down, full or read-only is an outage (503 + Retry-After), whichever statement hit it.
   if (!(error instanceof HeraldError) && isStorageUnavailable(error)) error = storageUnavailableError(error);
+  if (!(error instanceof HeraldError) && isTransactionConflict(error)) error = transactionConflictError(error);
   if (error instanceof HeraldError) {
     return problem(STATUS_BY_KIND[error.kind], error.code, error.message, error.details);
   }

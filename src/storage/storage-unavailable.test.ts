@@ -4,14 +4,14 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { HeraldError } from '../errors.ts';
 import { createMigratedDatabase, testDialects } from '../../test/support/test-databases.ts';
-import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS, storageUnavailableError } from './storage-unavailable.ts';
+import { isStorageUnavailable, isTransactionConflict, STORAGE_RETRY_AFTER_SECONDS, storageUnavailableError, transactionConflictError } from './storage-unavailable.ts';
 
 const failure = (promise: Promise<unknown>) => promise.then(() => assert.fail('expected the statement to fail'), (error: unknown) => error);
 
 describe('storage unavailability', () => {
   test('PostgreSQL server states and connection failures count; statement errors do not', () => {
     const withCode = (code: string) => Object.assign(new Error(code), { code });
-    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53100', '53300', '58030', '25006', '40001', '40P01', 'ECONNREFUSED', 'ECONNRESET']) {
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53100', '53300', '58030', '25006', 'ECONNREFUSED', 'ECONNRESET']) {
       assert.equal(isStorageUnavailable(withCode(code)), true, code);
     }
     for (const code of ['23505', '42601', '42P01', '40001', '22P02', 'ERR_INVALID_ARG_TYPE']) {
@@ -68,4 +68,15 @@ describe('storage unavailability', () => {
       await close();
     }
   });
+});
+
+test('a deadlock or serialization failure is a conflict to retry, not an outage', () => {
+  const withCode = (code: string) => Object.assign(new Error(code), { code });
+  for (const code of ['40001', '40P01']) {
+    assert.equal(isTransactionConflict(withCode(code)), true, code);
+    assert.equal(isStorageUnavailable(withCode(code)), false, code);
+  }
+  for (const code of ['23505', '57P01', 'ECONNRESET']) assert.equal(isTransactionConflict(withCode(code)), false, code);
+  const answered = transactionConflictError(withCode('40P01'));
+  assert.deepEqual([answered.kind, answered.code, answered.details.retryAfterSeconds], ['unavailable', 'STORAGE_CONFLICT', 1]);
 });

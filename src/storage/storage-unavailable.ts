@@ -12,12 +12,12 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  * SQLSTATEs (or their two-character classes) meaning the server cannot take the work now,
  * whatever the statement: connection exceptions (08), insufficient resources (53: disk full,
  * out of memory, too many connections), operator intervention (57P01-57P03: shutdown,
- * crash, still starting), a read-only server (25006, e.g. a standby after a failover), system
- * errors (58: I/O), and a transaction the server rolled back to resolve a conflict (40001
- * serialization failure, 40P01 deadlock): the same request succeeds when sent again.
+ * crash, still starting), a read-only server (25006, e.g. a standby after a failover), and
+ * system errors (58: I/O). Conflicts between transactions (class 40) are not outages: see
+ * `isTransactionConflict`.
  */
 const POSTGRES_CLASSES = new Set(['08', '53', '58']);
-const POSTGRES_STATES = new Set(['57P01', '57P02', '57P03', '25006', '40001', '40P01']);
+const POSTGRES_STATES = new Set(['57P01', '57P02', '57P03', '25006']);
 
 /**
  * pg reports a connection that ended, or a pool that could not connect in time, as plain
@@ -64,5 +64,24 @@ export function storageUnavailableError(cause?: unknown): HeraldError {
     retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
   });
   if (cause !== undefined) error.cause = cause;
+  return error;
+}
+
+/** SQLSTATEs of a transaction PostgreSQL rolled back to resolve a conflict between concurrent ones: the same request succeeds when sent again. */
+const CONFLICT_STATES = new Set(['40001', '40P01']);
+
+/**
+ * True when `error` is a serialization failure or a deadlock. Not an outage (readiness stays up,
+ * a grouped transaction is retried unit by unit), but a request that still meets one is answered
+ * 503 `STORAGE_CONFLICT` with a short Retry-After rather than 500.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONFLICT_STATES.has(code);
+}
+
+export function transactionConflictError(cause: unknown): HeraldError {
+  const error = new HeraldError('unavailable', 'STORAGE_CONFLICT', 'The request met a concurrent one in the database and was rolled back; send it again', { retryAfterSeconds: 1 });
+  error.cause = cause;
   return error;
 }
