@@ -56,6 +56,13 @@ for (const dialect of testDialects) {
       assert.ok(second.deliveries.every((d: { status: string }) => d.status === 'scheduled'), 'new content within the cap is held like the first');
       const third = await ok('POST', '/v1/messages', { type: 'disk.low', content: { title: 'Disk', body: 'db1 at 99%' } }, 202);
       assert.deepEqual(third.deliveries.map((d: { reason?: string }) => d.reason), ['FREQUENCY_CAP', 'FREQUENCY_CAP']);
+
+      const ids = async (reason: string) => (await ok('GET', `/v1/messages?reason=${reason}`, undefined, 200)).items.map((message: { id: string }) => message.id).sort();
+      // Every decision is in the trail: the night hold came before the later two were skipped.
+      assert.deepEqual(await ids('QUIET_HOURS'), [first.id, repeat.id, second.id, third.id].sort());
+      assert.deepEqual(await ids('DUPLICATE'), [repeat.id]);
+      assert.deepEqual(await ids('FREQUENCY_CAP'), [third.id]);
+      assert.deepEqual(await ids('OPTED_OUT'), []);
     });
   });
 }

@@ -60,6 +60,8 @@ export interface MessageFilter {
   metadata?: string;
   /** A message type code. */
   type?: string;
+  /** A reason code in the message's trail: a skip, hold or failure (`QUIET_HOURS`, `OPTED_OUT`, `WECOM_45009` ...). */
+  reason?: string;
   cursor?: string;
   limit?: number;
 }
@@ -116,6 +118,10 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
               ),
           ),
         );
+      }
+      if (filter.reason) {
+        const reason = filter.reason;
+        query = query.where((eb) => eb.exists(eb.selectFrom('events as e').select('e.id').whereRef('e.message_id', '=', 'messages.id').where('e.code', '=', reason)));
       }
       if (filter.metadata) {
         const separator = filter.metadata.indexOf(':');

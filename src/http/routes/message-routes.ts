@@ -72,6 +72,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
             to: Type.Optional(Type.String({ format: 'date-time' })),
             metadata: Type.Optional(Type.String({ minLength: 3, maxLength: 330, description: 'key:value' })),
             type: Type.Optional(Type.String({ pattern: MESSAGE_TYPE_CODE_PATTERN, maxLength: MESSAGE_TYPE_CODE_MAX_LENGTH, description: 'A message type code' })),
+            reason: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'A reason code in the trail: a skip, hold or failure (QUIET_HOURS, OPTED_OUT, DUPLICATE, WECOM_45009 ...)' })),
             cursor: Type.Optional(Type.String({ maxLength: 64 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MESSAGE_PAGE_LIMIT, default: DEFAULT_MESSAGE_PAGE_LIMIT })),
           },
