@@ -9,6 +9,7 @@ import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerChannelRouteRoutes } from './routes/channel-route-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
+import { registerScheduleRoutes } from './routes/schedule-routes.ts';
 import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
 import { registerTemplateRoutes } from './routes/template-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
@@ -27,6 +28,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerChannelRouteRoutes,
   registerMessageRoutes,
   registerTemplateRoutes,
+  registerScheduleRoutes,
 ];
 
 /** Marks the signed API instance (and only it) so routes registered elsewhere under /v1 are caught. */

@@ -8,6 +8,7 @@ import * as imChannels from './migrations/0005-im-channels.ts';
 import * as resultChecks from './migrations/0006-result-checks.ts';
 import * as receiptsAndRoutes from './migrations/0007-receipts-and-routes.ts';
 import * as webPush from './migrations/0008-web-push.ts';
+import * as schedules from './migrations/0011-schedules.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-result-checks': resultChecks,
   '0007-receipts-and-routes': receiptsAndRoutes,
   '0008-web-push': webPush,
+  '0011-schedules': schedules,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */
