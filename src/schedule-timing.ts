@@ -16,7 +16,10 @@ export interface ScheduleTiming {
 /** An IANA time zone in its canonical spelling (`asia/shanghai` → `Asia/Shanghai`); a 400 naming `field` otherwise. */
 export function canonicalScheduleTimeZone(timeZone: string, field: string): string {
   try {
-    return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
+    const canonical = new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
+    // What Intl takes, croner must read too: the zone is only stored once both can.
+    cronOf('* * * * *', canonical).nextRun();
+    return canonical;
   } catch {
     throw invalid('SCHEDULE_TIMEZONE_INVALID', `${field}: "${timeZone}" is not an IANA time zone like Asia/Shanghai or America/New_York`, { field });
   }

@@ -29,6 +29,7 @@ for (const dialect of testDialects) {
         [{ cron: '0 8 30 2 *' }, 'SCHEDULE_CRON_NEVER', 'cron'],
         [{ cron: '0 8 * * *', timeZone: 'Mars/Olympus_Mons' }, 'SCHEDULE_TIMEZONE_INVALID', 'timeZone'],
         [{ cron: '0 8 * * *', at: '2026-02-01T08:00:00+08:00' }, 'SCHEDULE_TIMING', 'at'],
+        [{ at: '2030-06-30T23:59:60Z' }, 'SCHEDULE_AT_INVALID', 'at'],
         [{}, 'SCHEDULE_TIMING', 'cron'],
         [{ at: '2026-01-05T08:59:59Z' }, 'SCHEDULE_AT_PAST', 'at'],
         [{ at: 'tomorrow' }, 'VALIDATION_FAILED', 'body.at'],

@@ -93,7 +93,10 @@ export function createScheduleService({ database: { db }, clock }: HeraldContext
       checkCron(input.cron, timeZone, 'cron');
       return { cron: input.cron, timeZone, onceAtMs: null };
     }
-    return { cron: null, timeZone, onceAtMs: Date.parse(input.at!) };
+    const onceAtMs = Date.parse(input.at!);
+    // RFC 3339 allows a leap second (23:59:60), which Date cannot hold.
+    if (Number.isNaN(onceAtMs)) throw invalid('SCHEDULE_AT_INVALID', `at: "${input.at}" is not a time Herald can read; use e.g. 2026-02-01T08:00:00+08:00`, { field: 'at' });
+    return { cron: null, timeZone, onceAtMs };
   }
 
   /** The first tick after now; a 400 when there is none. */
