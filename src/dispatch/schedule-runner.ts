@@ -54,8 +54,10 @@ type TickOutcome = { outcome: 'sent'; messageId: string } | { outcome: 'skipped'
  * the schedule id and the tick time, then — only while it still holds the lease — advances `run_at`
  * to the first tick after now. A scheduler that dies between the two leaves a lease that lapses;
  * the next one runs the same tick again, and the intake answers with the message already accepted.
- * Ticks are never caught up one by one: after downtime the missed ticks collapse into one, which
- * `run-once` sends and `skip` drops.
+ * A tick first claimed within MISSED_TICK_GRACE_MS of its time is on time, and the next one follows
+ * it (a slow tick delays the next, it does not lose it). One claimed later was missed (the schedulers
+ * were down): the ticks missed collapse into it, which `run-once` sends and `skip` drops, and the
+ * schedule goes on from the first tick after now — a backlog is never sent.
  */
 export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRunner {
   const { database, clock, workerId } = options;
@@ -68,8 +70,9 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
   async function runTick(schedule: SchedulesTable): Promise<void> {
     const tickAtMs = schedule.tick_at!;
     const lateMs = (schedule.tick_claimed_at ?? clock.now()) - tickAtMs;
+    const missed = lateMs > MISSED_TICK_GRACE_MS;
     let result: TickOutcome;
-    if (lateMs > MISSED_TICK_GRACE_MS && schedule.missed_ticks === 'skip') {
+    if (missed && schedule.missed_ticks === 'skip') {
       result = { outcome: 'skipped', reason: `MISSED_TICK: the tick of ${new Date(tickAtMs).toISOString()} was missed (first run ${Math.round(lateMs / 1000)} s late)` };
     } else {
       try {
@@ -81,7 +84,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
       }
     }
     const nowMs = clock.now();
-    const nextMs = nextTickAfter({ cron: schedule.cron, timeZone: schedule.time_zone, onceAtMs: schedule.once_at }, Math.max(nowMs, tickAtMs)) ?? null;
+    const nextMs = nextTickAfter({ cron: schedule.cron, timeZone: schedule.time_zone, onceAtMs: schedule.once_at }, missed ? Math.max(nowMs, tickAtMs) : tickAtMs) ?? null;
     await db
       .updateTable('schedules')
       .set({
@@ -102,7 +105,9 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
       // Paused, deleted or taken over meanwhile: the tick's message stands, the advance is not this runner's to write.
       .where(queue.held())
       .execute();
-    if (result.outcome !== 'sent') log.info({ scheduleId: schedule.id, tickAt: tickAtMs, outcome: result.outcome, reason: result.reason }, 'schedule tick not sent');
+    // One line per tick: scheduled sends are few, and the line says which process ran it.
+    if (result.outcome === 'sent') log.info({ scheduleId: schedule.id, tickAt: tickAtMs, messageId: result.messageId }, 'schedule tick sent');
+    else log.info({ scheduleId: schedule.id, tickAt: tickAtMs, outcome: result.outcome, reason: result.reason }, 'schedule tick not sent');
   }
 
   async function runDue(): Promise<number> {

@@ -103,14 +103,25 @@ for (const dialect of testDialects) {
       assert.equal(accepted.length, 1);
       assert.equal(await second.scheduleRunner!.runDue(), 0, 'the lease is still held');
       clock.advance(3600_000);
-      // The lease lapsed: the tick of 10:00 runs again (then the next tick is 12:00; 11:00 is collapsed into it).
+      // The lease lapsed: the tick of 10:00 runs again, on time since it was first claimed then; 11:00 follows it.
       assert.equal(await second.scheduleRunner!.runDue(), 1);
       const messages = await messagesOf(id);
       assert.deepEqual(messages, [{ id: accepted[0], key: tickIdempotencyKey(id, Date.UTC(2026, 0, 5, 10, 0, 0)) }], 'the retried tick replayed the first message');
       const schedule = await getSchedule(id);
       assert.equal(schedule.lastRun.outcome, 'sent');
       assert.equal(schedule.lastRun.messageId, accepted[0]);
-      assert.equal(schedule.nextRunAt, new Date(Date.UTC(2026, 0, 5, 12, 0, 0)).toISOString());
+      assert.equal(schedule.nextRunAt, new Date(Date.UTC(2026, 0, 5, 11, 0, 0)).toISOString());
+    });
+
+    test('a tick late within the grace is on time: a slow tick delays the next, it does not lose it', async () => {
+      const { id } = await createSchedule({ cron: '* * * * * *', missedTicks: 'skip' });
+      // Three ticks fall before the schedulers get to them, but within the grace: all three are sent, each once.
+      clock.advance(3500);
+      let ran = 0;
+      for (let polls = 0; polls < 5; polls++) ran += await bothRun();
+      assert.equal(ran, 3);
+      assert.deepEqual((await messagesOf(id)).map((message) => message.key).sort(), [1000, 2000, 3000].map((ms) => tickIdempotencyKey(id, T0 + ms)).sort());
+      assert.equal((await getSchedule(id)).nextRunAt, new Date(T0 + 4000).toISOString());
     });
 
     test('after downtime a missed tick is run once or skipped, per schedule, and no backlog is sent', async () => {
