@@ -66,6 +66,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
   const queue = createLeasedQueue({ database, table: SCHEDULES_QUEUE, workerId, leaseSeconds: options.leaseSeconds });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
+  let ownTakenBack = false;
 
   async function runTick(schedule: SchedulesTable): Promise<void> {
     const tickAtMs = schedule.tick_at!;
@@ -113,8 +114,13 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
   async function runDue(): Promise<number> {
     let ran = 0;
     const nowMs = clock.now();
-    // Ticks whose runner died (its lease lapsed) come due again; their first claim time stays.
-    await queue.requeue(db, { lapsedAtMs: nowMs }, nowMs, sql`status = 'waiting', updated_at = ${nowMs}`);
+    // Ticks whose runner died (its lease lapsed, or it was an earlier process under this id) come due again; their first claim time stays.
+    const waiting = sql`status = 'waiting', updated_at = ${nowMs}`;
+    if (!ownTakenBack) {
+      await queue.requeue(db, 'own', nowMs, waiting);
+      ownTakenBack = true;
+    }
+    await queue.requeue(db, { lapsedAtMs: nowMs }, nowMs, waiting);
     for (;;) {
       const claimed = await queue.claim(db, CLAIM_BATCH, nowMs, sql`tick_claimed_at = coalesce(tick_claimed_at, ${nowMs}), updated_at = ${nowMs}`);
       for (const schedule of claimed) {
@@ -144,6 +150,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
       // Ticks this process holds go back to the queue at once rather than when their leases lapse.
       const nowMs = clock.now();
       await queue.requeue(db, 'own', nowMs, sql`status = 'waiting', updated_at = ${nowMs}`);
+      ownTakenBack = false;
     },
     runDue,
   };

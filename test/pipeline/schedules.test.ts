@@ -57,7 +57,7 @@ for (const dialect of testDialects) {
     /** Both schedulers at once, as two processes polling would. */
     const bothRun = async () => (await Promise.all([herald.scheduleRunner!.runDue(), second.scheduleRunner!.runDue()])).reduce((sum, ran) => sum + ran, 0);
 
-    test('a cron schedule with two scheduler processes: each tick sent exactly once over 20 ticks', async () => {
+    test('a cron schedule with two schedulers (in this process, each with its own connections): each tick sent exactly once over 20 ticks', async () => {
       const { id } = await createSchedule({ cron: '* * * * * *', missedTicks: 'skip' });
       const ranPerTick: number[] = [];
       for (let tick = 1; tick <= 20; tick++) {
@@ -111,6 +111,21 @@ for (const dialect of testDialects) {
       assert.equal(schedule.lastRun.outcome, 'sent');
       assert.equal(schedule.lastRun.messageId, accepted[0]);
       assert.equal(schedule.nextRunAt, new Date(Date.UTC(2026, 0, 5, 11, 0, 0)).toISOString());
+    });
+
+    test('a scheduler restarted under the same id takes its unfinished tick back at once, without waiting for the lease', async () => {
+      const { id } = await createSchedule({ cron: '* * * * * *' });
+      const runnerNamed = (accept: (appId: string, message: string, key: string) => Promise<{ id: string }>) =>
+        createScheduleRunner({ database: herald.context.database, clock, accept, workerId: 'pod-1', leaseSeconds: 60, pollIntervalMs: 1000, logger: silentLogger });
+      const dying = runnerNamed(async () => {
+        throw new Error('killed');
+      });
+      clock.advance(1000);
+      assert.equal(await dying.runDue(), 0);
+      assert.equal(await second.scheduleRunner!.runDue(), 0, 'another scheduler waits for the lease');
+      const restarted = runnerNamed((appId, message, key) => herald.services.intake.accept(appId, JSON.parse(message), key));
+      assert.equal(await restarted.runDue(), 1);
+      assert.deepEqual((await messagesOf(id)).map((message) => message.key), [tickIdempotencyKey(id, T0 + 1000)]);
     });
 
     test('a tick late within the grace is on time: a slow tick delays the next, it does not lose it', async () => {
