@@ -86,7 +86,8 @@ export function createScheduleService({ database: { db }, clock }: HeraldContext
   /** The timing an input describes: exactly one of `cron` and `at`; `timeZone` only reads a cron. */
   function timingFrom(input: Pick<ScheduleInput, 'cron' | 'timeZone' | 'at'>): ScheduleTiming {
     if ((input.cron === undefined) === (input.at === undefined)) {
-      throw invalid('SCHEDULE_TIMING', 'cron: give either cron (with an optional timeZone) or at, not both', { field: input.cron === undefined ? 'cron' : 'at' });
+      const field = input.cron === undefined ? 'cron' : 'at';
+      throw invalid('SCHEDULE_TIMING', `${field}: give either cron (with an optional timeZone) or at, not both`, { field });
     }
     const timeZone = canonicalScheduleTimeZone(input.timeZone ?? DEFAULT_TIME_ZONE, 'timeZone');
     if (input.cron !== undefined) {
