@@ -47,6 +47,19 @@ for (const dialect of testDialects) {
       assert.deepEqual((await call('GET', '/v1/schedules')).json().items, [], 'nothing was stored');
     });
 
+    test('next run times follow the time zone across a daylight-saving change', async () => {
+      clock.set(Date.UTC(2026, 2, 6, 0, 0, 0));
+      try {
+        const created = await call('POST', '/v1/schedules', { name: 'new-york-morning', cron: '0 8 * * *', timeZone: 'America/New_York', message: MESSAGE });
+        assert.equal(created.statusCode, 201, created.body);
+        // New York moves from EST (UTC-5) to EDT (UTC-4) on Sunday 8 March 2026: 08:00 there is 13:00 UTC, then 12:00 UTC.
+        assert.deepEqual(created.json().nextRuns, ['2026-03-06T13:00:00.000Z', '2026-03-07T13:00:00.000Z', '2026-03-08T12:00:00.000Z', '2026-03-09T12:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+        assert.equal((await call('DELETE', `/v1/schedules/${created.json().id}`)).statusCode, 204);
+      } finally {
+        clock.set(T0);
+      }
+    });
+
     test('a cron schedule shows its next run times in its time zone; changes and the lifecycle show in the view', async () => {
       const created = await call('POST', '/v1/schedules', { name: 'morning', cron: '0 8 * * 1-5', timeZone: 'asia/shanghai', message: MESSAGE });
       assert.equal(created.statusCode, 201, created.body);
