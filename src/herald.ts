@@ -9,6 +9,9 @@ import { createReplayGuard } from './domain/auth/replay-guard.ts';
 import { createChannelAccountService } from './domain/channel-accounts/channel-account-service.ts';
 import { createChannelRouteService } from './domain/channel-accounts/channel-route-service.ts';
 import { createSubscriberService } from './domain/subscribers/subscriber-service.ts';
+import { createSubscriberPreferenceService } from './domain/subscribers/subscriber-preferences.ts';
+import { createMessageTypeService } from './domain/message-types/message-type-service.ts';
+import { createReceiverGroupService } from './domain/receiver-groups/receiver-group-service.ts';
 import { createReceiptIntake } from './domain/receipts/receipt-intake.ts';
 import { createPushSubscriptionService } from './domain/web-push/push-subscription-service.ts';
 import { createSessionService } from './domain/users/session-service.ts';
@@ -100,6 +103,9 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const authenticator = createAuthenticator({ keys, replay, sessions, clock: context.clock, signatureMaxSkewSeconds: config.auth.signatureMaxSkewSeconds });
   const providers = createProviderRegistry();
   const subscribers = createSubscriberService(context);
+  const preferences = createSubscriberPreferenceService(context);
+  const messageTypes = createMessageTypeService(context);
+  const receiverGroups = createReceiverGroupService(context);
   const pushSubscriptions = createPushSubscriptionService(context);
   /** Subscribers as a send needs them: with their browsers' push subscriptions. */
   const findSubscribers = async (appId: string, externalIds: readonly string[]) => {
@@ -137,7 +143,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const renderer = createMessageRenderer(context, templateRenderer);
   const intakeWith = (templates: TemplateGate) =>
     createMessageIntake(context, {
-      directory: { findSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend },
+      directory: { findSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend, messageType: messageTypes.forSend, groupMembers: receiverGroups.expand },
       providers,
       templates,
       appSettings: (appId) => apps.settings(appId),
@@ -180,6 +186,9 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     users,
     sessions,
     subscribers,
+    preferences,
+    messageTypes,
+    receiverGroups,
     pushSubscriptions,
     channelAccounts,
     channelRoutes,

@@ -9,6 +9,8 @@ import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerChannelRouteRoutes } from './routes/channel-route-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
+import { registerMessageTypeRoutes } from './routes/message-type-routes.ts';
+import { registerReceiverGroupRoutes } from './routes/receiver-group-routes.ts';
 import { registerScheduleRoutes } from './routes/schedule-routes.ts';
 import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
 import { registerTemplateRoutes } from './routes/template-routes.ts';
@@ -27,6 +29,8 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerChannelAccountRoutes,
   registerChannelRouteRoutes,
   registerMessageRoutes,
+  registerMessageTypeRoutes,
+  registerReceiverGroupRoutes,
   registerTemplateRoutes,
   registerScheduleRoutes,
 ];

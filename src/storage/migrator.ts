@@ -8,6 +8,7 @@ import * as imChannels from './migrations/0005-im-channels.ts';
 import * as resultChecks from './migrations/0006-result-checks.ts';
 import * as receiptsAndRoutes from './migrations/0007-receipts-and-routes.ts';
 import * as webPush from './migrations/0008-web-push.ts';
+import * as messageTypes from './migrations/0009-message-types.ts';
 import * as schedules from './migrations/0011-schedules.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006-result-checks': resultChecks,
   '0007-receipts-and-routes': receiptsAndRoutes,
   '0008-web-push': webPush,
+  '0009-message-types': messageTypes,
   '0011-schedules': schedules,
 };
 

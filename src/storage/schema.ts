@@ -76,6 +76,55 @@ export interface SubscribersTable {
   updated_at: number;
 }
 
+/** A business event's defaults for sends naming it (`type`): see src/domain/message-types/. */
+export interface MessageTypesTable {
+  id: string;
+  app_id: string;
+  code: string;
+  name: string;
+  category: string | null;
+  /** A priority name (PRIORITIES): the default priority of its messages. */
+  urgency: string;
+  critical: number;
+  /** JSON: ChannelName[]. */
+  channels: string;
+  template_code: string | null;
+  /** JSON: TypeReceiver[] (groups and subscribers). */
+  receivers: string;
+  /** JSON: MessageTypePolicies. */
+  policies: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A named set of subscribers: static members and/or everyone with all of the filter's tags. */
+export interface ReceiverGroupsTable {
+  id: string;
+  app_id: string;
+  name: string;
+  description: string;
+  /** JSON: subscriber external ids. */
+  members: string;
+  /** JSON: tags a subscriber must all have; [] for none. */
+  tag_filter: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SubscriberTagsTable {
+  subscriber_id: string;
+  app_id: string;
+  tag: string;
+}
+
+export interface SubscriberPreferencesTable {
+  subscriber_id: string;
+  /** JSON: SubscriberPreferences. */
+  preferences: string;
+  updated_at: number;
+}
+
 /** A browser's Web Push subscription (`PushSubscription.toJSON()`), registered for one subscriber. */
 export interface PushSubscriptionsTable {
   id: string;
@@ -158,6 +207,8 @@ export interface MessagesTable {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  /** The message type's code when the send named one (`type`). */
+  type_code: string | null;
 }
 
 /** Metadata key/value pairs, one row each, so `metadata.key=value` filters use an index on both dialects. */
@@ -360,6 +411,10 @@ export interface HeraldSchema {
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   subscribers: SubscribersTable;
+  subscriber_tags: SubscriberTagsTable;
+  subscriber_preferences: SubscriberPreferencesTable;
+  message_types: MessageTypesTable;
+  receiver_groups: ReceiverGroupsTable;
   push_subscriptions: PushSubscriptionsTable;
   vapid_keys: VapidKeysTable;
   channel_accounts: ChannelAccountsTable;

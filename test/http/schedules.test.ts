@@ -36,7 +36,8 @@ for (const dialect of testDialects) {
         [{ cron: '0 8 * * *', missedTicks: 'catch-up' }, 'VALIDATION_FAILED', 'body.missedTicks'],
         [{ cron: '0 8 * * *', message: { ...MESSAGE, idempotencyKey: 'k1' } }, 'SCHEDULE_MESSAGE_IDEMPOTENCY_KEY', 'message.idempotencyKey'],
         [{ cron: '0 8 * * *', message: { ...MESSAGE, sendAt: '2026-02-01T08:00:00Z' } }, 'SCHEDULE_MESSAGE_SEND_AT', 'message.sendAt'],
-        [{ cron: '0 8 * * *', message: { content: { body: 'to no one' } } }, 'VALIDATION_FAILED', 'body.message'],
+        [{ cron: '0 8 * * *', message: { content: { body: 'to no one' } } }, 'RECEIVERS_MISSING', 'message.to'],
+        [{ cron: '0 8 * * *', message: { ...MESSAGE, colour: 'red' } }, 'VALIDATION_FAILED', 'body.message'],
       ];
       for (const [fields, code, field] of cases) {
         const response = await call('POST', '/v1/schedules', { name: 'refused', message: MESSAGE, ...fields });

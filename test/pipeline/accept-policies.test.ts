@@ -54,7 +54,12 @@ for (const dialect of testDialects) {
       assert.equal(night.statusCode, 201, night.body);
       const { services } = herald;
       intake = createMessageIntake(herald.context, {
-        directory: { findSubscribers: services.subscribers.resolveSubscribers, accountsForSend: services.channelAccounts.resolveAccountsForSend },
+        directory: {
+          findSubscribers: services.subscribers.resolveSubscribers,
+          accountsForSend: services.channelAccounts.resolveAccountsForSend,
+          messageType: services.messageTypes.forSend,
+          groupMembers: services.receiverGroups.expand,
+        },
         providers: createProviderRegistry(),
         templates: inlineContentOnly,
         appSettings: (appId) => services.apps.settings(appId),

@@ -227,6 +227,25 @@ for (const dialect of testDialects) {
       assert.equal((await call('GET', `/v1/schedules/${deleted.id}`)).statusCode, 404);
     });
 
+    test('a schedule may send by message type: each tick reaches the type\'s group on its channels', async () => {
+      const ok = async (method: string, url: string, body: unknown) => {
+        const response = await call(method, url, body);
+        assert.ok(response.statusCode < 300, `${method} ${url}: ${response.body}`);
+      };
+      await ok('POST', '/v1/channel-accounts', { type: 'smtp', name: 'mail', config: { host: '127.0.0.1', port: 2525, from: 'Ops <ops@example.com>' } });
+      await ok('POST', '/v1/subscribers', { externalId: 'ann', addresses: { email: 'ann@example.com' } });
+      await ok('POST', '/v1/receiver-groups', { name: 'ops', members: ['ann'] });
+      await ok('POST', '/v1/message-types', { code: 'report.daily', name: 'Daily report', channels: ['email'], receivers: [{ group: 'ops' }] });
+      const { id } = await createSchedule({ cron: '* * * * * *', message: { type: 'report.daily', content: { title: 'Daily report', body: 'All green' } } });
+      clock.advance(1000);
+      assert.equal(await bothRun(), 1);
+      const [message] = await messagesOf(id);
+      assert.ok(message, (await getSchedule(id)).lastRun?.error);
+      const sent = (await call('GET', `/v1/messages/${message.id}`)).json();
+      assert.equal(sent.type, 'report.daily');
+      assert.deepEqual(sent.deliveries.map((delivery: { channel: string; address: string }) => [delivery.channel, delivery.address]), [['email', 'ann@example.com']]);
+    });
+
     test('a tick the intake refuses is recorded as failed, and the schedule goes on', async () => {
       const { id } = await createSchedule({ cron: '* * * * * *', message: { to: [{ channelAccount: 'hooks' }], template: 'no-such-template' } });
       clock.advance(1000);

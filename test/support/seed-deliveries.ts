@@ -133,6 +133,7 @@ export async function seedMessages(database: HeraldDatabase, seed: SeedMessages)
       created_at: seed.nowMs,
       updated_at: seed.nowMs,
       completed_at: null,
+      type_code: null,
     });
     events.push({ id: newId('evt', seed.nowMs), message_id: messageId, delivery_id: null, app_id: seed.appId, type: 'accepted', at: seed.nowMs, attempt: null, code: null, detail: null });
     for (let d = 0; d < perMessage; d++) {

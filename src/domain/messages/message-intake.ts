@@ -8,7 +8,8 @@ import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { DeliveriesTable, MessagesTable } from '../../storage/schema.ts';
 import type { AppSettings } from '../apps/app-service.ts';
 import type { InlineContent } from '../../templates/template-content.ts';
-import { PRIORITIES, type BatchSendRequestBody, type Receiver, type SendRequestBody } from './send-request-schema.ts';
+import { MAX_RECEIVERS_PER_REQUEST, PRIORITIES, type BatchSendRequestBody, type Receiver, type SendReceiver, type SendRequestBody } from './send-request-schema.ts';
+import type { MessageTypeDefaults } from '../message-types/message-type-service.ts';
 import type { AccountForSend, AccountsForSend, RouteForSend, SendDirectory } from './send-directory.ts';
 import type { AcceptDraft, AcceptServices, AcceptStep, ReceiverEntry } from './accept-steps/accept-draft.ts';
 import { acceptSteps } from './accept-steps/accept-pipeline.ts';
@@ -95,19 +96,23 @@ export function createMessageIntake(
       if (earlier) return earlier;
     }
 
+    // A send by type takes the type's receivers, channels, template and urgency where the request gives none.
+    const messageType = 'type' in body && body.type !== undefined ? await deps.directory.messageType(appId, body.type) : undefined;
     const written: ReceiverEntry[] =
       'receivers' in body
         ? body.receivers.map((item, index) => ({ receiver: item.to, data: item.data ?? null, field: `receivers[${index}].to` }))
-        : body.to.map((receiver, index) => ({ receiver, data: null, field: `to[${index}]` }));
-    if ((body.content === undefined) === (body.template === undefined)) {
-      throw invalid('CONTENT_MISSING', body.content ? 'Give either content or template, not both' : 'Give the message content, or a template code');
+        : await receiverEntries(appId, body, messageType);
+    if (body.content !== undefined && body.template !== undefined) throw invalid('CONTENT_MISSING', 'Give either content or template, not both');
+    const templateCode = body.template ?? (body.content === undefined ? (messageType?.template ?? undefined) : undefined);
+    if (body.content === undefined && templateCode === undefined) {
+      throw invalid('CONTENT_MISSING', messageType ? `Message type "${messageType.code}" has no template; give content or a template code` : 'Give the message content, or a template code');
     }
     const entries = written.map(withNormalizedAddress);
     if (body.callbackUrl !== undefined) assertOutboundUrlAllowed(body.callbackUrl, config.outbound, 'callbackUrl');
 
     const now = clock.now();
     const sendAt = scheduleTime(body, now);
-    const template = body.template !== undefined ? await deps.templates.resolve(appId, body.template) : undefined;
+    const template = templateCode !== undefined ? await deps.templates.resolve(appId, templateCode) : undefined;
     const accounts = await deps.directory.accountsForSend(appId);
     const subscriberIds = [...new Set(entries.map((e) => subscriberIdOf(e.receiver)).filter((id): id is string => id !== undefined))];
     const subscribers = await deps.directory.findSubscribers(appId, subscriberIds);
@@ -119,7 +124,8 @@ export function createMessageIntake(
     }
 
     entries.forEach((entry) => checkAccountReceiver(entry, accounts));
-    const channels = chooseChannels(body.channels, template, entries, accounts);
+    const typeChannels = messageType && messageType.channels.length > 0 ? messageType.channels : undefined;
+    const channels = chooseChannels(body.channels ?? typeChannels, template, entries, accounts);
     const accountByChannel = new Map<ChannelName, AccountForSend>();
     const routes = new Map<ChannelName, RouteForSend>();
     for (const channel of channels) {
@@ -150,7 +156,7 @@ export function createMessageIntake(
       messageId,
       nowMs: now,
       sendAtMs: sendAt,
-      priority: PRIORITIES.indexOf(body.priority ?? 'normal'),
+      priority: PRIORITIES.indexOf(body.priority ?? messageType?.urgency ?? 'normal'),
       locale: body.locale,
       channels,
       receivers: entries,
@@ -159,7 +165,7 @@ export function createMessageIntake(
       routes,
       subscribers,
       settings: await deps.appSettings(appId),
-      messageType: undefined,
+      messageType,
       planned: [],
       deliveries: [],
       events: [eventRow({ messageId, deliveryId: null, appId, type: 'accepted', at: now })],
@@ -193,6 +199,7 @@ export function createMessageIntake(
       created_at: now,
       updated_at: now,
       completed_at: null,
+      type_code: messageType?.code ?? null,
     };
 
     let queuedCallbacks = false;
@@ -252,6 +259,40 @@ export function createMessageIntake(
       })),
       replayed: true,
     };
+  }
+
+  /**
+   * The receivers of a plain send: the type's, then the request's `to`, groups expanded to their
+   * members now; a subscriber named more than once (in two groups, or a group and `to`) gets the message once.
+   */
+  async function receiverEntries(appId: string, body: SendRequestBody, messageType: MessageTypeDefaults | undefined): Promise<ReceiverEntry[]> {
+    const named = [
+      ...(messageType?.receivers ?? []).map((receiver, index) => ({ receiver, field: `type ${messageType!.code} receivers[${index}]` })),
+      ...(body.to ?? []).map((receiver, index) => ({ receiver, field: `to[${index}]` })),
+    ];
+    if (named.length === 0) {
+      throw invalid('RECEIVERS_MISSING', messageType ? `to: message type "${messageType.code}" names no receivers; give them in to` : 'to: say who receives the message', { field: 'to' });
+    }
+    const groupOf = (receiver: SendReceiver) => (typeof receiver === 'object' && 'group' in receiver ? receiver.group : undefined);
+    const members = await deps.directory.groupMembers(appId, named.map((n) => groupOf(n.receiver)).filter((group): group is string => group !== undefined));
+    const entries: ReceiverEntry[] = [];
+    const seen = new Set<string>();
+    const add = (receiver: Receiver, field: string) => {
+      const subscriber = subscriberIdOf(receiver);
+      if (subscriber !== undefined && seen.has(subscriber)) return;
+      if (subscriber !== undefined) seen.add(subscriber);
+      entries.push({ receiver, data: null, field });
+    };
+    for (const { receiver, field } of named) {
+      const group = groupOf(receiver);
+      if (group === undefined) add(receiver as Receiver, field);
+      else for (const member of members.get(group)!) add(member, `${field}.group`);
+    }
+    if (entries.length === 0) throw unprocessable('NO_RECEIVERS', 'The receiver groups of this message have no members now; nothing to send', { field: 'to' });
+    if (entries.length > MAX_RECEIVERS_PER_REQUEST) {
+      throw unprocessable('RECEIVERS_TOO_MANY', `The message reaches ${entries.length} receivers with its groups expanded; at most ${MAX_RECEIVERS_PER_REQUEST} per message`, { field: 'to' });
+    }
+    return entries;
   }
 
   function chooseChannels(requested: readonly ChannelName[] | undefined, template: ResolvedTemplate | undefined, entries: ReceiverEntry[], accounts: AccountsForSend): ChannelName[] {

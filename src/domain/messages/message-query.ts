@@ -36,6 +36,7 @@ export function toMessageSummary(row: MessagesTable) {
     id: row.id,
     status: row.status,
     priority: PRIORITIES[row.priority],
+    type: row.type_code,
     template: row.template_code ? { code: row.template_code, version: row.template_version } : null,
     content: row.content ? (JSON.parse(row.content) as unknown) : null,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
@@ -57,6 +58,8 @@ export interface MessageFilter {
   to?: string;
   /** `key:value` of a metadata entry. */
   metadata?: string;
+  /** A message type code. */
+  type?: string;
   cursor?: string;
   limit?: number;
 }
@@ -88,6 +91,7 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
     async list(appId: string, filter: MessageFilter) {
       let query = db.selectFrom('messages').selectAll().where('app_id', '=', appId);
       if (filter.status) query = query.where('status', '=', filter.status);
+      if (filter.type) query = query.where('type_code', '=', filter.type);
       if (filter.from) query = query.where('created_at', '>=', parseTime(filter.from, 'from'));
       if (filter.to) query = query.where('created_at', '<', parseTime(filter.to, 'to'));
       checkCursor(filter.cursor, (cursor) => isId('msg', cursor));

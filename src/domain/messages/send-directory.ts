@@ -1,10 +1,15 @@
 import type { AddressKind } from '../../channels/address-kinds.ts';
 import type { ChannelName } from '../../channels/channel-catalog.ts';
+import type { MessageTypeDefaults } from '../message-types/message-type-service.ts';
 
 /** What intake needs to know about subscribers and channel accounts (implemented by their services). */
 export interface SendDirectory {
   findSubscribers(appId: string, externalIds: readonly string[]): Promise<Map<string, SubscriberForSend>>;
   accountsForSend(appId: string): Promise<AccountsForSend>;
+  /** The enabled message type a send names; throws MESSAGE_TYPE_NOT_FOUND (404) / MESSAGE_TYPE_DISABLED (422). */
+  messageType(appId: string, code: string): Promise<MessageTypeDefaults>;
+  /** Each receiver group's members now (external ids); throws RECEIVER_GROUP_NOT_FOUND / GROUP_TOO_LARGE (422). */
+  groupMembers(appId: string, names: readonly string[]): Promise<Map<string, string[]>>;
 }
 export interface SubscriberForSend {
   id: string;

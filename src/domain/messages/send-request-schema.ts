@@ -3,6 +3,7 @@ import { ADDRESS_KIND_CATALOG, ADDRESS_KINDS, type AddressKind } from '../../cha
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { MESSAGE_PRIORITIES } from '../../providers/provider.ts';
 import { InlineContentSchema } from '../../templates/template-content.ts';
+import { MESSAGE_TYPE_CODE_PATTERN } from '../message-types/message-type-code.ts';
 
 /** The JSON schemas of the send API: they validate requests and generate the OpenAPI document. */
 
@@ -31,7 +32,10 @@ export const ReceiverSchema = Type.Union([
 ]) as TUnion<[TString, typeof SubscriberReceiver, AddressReceiverSchema, typeof AccountReceiver]>;
 export type Receiver = Static<typeof ReceiverSchema>;
 
-
+export const GroupReceiverSchema = Type.Object({ group: bounded(128) }, { additionalProperties: false, description: 'A receiver group by name: its members when the message is accepted' });
+/** What a send's `to` and a message type's receivers may name: receivers, and groups of subscribers. */
+export const SendReceiverSchema = Type.Union([ReceiverSchema, GroupReceiverSchema]);
+export type SendReceiver = Static<typeof SendReceiverSchema>;
 
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Template variables' });
 
@@ -52,7 +56,11 @@ const commonFields = {
 };
 
 export const SendRequestSchema = Type.Object(
-  { to: Type.Array(ReceiverSchema, { minItems: 1, maxItems: MAX_RECEIVERS_PER_REQUEST }), ...commonFields },
+  {
+    to: Type.Optional(Type.Array(SendReceiverSchema, { minItems: 1, maxItems: MAX_RECEIVERS_PER_REQUEST, description: 'Receivers; optional with `type` (added to its receivers)' })),
+    type: Type.Optional(Type.String({ pattern: MESSAGE_TYPE_CODE_PATTERN, maxLength: 64, description: "A message type code: its receivers, channels, template and urgency unless the request gives them" })),
+    ...commonFields,
+  },
   { additionalProperties: false },
 );
 export type SendRequestBody = Static<typeof SendRequestSchema>;

@@ -7,6 +7,7 @@ export const SKIP_REASONS = {
   NOT_ADDRESSABLE: "The channel's account posts to a group or endpoint, not to individual receivers; address it as { channelAccount }",
   CHANNEL_NOT_SERVED: 'A { channelAccount } receiver on a message none of whose channels its account sends on',
   NO_ACCOUNT: 'The channel has no default account, so only { channelAccount } receivers can be sent to on it',
+  OPTED_OUT: 'The subscriber opted out of this message type, its category, the channel or everything (critical types bypass opt-outs)',
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

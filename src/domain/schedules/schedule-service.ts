@@ -111,6 +111,7 @@ export function createScheduleService({ database: { db }, clock }: HeraldContext
   /** The stored request: each tick's key and time are the schedule's, so the request may not carry its own. */
   function messageOf(message: SendRequestBody): string {
     if (message.idempotencyKey !== undefined) throw invalid('SCHEDULE_MESSAGE_IDEMPOTENCY_KEY', 'message.idempotencyKey: each tick gets its own key (schedule id and tick time); leave it out', { field: 'message.idempotencyKey' });
+    if (message.to === undefined && message.type === undefined) throw invalid('RECEIVERS_MISSING', 'message.to: say who receives the message, or name a message type', { field: 'message.to' });
     if (message.sendAt !== undefined) throw invalid('SCHEDULE_MESSAGE_SEND_AT', 'message.sendAt: the schedule says when; leave it out (delaySeconds still delays each tick)', { field: 'message.sendAt' });
     return JSON.stringify(message);
   }

@@ -54,6 +54,20 @@ export function normaliseTimezone(timezone: string, field: string): string {
   }
 }
 
+export const MAX_TAGS = 50;
+export const MAX_TAG_LENGTH = 64;
+
+/** Tags as stored: each 1-64 characters without control characters, duplicates dropped, sorted. */
+export function normaliseTags(tags: readonly string[], field: string): string[] {
+  if (tags.length > MAX_TAGS) throw invalid('SUBSCRIBER_TAGS_TOO_MANY', `${field}: at most ${MAX_TAGS} tags`, { field });
+  for (const tag of tags) {
+    if (tag === '' || tag.length > MAX_TAG_LENGTH || CONTROL_CHARACTERS.test(tag)) {
+      throw invalid('SUBSCRIBER_TAG_INVALID', `${field}: "${tag}" is not a tag; expected 1-${MAX_TAG_LENGTH} characters without control characters`, { field });
+    }
+  }
+  return [...new Set(tags)].sort();
+}
+
 /** The JSON text of `data`, checked against the size limit. */
 export function serialiseData(data: Record<string, unknown>, field: string): string {
   const json = JSON.stringify(data);

@@ -4,13 +4,15 @@ import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
 import { isId, newId } from '../../ids.ts';
 import { checkCursor } from '../page-cursor.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
-import type { SubscribersTable } from '../../storage/schema.ts';
+import type { Kysely } from 'kysely';
+import type { HeraldSchema, SubscribersTable } from '../../storage/schema.ts';
 import {
   normalizeAddresses,
   checkExternalId,
   normaliseLocale,
   SUBSCRIBER_ADDRESS_KINDS,
   normaliseTimezone,
+  normaliseTags,
   serialiseData,
   type SubscriberAddresses,
 } from './subscriber-fields.ts';
@@ -25,6 +27,8 @@ export interface SubscriberView {
   addresses: SubscriberAddresses;
   /** Custom data, available to templates as `subscriber.data`. */
   data: Record<string, unknown>;
+  /** Labels receiver groups select by (`tagFilter`). */
+  tags: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +41,7 @@ export interface SubscriberInput {
   timezone?: string | null;
   addresses?: SubscriberAddresses;
   data?: Record<string, unknown>;
+  tags?: string[];
 }
 
 /** Omitted fields stay; `null` clears locale and time zone; addresses merge per kind, `null` removing one; `data` is replaced. */
@@ -46,6 +51,8 @@ export interface SubscriberPatch {
   timezone?: string | null;
   addresses?: Partial<Record<AddressKind, string | null>>;
   data?: Record<string, unknown>;
+  /** Replaces the tags. */
+  tags?: string[];
 }
 
 export interface SubscriberPage {
@@ -67,7 +74,14 @@ const ROWS_PER_STATEMENT = 500;
 
 type SubscriberColumns = Pick<SubscribersTable, 'name' | 'locale' | 'timezone' | 'addresses' | 'data'>;
 
-export function toSubscriberView(row: SubscribersTable): SubscriberView {
+/** A subscriber as the send pipeline reads it: without tags (groups select by them in the database). */
+export type SubscriberRecord = Omit<SubscriberView, 'tags'>;
+
+export function toSubscriberView(row: SubscribersTable, tags: string[] = []): SubscriberView {
+  return { ...toSubscriberRecord(row), tags };
+}
+
+function toSubscriberRecord(row: SubscribersTable): SubscriberRecord {
   return {
     id: row.id,
     externalId: row.external_id,
@@ -105,6 +119,24 @@ const subscriberNotFound = (externalId: string) => notFound('SUBSCRIBER_NOT_FOUN
 export type SubscriberService = ReturnType<typeof createSubscriberService>;
 
 export function createSubscriberService({ database: { db }, clock }: HeraldContext) {
+  /** The tags of these subscribers (by internal id), each sorted. */
+  async function tagsOf(executor: Kysely<HeraldSchema>, ids: readonly string[]): Promise<Map<string, string[]>> {
+    const tags = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const chunk of chunks(ids, ROWS_PER_STATEMENT)) {
+      const rows = await executor.selectFrom('subscriber_tags').select(['subscriber_id', 'tag']).where('subscriber_id', 'in', chunk).orderBy('tag').execute();
+      for (const row of rows) tags.get(row.subscriber_id)!.push(row.tag);
+    }
+    return tags;
+  }
+
+  /** Replaces the tags of subscribers (by internal id). */
+  async function replaceTags(executor: Kysely<HeraldSchema>, appId: string, tagsById: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    const ids = [...tagsById.keys()];
+    for (const chunk of chunks(ids, ROWS_PER_STATEMENT)) await executor.deleteFrom('subscriber_tags').where('subscriber_id', 'in', chunk).execute();
+    const rows = [...tagsById].flatMap(([id, tags]) => tags.map((tag) => ({ subscriber_id: id, app_id: appId, tag })));
+    for (const chunk of chunks(rows, ROWS_PER_STATEMENT)) await executor.insertInto('subscriber_tags').values(chunk).execute();
+  }
+
   async function getRow(appId: string, externalId: string): Promise<SubscribersTable> {
     const row = await db.selectFrom('subscribers').selectAll().where('app_id', '=', appId).where('external_id', '=', externalId).executeTakeFirst();
     if (!row) throw subscriberNotFound(externalId);
@@ -115,10 +147,14 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
     async create(appId: string, input: SubscriberInput): Promise<SubscriberView> {
       const now = clock.now();
       const row: SubscribersTable = { id: newId('sub', now), app_id: appId, external_id: input.externalId, ...columnsFromInput(input, ''), created_at: now, updated_at: now };
-      await insertUnique(db, 'subscribers', row, ['app_id', 'external_id'], () =>
-        conflict('SUBSCRIBER_EXISTS', `A subscriber with external id "${input.externalId}" already exists; update it with PATCH or PUT`, { field: 'externalId' }),
-      );
-      return toSubscriberView(row);
+      const tags = normaliseTags(input.tags ?? [], 'tags');
+      await db.transaction().execute(async (trx) => {
+        await insertUnique(trx, 'subscribers', row, ['app_id', 'external_id'], () =>
+          conflict('SUBSCRIBER_EXISTS', `A subscriber with external id "${input.externalId}" already exists; update it with PATCH or PUT`, { field: 'externalId' }),
+        );
+        await replaceTags(trx, appId, new Map([[row.id, tags]]));
+      });
+      return toSubscriberView(row, tags);
     },
 
     /**
@@ -133,8 +169,10 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
       }
       const now = clock.now();
       const indexByExternalId = new Map<string, number>();
+      const tagsByExternalId = new Map<string, string[]>();
       const rows = items.map((item, index): SubscribersTable => {
         const columns = columnsFromInput(item, `items[${index}].`);
+        tagsByExternalId.set(item.externalId, normaliseTags(item.tags ?? [], `items[${index}].tags`));
         const earlier = indexByExternalId.get(item.externalId);
         if (earlier !== undefined) {
           const field = `items[${index}].externalId`;
@@ -165,13 +203,17 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
               })),
             )
             .execute();
+          // The stored ids (an updated subscriber keeps its own), to replace their tags.
+          const ids = await trx.selectFrom('subscribers').select(['id', 'external_id']).where('app_id', '=', appId).where('external_id', 'in', externalIds).execute();
+          await replaceTags(trx, appId, new Map(ids.map((row) => [row.id, tagsByExternalId.get(row.external_id)!])));
         }
         return { created: rows.length - updated, updated };
       });
     },
 
     async get(appId: string, externalId: string): Promise<SubscriberView> {
-      return toSubscriberView(await getRow(appId, externalId));
+      const row = await getRow(appId, externalId);
+      return toSubscriberView(row, (await tagsOf(db, [row.id])).get(row.id));
     },
 
     /** Pages in creation order (ids are time-ordered); `cursor` is the previous page's `nextCursor`. */
@@ -181,7 +223,9 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
       checkCursor(page.cursor, (cursor) => isId('sub', cursor));
       if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
       const rows = await query.orderBy('id').limit(limit + 1).execute();
-      const items = rows.slice(0, limit).map(toSubscriberView);
+      const pageRows = rows.slice(0, limit);
+      const tags = await tagsOf(db, pageRows.map((row) => row.id));
+      const items = pageRows.map((row) => toSubscriberView(row, tags.get(row.id)));
       return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
     },
 
@@ -204,8 +248,12 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
         data: patch.data === undefined ? row.data : serialiseData(patch.data, 'data'),
         updated_at: clock.now(),
       };
-      await db.updateTable('subscribers').set(updated).where('id', '=', row.id).execute();
-      return toSubscriberView(updated);
+      const tags = patch.tags === undefined ? undefined : normaliseTags(patch.tags, 'tags');
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('subscribers').set(updated).where('id', '=', row.id).execute();
+        if (tags !== undefined) await replaceTags(trx, appId, new Map([[row.id, tags]]));
+      });
+      return toSubscriberView(updated, tags ?? (await tagsOf(db, [row.id])).get(row.id));
     },
 
     async delete(appId: string, externalId: string): Promise<void> {
@@ -217,11 +265,11 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
      * For the send pipeline: the app's subscribers with these external ids, keyed by external
      * id. Ids with no subscriber are simply absent; the caller decides what that means.
      */
-    async resolveSubscribers(appId: string, externalIds: readonly string[]): Promise<Map<string, SubscriberView>> {
-      const found = new Map<string, SubscriberView>();
+    async resolveSubscribers(appId: string, externalIds: readonly string[]): Promise<Map<string, SubscriberRecord>> {
+      const found = new Map<string, SubscriberRecord>();
       for (const chunk of chunks([...new Set(externalIds)], ROWS_PER_STATEMENT)) {
         const rows = await db.selectFrom('subscribers').selectAll().where('app_id', '=', appId).where('external_id', 'in', chunk).execute();
-        for (const row of rows) found.set(row.external_id, toSubscriberView(row));
+        for (const row of rows) found.set(row.external_id, toSubscriberRecord(row));
       }
       return found;
     },

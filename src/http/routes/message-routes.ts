@@ -6,6 +6,7 @@ import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { DELIVERY_STATUSES, MESSAGE_STATUSES } from '../../deliveries/delivery-status.ts';
 import { RECALL_OUTCOMES } from '../../dispatch/message-recall.ts';
 import { BatchSendRequestSchema, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
+import { MESSAGE_TYPE_CODE_MAX_LENGTH, MESSAGE_TYPE_CODE_PATTERN } from '../../domain/message-types/message-type-code.ts';
 import { DEFAULT_MESSAGE_PAGE_LIMIT, MAX_MESSAGE_PAGE_LIMIT } from '../../domain/messages/message-query.ts';
 
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
@@ -70,6 +71,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
             from: Type.Optional(Type.String({ format: 'date-time' })),
             to: Type.Optional(Type.String({ format: 'date-time' })),
             metadata: Type.Optional(Type.String({ minLength: 3, maxLength: 330, description: 'key:value' })),
+            type: Type.Optional(Type.String({ pattern: MESSAGE_TYPE_CODE_PATTERN, maxLength: MESSAGE_TYPE_CODE_MAX_LENGTH, description: 'A message type code' })),
             cursor: Type.Optional(Type.String({ maxLength: 64 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MESSAGE_PAGE_LIMIT, default: DEFAULT_MESSAGE_PAGE_LIMIT })),
           },

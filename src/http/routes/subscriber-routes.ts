@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH, SUBSCRIBER_ADDRESS_KINDS } from '../../domain/subscribers/subscriber-fields.ts';
+import { MAX_ADDRESS_LENGTH, MAX_EXTERNAL_ID_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, SUBSCRIBER_ADDRESS_KINDS } from '../../domain/subscribers/subscriber-fields.ts';
+import { SubscriberPreferencesSchema } from '../../domain/subscribers/subscriber-preferences.ts';
 import { DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBERS_PER_UPSERT } from '../../domain/subscribers/subscriber-service.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
@@ -10,6 +11,8 @@ const Name = Type.String({ maxLength: 200 });
 const Locale = Type.String({ maxLength: 64, description: 'BCP 47 language tag, e.g. zh-CN' });
 const Timezone = Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Asia/Shanghai' });
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Custom data for templates (subscriber.data), at most 16 KiB of JSON' });
+
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH }), { maxItems: MAX_TAGS, description: 'Labels receiver groups select by (tagFilter), e.g. ["oncall", "dba"]' });
 
 const Addresses = Type.Object(Object.fromEntries(SUBSCRIBER_ADDRESS_KINDS.map((kind) => [kind, Type.Optional(AddressValue)])), {
   additionalProperties: false,
@@ -24,6 +27,7 @@ const SubscriberInput = Type.Object(
     timezone: Type.Optional(Type.Union([Timezone, Type.Null()])),
     addresses: Type.Optional(Addresses),
     data: Type.Optional(Data),
+    tags: Type.Optional(Tags),
   },
   { additionalProperties: false },
 );
@@ -31,7 +35,7 @@ const SubscriberInput = Type.Object(
 const ExternalIdParams = Type.Object({ externalId: ExternalId }, { additionalProperties: false });
 
 /** Subscribers of the calling app (console users name the app in X-Herald-App): read to read, operate to write. */
-export const registerSubscriberRoutes: RouteModule = (server, { subscribers }) => {
+export const registerSubscriberRoutes: RouteModule = (server, { subscribers, preferences }) => {
   server.post(
     '/subscribers',
     { config: { access: 'operate' }, schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput } },
@@ -102,6 +106,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers }) =
               Type.Object(Object.fromEntries(SUBSCRIBER_ADDRESS_KINDS.map((kind) => [kind, Type.Optional(Type.Union([AddressValue, Type.Null()]))])), { additionalProperties: false }),
             ),
             data: Type.Optional(Data),
+            tags: Type.Optional(Tags),
           },
           { additionalProperties: false },
         ),
@@ -111,6 +116,28 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers }) =
       const appId = appIdOf(request);
       return subscribers.update(appId, request.params.externalId, request.body);
     },
+  );
+
+  server.get(
+    '/subscribers/:externalId/preferences',
+    { config: { access: 'read' }, schema: { tags: ['subscribers'], summary: "A subscriber's opt-outs ({} when none)", params: ExternalIdParams } },
+    async (request) => preferences.get(appIdOf(request), request.params.externalId),
+  );
+
+  server.put(
+    '/subscribers/:externalId/preferences',
+    {
+      config: { access: 'operate' },
+      schema: {
+        tags: ['subscribers'],
+        summary: "Replace a subscriber's opt-outs",
+        description:
+          'A message of a type is received unless the most specific setting among types[code], categories[category], all is false; and not on a channel whose channels[channel] is false. Critical types bypass opt-outs. Skipped deliveries have reason OPTED_OUT.',
+        params: ExternalIdParams,
+        body: SubscriberPreferencesSchema,
+      },
+    },
+    async (request) => preferences.put(appIdOf(request), request.params.externalId, request.body),
   );
 
   server.delete('/subscribers/:externalId', { config: { access: 'operate' }, schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams } }, async (request, reply) => {
