@@ -43,6 +43,9 @@ import { createWorkerEvents } from './dispatch/worker-events.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
+import { createScheduleService } from './domain/schedules/schedule-service.ts';
+import type { SendRequestBody } from './domain/messages/send-request-schema.ts';
+import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
 import { createRenderPool } from './templates/render-pool.ts';
@@ -64,6 +67,8 @@ export interface Herald {
   services: ApiServices;
   /** Present when the `api` role runs; tests call `server.inject()`. */
   server: HeraldServer | undefined;
+  /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
+  scheduleRunner: ScheduleRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -194,6 +199,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     messageRecall,
     receipts: createReceiptIntake(context, providers),
     templates,
+    schedules: createScheduleService(context),
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
@@ -219,11 +225,24 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired, createPolicyCounters(context).purgeExpired]) : undefined;
+  // Schedule ticks run in the scheduler role, exactly once however many schedulers run (see schedule-runner.ts).
+  const scheduleRunner = roles.has('scheduler')
+    ? createScheduleRunner({
+        database,
+        clock,
+        accept: (appId, message, idempotencyKey) => intake.accept(appId, JSON.parse(message) as SendRequestBody, idempotencyKey),
+        workerId: config.worker.id ?? defaultWorkerId(),
+        leaseSeconds: config.worker.leaseSeconds,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        logger,
+      })
+    : undefined;
 
   return {
     context,
     services,
     server,
+    scheduleRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -231,11 +250,12 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       callbackWorker?.start();
       resultCheckWorker?.start();
       scheduler?.start();
+      scheduleRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop()]);
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

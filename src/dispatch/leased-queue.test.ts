@@ -11,6 +11,7 @@ import { CALLBACKS_QUEUE } from './callback-worker.ts';
 import { DELIVERIES_QUEUE } from './delivery-queue.ts';
 import { createLeasedQueue, type LeasedQueue } from './leased-queue.ts';
 import { RESULT_CHECKS_QUEUE } from './result-checks.ts';
+import { SCHEDULES_QUEUE } from './schedule-runner.ts';
 
 /**
  * The conformance suite every leased table passes, on every dialect: a table joins the
@@ -111,6 +112,48 @@ const CASES: TableCase[] = [
             created_at: nowMs,
             updated_at: nowMs,
           })),
+        )
+        .execute();
+      return ids;
+    },
+    waiting: sql`status = 'waiting'`,
+  },
+  {
+    table: SCHEDULES_QUEUE,
+    queue: (database, workerId) => createLeasedQueue({ database, table: SCHEDULES_QUEUE, workerId, leaseSeconds: LEASE_SECONDS }),
+    // Ticks are claimed in the order they fall due.
+    async seed(database, nowMs, urgencies) {
+      const appId = await seedApp(database, testCryptoBox(), { nowMs });
+      const ids = urgencies.map(() => newId('sch', nowMs));
+      await database.db
+        .insertInto('schedules')
+        .values(
+          urgencies.map((urgency, index) => {
+            const runAt = urgency === null ? nowMs + NOT_DUE_IN_MS : nowMs - 1000 + urgency * 10;
+            return {
+              id: ids[index]!,
+              app_id: appId,
+              name: `schedule-${index}`,
+              cron: '* * * * * *',
+              time_zone: 'UTC',
+              once_at: null,
+              missed_ticks: 'run-once' as const,
+              message: '{"to":["u1"],"content":{"body":"tick"}}',
+              status: 'waiting' as const,
+              tick_at: runAt,
+              tick_claimed_at: null,
+              run_at: runAt,
+              lease_owner: null,
+              lease_expires_at: null,
+              runs: 0,
+              last_tick_at: null,
+              last_outcome: null,
+              last_message_id: null,
+              last_error: null,
+              created_at: nowMs,
+              updated_at: nowMs,
+            };
+          }),
         )
         .execute();
       return ids;

@@ -15,6 +15,7 @@ import type { MessageRecall } from '../dispatch/message-recall.ts';
 import type { ReceiptIntake } from '../domain/receipts/receipt-intake.ts';
 import type { MessageIntake } from '../domain/messages/message-intake.ts';
 import type { MessageQuery } from '../domain/messages/message-query.ts';
+import type { ScheduleService } from '../domain/schedules/schedule-service.ts';
 import type { TemplateService } from '../domain/templates/template-service.ts';
 import type { PushSubscriptionService } from '../domain/web-push/push-subscription-service.ts';
 
@@ -39,4 +40,5 @@ export interface ApiServices {
   messageRecall: MessageRecall;
   receipts: ReceiptIntake;
   templates: TemplateService;
+  schedules: ScheduleService;
 }

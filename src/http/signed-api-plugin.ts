@@ -11,6 +11,7 @@ import { registerChannelRouteRoutes } from './routes/channel-route-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
 import { registerMessageTypeRoutes } from './routes/message-type-routes.ts';
 import { registerReceiverGroupRoutes } from './routes/receiver-group-routes.ts';
+import { registerScheduleRoutes } from './routes/schedule-routes.ts';
 import { registerSubscriberRoutes } from './routes/subscriber-routes.ts';
 import { registerTemplateRoutes } from './routes/template-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
@@ -31,6 +32,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerMessageTypeRoutes,
   registerReceiverGroupRoutes,
   registerTemplateRoutes,
+  registerScheduleRoutes,
 ];
 
 /** Marks the signed API instance (and only it) so routes registered elsewhere under /v1 are caught. */

@@ -379,6 +379,40 @@ export interface StorageProbesTable {
   probed_at: number;
 }
 
+/** A stored send request run on a cron expression or once (see src/domain/schedules/). */
+export interface SchedulesTable {
+  id: string;
+  app_id: string;
+  name: string;
+  /** A cron expression (5 fields, or 6 with seconds); null for a one-off. */
+  cron: string | null;
+  /** The IANA zone the cron expression is read in. */
+  time_zone: string;
+  /** A one-off's time; null for a cron schedule. */
+  once_at: number | null;
+  missed_ticks: 'run-once' | 'skip';
+  /** JSON: the send request body each tick accepts. */
+  message: string;
+  /** `waiting` while `run_at` is set; `running` while a scheduler holds the lease; `paused`; `finished` once a one-off ran. */
+  status: 'waiting' | 'running' | 'paused' | 'finished';
+  /** The next tick (the one being run while leased); null once finished. */
+  tick_at: number | null;
+  /** When that tick was first claimed: how late it ran, however many scheduler crashes later it is written. */
+  tick_claimed_at: number | null;
+  run_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** Ticks that accepted a message. */
+  runs: number;
+  last_tick_at: number | null;
+  /** `sent`, `skipped` (a missed tick under `skip`) or `failed` (the intake refused the request). */
+  last_outcome: 'sent' | 'skipped' | 'failed' | null;
+  last_message_id: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface HeraldSchema {
   apps: AppsTable;
   access_keys: AccessKeysTable;
@@ -403,6 +437,7 @@ export interface HeraldSchema {
   events: EventsTable;
   callbacks: CallbacksTable;
   result_checks: ResultChecksTable;
+  schedules: SchedulesTable;
   channel_routes: ChannelRoutesTable;
   account_circuits: AccountCircuitsTable;
   templates: TemplatesTable;

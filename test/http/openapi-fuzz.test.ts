@@ -20,8 +20,8 @@ const PASSWORD_OPERATIONS = new Set(['POST /auth/setup', 'POST /auth/login']);
 // What a request may change. Left out on purpose: seen_signatures (every accepted signature is
 // remembered, also for a request refused later), login_failures (failed logins are counted by
 // design) and the worker's flow_windows / provider_tokens (no worker runs here).
-const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log'];
-const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates'];
+const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log', 'schedules'];
+const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates', 'schedules'];
 
 const hooks = { channelAccount: 'hooks' };
 const order = { order: { id: 'A-1' }, amount: 12.5 };
@@ -48,6 +48,11 @@ const examples: Record<string, unknown[]> = {
   'PATCH /v1/templates/{code}': [{ content: { title: 'Order {{ order.id }} (v2)', body: 'Paid {{ amount }}' }, publish: true }],
   'POST /v1/templates/{code}/preview': [{ data: order, locale: 'zh-CN', channels: ['webhook', 'email'], version: 'draft' }],
   'POST /v1/templates/{code}/test-send': [{ to: [hooks], data: order, version: 1 }],
+  'POST /v1/schedules': [
+    { name: 'daily', cron: '0 8 * * 1-5', timeZone: 'Asia/Shanghai', missedTicks: 'skip', message: { to: [hooks], template: 'order.paid', data: order } },
+    { name: 'once', at: '2030-01-01T08:00:00+08:00', message: { to: ['u1'], channels: ['email'], content: { title: 'Hi', body: 'Hello' } } },
+  ],
+  'PATCH /v1/schedules/{id}': [{ cron: '*/10 * * * * *', timeZone: 'America/New_York' }, { at: '2030-01-01T00:00:00Z', missedTicks: 'run-once', message: { to: [hooks], content: { body: 'x' } } }],
 };
 
 for (const dialect of testDialects) {
@@ -84,10 +89,11 @@ for (const dialect of testDialects) {
         publish: true,
       });
       const message = await call('POST', '/v1/messages', { to: [hooks], template: 'order.paid', data: order, delaySeconds: 3600, metadata: { orderId: '1' } });
+      const schedule = await call('POST', '/v1/schedules', { name: 'weekly', cron: '0 9 * * 1', message: { to: [hooks], template: 'order.paid', data: order } });
       known = {
         app: [app.appName, app.appId],
         accessKeyId: ['HKNOSUCHKEY000000000'],
-        id: [message.id, message.deliveries[0].id],
+        id: [message.id, message.deliveries[0].id, schedule.id],
         externalId: ['u1'],
         idOrName: ['hooks', 'mail'],
         code: ['order.paid'],

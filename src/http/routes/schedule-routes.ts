@@ -1,0 +1,75 @@
+import { Type } from 'typebox';
+import { MISSED_TICK_POLICIES } from '../../domain/schedules/schedule-service.ts';
+import { SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
+import { appIdOf } from '../auth/access.ts';
+import type { RouteModule } from '../route-module.ts';
+
+const ScheduleParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+const scheduleFields = {
+  name: Type.String({ minLength: 1, maxLength: 128 }),
+  cron: Type.String({ minLength: 1, maxLength: 128, description: 'Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first; use either cron or at' }),
+  timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone the cron expression is read in (default UTC)' }),
+  at: Type.String({ format: 'date-time', description: 'One-off: RFC 3339 time with an offset' }),
+  missedTicks: Type.Enum(MISSED_TICK_POLICIES, {
+    description: 'A tick the schedulers missed (down when it fell): run-once sends one message on recovery for all the ticks missed; skip drops them (default run-once)',
+  }),
+  // The send request each tick accepts, as POST /v1/messages takes it (without idempotencyKey and sendAt).
+  message: SendRequestSchema,
+};
+
+const CreateBody = Type.Object(
+  {
+    name: scheduleFields.name,
+    cron: Type.Optional(scheduleFields.cron),
+    timeZone: Type.Optional(scheduleFields.timeZone),
+    at: Type.Optional(scheduleFields.at),
+    missedTicks: Type.Optional(scheduleFields.missedTicks),
+    message: scheduleFields.message,
+  },
+  { additionalProperties: false },
+);
+const PatchBody = Type.Partial(CreateBody, { additionalProperties: false, minProperties: 1 });
+
+/** Schedules: send requests run on a cron expression in a time zone, or once at a time. */
+export const registerScheduleRoutes: RouteModule = (server, { schedules }) => {
+  server.get('/schedules', { config: { access: 'read' }, schema: { tags: ['schedules'], summary: "The app's schedules with their next run times" } }, async (request) => ({
+    items: await schedules.list(appIdOf(request)),
+  }));
+
+  server.post(
+    '/schedules',
+    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Schedule a message on a cron expression or once', body: CreateBody } },
+    async (request, reply) => {
+      reply.status(201);
+      return schedules.create(appIdOf(request), request.body);
+    },
+  );
+
+  server.get('/schedules/:id', { config: { access: 'read' }, schema: { tags: ['schedules'], summary: 'A schedule with its next run times and last run', params: ScheduleParams } }, async (request) =>
+    schedules.get(appIdOf(request), request.params.id),
+  );
+
+  server.patch(
+    '/schedules/:id',
+    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Change a schedule; a new cron, time zone or time counts from now', params: ScheduleParams, body: PatchBody } },
+    async (request) => schedules.update(appIdOf(request), request.params.id, request.body),
+  );
+
+  server.post(
+    '/schedules/:id/pause',
+    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Pause a schedule: no tick runs until it is resumed', params: ScheduleParams } },
+    async (request) => schedules.pause(appIdOf(request), request.params.id),
+  );
+
+  server.post(
+    '/schedules/:id/resume',
+    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Resume a paused schedule from its next tick after now', params: ScheduleParams } },
+    async (request) => schedules.resume(appIdOf(request), request.params.id),
+  );
+
+  server.delete('/schedules/:id', { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Delete a schedule', params: ScheduleParams } }, async (request, reply) => {
+    await schedules.delete(appIdOf(request), request.params.id);
+    return reply.status(204).send();
+  });
+};
