@@ -69,6 +69,26 @@ for (const dialect of testDialects) {
       const deliveries = message.deliveries as Array<{ address: string; status: string; id: string }>;
       assert.deepEqual(deliveries.map((d) => [d.address, d.status]).sort(), [['+8613800138000', 'sent'], ['+8613900139000', 'sent']]);
       assert.ok(deliveries.some((d) => d.id === sent.outId), 'OutId is the dedup key (delivery id) of the first delivery of the call');
+
+      // Aliyun's SmsReport for the call, pushed to the account's receipt URL: one number delivered, one not.
+      const receiptUrl = (await call('GET', '/v1/channel-accounts/aliyun')).json().receiptUrl as string;
+      const receipt = await herald.server!.inject({
+        method: 'POST',
+        url: receiptUrl,
+        headers: { 'content-type': 'application/json' },
+        payload: aliyun.receiptPush(sent, { '13900139000': 'MK:0001' }),
+      });
+      assert.equal(receipt.statusCode, 200, receipt.body);
+      assert.deepEqual(receipt.json(), { code: 0, msg: '接收成功' });
+      const after = (await call('GET', `/v1/messages/${accepted.json().id}`)).json();
+      assert.deepEqual(
+        (after.deliveries as Array<{ address: string; status: string; error: { code: string } | null }>).map((d) => [d.address, d.status, d.error?.code ?? null]).sort(),
+        [
+          ['+8613800138000', 'delivered', null],
+          ['+8613900139000', 'undelivered', 'MK:0001'],
+        ],
+      );
+      assert.equal(after.status, 'partially_failed');
     });
   });
 }
