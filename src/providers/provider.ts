@@ -232,6 +232,11 @@ interface ProviderDefinitionFields<Config> {
    * holds at once (Feishu robot: 5 per second and 100 per minute).
    */
   defaultFlowLimits?: readonly FlowLimit[];
+  /**
+   * The platform sends only templates registered with it (Chinese SMS: a sign name and template
+   * code): inline content, which cannot name one, is refused when the message is accepted.
+   */
+  sendsVendorTemplatesOnly?: boolean;
   /** Recipients one call may carry; the worker groups deliveries of the same message, account and content up to it (needs `sendBatch`). */
   maxRecipientsPerCall?: number;
   /** How long after sending the platform lets a message be recalled (needs `recall`). */

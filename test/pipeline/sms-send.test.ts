@@ -51,6 +51,9 @@ for (const dialect of testDialects) {
       const tooLong = await call('POST', '/v1/messages', { to: [{ phone: '+8613800138000' }], template: 'otp', data: { code: '9'.repeat(36) } });
       assert.equal(tooLong.statusCode, 422, tooLong.body);
       assert.equal(tooLong.json().code, 'TEMPLATE_FIELD_INVALID');
+      const inline = await call('POST', '/v1/messages', { to: [{ phone: '+8613800138000' }], channels: ['sms'], content: { body: 'Your code is 123456' } });
+      assert.equal(inline.statusCode, 422, inline.body);
+      assert.deepEqual([inline.json().code, inline.json().channelAccount], ['VENDOR_TEMPLATE_REQUIRED', 'aliyun'], 'inline content cannot name a registered template');
       const badNumber = await call('POST', '/v1/messages', { to: [{ phone: '+86 138' }], template: 'otp', data: { code: '1' } });
       assert.equal(badNumber.statusCode, 400, badNumber.body);
       assert.equal(badNumber.json().code, 'PHONE_INVALID');

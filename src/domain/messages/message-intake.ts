@@ -14,6 +14,7 @@ import type { MessageTypeDefaults } from '../message-types/message-type-service.
 import type { AccountForSend, AccountsForSend, RouteForSend, SendDirectory } from './send-directory.ts';
 import type { AcceptDraft, AcceptServices, AcceptStep, AcceptTransactionStep, ReceiverEntry } from './accept-steps/accept-draft.ts';
 import { acceptSteps, TRANSACTION_POLICY_STEPS } from './accept-steps/accept-pipeline.ts';
+import { liveDeliveries } from './accept-steps/accept-draft.ts';
 import { buildDeliveries } from './accept-steps/build-deliveries-step.ts';
 import { subscriberIdOf } from './accept-steps/expand-receivers-step.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
@@ -177,6 +178,7 @@ export function createMessageIntake(
       events: [eventRow({ messageId, deliveryId: null, appId, type: 'accepted', at: now })],
     };
     for (const step of steps) await step(draft, services);
+    if (body.content !== undefined) refuseInlineForVendorTemplates(draft, deps.providers);
     // What the plain steps decided: each run of the transaction below starts again from here.
     const decidedBefore = draft.planned.map((planned) => planned.decisions.length);
     const firstEvents = draft.events.length;
@@ -387,4 +389,17 @@ function canonicalJson(value: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** Inline content cannot name a vendor template: refused for accounts whose platform sends nothing else, rather than failing every delivery later. */
+function refuseInlineForVendorTemplates(draft: AcceptDraft, providers: ProviderRegistry): void {
+  for (const planned of liveDeliveries(draft)) {
+    const account = planned.account;
+    if (!account || !providers.require(account.type).sendsVendorTemplatesOnly) continue;
+    throw unprocessable(
+      'VENDOR_TEMPLATE_REQUIRED',
+      `channels: the ${planned.channel} account "${account.name}" (${account.type}) sends only templates registered with the vendor; send a template whose channels.${planned.channel} names its templateCode`,
+      { field: 'content', channel: planned.channel, channelAccount: account.name },
+    );
+  }
 }

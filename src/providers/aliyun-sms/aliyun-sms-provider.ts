@@ -81,6 +81,7 @@ export const aliyunSmsProvider: ProviderDefinition<AliyunSmsConfig> = {
   target: 'address',
   configSchema: aliyunSmsConfigSchema,
   secretFields: ['accessKeySecret'],
+  sendsVendorTemplatesOnly: true,
   maxRecipientsPerCall: ALIYUN_SMS_MAX_NUMBERS_PER_CALL,
 
   validateConfig(config) {

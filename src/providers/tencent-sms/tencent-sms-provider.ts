@@ -110,6 +110,7 @@ export const tencentSmsProvider: ProviderDefinition<TencentSmsConfig> = {
   target: 'address',
   configSchema: tencentSmsConfigSchema,
   secretFields: ['secretKey'],
+  sendsVendorTemplatesOnly: true,
   maxRecipientsPerCall: TENCENT_SMS_MAX_NUMBERS_PER_CALL,
 
   validateConfig(config) {
