@@ -114,5 +114,107 @@ for (const dialect of testDialects) {
       assert.equal((await simpleParser(mailsTo('li@example.com')[1]!.raw)).subject, '1 orders shipped');
       assert.equal((await digestMessages()).length, 2);
     });
+
+    test('firstImmediately: the event that opens a window goes out at once, the rest of the window is digested', async () => {
+      const sent = () => mailsTo('ann@example.com').length;
+      const first = await ok('POST', '/v1/messages', { type: 'order.first', to: ['ann'], data: { order: 'C-1' } }, 202);
+      assert.equal(first.deliveries[0].status, 'queued');
+      await waitFor(() => sent() === 1, { what: 'the first event mailed at once' });
+      assert.equal((await simpleParser(mailsTo('ann@example.com')[0]!.raw)).subject, 'Order C-1 shipped');
+      const rest = [];
+      for (const order of ['C-2', 'C-3']) rest.push(await ok('POST', '/v1/messages', { type: 'order.first', to: ['ann'], data: { order } }, 202));
+      assert.deepEqual(rest.map((event) => event.deliveries[0].reason), ['DIGESTED', 'DIGESTED']);
+      clock.advance(WINDOW_SECONDS * 1000);
+      assert.equal(await runner('s1').runDue(), 1);
+      await waitFor(() => sent() === 2, { what: 'the digest of the rest mailed' });
+      const digest = await simpleParser(mailsTo('ann@example.com')[1]!.raw);
+      assert.equal(digest.subject, '2 orders shipped');
+      assert.deepEqual(digest.text!.split('\n').filter((line) => line.startsWith('- order ')), ['- order C-2', '- order C-3']);
+      assert.deepEqual((await trail(first.id, first.deliveries[0].id)).map(([type]: string[]) => type), ['queued', 'sending', 'sent'], 'the first is not in the digest');
+
+      // A window with only its first event sends nothing when it ends.
+      const alone = await ok('POST', '/v1/messages', { type: 'order.first', to: ['ann'], data: { order: 'C-4' } }, 202);
+      assert.equal(alone.deliveries[0].status, 'queued');
+      await waitFor(() => sent() === 3, { what: 'the next window opened at once' });
+      clock.advance(WINDOW_SECONDS * 1000);
+      assert.equal(await runner('s1').runDue(), 1);
+      const bucket = await herald.context.database.db.selectFrom('digest_buckets').selectAll().where('type_code', '=', 'order.first').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+      assert.deepEqual([bucket.status, bucket.events, bucket.digest_message_id, bucket.open_key], ['flushed', 1, null, null]);
+      assert.equal(sent(), 3);
+    });
+
+    test('separate buckets per receiver and per digest key; one message each, listing only its own events', async () => {
+      const event = (to: string, shop: string, order: string) => ok('POST', '/v1/messages', { type: 'order.byshop', to: [to], data: { order, shop: { id: shop } } }, 202);
+      // A batch-free send to two receivers digests each apart, too.
+      const both = await ok('POST', '/v1/messages', { type: 'order.byshop', to: ['bo', 'cy'], data: { order: 'D-1', shop: { id: 'north' } } }, 202);
+      assert.deepEqual(both.deliveries.map((d: { reason: string }) => d.reason), ['DIGESTED', 'DIGESTED']);
+      await event('bo', 'north', 'D-2');
+      await event('bo', 'south', 'D-3');
+      await event('cy', 'south', 'D-4');
+      await event('bo', 'north', 'D-5');
+      clock.advance(WINDOW_SECONDS * 1000);
+      assert.equal(await runner('s1').runDue(), 4);
+      await waitFor(() => mailsTo('bo@example.com').length === 2 && mailsTo('cy@example.com').length === 2, { what: 'four digests mailed' });
+      const listed = async (address: string) =>
+        (await Promise.all(mailsTo(address).map((mail) => simpleParser(mail.raw)))).map((mail) => mail.text!.split('\n').filter((line) => line.startsWith('- order ')).join(',')).sort();
+      assert.deepEqual(await listed('bo@example.com'), ['- order D-1,- order D-2,- order D-5', '- order D-3']);
+      assert.deepEqual(await listed('cy@example.com'), ['- order D-1', '- order D-4']);
+    });
+
+    test('windows survive restarts: a scheduler that dies mid-flush, then a new process, flush the bucket once', async () => {
+      const events = [];
+      for (const order of ['E-1', 'E-2', 'E-3']) events.push(await ok('POST', '/v1/messages', { type: 'order.shipped', to: ['cy'], data: { order } }, 202));
+      const before = mailsTo('cy@example.com').length;
+      clock.advance(WINDOW_SECONDS * 1000);
+      const accepted: string[] = [];
+      const dying = runner('pod-1', async (appId, message, key) => {
+        accepted.push((await herald.services.intake.accept(appId, message as SendRequestBody, key)).id);
+        throw new Error('the process died before recording the flush');
+      });
+      assert.equal(await dying.runDue(), 0, 'the flush did not complete');
+      assert.equal(accepted.length, 1);
+      // A new scheduler process (its own pool, intake and runner) finds the bucket leased until the lease lapses.
+      const restarted = await createHerald(herald.config, { roles: ['scheduler'], clock, logger: createLogger('silent') });
+      try {
+        assert.equal(await restarted.digestRunner!.runDue(), 0, 'the lease is still held');
+        clock.advance(61_000);
+        assert.equal(await restarted.digestRunner!.runDue(), 1);
+        assert.equal(await restarted.digestRunner!.runDue(), 0);
+      } finally {
+        await restarted.stop();
+      }
+      const bucket = await herald.context.database.db.selectFrom('digest_buckets').selectAll().where('digest_message_id', '=', accepted[0]!).executeTakeFirstOrThrow();
+      assert.deepEqual([bucket.status, bucket.events, bucket.lease_owner], ['flushed', 3, null]);
+      const keyed = (await digestMessages()).filter((message) => message.idempotency_key === digestIdempotencyKey(bucket.id));
+      assert.deepEqual(keyed.map((message) => message.id), [accepted[0]], 'the retried flush replayed the first message');
+      for (const event of events) {
+        assert.deepEqual((await trail(event.id, event.deliveries[0].id)).at(-1), ['digested', null, `Sent in digest message ${accepted[0]} (3 items)`]);
+        assert.equal((await trail(event.id, event.deliveries[0].id)).filter(([type]: string[]) => type === 'digested').length, 1);
+      }
+      await waitFor(() => mailsTo('cy@example.com').length === before + 1, { what: 'the digest mailed once' });
+      const mail = await simpleParser(mailsTo('cy@example.com').at(-1)!.raw);
+      assert.equal(mail.subject, '3 orders shipped');
+    });
+
+    test('events accepted at once join one bucket: none is lost, none opens a second window', async () => {
+      const orders = Array.from({ length: 20 }, (_, index) => `F-${index + 1}`);
+      const events = await Promise.all(orders.map((order) => ok('POST', '/v1/messages', { type: 'order.shipped', to: ['bo'], data: { order } }, 202)));
+      assert.ok(events.every((event) => event.deliveries[0].reason === 'DIGESTED'));
+      const open = await herald.context.database.db.selectFrom('digest_buckets').select(['id', 'events']).where('type_code', '=', 'order.shipped').where('status', '=', 'open').execute();
+      assert.deepEqual(open.map((bucket) => bucket.events), [20]);
+      const items = await herald.context.database.db.selectFrom('digest_items').select('delivery_id').where('bucket_id', '=', open[0]!.id).execute();
+      assert.deepEqual(items.map((item) => item.delivery_id).sort(), events.map((event) => event.deliveries[0].id).sort());
+      clock.advance(WINDOW_SECONDS * 1000);
+      assert.equal(await runner('s1').runDue(), 1);
+    });
+
+    test('the type API checks the digest settings', async () => {
+      const bad = await call('POST', '/v1/message-types', { code: 'order.bad', name: 'Bad', policies: { digest: { windowSeconds: 0, template: 'order.digest' } } });
+      assert.equal(bad.statusCode, 400, bad.body);
+      const badKey = await call('POST', '/v1/message-types', { code: 'order.bad', name: 'Bad', policies: { digest: { windowSeconds: 60, template: 'order.digest', key: 'a..b' } } });
+      assert.equal(badKey.statusCode, 400, badKey.body);
+      const shown = await ok('GET', '/v1/message-types/order.byshop', undefined, 200);
+      assert.deepEqual(shown.policies.digest, { windowSeconds: WINDOW_SECONDS, template: 'order.digest', key: 'shop.id' });
+    });
   });
 }
