@@ -208,6 +208,19 @@ for (const dialect of testDialects) {
       assert.equal(await runner('s1').runDue(), 1);
     });
 
+    test('a digest the intake refuses (no such template) fails its bucket with the reason, once', async () => {
+      await ok('POST', '/v1/message-types', { code: 'order.orphan', name: 'Orphan', channels: ['email'], template: 'order.shipped', policies: { digest: { windowSeconds: 60, template: 'no.such.template' } } }, 201);
+      const event = await ok('POST', '/v1/messages', { type: 'order.orphan', to: ['ann'], data: { order: 'G-1' } }, 202);
+      assert.equal(event.deliveries[0].reason, 'DIGESTED');
+      clock.advance(60_000);
+      assert.equal(await runner('s1').runDue(), 1);
+      assert.equal(await runner('s1').runDue(), 0);
+      const bucket = await herald.context.database.db.selectFrom('digest_buckets').selectAll().where('type_code', '=', 'order.orphan').executeTakeFirstOrThrow();
+      assert.equal(bucket.status, 'failed');
+      assert.equal(bucket.digest_message_id, null);
+      assert.match(bucket.last_error!, /^TEMPLATE_NOT_FOUND: /);
+    });
+
     test('the type API checks the digest settings', async () => {
       const bad = await call('POST', '/v1/message-types', { code: 'order.bad', name: 'Bad', policies: { digest: { windowSeconds: 0, template: 'order.digest' } } });
       assert.equal(bad.statusCode, 400, bad.body);
