@@ -32,6 +32,8 @@ export interface DigestSend {
   template: string;
   locale?: string;
   data: { items: Record<string, unknown>[]; count: number };
+  /** Names the type and the window, so the digest message says what it gathers. */
+  metadata: { digestType: string; digestWindow: string };
 }
 
 export interface DigestRunnerOptions {
@@ -82,6 +84,7 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
         template: bucket.template_code,
         ...(bucket.locale === null ? {} : { locale: bucket.locale }),
         data: { items: items.map((item) => JSON.parse(item.data) as Record<string, unknown>), count: items.length },
+        metadata: { digestType: bucket.type_code, digestWindow: bucket.id },
       };
       try {
         messageId = (await options.accept(bucket.app_id, message, digestIdempotencyKey(bucket.id))).id;

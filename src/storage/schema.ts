@@ -427,7 +427,7 @@ export interface DigestBucketsTable {
   template_code: string;
   /** Events that fell in the window, the one sent at once (`firstImmediately`) included. */
   events: number;
-  /** `open` while `run_at` is set; `flushing` while a scheduler holds the lease; `flushed`; `failed` when the intake refused the digest. */
+  /** `open` while `run_at` is set (events join it only while `open_key` is set too); `flushing` while a scheduler holds the lease; `flushed`; `failed` when the intake refused the digest. */
   status: 'open' | 'flushing' | 'flushed' | 'failed';
   /** When the window ends. */
   flush_at: number;

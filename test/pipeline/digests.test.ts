@@ -89,6 +89,9 @@ for (const dialect of testDialects) {
       const [digest] = await digestMessages();
       assert.ok(digest);
       await waitFor(async () => mailsTo('li@example.com').length === 1 && (await ok('GET', `/v1/messages/${digest.id}`, undefined, 200)).status === 'completed', { what: 'the digest mailed' });
+      const shown = await ok('GET', `/v1/messages/${digest.id}`, undefined, 200);
+      assert.equal(shown.metadata.digestType, 'order.shipped');
+      assert.equal(digest.idempotency_key, digestIdempotencyKey(shown.metadata.digestWindow));
       const mail = await simpleParser(mailsTo('li@example.com')[0]!.raw);
       assert.equal(mail.subject, '50 orders shipped');
       // The body is a Markdown list: its plain text has one line per item, in the order the events came.
