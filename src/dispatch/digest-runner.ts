@@ -74,6 +74,8 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
 
   async function flush(bucket: DigestBucketsTable): Promise<void> {
     const items = await db.selectFrom('digest_items').select(['message_id', 'delivery_id', 'data']).where('bucket_id', '=', bucket.id).orderBy('at').orderBy('id').execute();
+    // One item per event: a subscriber's browsers each have a delivery of the same message with the same data.
+    const events = [...new Map(items.map((item) => [`${item.message_id}\n${item.data}`, JSON.parse(item.data) as Record<string, unknown>])).values()];
     let messageId: string | null = null;
     let failure: string | null = null;
     // A bucket whose only event went out at once (firstImmediately) has nothing to send.
@@ -83,7 +85,7 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
         channels: [bucket.channel],
         template: bucket.template_code,
         ...(bucket.locale === null ? {} : { locale: bucket.locale }),
-        data: { items: items.map((item) => JSON.parse(item.data) as Record<string, unknown>), count: items.length },
+        data: { items: events, count: events.length },
         metadata: { digestType: bucket.type_code, digestWindow: bucket.id },
       };
       try {
@@ -104,13 +106,13 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
         .where(queue.held())
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0 || messageId === null) return;
-      const events = items.map(
-        (item): NewDeliveryEvent => ({ messageId: item.message_id, deliveryId: item.delivery_id, appId: bucket.app_id, type: 'digested', at: nowMs, detail: `Sent in digest message ${messageId} (${items.length} items)` }),
+      const trail = items.map(
+        (item): NewDeliveryEvent => ({ messageId: item.message_id, deliveryId: item.delivery_id, appId: bucket.app_id, type: 'digested', at: nowMs, detail: `Sent in digest message ${messageId} (${events.length} items)` }),
       );
-      await insertEvents(trx, dialect, events);
+      await insertEvents(trx, dialect, trail);
     });
-    if (failure === null) log.info({ bucketId: bucket.id, items: items.length, messageId }, 'digest flushed');
-    else log.warn({ bucketId: bucket.id, items: items.length, reason: failure }, 'digest refused by the intake');
+    if (failure === null) log.info({ bucketId: bucket.id, items: events.length, messageId }, 'digest flushed');
+    else log.warn({ bucketId: bucket.id, items: events.length, reason: failure }, 'digest refused by the intake');
   }
 
   async function runDue(): Promise<number> {

@@ -425,7 +425,7 @@ export interface DigestBucketsTable {
   receiver: string;
   locale: string | null;
   template_code: string;
-  /** Events that fell in the window, the one sent at once (`firstImmediately`) included. */
+  /** Deliveries that fell in the window (one per event, or per browser of a subscriber), those sent at once (`firstImmediately`) included. */
   events: number;
   /** `open` while `run_at` is set (events join it only while `open_key` is set too); `flushing` while a scheduler holds the lease; `flushed`; `failed` when the intake refused the digest. */
   status: 'open' | 'flushing' | 'flushed' | 'failed';

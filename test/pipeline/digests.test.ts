@@ -5,6 +5,7 @@ import { createDigestRunner, digestIdempotencyKey, type DigestRunner, type Diges
 import type { SendRequestBody } from '../../src/domain/messages/send-request-schema.ts';
 import { createHerald } from '../../src/herald.ts';
 import { createLogger } from '../../src/logger.ts';
+import { startWebPushTestServer } from '../../src/providers/webpush/webpush-test-server.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../../src/providers/smtp/smtp-test-server.ts';
 import { silentLogger } from '../support/dispatch-test-kit.ts';
 import { testDialects } from '../support/test-databases.ts';
@@ -222,6 +223,32 @@ for (const dialect of testDialects) {
       assert.equal(bucket.status, 'failed');
       assert.equal(bucket.digest_message_id, null);
       assert.match(bucket.last_error!, /^TEMPLATE_NOT_FOUND: /);
+    });
+
+    test("a subscriber's browsers share one window: one digest per browser, each event listed once", async () => {
+      const pushService = await startWebPushTestServer();
+      try {
+        await ok('POST', '/v1/channel-accounts', { type: 'webpush', name: 'browsers', config: { subject: 'mailto:ops@shop.example', baseUrl: pushService.baseUrl } }, 201);
+        await ok('POST', '/v1/subscribers', { externalId: 'dee' }, 201);
+        for (const browser of [pushService.subscribe(), pushService.subscribe()]) await ok('POST', '/v1/subscribers/dee/push-subscriptions', { ...browser, expirationTime: null }, 201);
+        await ok('POST', '/v1/message-types', { code: 'order.pushed', name: 'Pushed', channels: ['webpush'], template: 'order.shipped', policies: { digest: { windowSeconds: 60, template: 'order.digest' } } }, 201);
+        const events = [];
+        for (const order of ['H-1', 'H-2', 'H-3']) events.push(await ok('POST', '/v1/messages', { type: 'order.pushed', to: ['dee'], data: { order } }, 202));
+        assert.ok(events.every((event) => event.deliveries.length === 2 && event.deliveries.every((d: { reason: string }) => d.reason === 'DIGESTED')));
+        clock.advance(60_000);
+        assert.equal(await runner('s1').runDue(), 1);
+        const bucket = await herald.context.database.db.selectFrom('digest_buckets').selectAll().where('type_code', '=', 'order.pushed').executeTakeFirstOrThrow();
+        assert.equal(bucket.events, 6);
+        const shown = await ok('GET', `/v1/messages/${bucket.digest_message_id}`, undefined, 200);
+        assert.equal(new Set(shown.deliveries.map((d: { address: string }) => d.address)).size, 2, 'the digest goes to both browsers');
+        const row = await herald.context.database.db.selectFrom('messages').select('data').where('id', '=', bucket.digest_message_id!).executeTakeFirstOrThrow();
+        assert.deepEqual(JSON.parse(row.data), { items: [{ order: 'H-1' }, { order: 'H-2' }, { order: 'H-3' }], count: 3 });
+        for (const event of events) {
+          for (const delivery of event.deliveries) assert.deepEqual((await trail(event.id, delivery.id)).at(-1), ['digested', null, `Sent in digest message ${bucket.digest_message_id} (3 items)`]);
+        }
+      } finally {
+        await pushService.close();
+      }
     });
 
     test('the type API checks the digest settings', async () => {

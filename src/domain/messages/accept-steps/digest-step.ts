@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { newId } from '../../../ids.ts';
 import { insertInChunks } from '../../../storage/insert-in-chunks.ts';
 import { liveDeliveries, skipDelivery, type AcceptTransactionStep, type PlannedDelivery } from './accept-draft.ts';
-import { receiverCounterKey } from './receiver-counter-key.ts';
 
 /** The value at a dotted data path (`order.shop`), as text; '' when absent. */
 function valueAt(data: Record<string, unknown>, path: string): string {
@@ -13,7 +13,7 @@ function valueAt(data: Record<string, unknown>, path: string): string {
 
 /**
  * Digest (the message type's `digest`): each delivery joins the open bucket of its type, channel,
- * receiver address and digest key — opening one that flushes `windowSeconds` later — and is
+ * receiver (its subscriber, else its address) and digest key — opening one that flushes `windowSeconds` later — and is
  * skipped `DIGESTED`, its data kept in `digest_items` for the digest message the scheduler sends
  * when the window ends (src/dispatch/digest-runner.ts). With `firstImmediately` the event that
  * opens a bucket goes out as usual. Inside the accept transaction: one upsert per draft counts the
@@ -29,7 +29,10 @@ export const digest: AcceptTransactionStep = async (draft, { database: { dialect
   const dataOf = (planned: PlannedDelivery) => (planned.data ? { ...draft.data, ...planned.data } : draft.data);
   const byKey = new Map<string, PlannedDelivery[]>();
   for (const planned of live) {
-    const key = receiverCounterKey('digest', draft, planned, policy.key === undefined ? null : valueAt(dataOf(planned), policy.key));
+    // The receiver is the subscriber where there is one: a subscriber's browsers (one delivery each) share one window and get one digest each.
+    const receiver = planned.subscriber ? `subscriber:${planned.subscriber.id}` : (planned.address ?? `account:${planned.account?.id ?? ''}`);
+    const named = JSON.stringify([draft.appId, draft.messageType!.id, planned.channel, receiver, policy.key === undefined ? null : valueAt(dataOf(planned), policy.key)]);
+    const key = `digest:${createHash('sha256').update(named).digest('base64url')}`;
     byKey.set(key, [...(byKey.get(key) ?? []), planned]);
   }
   // Sorted keys: concurrent accepts lock bucket rows in the same order and cannot deadlock.
@@ -68,10 +71,9 @@ export const digest: AcceptTransactionStep = async (draft, { database: { dialect
   const items = [];
   for (const bucket of buckets) {
     const joining = byKey.get(bucket.open_key!)!;
-    // The bucket's events before this message: 0 when this message opened it.
-    const before = bucket.events - joining.length;
-    for (const [index, planned] of joining.entries()) {
-      if (before === 0 && index === 0 && policy.firstImmediately) continue;
+    // The bucket's deliveries before this message: 0 when this message opened it, and then, with firstImmediately, all of its own go out.
+    if (bucket.events === joining.length && policy.firstImmediately) continue;
+    for (const planned of joining) {
       planned.deliveryId ??= newId('dlv', draft.nowMs);
       skipDelivery(planned, 'DIGESTED', `Collected into the ${draft.messageType!.code} digest sent when the window ends (bucket ${bucket.id})`);
       items.push({ id: newId('dgi', draft.nowMs), bucket_id: bucket.id, app_id: draft.appId, message_id: draft.messageId, delivery_id: planned.deliveryId, data: JSON.stringify(dataOf(planned)), at: draft.nowMs });
