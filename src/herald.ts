@@ -46,6 +46,7 @@ import { createMessageRenderer } from './domain/messages/message-renderer.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
 import type { SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
+import { createDigestRunner, type DigestRunner } from './dispatch/digest-runner.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
 import { createRenderPool } from './templates/render-pool.ts';
@@ -69,6 +70,7 @@ export interface Herald {
   server: HeraldServer | undefined;
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   scheduleRunner: ScheduleRunner | undefined;
+  digestRunner: DigestRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -237,12 +239,26 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         logger,
       })
     : undefined;
+  // Digest windows end in the scheduler role too, each flushed exactly once (see digest-runner.ts).
+  const digestRunner = roles.has('scheduler')
+    ? createDigestRunner({
+        database,
+        clock,
+        // The receiver and channel are those of deliveries the intake accepted: a valid send request.
+        accept: (appId, message, idempotencyKey) => intake.accept(appId, message as SendRequestBody, idempotencyKey),
+        workerId: config.worker.id ?? defaultWorkerId(),
+        leaseSeconds: config.worker.leaseSeconds,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        logger,
+      })
+    : undefined;
 
   return {
     context,
     services,
     server,
     scheduleRunner,
+    digestRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -251,11 +267,12 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       resultCheckWorker?.start();
       scheduler?.start();
       scheduleRunner?.start();
+      digestRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop()]);
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

@@ -15,6 +15,8 @@ export type DeliveryEventType =
   | 'skipped'
   /** Held back by a policy (accept time) or a send gate until a later time; `code` says why. No attempt is used. */
   | 'deferred'
+  /** A delivery skipped DIGESTED went out in a digest message; `detail` names that message. */
+  | 'digested'
   | 'sending'
   | 'sent'
   | 'retrying'

@@ -413,6 +413,45 @@ export interface SchedulesTable {
   updated_at: number;
 }
 
+/** An open or flushed digest of one message type for one receiver on one channel (see src/domain/messages/accept-steps/digest-step.ts). */
+export interface DigestBucketsTable {
+  id: string;
+  app_id: string;
+  type_code: string;
+  /** Set while events may join the bucket (one open bucket per key); cleared when a scheduler claims it to flush. */
+  open_key: string | null;
+  channel: string;
+  /** JSON: the receiver as the events named it; the digest message goes to it. */
+  receiver: string;
+  locale: string | null;
+  template_code: string;
+  /** Deliveries that fell in the window (one per event, or per browser of a subscriber), those sent at once (`firstImmediately`) included. */
+  events: number;
+  /** `open` while `run_at` is set (events join it only while `open_key` is set too); `flushing` while a scheduler holds the lease; `flushed`; `failed` when the intake refused the digest. */
+  status: 'open' | 'flushing' | 'flushed' | 'failed';
+  /** When the window ends. */
+  flush_at: number;
+  run_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  digest_message_id: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One digested event: its delivery was skipped DIGESTED and its data goes into the bucket's message. */
+export interface DigestItemsTable {
+  id: string;
+  bucket_id: string;
+  app_id: string;
+  message_id: string;
+  delivery_id: string;
+  /** JSON: the event's data (the message's, merged with the receiver's). */
+  data: string;
+  at: number;
+}
+
 export interface HeraldSchema {
   apps: AppsTable;
   access_keys: AccessKeysTable;
@@ -438,6 +477,8 @@ export interface HeraldSchema {
   callbacks: CallbacksTable;
   result_checks: ResultChecksTable;
   schedules: SchedulesTable;
+  digest_buckets: DigestBucketsTable;
+  digest_items: DigestItemsTable;
   channel_routes: ChannelRoutesTable;
   account_circuits: AccountCircuitsTable;
   templates: TemplatesTable;

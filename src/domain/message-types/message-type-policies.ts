@@ -19,6 +19,16 @@ export const QuietHoursSchema = Type.Object(
   { additionalProperties: false, description: "Night shielding in the receiver's time zone (the subscriber's, else the app's default)" },
 );
 
+export const DigestSchema = Type.Object(
+  {
+    windowSeconds: Type.Integer({ minimum: 1, maximum: 604_800, description: 'Events for the same receiver within this many seconds of the first become one message' }),
+    template: Type.String({ minLength: 1, maxLength: 128, description: 'Code of the template the digest is rendered with, over `items` (each event\'s data) and `count`' }),
+    key: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$', maxLength: 128, description: 'A data path (e.g. `order.shop`): events with different values there are digested apart' })),
+    firstImmediately: Type.Optional(Type.Boolean({ description: 'The event that opens a window goes out at once; the rest of the window is digested (default false)' })),
+  },
+  { additionalProperties: false, description: 'Digest (通知消息合并): events within a window become one message; each digested delivery is skipped DIGESTED' },
+);
+
 export const MessageTypePoliciesSchema = Type.Object(
   {
     quietHours: Type.Optional(QuietHoursSchema),
@@ -32,11 +42,13 @@ export const MessageTypePoliciesSchema = Type.Object(
         { additionalProperties: false, description: 'At most `count` messages of this type per receiver per window; more are skipped FREQUENCY_CAP' },
       ),
     ),
+    digest: Type.Optional(DigestSchema),
   },
   { additionalProperties: false },
 );
 export type MessageTypePolicies = Static<typeof MessageTypePoliciesSchema>;
 export type QuietHours = Static<typeof QuietHoursSchema>;
+export type DigestPolicy = Static<typeof DigestSchema>;
 
 /** The message type of a message being accepted, as policies see it. */
 export interface MessageTypeForSend {

@@ -172,6 +172,7 @@ export function createMessageIntake(
       subscribers,
       settings: await deps.appSettings(appId),
       contentKey: createHash('sha256').update(canonicalJson({ template: template?.code ?? null, content: body.content ?? null, data: sharedData })).digest('base64url'),
+      data: sharedData,
       messageType,
       planned: [],
       deliveries: [],

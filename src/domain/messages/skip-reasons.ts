@@ -11,6 +11,7 @@ export const SKIP_REASONS = {
   QUIET_HOURS: "The message type's quiet hours, in the receiver's time zone, drop what falls in them",
   DUPLICATE: "The same content went to the same receiver address within the type's dedupSeconds",
   FREQUENCY_CAP: "The receiver already got the type's frequencyCap of messages in the current window",
+  DIGESTED: "Collected into the type's digest: one message listing the window's events goes out when the window ends; the trail's `digested` event names it",
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

@@ -47,6 +47,8 @@ export interface PlannedDelivery {
   account: AccountForSend | undefined;
   address: string | null;
   decisions: AcceptDecision[];
+  /** The id of its delivery row: set by a policy that records the delivery before it is written (digest), else by buildDeliveries. */
+  deliveryId?: string;
 }
 
 /** What every accept step may use besides the draft. */
@@ -77,6 +79,8 @@ export interface AcceptDraft {
   readonly settings: AppSettings;
   /** What the message says before rendering, hashed: its template code or inline content and its shared data (dedup compares it). */
   readonly contentKey: string;
+  /** The message's shared template variables (`data`); each delivery's are these merged with its receiver's. */
+  readonly data: Record<string, unknown>;
   /** The message type the send named (`type`), with its policy settings; undefined for sends without one. */
   readonly messageType: MessageTypeForSend | undefined;
   /** Steps decide on planned deliveries (skipDelivery, deferDelivery); they never remove one. */

@@ -20,7 +20,7 @@ export function buildDeliveries(draft: AcceptDraft, { config }: AcceptServices):
     // The reason the delivery is not simply queued: a skip, else the last deferral.
     const reason = skip ?? deferrals.at(-1);
     const retry = { ...draft.settings, ...draft.settings.channels?.[planned.channel] };
-    const id = newId('dlv', nowMs);
+    const id = (planned.deliveryId ??= newId('dlv', nowMs));
     draft.deliveries.push({
       id,
       message_id: messageId,

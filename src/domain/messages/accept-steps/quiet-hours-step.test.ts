@@ -58,6 +58,7 @@ describe('the quiet-hours step', () => {
       subscribers: new Map(),
       settings: options.appTimeZone ? { timezone: options.appTimeZone } : {},
       contentKey: 'k',
+      data: {},
       messageType: policies && { id: 'mt_1', code: 'order.paid', category: null, critical: false, policies },
       planned: deliveries,
       deliveries: [],
