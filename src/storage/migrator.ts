@@ -11,6 +11,7 @@ import * as webPush from './migrations/0008-web-push.ts';
 import * as messageTypes from './migrations/0009-message-types.ts';
 import * as policyCounters from './migrations/0010-policy-counters.ts';
 import * as schedules from './migrations/0011-schedules.ts';
+import * as escalations from './migrations/0013-escalations.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-message-types': messageTypes,
   '0010-policy-counters': policyCounters,
   '0011-schedules': schedules,
+  '0013-escalations': escalations,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */
