@@ -44,7 +44,7 @@ import { createMessageIntake, type TemplateGate } from './domain/messages/messag
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
-import type { SendRequestBody } from './domain/messages/send-request-schema.ts';
+import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
 import { createEscalationRunner, type EscalationRunner } from './dispatch/escalation-runner.ts';
 import { createAckLinks } from './security/ack-links.ts';
@@ -252,7 +252,12 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     ? createEscalationRunner({
         database,
         clock,
-        accept: (appId, body, idempotencyKey) => intake.accept(appId, body, idempotencyKey),
+        accept: (appId, { to, channels, template, content, data, metadata, priority }, idempotencyKey) =>
+          intake.accept(
+            appId,
+            { to, channels, ...(template !== undefined ? { template } : { content }), data, metadata, priority: PRIORITIES[priority] } as SendRequestBody,
+            idempotencyKey,
+          ),
         workerId: config.worker.id ?? defaultWorkerId(),
         leaseSeconds: config.worker.leaseSeconds,
         pollIntervalMs: config.worker.pollIntervalMs,

@@ -3,8 +3,6 @@ import type { Clock } from '../clock.ts';
 import { HeraldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { insertEvents } from '../deliveries/delivery-events.ts';
-import type { Escalation } from '../domain/message-types/message-type-policies.ts';
-import { PRIORITIES, type Receiver, type SendRequestBody } from '../domain/messages/send-request-schema.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { EscalationsTable } from '../storage/schema.ts';
 import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
@@ -25,11 +23,30 @@ const CLAIM_BATCH = 20;
 /** The idempotency key of one step's message: a step run again (after a crash before its advance) replays the first message. */
 export const escalationIdempotencyKey = (escalationId: string, step: number) => `escalation:${escalationId}:${step}`;
 
+/** A step as the type's escalation policy stored it (message-type-policies.ts); receivers are send API receivers, as JSON. */
+interface StoredStep {
+  afterSeconds: number;
+  channels: string[];
+  to?: unknown[];
+}
+
+/** A step's send, as POST /v1/messages would take it (the composition root makes the send request). */
+export interface FollowUpSend {
+  to: unknown[];
+  channels: string[];
+  template: string | undefined;
+  content: unknown;
+  data: Record<string, unknown>;
+  metadata: Record<string, string>;
+  /** The original message's priority index. */
+  priority: number;
+}
+
 export interface EscalationRunnerOptions {
   database: HeraldDatabase;
   clock: Clock;
   /** Accepts a follow-up send for the app, as POST /v1/messages would with this idempotency key. */
-  accept(appId: string, body: SendRequestBody, idempotencyKey: string): Promise<{ id: string }>;
+  accept(appId: string, send: FollowUpSend, idempotencyKey: string): Promise<{ id: string }>;
   workerId: string;
   leaseSeconds: number;
   pollIntervalMs: number;
@@ -78,14 +95,14 @@ export function createEscalationRunner(options: EscalationRunnerOptions): Escala
   }
 
   /** A step without `to` reaches the escalation's receiver, or every receiver of the message for an escalation of the whole message. */
-  async function receiversOf(escalation: EscalationsTable): Promise<Receiver[]> {
-    if (escalation.receiver !== null) return [JSON.parse(escalation.receiver) as Receiver];
+  async function receiversOf(escalation: EscalationsTable): Promise<unknown[]> {
+    if (escalation.receiver !== null) return [JSON.parse(escalation.receiver)];
     const rows = await db.selectFrom('deliveries').select('receiver').distinct().where('message_id', '=', escalation.message_id).where('status', '!=', 'skipped').orderBy('receiver').execute();
-    return rows.map((row) => JSON.parse(row.receiver) as Receiver);
+    return rows.map((row) => JSON.parse(row.receiver) as unknown);
   }
 
   async function runStep(escalation: EscalationsTable): Promise<void> {
-    const steps = JSON.parse(escalation.steps) as Escalation['steps'];
+    const steps = JSON.parse(escalation.steps) as StoredStep[];
     const followUps = JSON.parse(escalation.follow_up_ids) as string[];
     const nowMs = clock.now();
     const base = { messageId: escalation.message_id, deliveryId: null, appId: escalation.app_id, at: nowMs };
@@ -102,15 +119,16 @@ export function createEscalationRunner(options: EscalationRunnerOptions): Escala
     const index = escalation.next_step;
     const step = steps[index]!;
     const message = await db.selectFrom('messages').select(['template_code', 'content', 'data', 'metadata', 'priority']).where('id', '=', escalation.message_id).executeTakeFirstOrThrow();
-    const body: SendRequestBody = {
+    const body: FollowUpSend = {
       to: step.to ?? (await receiversOf(escalation)),
       channels: step.channels,
-      ...(message.content !== null ? { content: JSON.parse(message.content) } : { template: message.template_code! }),
-      data: JSON.parse(message.data),
+      template: message.content === null ? (message.template_code ?? undefined) : undefined,
+      content: message.content === null ? undefined : JSON.parse(message.content),
+      data: JSON.parse(message.data) as Record<string, unknown>,
       metadata: { ...(JSON.parse(message.metadata) as Record<string, string>), escalationOf: escalation.message_id, escalationStep: String(index + 1) },
-      priority: PRIORITIES[message.priority]!,
+      priority: message.priority,
     };
-    const who = body.to!.map((receiver) => JSON.stringify(receiver)).join(', ');
+    const who = body.to.map((receiver) => JSON.stringify(receiver)).join(', ');
     const label = `step ${index + 1} of ${steps.length}, unacknowledged after ${step.afterSeconds} s`;
     let event: { code: string | null; detail: string };
     try {

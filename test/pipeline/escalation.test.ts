@@ -168,5 +168,30 @@ for (const dialect of testDialects) {
       assert.deepEqual((await followUps(messageId)).map(({ step }) => step), ['1'], 'no step 2');
       assert.equal((await db().selectFrom('escalations').select('status').where('message_id', '=', messageId).executeTakeFirstOrThrow()).status, 'acknowledged');
     });
+
+    test('without `to` each receiver escalates on its own: the one who acknowledged gets no reminder, the other does', async () => {
+      await ok('POST', '/v1/message-types', {
+        code: 'disk.full',
+        name: 'Disk full',
+        channels: ['email'],
+        receivers: ['li', 'wang'],
+        policies: { escalation: { steps: [{ afterSeconds: 60, channels: ['email'] }] } },
+      }, 201);
+      const accepted = await ok('POST', '/v1/messages', { type: 'disk.full', content: { title: 'Disk full', body: 'db2' } }, 202);
+      const byAddress = Object.fromEntries(accepted.deliveries.map((d: { id: string; address: string }) => [d.address, d.id]));
+      await ok('POST', `/v1/deliveries/${byAddress['li@example.com']}/ack`, undefined, 200);
+      clock.advance(60_000);
+      assert.equal(await runDue(), 2);
+      assert.deepEqual((await followUps(accepted.id)).map(({ step, channel, address }) => [step, channel, address]), [['1', 'email', 'wang@example.com']]);
+      const statuses = await db().selectFrom('escalations').select(['receiver', 'status']).where('message_id', '=', accepted.id).orderBy('receiver').execute();
+      assert.deepEqual(statuses.map((row) => [row.receiver, row.status]), [['"li"', 'acknowledged'], ['"wang"', 'finished']]);
+    });
+
+    test('the type API refuses an escalation step on an unknown channel or without channels', async () => {
+      for (const step of [{ afterSeconds: 60, channels: ['pager'] }, { afterSeconds: 60, channels: [] }, { afterSeconds: 0, channels: ['email'] }]) {
+        const refused = await call('POST', '/v1/message-types', { code: `bad.${Math.random().toString(36).slice(2, 8)}`, name: 'Bad', policies: { escalation: { steps: [step] } } });
+        assert.equal(refused.statusCode, 400, `${JSON.stringify(step)}: ${refused.body}`);
+      }
+    });
   });
 }
