@@ -139,14 +139,18 @@ for (const dialect of testDialects) {
       const refused = await herald.server!.inject({ method: 'GET', url: forged, headers: { accept: 'application/json' } });
       assert.equal(refused.statusCode, 403, refused.body);
       assert.equal(refused.json().code, 'ACK_LINK_INVALID');
+      assert.match(refused.headers['content-type'] as string, /application\/problem\+json/);
       const otherDelivery = await herald.server!.inject({ method: 'GET', url: link[1]!.replace(deliveryId, `${deliveryId.slice(0, -1)}x`) });
       assert.equal(otherDelivery.statusCode, 403, 'a signature is good for its own delivery only');
+      assert.match(otherDelivery.body, /not valid/);
       assert.equal(await db().selectFrom('acknowledgements').select('delivery_id').where('delivery_id', '=', deliveryId).executeTakeFirst(), undefined, 'no acknowledgement');
 
       const page = await herald.server!.inject({ method: 'GET', url: link[1]! });
       assert.equal(page.statusCode, 200, page.body);
       assert.match(page.headers['content-type'] as string, /text\/html/);
       assert.match(page.body, /Acknowledged at/);
+      const repeat = await herald.server!.inject({ method: 'GET', url: link[1]!, headers: { accept: 'application/json' } });
+      assert.deepEqual([repeat.statusCode, repeat.json().via, repeat.json().first], [200, 'link', false], 'a second click answers the first acknowledgement');
       clock.advance(300_000);
       await runDue();
       clock.advance(600_000);
