@@ -199,3 +199,25 @@ for (const dialect of testDialects) {
     });
   });
 }
+
+for (const dialect of testDialects) {
+  describe(`{{ ack_url }} without HERALD_PUBLIC_URL on ${dialect}`, () => {
+    let herald: TestHerald;
+    let app: AppCredentials;
+    before(async () => {
+      herald = await createTestHerald(dialect, { clock: new ManualClock(T0) });
+      app = await createAppWithKey(herald, 'no-public-url');
+      const account = await signedInject(herald, app, { method: 'POST', url: '/v1/channel-accounts', body: { type: 'webhook', name: 'hooks', config: { url: 'http://127.0.0.1:9/unused' } } });
+      assert.equal(account.statusCode, 201, account.body);
+    });
+    after(() => herald.close());
+
+    test('a send whose content uses ack_url is refused at once (422 naming it): there is no public URL to link to', async () => {
+      const send = (body: string) => signedInject(herald, app, { method: 'POST', url: '/v1/messages', body: { to: [{ channelAccount: 'hooks' }], channels: ['webhook'], content: { body } } });
+      const refused = await send('Acknowledge: {{ ack_url }}');
+      assert.equal(refused.statusCode, 422, refused.body);
+      assert.match(refused.body, /ack_url/);
+      assert.equal((await send('No link here')).statusCode, 202);
+    });
+  });
+}
