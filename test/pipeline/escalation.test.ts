@@ -140,7 +140,7 @@ for (const dialect of testDialects) {
       assert.equal(refused.statusCode, 403, refused.body);
       assert.equal(refused.json().code, 'ACK_LINK_INVALID');
       assert.match(refused.headers['content-type'] as string, /application\/problem\+json/);
-      const otherDelivery = await herald.server!.inject({ method: 'GET', url: link[1]!.replace(deliveryId, `${deliveryId.slice(0, -1)}x`) });
+      const otherDelivery = await herald.server!.inject({ method: 'GET', url: link[1]!.replace(deliveryId, `${deliveryId.slice(0, -1)}${deliveryId.endsWith('0') ? '1' : '0'}`) });
       assert.equal(otherDelivery.statusCode, 403, 'a signature is good for its own delivery only');
       assert.match(otherDelivery.body, /not valid/);
       assert.equal(await db().selectFrom('acknowledgements').select('delivery_id').where('delivery_id', '=', deliveryId).executeTakeFirst(), undefined, 'no acknowledgement');
@@ -191,11 +191,14 @@ for (const dialect of testDialects) {
       assert.deepEqual(statuses.map((row) => [row.receiver, row.status]), [['"li"', 'acknowledged'], ['"wang"', 'finished']]);
     });
 
-    test('the type API refuses an escalation step on an unknown channel or without channels', async () => {
+    test('the type API refuses an escalation step on an unknown channel, without channels, or to an unknown group', async () => {
       for (const step of [{ afterSeconds: 60, channels: ['pager'] }, { afterSeconds: 60, channels: [] }, { afterSeconds: 0, channels: ['email'] }]) {
         const refused = await call('POST', '/v1/message-types', { code: `bad.${Math.random().toString(36).slice(2, 8)}`, name: 'Bad', policies: { escalation: { steps: [step] } } });
         assert.equal(refused.statusCode, 400, `${JSON.stringify(step)}: ${refused.body}`);
       }
+      const unknownGroup = await call('POST', '/v1/message-types', { code: 'bad.group', name: 'Bad', policies: { escalation: { steps: [{ afterSeconds: 60, channels: ['email'], to: [{ group: 'nobody' }] }] } } });
+      assert.equal(unknownGroup.statusCode, 422, unknownGroup.body);
+      assert.equal(unknownGroup.json().code, 'RECEIVER_GROUP_NOT_FOUND');
     });
   });
 }
