@@ -54,6 +54,8 @@ for (const dialect of testDialects) {
     before(async () => {
       herald = await createTestHerald(dialect, { clock, roles: ['api', 'worker', 'scheduler'], env: { HERALD_POLL_INTERVAL_MS: '50', HERALD_PUBLIC_URL: PUBLIC_URL } });
       await herald.start();
+      // The test runs the steps itself (runDue), so its own poll does not race it for them.
+      await herald.escalationRunner!.stop();
       app = await createAppWithKey(herald, 'ops');
       smtp = await startSmtpTestServer();
       hook = await startWebhookTestServer();

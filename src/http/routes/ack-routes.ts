@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { forbidden, HeraldError } from '../../errors.ts';
+import { forbidden } from '../../errors.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const AckParams = Type.Object({ deliveryId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
@@ -12,23 +12,18 @@ const page = (title: string, text: string) =>
  * `GET /ack/{deliveryId}?sig=...`: the signed acknowledgement link templates include as
  * `{{ ack_url }}`. Outside the signed API — the receiver has no access key — so the link's
  * signature (security/ack-links.ts) is the authentication; a wrong one is a 403 and acknowledges
- * nothing. Answers a tiny page for a person's browser, or JSON (errors as problem+json) when asked for it.
+ * nothing. Acknowledged, it answers a tiny page for a person's browser, or JSON when asked for it;
+ * refusals are problem+json like every other 4xx of Herald.
  */
 export const registerAckRoutes: RouteModule = (server, { acknowledgement, ackLinks }) => {
   server.get('/ack/:deliveryId', { schema: { tags: ['messages'], summary: 'Acknowledge a delivery by its signed link ({{ ack_url }} in templates)', params: AckParams, querystring: AckQuery } }, async (request, reply) => {
     const json = (request.headers.accept ?? '').includes('application/json');
     const { deliveryId } = request.params;
     if (!ackLinks.verify(deliveryId, request.query.sig)) {
-      if (json) throw forbidden('ACK_LINK_INVALID', 'This acknowledgement link is not valid');
-      return reply.status(403).type('text/html; charset=utf-8').send(page('Invalid link', 'This acknowledgement link is not valid.'));
+      throw forbidden('ACK_LINK_INVALID', 'This acknowledgement link is not valid');
     }
-    try {
-      const ack = await acknowledgement.acknowledge(deliveryId, undefined, 'link');
-      return json ? reply.send(ack) : reply.type('text/html; charset=utf-8').send(page('Acknowledged', `Acknowledged at ${ack.acknowledgedAt}. Thank you.`));
-    } catch (error) {
-      // A signed link for a delivery since deleted (its app removed).
-      if (!json && error instanceof HeraldError && error.code === 'DELIVERY_NOT_FOUND') return reply.status(404).type('text/html; charset=utf-8').send(page('Not found', 'This message no longer exists.'));
-      throw error;
-    }
+    // A signed link for a delivery since deleted (its app removed) is a 404 DELIVERY_NOT_FOUND.
+    const ack = await acknowledgement.acknowledge(deliveryId, undefined, 'link');
+    return json ? reply.send(ack) : reply.type('text/html; charset=utf-8').send(page('Acknowledged', `Acknowledged at ${ack.acknowledgedAt}. Thank you.`));
   });
 };
