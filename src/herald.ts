@@ -44,9 +44,12 @@ import { createMessageIntake, type TemplateGate } from './domain/messages/messag
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
-import type { SendRequestBody } from './domain/messages/send-request-schema.ts';
+import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
 import { createDigestRunner, type DigestRunner } from './dispatch/digest-runner.ts';
+import { createEscalationRunner, type EscalationRunner } from './dispatch/escalation-runner.ts';
+import { createAckLinks } from './security/ack-links.ts';
+import { createDeliveryAcknowledgement } from './deliveries/delivery-acknowledgement.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
 import { createRenderPool } from './templates/render-pool.ts';
@@ -71,6 +74,8 @@ export interface Herald {
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   scheduleRunner: ScheduleRunner | undefined;
   digestRunner: DigestRunner | undefined;
+  /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
+  escalationRunner: EscalationRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -90,13 +95,16 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     onConnectionError: (error) => logger.warn({ err: error }, 'a database connection failed; the pool replaces it'),
   });
   await migrateOnceReachable(database, logger);
+  const masterKey = loadOrCreateMasterKey(config.masterKey, config.dataDir);
   const context: HeraldContext = {
     config,
     database,
     clock,
-    cryptoBox: createCryptoBox(loadOrCreateMasterKey(config.masterKey, config.dataDir)),
+    cryptoBox: createCryptoBox(masterKey),
     logger,
   };
+  const ackLinks = createAckLinks(masterKey, config.http.publicUrl);
+  const acknowledgement = createDeliveryAcknowledgement(context);
 
   const apps = createAppService(context);
   const keys = createAccessKeyService(context, apps);
@@ -143,7 +151,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   // Threads start on the first render: a process that never renders (the CLI, an idle api) starts none.
   const renderPool = createRenderPool({ threads: config.render.threads, logger });
   const templateRenderer = createTemplateRenderer({ pool: renderPool, requestBudgetMs: config.render.requestBudgetMs, deliveryBudgetMs: config.render.deliveryBudgetMs });
-  const renderer = createMessageRenderer(context, templateRenderer);
+  const renderer = createMessageRenderer(context, templateRenderer, ackLinks);
   const intakeWith = (templates: TemplateGate) =>
     createMessageIntake(context, {
       directory: { findSubscribers, accountsForSend: channelAccounts.resolveAccountsForSend, messageType: messageTypes.forSend, groupMembers: receiverGroups.expand },
@@ -200,6 +208,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     messageControl,
     messageRecall,
     receipts: createReceiptIntake(context, providers),
+    acknowledgement,
+    ackLinks,
     templates,
     schedules: createScheduleService(context),
   };
@@ -252,6 +262,23 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         logger,
       })
     : undefined;
+  // Escalation steps run in the scheduler role too, each exactly once (see escalation-runner.ts).
+  const escalationRunner = roles.has('scheduler')
+    ? createEscalationRunner({
+        database,
+        clock,
+        accept: (appId, { to, channels, template, content, data, metadata, priority }, idempotencyKey) =>
+          intake.accept(
+            appId,
+            { to, channels, ...(template !== undefined ? { template } : { content }), data, metadata, priority: PRIORITIES[priority] } as SendRequestBody,
+            idempotencyKey,
+          ),
+        workerId: config.worker.id ?? defaultWorkerId(),
+        leaseSeconds: config.worker.leaseSeconds,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        logger,
+      })
+    : undefined;
 
   return {
     context,
@@ -259,6 +286,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     server,
     scheduleRunner,
     digestRunner,
+    escalationRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -268,11 +296,12 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       scheduler?.start();
       scheduleRunner?.start();
       digestRunner?.start();
+      escalationRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop()]);
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

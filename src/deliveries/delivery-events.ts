@@ -37,6 +37,10 @@ export type DeliveryEventType =
   /** A recall the platform refused; `code` says why. The delivery keeps its status. */
   | 'recall_failed'
   | 'canceled'
+  /** A person acknowledged the delivery (API or signed link); `detail` says how. Stops its escalation. */
+  | 'acknowledged'
+  /** Message level: unacknowledged after an escalation step's delay, the message was sent again on the step's channels; `detail` names the new message. */
+  | 'escalated'
   | 'lease_expired'
   /** Claimed but not attempted when its worker stopped; back in the queue. */
   | 'released'

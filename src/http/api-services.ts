@@ -17,6 +17,8 @@ import type { MessageIntake } from '../domain/messages/message-intake.ts';
 import type { MessageQuery } from '../domain/messages/message-query.ts';
 import type { ScheduleService } from '../domain/schedules/schedule-service.ts';
 import type { TemplateService } from '../domain/templates/template-service.ts';
+import type { DeliveryAcknowledgement } from '../deliveries/delivery-acknowledgement.ts';
+import type { AckLinks } from '../security/ack-links.ts';
 import type { PushSubscriptionService } from '../domain/web-push/push-subscription-service.ts';
 
 /** Everything the HTTP routes call; built by the composition root. */
@@ -39,6 +41,8 @@ export interface ApiServices {
   messageControl: MessageControl;
   messageRecall: MessageRecall;
   receipts: ReceiptIntake;
+  acknowledgement: DeliveryAcknowledgement;
+  ackLinks: AckLinks;
   templates: TemplateService;
   schedules: ScheduleService;
 }

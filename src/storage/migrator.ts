@@ -12,6 +12,7 @@ import * as messageTypes from './migrations/0009-message-types.ts';
 import * as policyCounters from './migrations/0010-policy-counters.ts';
 import * as schedules from './migrations/0011-schedules.ts';
 import * as digests from './migrations/0012-digests.ts';
+import * as escalations from './migrations/0013-escalations.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010-policy-counters': policyCounters,
   '0011-schedules': schedules,
   '0012-digests': digests,
+  '0013-escalations': escalations,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

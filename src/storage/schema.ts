@@ -440,6 +440,29 @@ export interface DigestBucketsTable {
   updated_at: number;
 }
 
+/** An escalation leased queue row (0013): `run_at` is set while its next step waits. */
+export interface EscalationsTable {
+  id: string;
+  app_id: string;
+  /** The message that escalates. */
+  message_id: string;
+  /** JSON: the receiver as its deliveries store it; null when the escalation is the whole message's (its steps name `to`). */
+  receiver: string | null;
+  /** JSON: the type's escalation steps when the message was accepted. */
+  steps: string;
+  /** Index into `steps` of the step that runs next. */
+  next_step: number;
+  /** JSON: ids of the messages the steps sent so far. */
+  follow_up_ids: string;
+  /** `waiting` (a step is due at run_at), `running` (leased), `acknowledged`, `finished` (every step sent). */
+  status: 'waiting' | 'running' | 'acknowledged' | 'finished';
+  run_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** One digested event: its delivery was skipped DIGESTED and its data goes into the bucket's message. */
 export interface DigestItemsTable {
   id: string;
@@ -449,6 +472,15 @@ export interface DigestItemsTable {
   delivery_id: string;
   /** JSON: the event's data (the message's, merged with the receiver's). */
   data: string;
+  at: number;
+}
+
+export interface AcknowledgementsTable {
+  delivery_id: string;
+  message_id: string;
+  app_id: string;
+  /** `api` or `link`. */
+  via: string;
   at: number;
 }
 
@@ -479,6 +511,8 @@ export interface HeraldSchema {
   schedules: SchedulesTable;
   digest_buckets: DigestBucketsTable;
   digest_items: DigestItemsTable;
+  escalations: EscalationsTable;
+  acknowledgements: AcknowledgementsTable;
   channel_routes: ChannelRoutesTable;
   account_circuits: AccountCircuitsTable;
   templates: TemplatesTable;

@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { CHANNELS } from '../../channels/channel-catalog.ts';
+import { SendReceiverSchema } from '../messages/send-request-schema.ts';
 
 /**
  * The policy settings a message type carries (issue 12), in one schema: the message-type API
@@ -29,8 +31,29 @@ export const DigestSchema = Type.Object(
   { additionalProperties: false, description: 'Digest (通知消息合并): events within a window become one message; each digested delivery is skipped DIGESTED' },
 );
 
+export const EscalationStepSchema = Type.Object(
+  {
+    afterSeconds: Type.Integer({ minimum: 1, maximum: 604_800, description: 'Seconds after the previous send (the message, or the step before) with no acknowledgement' }),
+    channels: Type.Array(Type.Enum(CHANNELS), { minItems: 1, maxItems: 8, uniqueItems: true, description: 'The channels this step sends on' }),
+    to: Type.Optional(
+      Type.Array(SendReceiverSchema, {
+        minItems: 1,
+        maxItems: 20,
+        description: 'Who this step reaches (on-call people for an alert posted to a group robot); default the same receiver. A type whose steps name `to` escalates once per message, not per receiver',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const EscalationSchema = Type.Object(
+  { steps: Type.Array(EscalationStepSchema, { minItems: 1, maxItems: 5 }) },
+  { additionalProperties: false, description: 'Unacknowledged after afterSeconds: send again on the next channels, step by step, until a delivery is acknowledged' },
+);
+
 export const MessageTypePoliciesSchema = Type.Object(
   {
+    escalation: Type.Optional(EscalationSchema),
     quietHours: Type.Optional(QuietHoursSchema),
     dedupSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 604_800, description: 'The same content to the same receiver within this many seconds is skipped DUPLICATE' })),
     frequencyCap: Type.Optional(
@@ -49,6 +72,7 @@ export const MessageTypePoliciesSchema = Type.Object(
 export type MessageTypePolicies = Static<typeof MessageTypePoliciesSchema>;
 export type QuietHours = Static<typeof QuietHoursSchema>;
 export type DigestPolicy = Static<typeof DigestSchema>;
+export type Escalation = Static<typeof EscalationSchema>;
 
 /** The message type of a message being accepted, as policies see it. */
 export interface MessageTypeForSend {

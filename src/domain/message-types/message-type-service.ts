@@ -81,14 +81,14 @@ export function createMessageTypeService({ database: { db }, clock }: HeraldCont
   }
 
   /** Groups a type names must exist when it is saved (a group deleted later is refused at send time, naming it). */
-  async function checkGroups(appId: string, receivers: readonly SendReceiver[] | undefined): Promise<void> {
+  async function checkGroups(appId: string, receivers: readonly SendReceiver[] | undefined, field = 'receivers'): Promise<void> {
     const names = [...new Set((receivers ?? []).flatMap((receiver) => (typeof receiver === 'object' && 'group' in receiver ? [receiver.group] : [])))];
     if (names.length === 0) return;
     const rows = await db.selectFrom('receiver_groups').select('name').where('app_id', '=', appId).where('name', 'in', names).execute();
     const missing = names.filter((name) => !rows.some((row) => row.name === name));
     if (missing.length > 0) {
-      throw unprocessable('RECEIVER_GROUP_NOT_FOUND', `receivers: unknown receiver group${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; create them under /v1/receiver-groups first`, {
-        field: 'receivers',
+      throw unprocessable('RECEIVER_GROUP_NOT_FOUND', `${field}: unknown receiver group${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; create them under /v1/receiver-groups first`, {
+        field,
         groups: missing,
       });
     }
@@ -97,6 +97,7 @@ export function createMessageTypeService({ database: { db }, clock }: HeraldCont
   return {
     async create(appId: string, input: MessageTypeInput): Promise<MessageTypeView> {
       await checkGroups(appId, input.receivers);
+      await checkGroups(appId, input.policies?.escalation?.steps.flatMap((step) => step.to ?? []), 'policies.escalation.steps[].to');
       const now = clock.now();
       const row: MessageTypesTable = {
         id: newId('mty', now),
@@ -131,6 +132,7 @@ export function createMessageTypeService({ database: { db }, clock }: HeraldCont
     async update(appId: string, code: string, patch: MessageTypePatch): Promise<MessageTypeView> {
       const row = await getRow(appId, code);
       await checkGroups(appId, patch.receivers);
+      await checkGroups(appId, patch.policies?.escalation?.steps.flatMap((step) => step.to ?? []), 'policies.escalation.steps[].to');
       const updated: MessageTypesTable = {
         ...row,
         name: patch.name ?? row.name,

@@ -16,6 +16,7 @@ import type { AcceptDraft, AcceptServices, AcceptStep, AcceptTransactionStep, Re
 import { acceptSteps, TRANSACTION_POLICY_STEPS } from './accept-steps/accept-pipeline.ts';
 import { liveDeliveries } from './accept-steps/accept-draft.ts';
 import { buildDeliveries } from './accept-steps/build-deliveries-step.ts';
+import { escalationRows } from './escalation-rows.ts';
 import { subscriberIdOf } from './accept-steps/expand-receivers-step.ts';
 import { insertInChunks } from '../../storage/insert-in-chunks.ts';
 import { completeMessages } from '../../deliveries/message-completion.ts';
@@ -237,6 +238,7 @@ export function createMessageIntake(
           later.add('message_tags', tags);
           later.add('deliveries', deliveries);
           later.add('events', events);
+          later.add('escalations', escalationRows(draft, deliveries));
         } else {
           // Every delivery was skipped up front: the message completes now (reading its deliveries back), with its event and callback.
           await insertInChunks(trx, dialect, 'messages', [message]);

@@ -8,12 +8,18 @@ import { inlineTemplateContent, type InlineContent, type TemplateContent, type V
 import type { TemplateRenderer } from '../../templates/template-renderer.ts';
 import type { ResolvedTemplate, TemplateGate } from './message-intake.ts';
 import { LruCache } from '../../lru-cache.ts';
+import type { AckLinks } from '../../security/ack-links.ts';
 
 interface TemplateVersion {
   code: string;
   content: TemplateContent;
   variables: VariablesSchema;
+  /** Renders `{{ ack_url }}`: each delivery gets its own link, so its rendering is never shared. */
+  mentionsAckUrl: boolean;
 }
+
+/** The variable a template uses for the delivery's signed acknowledgement link. */
+export const ACK_URL_VARIABLE = 'ack_url';
 
 /** Published versions never change, so they are cached for the life of the process (bounded). */
 const VERSION_CACHE_SIZE = 1000;
@@ -41,7 +47,7 @@ interface PendingDelivery {
  * the worker. The deliveries of one message asked for in the same event-loop turn (a
  * claimed batch) go to the threads together.
  */
-export function createMessageRenderer({ database: { db } }: HeraldContext, templates: TemplateRenderer) {
+export function createMessageRenderer({ database: { db } }: HeraldContext, templates: TemplateRenderer, ackLinks?: AckLinks) {
   const versions = new LruCache<string, TemplateVersion>(VERSION_CACHE_SIZE);
   const renderedShared = new LruCache<string, Promise<RenderedMessage>>(SHARED_RENDER_CACHE_SIZE);
   const pendingByMessage = new Map<string, { template: TemplateRef; appId: string; deliveries: PendingDelivery[] }>();
@@ -58,7 +64,7 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
       .where('template_versions.version', '=', version)
       .executeTakeFirst();
     if (!row) throw notFound('TEMPLATE_VERSION_NOT_FOUND', `Template ${templateId} has no version ${version}`);
-    const loaded = { code: row.code, content: JSON.parse(row.content) as TemplateContent, variables: JSON.parse(row.variables) as VariablesSchema };
+    const loaded = { code: row.code, content: JSON.parse(row.content) as TemplateContent, variables: JSON.parse(row.variables) as VariablesSchema, mentionsAckUrl: row.content.includes(ACK_URL_VARIABLE) };
     versions.set(cacheKey, loaded);
     return loaded;
   }
@@ -81,7 +87,10 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
       const ref: TemplateRef = template
         ? await versionRef(template.id, template.version)
         : { cacheKey: inlineCacheKey(inline!), templateCode: INLINE, content: inlineTemplateContent(inline!) };
-      await templates.renderAll(ref, dataSets.map((data) => ({ data, channels, locale })), { queueKey: appId, output: false });
+      // Each delivery gets its own link when rendered; any well-formed one stands in for it here.
+      const sampleAckUrl = ackLinks?.urlFor('dlv_check');
+      const withAckUrl = (data: Record<string, unknown>) => (sampleAckUrl === undefined ? data : { ...data, [ACK_URL_VARIABLE]: sampleAckUrl });
+      await templates.renderAll(ref, dataSets.map((data) => ({ data: withAckUrl(data), channels, locale })), { queueKey: appId, output: false });
     },
   };
 
@@ -92,6 +101,8 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
 
   async function renderDelivery(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage> {
     const data = delivery.data ? { ...JSON.parse(message.data), ...JSON.parse(delivery.data) } : (JSON.parse(message.data) as Record<string, unknown>);
+    const ackUrl = ackLinks?.urlFor(delivery.id);
+    if (ackUrl !== undefined) data[ACK_URL_VARIABLE] = ackUrl;
     const channel = delivery.channel as ChannelName;
     const item: RenderItem = { data, channels: [channel], locale: delivery.locale ?? undefined };
     let template: TemplateRef;
@@ -111,6 +122,11 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
       }
       pending.deliveries.push({ item, resolve, reject });
     });
+  }
+
+  async function mentionsAckUrl(message: MessagesTable): Promise<boolean> {
+    if (message.template_id !== null && message.template_version !== null) return (await loadVersion(message.template_id, message.template_version)).mentionsAckUrl;
+    return message.content !== null && message.content.includes(ACK_URL_VARIABLE);
   }
 
   function renderPending(): void {
@@ -133,7 +149,7 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
     /** The worker's DeliveryRenderer. */
     async render(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage> {
       // Receivers without variables of their own (most of a large send) share one rendering per channel and locale.
-      if (delivery.data !== null) return renderDelivery(delivery, message);
+      if (delivery.data !== null || (ackLinks !== undefined && (await mentionsAckUrl(message)))) return renderDelivery(delivery, message);
       const sharedKey = `${message.id}\u0000${delivery.channel}\u0000${delivery.locale ?? ''}`;
       let shared = renderedShared.get(sharedKey);
       if (!shared) {

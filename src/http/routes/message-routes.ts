@@ -30,7 +30,7 @@ const RecallReportSchema = Type.Object({
 });
 
 /** The send API and message tracking. */
-export const registerMessageRoutes: RouteModule = (server, { intake, messageQuery, messageControl, messageRecall }) => {
+export const registerMessageRoutes: RouteModule = (server, { intake, messageQuery, messageControl, messageRecall, acknowledgement }) => {
   const answer = (reply: { status(code: number): unknown; header(name: string, value: string): unknown }, accepted: AcceptedMessage) => {
     reply.status(202);
     if (accepted.replayed) reply.header('idempotent-replayed', 'true');
@@ -125,4 +125,10 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
     reply.status(202);
     return messageQuery.getDelivery(appId, request.params.id);
   });
+
+  server.post(
+    '/deliveries/:id/ack',
+    { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Acknowledge a delivery: a person saw it; stops the escalation of its receiver', params: MessageParams } },
+    async (request) => acknowledgement.acknowledge(request.params.id, appIdOf(request), 'api'),
+  );
 };
