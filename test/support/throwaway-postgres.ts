@@ -32,6 +32,11 @@ function serverBinaries(): string {
   return path.join(root, newest, 'bin');
 }
 
+/** runuser lives in an sbin directory, which a non-login PATH (cron, some CI runners) may leave out. */
+function runuserPath(): string {
+  return ['/usr/sbin/runuser', '/sbin/runuser'].find((candidate) => fs.existsSync(candidate)) ?? 'runuser';
+}
+
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const bin = serverBinaries();
   const asRoot = process.getuid?.() === 0;
@@ -40,7 +45,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   if (asRoot) fs.chownSync(home, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
   // Run from the cluster's own directory: the postgres user may not be allowed into the caller's.
   const pgRun = (program: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, program), ...args], { cwd: home }) : run(path.join(bin, program), args, { cwd: home });
+    asRoot ? run(runuserPath(), ['-u', 'postgres', '--', path.join(bin, program), ...args], { cwd: home }) : run(path.join(bin, program), args, { cwd: home });
   const port = await freePort();
   await pgRun('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync']);
   // fsync off: a crash of the server process still keeps what it wrote (the page cache survives); only the machine must not fail.
