@@ -5,6 +5,7 @@ import { HeraldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DigestBucketsTable } from '../storage/schema.ts';
+import { createPolledLeaseRunner } from './polled-lease-runner.ts';
 import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
 
 /** `run_at` holds the flush time while a bucket is open; the `digest_buckets_due` index serves the claim order. */
@@ -20,7 +21,6 @@ export const DIGEST_QUEUE: LeasedTable<'digest_buckets'> = {
 };
 
 /** Buckets claimed per query; a process flushes them one after another. */
-const CLAIM_BATCH = 20;
 
 /** The idempotency key of a bucket's digest message: a flush run again (after a crash before it was recorded) replays the first message. */
 export const digestIdempotencyKey = (bucketId: string) => `digest:${bucketId}`;
@@ -68,9 +68,6 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
   const { db, dialect } = database;
   const log = options.logger.child({ component: 'digest-runner', workerId });
   const queue = createLeasedQueue({ database, table: DIGEST_QUEUE, workerId, leaseSeconds: options.leaseSeconds });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let ownTakenBack = false;
 
   async function flush(bucket: DigestBucketsTable): Promise<void> {
     const items = await db.selectFrom('digest_items').select(['message_id', 'delivery_id', 'data']).where('bucket_id', '=', bucket.id).orderBy('at').orderBy('id').execute();
@@ -115,47 +112,15 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
     else log.warn({ bucketId: bucket.id, items: events.length, reason: failure }, 'digest refused by the intake');
   }
 
-  async function runDue(): Promise<number> {
-    let flushed = 0;
-    const nowMs = clock.now();
-    // Buckets whose runner died (its lease lapsed, or it was an earlier process under this id) come due again, still closed.
-    const waiting = sql`status = 'open', updated_at = ${nowMs}`;
-    if (!ownTakenBack) {
-      await queue.requeue(db, 'own', nowMs, waiting);
-      ownTakenBack = true;
-    }
-    await queue.requeue(db, { lapsedAtMs: nowMs }, nowMs, waiting);
-    for (;;) {
-      const claimed = await queue.claim(db, CLAIM_BATCH, nowMs, sql`open_key = null, updated_at = ${nowMs}`);
-      for (const bucket of claimed) {
-        try {
-          await flush(bucket);
-          flushed++;
-        } catch (error) {
-          log.error({ err: error, bucketId: bucket.id }, 'a digest flush failed; it runs again once its lease lapses');
-        }
-      }
-      if (claimed.length < CLAIM_BATCH) return flushed;
-    }
-  }
-
-  return {
-    start() {
-      timer = setInterval(() => {
-        running ??= runDue()
-          .catch((error: unknown) => log.error({ err: error }, 'claiming digest buckets failed'))
-          .finally(() => (running = undefined));
-      }, options.pollIntervalMs);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-      // Buckets this process holds go back to the queue at once rather than when their leases lapse.
-      const nowMs = clock.now();
-      await queue.requeue(db, 'own', nowMs, sql`status = 'open', updated_at = ${nowMs}`);
-      ownTakenBack = false;
-    },
-    runDue,
-  };
+  return createPolledLeaseRunner<DigestBucketsTable>({
+    database,
+    clock,
+    queue,
+    log,
+    pollIntervalMs: options.pollIntervalMs,
+    waitingStatus: 'open',
+    onClaim: () => sql`open_key = null`,
+    run: flush,
+    what: 'digest flush',
+  });
 }

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { HeraldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { insertEvents } from '../deliveries/delivery-events.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { EscalationsTable } from '../storage/schema.ts';
+import { createPolledLeaseRunner } from './polled-lease-runner.ts';
 import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
 
 export const ESCALATIONS_QUEUE: LeasedTable<'escalations'> = {
@@ -18,7 +18,6 @@ export const ESCALATIONS_QUEUE: LeasedTable<'escalations'> = {
   leaseExpiresColumn: 'lease_expires_at',
 };
 
-const CLAIM_BATCH = 20;
 
 /** The idempotency key of one step's message: a step run again (after a crash before its advance) replays the first message. */
 export const escalationIdempotencyKey = (escalationId: string, step: number) => `escalation:${escalationId}:${step}`;
@@ -73,9 +72,6 @@ export function createEscalationRunner(options: EscalationRunnerOptions): Escala
   const { db, dialect } = database;
   const log = options.logger.child({ component: 'escalation-runner', workerId });
   const queue = createLeasedQueue({ database, table: ESCALATIONS_QUEUE, workerId, leaseSeconds: options.leaseSeconds });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let ownTakenBack = false;
 
   async function acknowledged(escalation: EscalationsTable, followUps: string[]): Promise<boolean> {
     const row = await db
@@ -162,45 +158,14 @@ export function createEscalationRunner(options: EscalationRunnerOptions): Escala
     log.info({ escalationId: escalation.id, messageId: escalation.message_id, step: index + 1, code: event.code }, 'escalation step ran');
   }
 
-  async function runDue(): Promise<number> {
-    let ran = 0;
-    const nowMs = clock.now();
-    const waiting = sql`status = 'waiting', updated_at = ${nowMs}`;
-    if (!ownTakenBack) {
-      await queue.requeue(db, 'own', nowMs, waiting);
-      ownTakenBack = true;
-    }
-    await queue.requeue(db, { lapsedAtMs: nowMs }, nowMs, waiting);
-    for (;;) {
-      const claimed = await queue.claim(db, CLAIM_BATCH, nowMs, sql`updated_at = ${nowMs}`);
-      for (const escalation of claimed) {
-        try {
-          await runStep(escalation);
-          ran++;
-        } catch (error) {
-          log.error({ err: error, escalationId: escalation.id }, 'an escalation step failed; it runs again once its lease lapses');
-        }
-      }
-      if (claimed.length < CLAIM_BATCH) return ran;
-    }
-  }
-
-  return {
-    start() {
-      timer = setInterval(() => {
-        running ??= runDue()
-          .catch((error: unknown) => log.error({ err: error }, 'claiming escalations failed'))
-          .finally(() => (running = undefined));
-      }, options.pollIntervalMs);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-      const nowMs = clock.now();
-      await queue.requeue(db, 'own', nowMs, sql`status = 'waiting', updated_at = ${nowMs}`);
-      ownTakenBack = false;
-    },
-    runDue,
-  };
+  return createPolledLeaseRunner<EscalationsTable>({
+    database,
+    clock,
+    queue,
+    log,
+    pollIntervalMs: options.pollIntervalMs,
+    waitingStatus: 'waiting',
+    run: runStep,
+    what: 'escalation step',
+  });
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import { nextTickAfter } from '../schedule-timing.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { SchedulesTable } from '../storage/schema.ts';
+import { createPolledLeaseRunner } from './polled-lease-runner.ts';
 import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
 
 /** `run_at` is set exactly while a tick waits; the `schedules_due` index serves the claim order. */
@@ -23,7 +24,6 @@ export const SCHEDULES_QUEUE: LeasedTable<'schedules'> = {
 export const MISSED_TICK_GRACE_MS = 60_000;
 
 /** Ticks claimed per query; a process runs them one after another. */
-const CLAIM_BATCH = 20;
 
 /** The idempotency key of one tick's message: a tick accepted again (after a crash before its advance) replays the first message. */
 export const tickIdempotencyKey = (scheduleId: string, tickAtMs: number) => `schedule:${scheduleId}:${tickAtMs}`;
@@ -64,9 +64,6 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
   const { db } = database;
   const log = options.logger.child({ component: 'schedule-runner', workerId });
   const queue = createLeasedQueue({ database, table: SCHEDULES_QUEUE, workerId, leaseSeconds: options.leaseSeconds });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let ownTakenBack = false;
 
   async function runTick(schedule: SchedulesTable): Promise<void> {
     const tickAtMs = schedule.tick_at!;
@@ -111,47 +108,15 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
     else log.info({ scheduleId: schedule.id, tickAt: tickAtMs, outcome: result.outcome, reason: result.reason }, 'schedule tick not sent');
   }
 
-  async function runDue(): Promise<number> {
-    let ran = 0;
-    const nowMs = clock.now();
-    // Ticks whose runner died (its lease lapsed, or it was an earlier process under this id) come due again; their first claim time stays.
-    const waiting = sql`status = 'waiting', updated_at = ${nowMs}`;
-    if (!ownTakenBack) {
-      await queue.requeue(db, 'own', nowMs, waiting);
-      ownTakenBack = true;
-    }
-    await queue.requeue(db, { lapsedAtMs: nowMs }, nowMs, waiting);
-    for (;;) {
-      const claimed = await queue.claim(db, CLAIM_BATCH, nowMs, sql`tick_claimed_at = coalesce(tick_claimed_at, ${nowMs}), updated_at = ${nowMs}`);
-      for (const schedule of claimed) {
-        try {
-          await runTick(schedule);
-          ran++;
-        } catch (error) {
-          log.error({ err: error, scheduleId: schedule.id }, 'a schedule tick failed; it runs again once its lease lapses');
-        }
-      }
-      if (claimed.length < CLAIM_BATCH) return ran;
-    }
-  }
-
-  return {
-    start() {
-      timer = setInterval(() => {
-        running ??= runDue()
-          .catch((error: unknown) => log.error({ err: error }, 'claiming schedule ticks failed'))
-          .finally(() => (running = undefined));
-      }, options.pollIntervalMs);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-      // Ticks this process holds go back to the queue at once rather than when their leases lapse.
-      const nowMs = clock.now();
-      await queue.requeue(db, 'own', nowMs, sql`status = 'waiting', updated_at = ${nowMs}`);
-      ownTakenBack = false;
-    },
-    runDue,
-  };
+  return createPolledLeaseRunner<SchedulesTable>({
+    database,
+    clock,
+    queue,
+    log,
+    pollIntervalMs: options.pollIntervalMs,
+    waitingStatus: 'waiting',
+    onClaim: (nowMs) => sql`tick_claimed_at = coalesce(tick_claimed_at, ${nowMs})`,
+    run: runTick,
+    what: 'schedule tick',
+  });
 }
