@@ -177,6 +177,16 @@ for (const dialect of testDialects) {
       assert.equal(response.json().code, 'NO_RECEIVERS');
     });
 
+    test('a group a message type sends to cannot be deleted until the type lets go of it', async () => {
+      await ok('POST', '/v1/receiver-groups', { name: 'night-crew', members: ['ann'] }, 201);
+      await ok('POST', '/v1/message-types', { code: 'night.alert', name: 'Night alert', urgency: 'high', channels: ['email'], receivers: [{ group: 'night-crew' }] }, 201);
+      const refused = await call('DELETE', '/v1/receiver-groups/night-crew');
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.deepEqual([refused.json().code, refused.json().messageTypes], ['RECEIVER_GROUP_IN_USE', ['night.alert']]);
+      assert.equal((await call('DELETE', '/v1/message-types/night.alert')).statusCode, 204);
+      assert.equal((await call('DELETE', '/v1/receiver-groups/night-crew')).statusCode, 204);
+    });
+
     test(`a group over ${MAX_GROUP_RECEIVERS} members is refused GROUP_TOO_LARGE; at the cap it is sent`, async () => {
       const items = Array.from({ length: MAX_GROUP_RECEIVERS }, (_, i) => ({ externalId: `bulk-${i}`, tags: ['bulk'], addresses: { email: `bulk-${i}@example.com` } }));
       await ok('PUT', '/v1/subscribers', { items }, 200);

@@ -138,7 +138,15 @@ export function createReceiverGroupService({ database: { db }, clock }: HeraldCo
       return toView(updated);
     },
 
+    /** Refused while a message type sends to the group (its receivers or an escalation step): those sends would fail. */
     async delete(appId: string, name: string): Promise<void> {
+      const types = await db.selectFrom('message_types').select(['code', 'receivers', 'policies']).where('app_id', '=', appId).execute();
+      const namesGroup = (value: unknown) => JSON.stringify(value).includes(JSON.stringify({ group: name }));
+      const users = types.filter((type) => namesGroup(JSON.parse(type.receivers)) || namesGroup((JSON.parse(type.policies) as { escalation?: unknown }).escalation ?? null));
+      if (users.length > 0) {
+        const codes = users.map((type) => type.code);
+        throw conflict('RECEIVER_GROUP_IN_USE', `Receiver group "${name}" is named by message type${codes.length > 1 ? 's' : ''} ${codes.join(', ')}; remove it there first`, { group: name, messageTypes: codes });
+      }
       const result = await db.deleteFrom('receiver_groups').where('app_id', '=', appId).where('name', '=', name).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw groupNotFound(name);
     },
