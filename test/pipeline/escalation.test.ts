@@ -117,6 +117,9 @@ for (const dialect of testDialects) {
       assert.deepEqual([ack.deliveryId, ack.via, ack.first, ack.acknowledgedAt], [deliveryId, 'api', true, new Date(clock.now()).toISOString()]);
       const again = await ok('POST', `/v1/deliveries/${deliveryId}/ack`, undefined, 200);
       assert.deepEqual([again.first, again.acknowledgedAt], [false, ack.acknowledgedAt], 'the first acknowledgement stands');
+      assert.equal((await ok('GET', `/v1/deliveries/${deliveryId}`, undefined, 200)).acknowledgedAt, ack.acknowledgedAt, 'the delivery shows when it was acknowledged');
+      const shown = (await ok('GET', `/v1/messages/${messageId}`, undefined, 200)).deliveries.find((d: { id: string }) => d.id === deliveryId);
+      assert.equal(shown.acknowledgedAt, ack.acknowledgedAt);
       clock.advance(300_000);
       assert.equal(await runDue(), 1, 'the due escalation is looked at and stopped');
       clock.advance(3_600_000);

@@ -7,7 +7,8 @@ import { isId } from '../../ids.ts';
 import { checkCursor } from '../page-cursor.ts';
 
 
-export function toDeliveryView(row: DeliveriesTable) {
+/** `acknowledgedAtMs`: when someone acknowledged the delivery (API or signed link), which stops its escalation. */
+export function toDeliveryView(row: DeliveriesTable, acknowledgedAtMs: number | null = null) {
   return {
     id: row.id,
     messageId: row.message_id,
@@ -24,6 +25,7 @@ export function toDeliveryView(row: DeliveriesTable) {
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),
     sentAt: isoTime(row.sent_at),
+    acknowledgedAt: isoTime(acknowledgedAtMs),
   };
 }
 
@@ -83,11 +85,18 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
     async get(appId: string, messageId: string) {
       const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).where('app_id', '=', appId).executeTakeFirst();
       if (!message) throw notFound('MESSAGE_NOT_FOUND', `No message "${messageId}" in this app`);
-      const [deliveries, events] = await Promise.all([
+      const [deliveries, events, acknowledgements] = await Promise.all([
         db.selectFrom('deliveries').selectAll().where('message_id', '=', messageId).orderBy('id').execute(),
         db.selectFrom('events').selectAll().where('message_id', '=', messageId).orderBy('id').execute(),
+        db.selectFrom('acknowledgements').select(['delivery_id', 'at']).where('message_id', '=', messageId).execute(),
       ]);
-      return { ...toMessageSummary(message), data: JSON.parse(message.data) as unknown, deliveries: deliveries.map(toDeliveryView), events: events.map(toEventView) };
+      const acknowledgedAt = new Map(acknowledgements.map((ack) => [ack.delivery_id, ack.at]));
+      return {
+        ...toMessageSummary(message),
+        data: JSON.parse(message.data) as unknown,
+        deliveries: deliveries.map((row) => toDeliveryView(row, acknowledgedAt.get(row.id) ?? null)),
+        events: events.map(toEventView),
+      };
     },
 
     async list(appId: string, filter: MessageFilter) {
@@ -139,7 +148,8 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
     async getDelivery(appId: string, deliveryId: string) {
       const row = await db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).where('app_id', '=', appId).executeTakeFirst();
       if (!row) throw notFound('DELIVERY_NOT_FOUND', `No delivery "${deliveryId}" in this app`);
-      return toDeliveryView(row);
+      const ack = await db.selectFrom('acknowledgements').select('at').where('delivery_id', '=', deliveryId).executeTakeFirst();
+      return toDeliveryView(row, ack?.at ?? null);
     },
   };
 }
