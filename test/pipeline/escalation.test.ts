@@ -148,6 +148,8 @@ for (const dialect of testDialects) {
       const otherDelivery = await herald.server!.inject({ method: 'GET', url: link[1]!.replace(deliveryId, `${deliveryId.slice(0, -1)}${deliveryId.endsWith('0') ? '1' : '0'}`) });
       assert.equal(otherDelivery.statusCode, 403, 'a signature is good for its own delivery only');
       assert.match(otherDelivery.body, /not valid/);
+      const unsigned = await herald.server!.inject({ method: 'GET', url: `/ack/${deliveryId}` });
+      assert.equal(unsigned.statusCode, 403, 'a link without its signature is refused like a wrong one');
       assert.equal(await db().selectFrom('acknowledgements').select('delivery_id').where('delivery_id', '=', deliveryId).executeTakeFirst(), undefined, 'no acknowledgement');
 
       const page = await herald.server!.inject({ method: 'GET', url: link[1]! });

@@ -38,6 +38,9 @@ export async function createTestHerald(
   const testStorage = await createTestStorage(dialect);
   const env: Record<string, string> = {
     DATA_DIR: testStorage.dataDir,
+    // A test that starts its Herald listens on a free loopback port, never on the 8080 of `npm start`.
+    PORT: '0',
+    HOST: '127.0.0.1',
     HERALD_OUTBOUND_ALLOW_LOOPBACK: 'true',
     LOG_LEVEL: 'info',
     ...(testStorage.storage.dialect === 'postgres' ? { DATABASE_URL: testStorage.storage.url } : {}),

@@ -3,7 +3,8 @@ import { forbidden } from '../../errors.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const AckParams = Type.Object({ deliveryId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-const AckQuery = Type.Object({ sig: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+// Optional in the schema (query strings only qualify): a link without its signature is refused like a wrong one.
+const AckQuery = Type.Object({ sig: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }, { additionalProperties: false });
 
 const page = (title: string, text: string) =>
   `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><p>${text}</p></body></html>`;
@@ -19,7 +20,7 @@ export const registerAckRoutes: RouteModule = (server, { acknowledgement, ackLin
   server.get('/ack/:deliveryId', { schema: { tags: ['messages'], summary: 'Acknowledge a delivery by its signed link ({{ ack_url }} in templates)', params: AckParams, querystring: AckQuery } }, async (request, reply) => {
     const json = (request.headers.accept ?? '').includes('application/json');
     const { deliveryId } = request.params;
-    if (!ackLinks.verify(deliveryId, request.query.sig)) {
+    if (request.query.sig === undefined || !ackLinks.verify(deliveryId, request.query.sig)) {
       throw forbidden('ACK_LINK_INVALID', 'This acknowledgement link is not valid');
     }
     // A signed link for a delivery since deleted (its app removed) is a 404 DELIVERY_NOT_FOUND.
