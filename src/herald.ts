@@ -31,7 +31,7 @@ import { createScheduler } from './scheduler/scheduler.ts';
 import { createPolicyCounters } from './domain/messages/policy-counters.ts';
 import { createCallbackWorker } from './dispatch/callback-worker.ts';
 import { createDeliveryWorker } from './dispatch/delivery-worker.ts';
-import { createChannelAccountSenders } from './dispatch/channel-account-senders.ts';
+import { createChannelAccountSenders, senderEnvironmentOf } from './dispatch/channel-account-senders.ts';
 import { createMessageRecall } from './dispatch/message-recall.ts';
 import { createProviderTokenCache } from './dispatch/provider-token-cache.ts';
 import { createResultCheckWorker } from './dispatch/result-check-worker.ts';
@@ -174,10 +174,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     clock,
     providers,
     logger,
-    senderEnvironment: {
-      outboundPolicy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
-      connectTimeoutMs: config.outbound.connectTimeoutMs,
-    },
+    senderEnvironment: senderEnvironmentOf(config.outbound),
   });
   const messageRecall = createMessageRecall({
     database,
@@ -237,46 +234,40 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })
     : undefined;
   const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired, createPolicyCounters(context).purgeExpired]) : undefined;
+  // The scheduler role's runners over leased tables: one lease owner id for the process, so a restart under HERALD_WORKER_ID takes its own leases back.
+  const runnerOptions = {
+    database,
+    clock,
+    workerId: config.worker.id ?? defaultWorkerId(),
+    leaseSeconds: config.worker.leaseSeconds,
+    pollIntervalMs: config.worker.pollIntervalMs,
+    logger,
+  };
   // Schedule ticks run in the scheduler role, exactly once however many schedulers run (see schedule-runner.ts).
   const scheduleRunner = roles.has('scheduler')
     ? createScheduleRunner({
-        database,
-        clock,
+        ...runnerOptions,
         accept: (appId, message, idempotencyKey) => intake.accept(appId, JSON.parse(message) as SendRequestBody, idempotencyKey),
-        workerId: config.worker.id ?? defaultWorkerId(),
-        leaseSeconds: config.worker.leaseSeconds,
-        pollIntervalMs: config.worker.pollIntervalMs,
-        logger,
       })
     : undefined;
   // Digest windows end in the scheduler role too, each flushed exactly once (see digest-runner.ts).
   const digestRunner = roles.has('scheduler')
     ? createDigestRunner({
-        database,
-        clock,
+        ...runnerOptions,
         // The receiver and channel are those of deliveries the intake accepted: a valid send request.
         accept: (appId, message, idempotencyKey) => intake.accept(appId, message as SendRequestBody, idempotencyKey),
-        workerId: config.worker.id ?? defaultWorkerId(),
-        leaseSeconds: config.worker.leaseSeconds,
-        pollIntervalMs: config.worker.pollIntervalMs,
-        logger,
       })
     : undefined;
   // Escalation steps run in the scheduler role too, each exactly once (see escalation-runner.ts).
   const escalationRunner = roles.has('scheduler')
     ? createEscalationRunner({
-        database,
-        clock,
+        ...runnerOptions,
         accept: (appId, { to, channels, template, content, data, metadata, priority }, idempotencyKey) =>
           intake.accept(
             appId,
             { to, channels, ...(template !== undefined ? { template } : { content }), data, metadata, priority: PRIORITIES[priority] } as SendRequestBody,
             idempotencyKey,
           ),
-        workerId: config.worker.id ?? defaultWorkerId(),
-        leaseSeconds: config.worker.leaseSeconds,
-        pollIntervalMs: config.worker.pollIntervalMs,
-        logger,
       })
     : undefined;
 

@@ -1,3 +1,4 @@
+import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../clock.ts';
 import type { ProviderDefinition, ProviderSender, SenderEnvironment } from '../providers/provider.ts';
@@ -7,6 +8,11 @@ import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
 import { createTtlCache } from '../ttl-cache.ts';
 import type { FlowLimit } from '../providers/provider.ts';
+
+/** What senders that open their own sockets (SMTP) need from the outbound settings. */
+export function senderEnvironmentOf(outbound: Pick<HeraldConfig['outbound'], 'allowLoopback' | 'allowPrivateNetworks' | 'connectTimeoutMs'>): SenderEnvironment {
+  return { outboundPolicy: { allowLoopback: outbound.allowLoopback, allowPrivateNetworks: outbound.allowPrivateNetworks }, connectTimeoutMs: outbound.connectTimeoutMs };
+}
 
 /** Finds the provider for an account type (a Map or the provider registry). */
 export interface ProviderLookup {

@@ -9,7 +9,7 @@ import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, MessagesTable } from '../storage/schema.ts';
 import { createClaimLoop } from './claim-loop.ts';
-import { createChannelAccountSenders, type ProviderLookup } from './channel-account-senders.ts';
+import { createChannelAccountSenders, senderEnvironmentOf, type ProviderLookup } from './channel-account-senders.ts';
 import type { DeliveryOutcome, DeliveryResult, DeliveryTransition } from '../deliveries/delivery-outcome.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
@@ -140,10 +140,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     providers: options.providers,
     logger: log,
     publicUrl: options.publicUrl,
-    senderEnvironment: {
-      outboundPolicy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
-      connectTimeoutMs: config.outbound.connectTimeoutMs,
-    },
+    senderEnvironment: senderEnvironmentOf(config.outbound),
   });
   const routes = createChannelRouteLookup({ database, clock });
   const circuits = createAccountCircuits({

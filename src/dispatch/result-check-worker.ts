@@ -9,7 +9,7 @@ import type { RecipientResult, ResultsOutcome, TokenCache } from '../providers/p
 import type { CryptoBox } from '../security/crypto-box.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DeliveriesTable, ResultChecksTable } from '../storage/schema.ts';
-import { createChannelAccountSenders, type ProviderLookup } from './channel-account-senders.ts';
+import { createChannelAccountSenders, senderEnvironmentOf, type ProviderLookup } from './channel-account-senders.ts';
 import { createClaimLoop } from './claim-loop.ts';
 import { createLeasedQueue } from './leased-queue.ts';
 import { createLeaseTakeOver } from './lease-take-over.ts';
@@ -87,10 +87,7 @@ export function createResultCheckWorker(options: ResultCheckWorkerOptions): Resu
     clock,
     providers: options.providers,
     logger: log,
-    senderEnvironment: {
-      outboundPolicy: { allowLoopback: config.outbound.allowLoopback, allowPrivateNetworks: config.outbound.allowPrivateNetworks },
-      connectTimeoutMs: config.outbound.connectTimeoutMs,
-    },
+    senderEnvironment: senderEnvironmentOf(config.outbound),
   });
   const takeOver = createLeaseTakeOver({
     queue,
