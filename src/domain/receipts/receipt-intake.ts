@@ -6,7 +6,7 @@ import { SENT_DELIVERY_STATUSES } from '../../deliveries/delivery-status.ts';
 import { notFound } from '../../errors.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { ProviderDefinition, ReceiptEntry, ReceiptReply } from '../../providers/provider.ts';
-import type { ChannelAccountsTable } from '../../storage/schema.ts';
+import type { ChannelAccountsTable, DeliveriesTable } from '../../storage/schema.ts';
 
 /**
  * Delivery receipts (回执) pushed by SMS platforms to `POST /receipts/{accountId}/{token}`: the
@@ -34,6 +34,8 @@ export interface ReceiptIntake {
 }
 
 const RECEIPT_STATUSES_FROM = SENT_DELIVERY_STATUSES;
+const IDS_PER_QUERY = 500;
+type ReportedRow = Pick<DeliveriesTable, 'id' | 'message_id' | 'app_id' | 'status' | 'attempts' | 'address' | 'provider_message_id'>;
 
 const sameToken = (given: string, expected: string) => {
   const a = Buffer.from(given);
@@ -53,18 +55,23 @@ export function createReceiptIntake({ database, clock, cryptoBox, config, logger
     return { row, provider: provider as ProviderDefinition & Required<Pick<ProviderDefinition, 'receipts'>> };
   }
 
-  /** The deliveries each entry names; entries naming none are logged. */
+  /** The deliveries each entry names, read in one query per chunk of platform ids; entries naming none are logged. */
   async function reportsFor(accountId: string, entries: readonly ReceiptEntry[]): Promise<StatusReport[]> {
+    const byProviderId = new Map<string, Array<ReportedRow>>();
+    const providerIds = [...new Set(entries.map((entry) => entry.providerMessageId))];
+    for (let start = 0; start < providerIds.length; start += IDS_PER_QUERY) {
+      const rows = await db
+        .selectFrom('deliveries')
+        .select(['id', 'message_id', 'app_id', 'status', 'attempts', 'address', 'provider_message_id'])
+        .where('channel_account_id', '=', accountId)
+        .where('provider_message_id', 'in', providerIds.slice(start, start + IDS_PER_QUERY))
+        .where('status', 'in', [...RECEIPT_STATUSES_FROM, 'undelivered'])
+        .execute();
+      for (const row of rows) byProviderId.set(row.provider_message_id!, [...(byProviderId.get(row.provider_message_id!) ?? []), row]);
+    }
     const reports: StatusReport[] = [];
     for (const entry of entries) {
-      let query = db
-        .selectFrom('deliveries')
-        .select(['id', 'message_id', 'app_id', 'status', 'attempts'])
-        .where('channel_account_id', '=', accountId)
-        .where('provider_message_id', '=', entry.providerMessageId)
-        .where('status', 'in', [...RECEIPT_STATUSES_FROM, 'undelivered']);
-      if (entry.address !== undefined) query = query.where('address', '=', entry.address);
-      const deliveries = await query.execute();
+      const deliveries = (byProviderId.get(entry.providerMessageId) ?? []).filter((row) => entry.address === undefined || row.address === entry.address);
       if (deliveries.length === 0) {
         log.info({ channelAccountId: accountId, providerMessageId: entry.providerMessageId, address: entry.address }, 'a receipt names no delivery Herald sent through this account');
         continue;
