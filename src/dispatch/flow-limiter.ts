@@ -50,7 +50,8 @@ export function createFlowLimiter({ database, clock }: { database: HeraldDatabas
 
         // In each window the k-th refused send gets the slot the k-th oldest send frees (beyond a
         // full window, the next window's); it may go once every window has one.
-        const retryAtMs = Array.from({ length: wanted - granted }, (_, k) => Math.max(...limits.map((limit) => slotFreedAt(limit, inWindow(limit), k, nowMs))));
+        const windows = limits.map((limit) => ({ limit, sentTimes: inWindow(limit) }));
+        const retryAtMs = Array.from({ length: wanted - granted }, (_, k) => Math.max(...windows.map((window) => slotFreedAt(window.limit, window.sentTimes, k, nowMs))));
         return { granted, retryAtMs };
       });
     },
