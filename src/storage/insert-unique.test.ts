@@ -6,7 +6,7 @@ import { insertUnique } from './insert-unique.ts';
 import type { AppsTable } from './schema.ts';
 import { failIfTaken, isUniqueViolation } from './unique-violation.ts';
 
-const app = (id: string, name: string): AppsTable => ({ id, name, description: '', status: 'active', callback_secret_enc: 'x', settings: '{}', created_at: 1, updated_at: 1 });
+const app = (id: string, name: string): AppsTable => ({ id, name, description: '', status: 'active', callback_secret_enc: 'x', inbox_secret_enc: null, settings: '{}', created_at: 1, updated_at: 1 });
 const nameTaken = () => conflict('APP_NAME_TAKEN', 'taken');
 const isNameTaken = (error: unknown) => error instanceof HeraldError && error.code === 'APP_NAME_TAKEN';
 

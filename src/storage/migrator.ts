@@ -13,6 +13,7 @@ import * as policyCounters from './migrations/0010-policy-counters.ts';
 import * as schedules from './migrations/0011-schedules.ts';
 import * as digests from './migrations/0012-digests.ts';
 import * as escalations from './migrations/0013-escalations.ts';
+import * as inbox from './migrations/0014-inbox.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011-schedules': schedules,
   '0012-digests': digests,
   '0013-escalations': escalations,
+  '0014-inbox': inbox,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

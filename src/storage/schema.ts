@@ -13,6 +13,8 @@ export interface AppsTable {
   status: 'active' | 'disabled';
   /** Encrypted (see crypto-box.ts); signs result callbacks to the app. */
   callback_secret_enc: string;
+  /** Encrypted; signs subscriber hashes and tokens of the inbox API (0014). Null until first asked for. */
+  inbox_secret_enc: string | null;
   /** JSON: AppSettings (retry policy overrides, rate limit). */
   settings: string;
   created_at: number;
@@ -484,6 +486,78 @@ export interface AcknowledgementsTable {
   at: number;
 }
 
+/** Severity of an inbox item or announcement: how the widget colours it. */
+export type InboxSeverity = 'info' | 'success' | 'warning' | 'error';
+
+/** One private in-app message (0014): written by the inbox provider, one per inbox delivery. */
+export interface InboxItemsTable {
+  id: string;
+  app_id: string;
+  /** The subscriber's external id (the app's own user id). */
+  subscriber_id: string;
+  /** The delivery that wrote it (unique: a retried send writes it once); null for items written otherwise. */
+  delivery_id: string | null;
+  message_id: string | null;
+  title: string;
+  summary: string | null;
+  /** Sanitised HTML. */
+  body_html: string | null;
+  link: string | null;
+  category: string | null;
+  severity: InboxSeverity;
+  /** JSON: Array<{ label: string; url: string }>. */
+  actions: string;
+  /** JSON: the data the widget may use (the message data the template chose to pass). */
+  data: string;
+  /** Listed from this time (epoch ms); the newest first. */
+  valid_from: number;
+  /** Gone from lists and counts from this time; null: never. */
+  valid_until: number | null;
+  created_at: number;
+  read_at: number | null;
+  archived_at: number | null;
+}
+
+/** One announcement (0014), stored once for its whole audience. */
+export interface AnnouncementsTable {
+  id: string;
+  app_id: string;
+  /** JSON: { all: true } | { group: string } | { tags: string[] }. */
+  audience: string;
+  title: string;
+  summary: string | null;
+  /** The Markdown as written (edits start from it). */
+  body_markdown: string | null;
+  /** Sanitised HTML rendered from body_markdown. */
+  body_html: string | null;
+  link: string | null;
+  category: string | null;
+  severity: InboxSeverity;
+  /** JSON: Array<{ label: string; url: string }>. */
+  actions: string;
+  /** JSON object. */
+  data: string;
+  /** Visible from this time (scheduled publication). */
+  publish_at: number;
+  /** Gone from this time; null: never. */
+  expires_at: number | null;
+  /** Withdrawn by the app: gone for everybody. */
+  withdrawn_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A subscriber's own state of one announcement (0014): a row only once they acted on it. */
+export interface AnnouncementStatesTable {
+  announcement_id: string;
+  app_id: string;
+  subscriber_id: string;
+  read_at: number | null;
+  archived_at: number | null;
+  /** Deleted from this subscriber's inbox. */
+  deleted_at: number | null;
+}
+
 export interface HeraldSchema {
   apps: AppsTable;
   access_keys: AccessKeysTable;
@@ -513,6 +587,9 @@ export interface HeraldSchema {
   digest_items: DigestItemsTable;
   escalations: EscalationsTable;
   acknowledgements: AcknowledgementsTable;
+  inbox_items: InboxItemsTable;
+  announcements: AnnouncementsTable;
+  announcement_states: AnnouncementStatesTable;
   channel_routes: ChannelRoutesTable;
   account_circuits: AccountCircuitsTable;
   templates: TemplatesTable;

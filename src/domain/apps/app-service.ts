@@ -100,6 +100,7 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
         description: input.description ?? '',
         status: 'active',
         callback_secret_enc: cryptoBox.encrypt(newSecret()),
+        inbox_secret_enc: cryptoBox.encrypt(newSecret()),
         settings: JSON.stringify(checkedSettings(input.settings ?? {})),
         created_at: now,
         updated_at: now,

@@ -17,7 +17,7 @@ for (const dialect of testDialects) {
 
     before(async () => {
       ({ database, close } = await createMigratedDatabase(dialect));
-      await database.db.insertInto('apps').values({ id: appId, name: 'counters', description: '', status: 'active', callback_secret_enc: 'x', settings: '{}', created_at: 0, updated_at: 0 }).execute();
+      await database.db.insertInto('apps').values({ id: appId, name: 'counters', description: '', status: 'active', callback_secret_enc: 'x', inbox_secret_enc: null, settings: '{}', created_at: 0, updated_at: 0 }).execute();
       counters = createPolicyCounters({ database, clock });
     });
     after(() => close());
