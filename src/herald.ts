@@ -37,6 +37,7 @@ import { createProviderTokenCache } from './dispatch/provider-token-cache.ts';
 import { createResultCheckWorker } from './dispatch/result-check-worker.ts';
 import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
+import { createDatabaseNotifications } from './storage/database-notifications.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
 import { logWorkerEvents } from './dispatch/worker-event-log.ts';
 import { createWorkerEvents } from './dispatch/worker-events.ts';
@@ -102,6 +103,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     clock,
     cryptoBox: createCryptoBox(masterKey),
     logger,
+    notifications: createDatabaseNotifications({ database, storage: config.storage, logger }),
   };
   const ackLinks = createAckLinks(masterKey, config.http.publicUrl);
   const acknowledgement = createDeliveryAcknowledgement(context);
@@ -297,6 +299,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await recallSenders.close();
       await renderPool.close();
       await wakeup.close();
+      await context.notifications.close();
       await outboundHttp.close();
       await database.close();
     },

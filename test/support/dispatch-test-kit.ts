@@ -1,3 +1,4 @@
+import { createDatabaseNotifications, type DatabaseNotifications } from '../../src/storage/database-notifications.ts';
 import { afterEach, beforeEach } from 'node:test';
 import { pino } from 'pino';
 import { ManualClock, type Clock } from '../../src/clock.ts';
@@ -56,6 +57,8 @@ export interface DispatchTestBed {
   cryptoBox: CryptoBox;
   clock: Clock;
   outboundHttp: ReturnType<typeof createOutboundDispatcher>;
+  /** Notifications on this database (LISTEN/NOTIFY on PostgreSQL). */
+  notifications: DatabaseNotifications;
   /** A worker on this database; stopped by `close`. */
   createWorker(
     options: { providers: Map<string, ProviderDefinition>; config?: DispatchConfigOverrides } & Omit<Partial<DeliveryWorkerOptions>, 'config' | 'providers'>,
@@ -64,8 +67,9 @@ export interface DispatchTestBed {
 }
 
 export async function createDispatchTestBed(dialect: Dialect, clock: Clock): Promise<DispatchTestBed> {
-  const { database, close } = await createMigratedDatabase(dialect);
+  const { database, close, testStorage } = await createMigratedDatabase(dialect);
   const cryptoBox = testCryptoBox();
+  const notifications = createDatabaseNotifications({ database, storage: testStorage.storage, logger: silentLogger, reconnectDelayMs: 50 });
   const outboundHttp = createOutboundDispatcher({
     policy: { allowLoopback: true, allowPrivateNetworks: false },
     connectTimeoutMs: 2000,
@@ -77,6 +81,7 @@ export async function createDispatchTestBed(dialect: Dialect, clock: Clock): Pro
     cryptoBox,
     clock,
     outboundHttp,
+    notifications,
     createWorker({ providers, config, ...rest }) {
       const worker = createDeliveryWorker({
         database,
@@ -95,6 +100,7 @@ export async function createDispatchTestBed(dialect: Dialect, clock: Clock): Pro
     async close() {
       await Promise.all(workers.map((worker) => worker.stop()));
       await outboundHttp.close();
+      await notifications.close();
       await close();
     },
   };
@@ -138,6 +144,9 @@ export function useDispatchTestBed(dialect: Dialect): LiveDispatchTestBed {
     },
     get outboundHttp() {
       return now().bed.outboundHttp;
+    },
+    get notifications() {
+      return now().bed.notifications;
     },
     get clock() {
       return now().clock;

@@ -47,7 +47,7 @@ for (const dialect of testDialects) {
       clock = new ManualClock();
       bed = await createDispatchTestBed(dialect, clock);
       const config = parseConfig({ HERALD_PUBLIC_URL: 'https://herald.example.com/' });
-      intake = createReceiptIntake({ config, database: bed.database, clock, cryptoBox: bed.cryptoBox, logger: silentLogger }, createProviderRegistry([receiptProvider]));
+      intake = createReceiptIntake({ config, database: bed.database, clock, cryptoBox: bed.cryptoBox, logger: silentLogger, notifications: bed.notifications }, createProviderRegistry([receiptProvider]));
       const appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
       accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'receipting', channel: 'sms', secrets: { signingKey: SIGNING_KEY }, nowMs: clock.now() });
       await bed.database.db.updateTable('channel_accounts').set({ receipt_token_enc: bed.cryptoBox.encrypt(TOKEN) }).where('id', '=', accountId).execute();
