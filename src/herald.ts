@@ -134,7 +134,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     connectTimeoutMs: config.outbound.connectTimeoutMs,
     requestTimeoutMs: config.outbound.requestTimeoutMs,
   });
-  const wakeup = createDeliveryWakeup({ database, storage: config.storage, logger });
+  const wakeup = createDeliveryWakeup(context.notifications);
   const heartbeat = roles.has('worker')
     ? createWorkerHeartbeat({
         database,
@@ -298,7 +298,6 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();
-      await wakeup.close();
       await context.notifications.close();
       await outboundHttp.close();
       await database.close();
