@@ -109,10 +109,10 @@ for (const dialect of testDialects) {
     });
 
     test('a raw { subscriberId } receiver reaches an inbox without a subscriber record', async () => {
-      const accepted = await send({ to: [{ subscriberId: 'u2' }], channels: ['inbox'], content: { title: 'Welcome', body: 'Hello' } });
+      const accepted = await send({ to: [{ subscriberId: 'u2' }], channels: ['inbox'], content: { body: 'Hello there' } });
       assert.equal((await completed(accepted.id)).deliveries[0].status, 'sent');
       const items = await itemsOf('u2');
-      assert.deepEqual(items.map((row) => [row.title, row.body_html]), [['Welcome', '<p>Hello</p>']]);
+      assert.deepEqual(items.map((row) => [row.title, row.body_html]), [['Hello there', '<p>Hello there</p>']]);
     });
 
     test('a subscriberId receiver with a space is refused with ADDRESS_INVALID naming the field', async () => {

@@ -77,6 +77,14 @@ describe('inbox provider: what it deposits', () => {
     assert.deepEqual(item?.data, {});
   });
 
+  test('without a title the start of the text stands in, on one line and cut at 80 characters', async () => {
+    const inbox = memoryDepositor();
+    const untitled = (text: string) => sampleSendRequest({ address: 'u1', content: { ...sampleSendRequest().content, title: '', text } });
+    await send(untitled('Disk full\non db-1'), inbox);
+    await send(untitled('x'.repeat(100)), inbox);
+    assert.deepEqual(inbox.items.map((item) => item.title), ['Disk full on db-1', `${'x'.repeat(79)}…`]);
+  });
+
   test('malformed extras (read back from JSON) count as absent', async () => {
     const inbox = memoryDepositor();
     const extras = { inbox: { severity: 'loud', actions: [{ label: 1 }], validForSeconds: 'soon', data: { n: 1 }, category: 5 } };

@@ -20,6 +20,9 @@ export const inboxConfigSchema = Type.Object(
 
 export type InboxConfig = Static<typeof inboxConfigSchema>;
 
+/** Characters of the text that stand in for a missing title. */
+const TITLE_FROM_TEXT_LENGTH = 80;
+
 /** `extras.inbox` as stored with the delivery (JSON): a malformed part counts as absent. */
 function inboxExtrasOf(content: RenderedMessage): InboxExtras {
   const extras = content.extras?.inbox;
@@ -33,6 +36,13 @@ function inboxExtrasOf(content: RenderedMessage): InboxExtras {
     validForSeconds: Number.isInteger(validForSeconds) ? (validForSeconds as number) : undefined,
     data: isStringMap(data) ? data : undefined,
   };
+}
+
+/** Lists show items by their title: a message without one is shown by the start of its text. */
+function titleOf(content: RenderedMessage): string {
+  if (content.title !== '') return content.title;
+  const text = [...content.text.replace(/\s+/g, ' ').trim()];
+  return text.length > TITLE_FROM_TEXT_LENGTH ? `${text.slice(0, TITLE_FROM_TEXT_LENGTH - 1).join('')}…` : text.join('');
 }
 
 function isAction(value: unknown): value is InboxAction {
@@ -63,7 +73,7 @@ export const inboxProvider: ProviderDefinition<InboxConfig> = {
           subscriberId: request.address,
           deliveryId: request.deliveryId,
           messageId: request.messageId,
-          title: content.title,
+          title: titleOf(content),
           summary: content.summary ?? null,
           bodyHtml: content.html || null,
           link: extras.link ?? null,
