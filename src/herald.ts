@@ -224,6 +224,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         outboundHttp,
         renderer,
         logger,
+        notifications: context.notifications,
         wakeup,
         onCallbacksQueued,
         heartbeat,
