@@ -230,11 +230,20 @@ for (const dialect of testDialects) {
       assert.match(edited.bodyHtml, /<em>more<\/em>/);
     });
 
-    test('publishing to any audience writes exactly one row, and no per-subscriber rows', async () => {
+    test('an audience beyond what a send may reach still costs one row, and no per-subscriber rows', async () => {
+      const crowd = await createAppWithKey(herald, 'crowd');
+      // One more subscriber than a group send may reach: the audience is never expanded to publish.
+      for (const batch of [0, 1]) {
+        const items = Array.from({ length: batch === 0 ? 1000 : 1 }, (_, n) => ({ externalId: `c${batch}-${n}`, tags: ['fan'] }));
+        assert.equal((await call('PUT', '/v1/subscribers', { items }, crowd)).statusCode, 200);
+      }
+      assert.equal((await call('POST', '/v1/receiver-groups', { name: 'fans', tagFilter: ['fan'] }, crowd)).statusCode, 201);
+      assert.equal((await call('GET', '/v1/receiver-groups/fans/members', undefined, crowd)).json().code, 'GROUP_TOO_LARGE', 'larger than a send may reach');
       const before = await rowCounts();
-      await create({ title: 'To everyone', audience: EVERYONE });
-      await create({ title: 'To tagged', audience: { tags: ['vip'] } });
-      assert.deepEqual(await rowCounts(), { announcements: before.announcements + 2, states: before.states, items: before.items });
+      for (const audience of [EVERYONE, { group: 'fans' }, { tags: ['fan'] }]) {
+        assert.equal((await call('POST', '/v1/announcements', { title: 'To the crowd', audience }, crowd)).statusCode, 201);
+      }
+      assert.deepEqual(await rowCounts(), { announcements: before.announcements + 3, states: before.states, items: before.items });
     });
 
     test("another app's announcement is not found, nor listed, nor changed", async () => {
