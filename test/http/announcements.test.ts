@@ -154,6 +154,7 @@ for (const dialect of testDialects) {
         [{ title: 't'.repeat(201) }, 400, 'VALIDATION_FAILED', 'body.title'],
         [{ summary: 's'.repeat(501) }, 400, 'VALIDATION_FAILED', 'body.summary'],
         [{ body: 'b'.repeat(20_001) }, 400, 'VALIDATION_FAILED', 'body.body'],
+        [{ body: '> '.repeat(10_000) }, 400, 'ANNOUNCEMENT_BODY_TOO_DEEP', 'body'],
         [{ link: 'javascript:alert(1)' }, 400, 'ANNOUNCEMENT_URL_INVALID', 'link'],
         [{ link: '/relative' }, 400, 'ANNOUNCEMENT_URL_INVALID', 'link'],
         [{ actions: [{ label: 'Go', url: 'ftp://files.example.com' }] }, 400, 'ANNOUNCEMENT_URL_INVALID', 'actions.0.url'],

@@ -78,7 +78,13 @@ function dataOf(data: Record<string, unknown>): string {
 /** The Markdown as written and its HTML, rendered once here (raw HTML and unsafe links are dropped). */
 function bodyOf(markdown: string | null): Pick<AnnouncementsTable, 'body_markdown' | 'body_html'> {
   if (markdown === null || markdown.trim() === '') return { body_markdown: null, body_html: null };
-  return { body_markdown: markdown, body_html: formatHtmlFragment(parseMarkdown(markdown)) };
+  try {
+    return { body_markdown: markdown, body_html: formatHtmlFragment(parseMarkdown(markdown)) };
+  } catch (error) {
+    // The Markdown parser recurses once per nesting level: thousands of nested quotes or lists overflow the stack.
+    if (!(error instanceof RangeError)) throw error;
+    throw invalid('ANNOUNCEMENT_BODY_TOO_DEEP', 'body: the Markdown nests quotes or lists too deeply to render; flatten it', { field: 'body' });
+  }
 }
 
 function checkExpiry(publishAtMs: number, expiresAtMs: number | null, nowMs: number): void {
