@@ -44,6 +44,7 @@ import { createWorkerEvents } from './dispatch/worker-events.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
+import { createAnnouncementService } from './domain/inbox/announcement-service.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
 import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
@@ -211,6 +212,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     ackLinks,
     templates,
     schedules: createScheduleService(context),
+    announcements: createAnnouncementService(context),
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;

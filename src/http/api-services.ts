@@ -1,4 +1,5 @@
 import type { HeraldContext } from '../context/herald-context.ts';
+import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
@@ -45,4 +46,5 @@ export interface ApiServices {
   ackLinks: AckLinks;
   templates: TemplateService;
   schedules: ScheduleService;
+  announcements: AnnouncementService;
 }

@@ -20,8 +20,8 @@ const PASSWORD_OPERATIONS = new Set(['POST /auth/setup', 'POST /auth/login']);
 // What a request may change. Left out on purpose: seen_signatures (every accepted signature is
 // remembered, also for a request refused later), login_failures (failed logins are counted by
 // design) and the worker's flow_windows / provider_tokens (no worker runs here).
-const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log', 'schedules'];
-const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates', 'schedules'];
+const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log', 'schedules', 'announcements'];
+const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates', 'schedules', 'announcements'];
 
 const hooks = { channelAccount: 'hooks' };
 const order = { order: { id: 'A-1' }, amount: 12.5 };
@@ -52,6 +52,11 @@ const examples: Record<string, unknown[]> = {
     { name: 'daily', cron: '0 8 * * 1-5', timeZone: 'Asia/Shanghai', missedTicks: 'skip', message: { to: [hooks], template: 'order.paid', data: order } },
     { name: 'once', at: '2030-01-01T08:00:00+08:00', message: { to: ['u1'], channels: ['email'], content: { title: 'Hi', body: 'Hello' } } },
   ],
+  'POST /v1/announcements': [
+    { title: 'Maintenance', summary: 'Tonight', body: 'From **22:00**', link: 'https://status.example.com', category: 'ops', severity: 'warning', actions: [{ label: 'Details', url: 'https://status.example.com/1' }], data: { id: 1 }, audience: { all: true } },
+    { title: 'VIP sale', audience: { tags: ['vip'] }, publishAt: '2030-01-01T00:00:00Z', expiresAt: '2030-01-02T00:00:00Z' },
+  ],
+  'PATCH /v1/announcements/{id}': [{ title: 'Maintenance moved', body: null, expiresAt: '2031-01-01T00:00:00Z' }, { audience: { tags: ['beta'] }, severity: 'info' }],
   'PATCH /v1/schedules/{id}': [{ cron: '*/10 * * * * *', timeZone: 'America/New_York' }, { at: '2030-01-01T00:00:00Z', missedTicks: 'run-once', message: { to: [hooks], content: { body: 'x' } } }],
 };
 
@@ -90,10 +95,11 @@ for (const dialect of testDialects) {
       });
       const message = await call('POST', '/v1/messages', { to: [hooks], template: 'order.paid', data: order, delaySeconds: 3600, metadata: { orderId: '1' } });
       const schedule = await call('POST', '/v1/schedules', { name: 'weekly', cron: '0 9 * * 1', message: { to: [hooks], template: 'order.paid', data: order } });
+      const announcement = await call('POST', '/v1/announcements', { title: 'Welcome', audience: { all: true } });
       known = {
         app: [app.appName, app.appId],
         accessKeyId: ['HKNOSUCHKEY000000000'],
-        id: [message.id, message.deliveries[0].id, schedule.id],
+        id: [message.id, message.deliveries[0].id, schedule.id, announcement.id],
         externalId: ['u1'],
         idOrName: ['hooks', 'mail'],
         code: ['order.paid'],
