@@ -1,10 +1,9 @@
 import { Type, type Static } from 'typebox';
-import type { InboxSeverity } from '../../storage/schema.ts';
+import { INBOX_SEVERITIES } from '../../providers/provider.ts';
 import { MAX_TAG_LENGTH } from '../subscribers/subscriber-fields.ts';
 
 /** The JSON schemas of the announcement API: they validate requests and generate the OpenAPI document. */
 
-export const ANNOUNCEMENT_SEVERITIES = ['info', 'success', 'warning', 'error'] as const satisfies readonly InboxSeverity[];
 export const ANNOUNCEMENT_STATUSES = ['scheduled', 'live', 'expired', 'withdrawn'] as const;
 export type AnnouncementStatus = (typeof ANNOUNCEMENT_STATUSES)[number];
 
@@ -39,7 +38,7 @@ const fields = {
   body: Type.String({ maxLength: MAX_ANNOUNCEMENT_BODY_LENGTH, description: 'Markdown, rendered once into sanitised HTML (bodyHtml); raw HTML is dropped' }),
   link: Url('Where clicking the entry leads (http or https)'),
   category: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9._-]+$', description: 'Lower-case letters, digits, ".", "_", "-": the widget filters by it' }),
-  severity: Type.Enum(ANNOUNCEMENT_SEVERITIES, { description: 'How the widget colours it (default info)' }),
+  severity: Type.Enum(INBOX_SEVERITIES, { description: 'How the widget colours it (default info)' }),
   actions: Type.Array(Action, { maxItems: MAX_ANNOUNCEMENT_ACTIONS, description: `At most ${MAX_ANNOUNCEMENT_ACTIONS} buttons` }),
   data: Type.Record(Type.String(), Type.Unknown(), { description: `Any JSON object the widget may use, at most ${MAX_ANNOUNCEMENT_DATA_BYTES} bytes as JSON` }),
   audience: Audience,
