@@ -44,11 +44,6 @@ export function mintInboxToken(secret: string, claims: { appId: string; subscrib
 
 const tokenInvalid = () => unauthenticated('INBOX_TOKEN_INVALID', 'The inbox token is malformed, altered or signed with another secret: ask the app for a new one');
 
-/** The app id a token names, read before its signature is checked (to find the secret that must have signed it). */
-export function inboxTokenApp(token: string): string {
-  return readToken(token).payload.app;
-}
-
 function readToken(token: string): { payload: TokenPayload; signed: string; signature: string } {
   const parts = token.split('.');
   if (parts.length !== 3 || `${parts[0]}.` !== INBOX_TOKEN_PREFIX) throw tokenInvalid();
