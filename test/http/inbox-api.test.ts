@@ -1,11 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { publishInboxChange, subscribeToInboxChanges, type InboxChange } from '../../src/deliveries/inbox-notifications.ts';
 import { newId } from '../../src/ids.ts';
 import type { AnnouncementsTable, InboxItemsTable } from '../../src/storage/schema.ts';
 import { mintInboxToken, subscriberHash } from '../../src/security/subscriber-credentials.ts';
 import { seedChannelAccount, seedMessages } from '../support/seed-deliveries.ts';
 import { createAppWithKey, createTestHerald, ManualClock, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const SHOP = 'https://shop.example.com';
 const HOUR = 3_600_000;
@@ -272,6 +274,41 @@ for (const dialect of testDialects) {
       const unknown = await call('nobody', 'GET', '/preferences');
       assert.equal(unknown.statusCode, 404);
       assert.equal(unknown.json().code, 'SUBSCRIBER_NOT_FOUND');
+    });
+
+    test('marks publish a states change; an announcements change drops the cached feed; the next change time is known', async () => {
+      const changes: InboxChange[] = [];
+      const unsubscribe = subscribeToInboxChanges(herald.context.notifications, (change) => changes.push(change));
+      try {
+        const row = await item('hank');
+        await call('hank', 'POST', `/items/${row.id}/archive`);
+        await waitFor(() => changes.some((change) => change.kind === 'states' && change.subscriberId === 'hank' && change.ids.includes(row.id)), { what: 'a states change' });
+
+        const now = clock.now();
+        const late = await announcement({ publish_at: now + 5_000 });
+        await ids('hank');
+        const fresh = newId('ann', now);
+        await db().insertInto('announcements').values({ ...late, id: fresh, publish_at: now - 1, expires_at: now + 7_000 }).execute();
+        assert.equal((await ids('hank')).includes(fresh), false, 'the feed is cached');
+        publishInboxChange(herald.context.notifications, { kind: 'announcements', appId: app.appId, ids: [fresh] });
+        await waitFor(async () => (await ids('hank')).includes(fresh), { what: 'the new announcement after the change' });
+        assert.equal(await herald.services.announcementFeed.nextChangeAtMs(app.appId), now + 5_000);
+        clock.advance(5_000);
+        assert.ok((await ids('hank')).includes(late.id), 'a scheduled announcement shows once due, without a cache drop');
+        assert.equal(await herald.services.announcementFeed.nextChangeAtMs(app.appId), now + 7_000);
+      } finally {
+        unsubscribe();
+      }
+    });
+
+    test('an app created before the inbox gets its inbox secret on first use', async () => {
+      const old = await createAppWithKey(herald);
+      await db().updateTable('apps').set({ inbox_secret_enc: null }).where('id', '=', old.appId).execute();
+      const created = await herald.services.apps.inboxSecret(old.appId);
+      assert.equal(await herald.services.apps.inboxSecret(old.appId), created);
+      const stored = await db().selectFrom('apps').select('inbox_secret_enc').where('id', '=', old.appId).executeTakeFirstOrThrow();
+      assert.notEqual(stored.inbox_secret_enc, null);
+      assert.equal(stored.inbox_secret_enc!.includes(created), false, 'stored encrypted');
     });
 
     test('the inbox secret can be read, rotated and used to mint tokens through the signed API', async () => {

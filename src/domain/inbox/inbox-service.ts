@@ -1,3 +1,4 @@
+import { chunks } from '../../chunks.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { publishInboxChange } from '../../deliveries/inbox-notifications.ts';
 import { notFound } from '../../errors.ts';
@@ -31,6 +32,11 @@ export interface InboxCounts {
 export type InboxAction = 'read' | 'unread' | 'archive' | 'unarchive';
 
 type StateRow = Pick<AnnouncementStatesTable, 'announcement_id' | 'read_at' | 'archived_at' | 'deleted_at'>;
+
+/** A change notification must stay under the database's payload limit (PostgreSQL NOTIFY: 8000 bytes). */
+const IDS_PER_CHANGE = 100;
+/** Rows named per statement (bound parameter limits). */
+const IDS_PER_STATEMENT = 500;
 
 const itemNotFound = (id: string) => notFound('INBOX_ITEM_NOT_FOUND', `No inbox entry ${id} for this subscriber`);
 
@@ -94,7 +100,7 @@ export function createInboxService(
   }
 
   function changed(owner: InboxOwner, ids: string[]): void {
-    if (ids.length > 0) publishInboxChange(notifications, { kind: 'states', appId: owner.appId, subscriberId: owner.subscriberId, ids });
+    for (const chunk of chunks(ids, IDS_PER_CHANGE)) publishInboxChange(notifications, { kind: 'states', appId: owner.appId, subscriberId: owner.subscriberId, ids: chunk });
   }
 
   async function counts(owner: InboxOwner): Promise<InboxCounts> {
@@ -199,21 +205,21 @@ export function createInboxService(
       let unreadItems = visibleItems(owner, now).select(['id', 'delivery_id']).where('read_at', 'is', null);
       if (category !== undefined) unreadItems = unreadItems.where('category', '=', category);
       const items = await unreadItems.execute();
-      if (items.length > 0) {
+      for (const chunk of chunks(items, IDS_PER_STATEMENT)) {
         await db
           .updateTable('inbox_items')
           .set({ read_at: now })
           .where('app_id', '=', owner.appId)
           .where('subscriber_id', '=', owner.subscriberId)
-          .where('id', 'in', items.map((item) => item.id))
+          .where('id', 'in', chunk.map((item) => item.id))
           .where('read_at', 'is', null)
           .execute();
-        await readReceipt.deliveriesRead(owner.appId, items.flatMap((item) => (item.delivery_id === null ? [] : [item.delivery_id])));
+        await readReceipt.deliveriesRead(owner.appId, chunk.flatMap((item) => (item.delivery_id === null ? [] : [item.delivery_id])));
       }
       const announcements = (await announcementsFor(owner))
         .filter(({ announcement: { row }, state }) => state?.read_at == null && (category === undefined || row.category === category))
         .map(({ announcement: { row } }) => row.id);
-      await upsertState(owner, announcements, { read_at: now });
+      for (const chunk of chunks(announcements, IDS_PER_STATEMENT)) await upsertState(owner, chunk, { read_at: now });
       changed(owner, [...items.map((item) => item.id), ...announcements]);
       return counts(owner);
     },
