@@ -56,7 +56,7 @@ export async function registerInboxApi(server: HeraldServer, services: ApiServic
       const api = instance.withTypeProvider<TypeBoxTypeProvider>();
       api.decorate(INBOX_API, true);
       api.decorateRequest('inboxSubscriber', undefined);
-      api.addHook('onRoute', documentSecurity);
+      api.addHook('onRoute', declareInboxRoute);
       api.addHook('onRequest', async (request, reply) => {
         await grantCors(inboxAuth, request, reply);
         if (!request.routeOptions.config.inboxPreflight) request.inboxSubscriber = await inboxAuth.authenticate(request);
@@ -78,6 +78,15 @@ export async function registerInboxApi(server: HeraldServer, services: ApiServic
   );
 }
 
-function documentSecurity(route: RouteOptions): void {
+/** Credentials EventSource must put in the query; request logs show that they were given, never what. */
+const CREDENTIAL_QUERY = /([?&](?:token|subscriberHash)=)[^&#]*/gi;
+
+function inboxRequestLog(request: FastifyRequest) {
+  return { method: request.method, url: request.url.replaceAll(CREDENTIAL_QUERY, '$1[redacted]'), host: request.host, remoteAddress: request.ip };
+}
+
+/** Every inbox route documents its proofs, and logs its requests without the credentials of their query. */
+function declareInboxRoute(route: RouteOptions): void {
   route.schema = { ...route.schema, security: [{ inboxSubscriberHash: [], inboxSubscriber: [] }, { inboxToken: [] }] };
+  route.logSerializers = { ...route.logSerializers, req: inboxRequestLog };
 }

@@ -113,6 +113,13 @@ for (const dialect of testDialects) {
       const unknownApp = await herald.server!.inject({ method: 'GET', url: '/inbox/v1/counts?app=app_nope', headers: as('u1') });
       assert.equal(unknownApp.statusCode, 401);
       assert.equal(unknownApp.json().code, 'INBOX_APP_UNKNOWN');
+      const otherSecret = await herald.services.apps.inboxSecret(other.appId);
+      const otherHeaders = { 'x-herald-subscriber': 'u1', 'x-herald-subscriber-hash': subscriberHash(otherSecret, 'u1') };
+      assert.equal((await herald.server!.inject({ method: 'GET', url: `/inbox/v1/counts?app=${other.appId}`, headers: otherHeaders })).statusCode, 200);
+      await herald.services.apps.update(other.appId, { status: 'disabled' });
+      const disabled = await herald.server!.inject({ method: 'GET', url: `/inbox/v1/counts?app=${other.appId}`, headers: otherHeaders });
+      assert.equal(disabled.json().code, 'INBOX_APP_UNKNOWN', 'a disabled app is refused like an unknown one');
+      await herald.services.apps.update(other.appId, { status: 'active' });
       const signed = await signedInject(herald, app, { method: 'GET', url: `/inbox/v1/counts?app=${app.appId}` });
       assert.equal(signed.statusCode, 401, 'an access key signature does not open the inbox API');
     });
@@ -128,6 +135,9 @@ for (const dialect of testDialects) {
         const response = await herald.server!.inject({ method: 'GET', ...request });
         assert.equal(response.statusCode, 200, `${request.url}: ${response.body}`);
       }
+      assert.match(herald.logs.text, /token=\[redacted\]/, 'the request was logged');
+      assert.equal(herald.logs.text.includes(token), false, 'tokens never reach the logs');
+      assert.equal(herald.logs.text.includes(subscriberHash(secret, 'u1')), false, 'hashes never reach the logs');
     });
 
     test('CORS: an allowed origin gets the grant, another origin none; preflights need no proof', async () => {
