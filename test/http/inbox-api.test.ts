@@ -264,8 +264,9 @@ for (const dialect of testDialects) {
       const { messageIds, deliveryIds } = await seedMessages(herald.context.database, { appId: app.appId, channelAccountId: accountId, channel: 'webhook', nowMs: clock.now() });
       await db().updateTable('deliveries').set({ status: 'sent' }).where('id', '=', deliveryIds[0]!).execute();
       const row = await item('frank', { delivery_id: deliveryIds[0]!, message_id: messageIds[0]! });
-      assert.equal((await call('frank', 'POST', `/items/${row.id}/read`)).statusCode, 200);
-      assert.equal((await call('frank', 'POST', `/items/${row.id}/read`)).statusCode, 200);
+      const firstRead = (await call('frank', 'POST', `/items/${row.id}/read`)).json().readAt;
+      clock.advance(1000);
+      assert.equal((await call('frank', 'POST', `/items/${row.id}/read`)).json().readAt, firstRead, 'reading again keeps the first read time');
       const acknowledgements = await db().selectFrom('acknowledgements').selectAll().where('delivery_id', '=', deliveryIds[0]!).execute();
       assert.equal(acknowledgements.length, 1);
       assert.equal(acknowledgements[0]!.via, 'inbox');

@@ -156,35 +156,30 @@ export function createInboxService(
 
     counts,
 
-    async entry(owner: InboxOwner, id: string): Promise<InboxEntry> {
-      if (!id.startsWith('ann_')) return itemEntry(await itemRow(owner, id));
-      const { announcement, state } = await announcementFor(owner, id);
-      return announcementEntry(announcement.row, state);
-    },
-
     /** Marks one entry read, unread, archived or unarchived; answers the entry after the change. */
     async mark(owner: InboxOwner, id: string, action: InboxAction): Promise<InboxEntry> {
+      const column = action === 'read' || action === 'unread' ? 'read_at' : 'archived_at';
+      const setting = action === 'read' || action === 'archive';
       const now = clock.now();
-      const set = { read: { read_at: now }, unread: { read_at: null }, archive: { archived_at: now }, unarchive: { archived_at: null } }[action];
+      // Marking again keeps the first time (only the first read acknowledges a delivery).
+      const next = (current: number | null) => (setting ? (current ?? now) : null);
       let entry: InboxEntry;
+      let current: number | null;
       if (id.startsWith('ann_')) {
         const { announcement, state } = await announcementFor(owner, id);
-        // Marking read again keeps the first read time.
-        const effective = action === 'read' && state?.read_at != null ? {} : action === 'archive' && state?.archived_at != null ? {} : set;
-        if (Object.keys(effective).length > 0) await upsertState(owner, [id], effective);
-        entry = announcementEntry(announcement.row, { read_at: state?.read_at ?? null, archived_at: state?.archived_at ?? null, ...effective });
+        current = state?.[column] ?? null;
+        if (next(current) !== current) await upsertState(owner, [id], { [column]: next(current) });
+        entry = announcementEntry(announcement.row, { read_at: state?.read_at ?? null, archived_at: state?.archived_at ?? null, [column]: next(current) });
       } else {
         const row = await itemRow(owner, id);
-        const key = action === 'read' || action === 'unread' ? 'read_at' : 'archived_at';
-        const firstTime = (action === 'read' || action === 'archive') && row[key] === null;
-        const update = action === 'unread' || action === 'unarchive' || firstTime ? set : {};
-        if (Object.keys(update).length > 0) {
-          await db.updateTable('inbox_items').set(update).where('id', '=', row.id).where('app_id', '=', owner.appId).where('subscriber_id', '=', owner.subscriberId).execute();
+        current = row[column];
+        if (next(current) !== current) {
+          await db.updateTable('inbox_items').set({ [column]: next(current) }).where('id', '=', row.id).where('app_id', '=', owner.appId).where('subscriber_id', '=', owner.subscriberId).execute();
+          if (action === 'read' && row.delivery_id !== null) await readReceipt.deliveriesRead(owner.appId, [row.delivery_id]);
         }
-        if (action === 'read' && firstTime && row.delivery_id !== null) await readReceipt.deliveriesRead(owner.appId, [row.delivery_id]);
-        entry = itemEntry({ ...row, ...update });
+        entry = itemEntry({ ...row, [column]: next(current) });
       }
-      changed(owner, [id]);
+      if (next(current) !== current) changed(owner, [id]);
       return entry;
     },
 
