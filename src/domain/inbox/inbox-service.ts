@@ -15,8 +15,11 @@ export interface InboxOwner {
   subscriberId: string;
 }
 
+export const DEFAULT_INBOX_PAGE_LIMIT = 20;
+export const MAX_INBOX_PAGE_LIMIT = 100;
+
 export interface InboxListQuery {
-  limit: number;
+  limit?: number;
   cursor?: string;
   category?: string;
   unread?: boolean;
@@ -125,13 +128,14 @@ export function createInboxService(
     /** A page of the inbox, newest first; `nextCursor` null on the last page. */
     async list(owner: InboxOwner, query: InboxListQuery): Promise<{ items: InboxEntry[]; nextCursor: string | null }> {
       const cursor = decodeInboxCursor(query.cursor);
+      const limit = Math.min(query.limit ?? DEFAULT_INBOX_PAGE_LIMIT, MAX_INBOX_PAGE_LIMIT);
       const archived = query.archived ?? false;
       let items = visibleItems(owner, clock.now())
         .selectAll()
         .where('archived_at', archived ? 'is not' : 'is', null)
         .orderBy('valid_from', 'desc')
         .orderBy('id', 'desc')
-        .limit(query.limit + 1);
+        .limit(limit + 1);
       if (query.category !== undefined) items = items.where('category', '=', query.category);
       if (query.unread !== undefined) items = items.where('read_at', query.unread ? 'is' : 'is not', null);
       if (cursor) items = items.where((eb) => eb.or([eb('valid_from', '<', cursor.atMs), eb.and([eb('valid_from', '=', cursor.atMs), eb('id', '<', cursor.id)])]));
@@ -149,9 +153,9 @@ export function createInboxService(
           .map(({ announcement: { row }, state }) => ({ atMs: row.publish_at, id: row.id, entry: () => announcementEntry(row, state) })),
       ].sort((a, b) => b.atMs - a.atMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 
-      const page = merged.slice(0, query.limit);
+      const page = merged.slice(0, limit);
       const last = page.at(-1);
-      return { items: page.map(({ entry }) => entry()), nextCursor: merged.length > query.limit && last ? encodeInboxCursor(last) : null };
+      return { items: page.map(({ entry }) => entry()), nextCursor: merged.length > limit && last ? encodeInboxCursor(last) : null };
     },
 
     counts,

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DEFAULT_INBOX_PAGE_LIMIT, MAX_INBOX_PAGE_LIMIT } from '../../domain/inbox/inbox-service.ts';
 import { InboxAuthQuery, InboxAuthQueryProperties, InboxCountsSchema, InboxEntryParams, InboxEntrySchema } from '../inbox-schemas.ts';
 import { inboxSubscriberOf } from '../auth/inbox-subscriber.ts';
 import type { RouteModule } from '../route-module.ts';
@@ -16,7 +17,7 @@ export const registerInboxItemRoutes: RouteModule = (server, { inbox }) => {
         querystring: Type.Object(
           {
             ...InboxAuthQueryProperties,
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INBOX_PAGE_LIMIT, default: DEFAULT_INBOX_PAGE_LIMIT })),
             cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
             category: Type.Optional(Type.String({ maxLength: 64 })),
             unread: Type.Optional(Type.Boolean()),
