@@ -209,6 +209,7 @@ for (const dialect of testDialects) {
       assert.equal(bad.json().code, 'INVALID_CURSOR');
 
       assert.deepEqual(await ids(s, '?category=news'), [news.id]);
+      assert.deepEqual(await ids(s, '?category='), [second.id], 'the empty category is the one of entries without one');
       const entry = page1.items[1];
       assert.equal(entry.kind, 'announcement');
       assert.equal(entry.createdAt, new Date(news.publish_at).toISOString());

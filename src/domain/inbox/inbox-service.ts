@@ -21,6 +21,7 @@ export const MAX_INBOX_PAGE_LIMIT = 100;
 export interface InboxListQuery {
   limit?: number;
   cursor?: string;
+  /** "" for entries without a category (as counts name them). */
   category?: string;
   unread?: boolean;
   archived?: boolean;
@@ -136,7 +137,7 @@ export function createInboxService(
         .orderBy('valid_from', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1);
-      if (query.category !== undefined) items = items.where('category', '=', query.category);
+      if (query.category !== undefined) items = query.category === '' ? items.where('category', 'is', null) : items.where('category', '=', query.category);
       if (query.unread !== undefined) items = items.where('read_at', query.unread ? 'is' : 'is not', null);
       if (cursor) items = items.where((eb) => eb.or([eb('valid_from', '<', cursor.atMs), eb.and([eb('valid_from', '=', cursor.atMs), eb('id', '<', cursor.id)])]));
       const [itemRows, announcements] = await Promise.all([items.execute(), announcementsFor(owner)]);
@@ -145,7 +146,7 @@ export function createInboxService(
         ...itemRows.map((row) => ({ atMs: row.valid_from, id: row.id, entry: () => itemEntry(row) })),
         ...announcements
           .filter(({ announcement: { row }, state }) => {
-            if (query.category !== undefined && row.category !== query.category) return false;
+            if (query.category !== undefined && (row.category ?? '') !== query.category) return false;
             if (query.unread !== undefined && (state?.read_at == null) !== query.unread) return false;
             if ((state?.archived_at != null) !== archived) return false;
             return !cursor || isAfter({ atMs: row.publish_at, id: row.id }, cursor);
@@ -202,7 +203,7 @@ export function createInboxService(
     async readAll(owner: InboxOwner, category: string | undefined): Promise<InboxCounts> {
       const now = clock.now();
       let unreadItems = visibleItems(owner, now).select(['id', 'delivery_id']).where('read_at', 'is', null);
-      if (category !== undefined) unreadItems = unreadItems.where('category', '=', category);
+      if (category !== undefined) unreadItems = category === '' ? unreadItems.where('category', 'is', null) : unreadItems.where('category', '=', category);
       const items = await unreadItems.execute();
       for (const chunk of chunks(items, IDS_PER_STATEMENT)) {
         await db
@@ -216,7 +217,7 @@ export function createInboxService(
         await readReceipt.deliveriesRead(owner.appId, chunk.flatMap((item) => (item.delivery_id === null ? [] : [item.delivery_id])));
       }
       const announcements = (await announcementsFor(owner))
-        .filter(({ announcement: { row }, state }) => state?.read_at == null && (category === undefined || row.category === category))
+        .filter(({ announcement: { row }, state }) => state?.read_at == null && (category === undefined || (row.category ?? '') === category))
         .map(({ announcement: { row } }) => row.id);
       for (const chunk of chunks(announcements, IDS_PER_STATEMENT)) await upsertState(owner, chunk, { read_at: now });
       changed(owner, [...items.map((item) => item.id), ...announcements]);
