@@ -18,6 +18,11 @@ import { createSessionService } from './domain/users/session-service.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
 import { createAuthenticator } from './http/auth/authenticate.ts';
+import { createInboxAuthenticator } from './http/auth/inbox-authenticate.ts';
+import { createAnnouncementFeed } from './domain/inbox/announcement-feed.ts';
+import { createInboxReadReceipt } from './domain/inbox/inbox-read-receipt.ts';
+import { createInboxService } from './domain/inbox/inbox-service.ts';
+import { createSubscriberAudience } from './domain/inbox/subscriber-audience.ts';
 import { createHttpServer } from './http/create-http-server.ts';
 import type { HeraldServer } from './http/route-module.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -189,6 +194,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     requestTimeoutMs: config.outbound.requestTimeoutMs,
     logger,
   });
+  const announcementFeed = createAnnouncementFeed(context);
   const services: ApiServices = {
     context,
     authenticator,
@@ -213,6 +219,9 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     templates,
     schedules: createScheduleService(context),
     announcements: createAnnouncementService(context),
+    inboxAuth: createInboxAuthenticator({ apps, clock }),
+    inbox: createInboxService(context, { feed: announcementFeed, audience: createSubscriberAudience(context), readReceipt: createInboxReadReceipt({ database, clock, acknowledgement }) }),
+    announcementFeed,
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
@@ -301,6 +310,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();
+      announcementFeed.close();
       await context.notifications.close();
       await outboundHttp.close();
       await database.close();

@@ -11,6 +11,9 @@ import type { ReceiverGroupService } from '../domain/receiver-groups/receiver-gr
 import type { SessionService } from '../domain/users/session-service.ts';
 import type { UserService } from '../domain/users/user-service.ts';
 import type { Authenticator } from './auth/authenticate.ts';
+import type { InboxAuthenticator } from './auth/inbox-authenticate.ts';
+import type { InboxService } from '../domain/inbox/inbox-service.ts';
+import type { AnnouncementFeed } from '../domain/inbox/announcement-feed.ts';
 import type { MessageControl } from '../deliveries/message-control.ts';
 import type { MessageRecall } from '../dispatch/message-recall.ts';
 import type { ReceiptIntake } from '../domain/receipts/receipt-intake.ts';
@@ -47,4 +50,8 @@ export interface ApiServices {
   templates: TemplateService;
   schedules: ScheduleService;
   announcements: AnnouncementService;
+  /** Authenticates /inbox/v1 requests (subscriber hash or inbox token). */
+  inboxAuth: InboxAuthenticator;
+  inbox: InboxService;
+  announcementFeed: AnnouncementFeed;
 }
