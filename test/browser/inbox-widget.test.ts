@@ -23,6 +23,7 @@ describe('<herald-inbox> in Chromium', () => {
   let pages: http.Server;
   let pageOrigin: string;
   let apiBase: string;
+  let inboxSecret: string;
   let subscriberHash: string;
   const pageErrors: string[] = [];
   /** Closes a page, failing the test if its scripts threw. */
@@ -32,7 +33,7 @@ describe('<herald-inbox> in Chromium', () => {
   };
   const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
 
-  /** Sends a message to u1's inbox and waits until its item is deposited. */
+  /** Sends a message (to u1's inbox unless the body says otherwise) and waits until its item is deposited. */
   const send = async (body: Record<string, unknown>) => {
     const accepted = await call('POST', '/v1/messages', { to: ['u1'], channels: ['inbox'], ...body });
     assert.equal(accepted.statusCode, 202, accepted.body);
@@ -40,9 +41,10 @@ describe('<herald-inbox> in Chromium', () => {
     return waitFor(async () => ((await call('GET', `/v1/messages/${id}`)).json().status === 'completed' ? id : undefined), { what: `message ${id} completed` });
   };
 
-  /** u1's inbox as the API reports it, for checking what the widget changed on the server. */
-  const inbox = async (path: string) => {
-    const response = await herald.server!.inject({ method: 'GET', url: `/inbox/v1/${path}?app=${app.appId}`, headers: { 'x-herald-subscriber': 'u1', 'x-herald-subscriber-hash': subscriberHash } });
+  /** A subscriber's inbox as the API reports it, for checking what the widget changed on the server. */
+  const proofOf = (subscriberId: string) => ({ 'x-herald-subscriber': subscriberId, 'x-herald-subscriber-hash': hashOf(subscriberId, inboxSecret) });
+  const inbox = async (path: string, subscriberId = 'u1') => {
+    const response = await herald.server!.inject({ method: 'GET', url: `/inbox/v1/${path}?app=${app.appId}`, headers: proofOf(subscriberId) });
     assert.equal(response.statusCode, 200, response.body);
     return response.json();
   };
@@ -99,11 +101,11 @@ describe('<herald-inbox> in Chromium', () => {
       publish: true,
     });
     assert.equal(template.statusCode, 201, template.body);
-    const secret = (await call('GET', `/v1/apps/${app.appId}/inbox-secret`)).json().inboxSecret;
-    subscriberHash = hashOf('u1', secret);
+    inboxSecret = (await call('GET', `/v1/apps/${app.appId}/inbox-secret`)).json().inboxSecret;
+    subscriberHash = hashOf('u1', inboxSecret);
     await send({ content: { title: 'Welcome to the shop', summary: 'Your account is ready', body: 'Hello **Ada**' } });
     await send({ template: 'order.paid', data: { order: '1001' } });
-    await send({ content: { title: 'Password changed', summary: 'If this was not you, reset it now' } });
+    await send({ content: { title: 'Password changed', summary: 'If this was not you, reset it now', body: 'Your password was changed just now.' } });
     browser = await launchChromium();
   });
 
@@ -143,7 +145,7 @@ describe('<herald-inbox> in Chromium', () => {
       document.addEventListener('herald:unread', (event) => window.seen.push('unread ' + event.detail.unread));
     `);
     // send() returns once the item is deposited; from there the widget has one second.
-    await send({ content: { title: 'Parcel delivered', summary: 'Left at the front door' } });
+    await send({ content: { title: 'Parcel delivered', summary: 'Left at the front door', body: 'Your parcel was left at the front door.' } });
     await widget(page).locator('[part=item]', { hasText: 'Parcel delivered' }).waitFor({ timeout: 1000 });
     assert.equal((await titles(page))[0], 'Parcel delivered');
     await waitFor(async () => (await badge(page).textContent()) === '4', { what: 'badge 4' });
@@ -200,11 +202,10 @@ describe('<herald-inbox> in Chromium', () => {
   });
 
   test('HTML in message data cannot run script', async () => {
-    const page = await openPage(attributesOf());
-    await openPanel(page);
-    await rows(page).first().waitFor();
     const hostile = '<img src=x onerror=window.pwned=1>';
     await send({ content: { title: hostile, summary: '<script>window.pwned=2</script>', body: `${hostile} <a href="javascript:window.pwned=3">click</a>` } });
+    const page = await openPage(attributesOf());
+    await openPanel(page);
     const row = rows(page).filter({ hasText: 'onerror' });
     await row.waitFor();
     assert.equal(await row.locator('.item-title').textContent(), hostile, 'the title is text, not markup');
@@ -232,7 +233,7 @@ describe('<herald-inbox> in Chromium', () => {
     await openPanel(page);
     await rows(page).first().waitFor();
     assert.equal(await widget(page).locator('header h2').textContent(), '通知');
-    assert.equal(await widget(page).getByRole('tab', { selected: true }).textContent(), '全部');
+    assert.match((await widget(page).getByRole('tab', { selected: true }).textContent()) ?? '', /^全部/);
     assert.ok(await widget(page).getByRole('button', { name: '已归档', exact: true }).isVisible());
     assert.match(await bell(page).getAttribute('aria-label') ?? '', /^通知/);
     await done(page);
@@ -253,22 +254,51 @@ describe('<herald-inbox> in Chromium', () => {
     await openPanel(page);
     await rows(page).first().waitFor();
     herald = await herald.restart();
-    await send({ content: { title: 'Sent after the restart' } });
+    await send({ content: { title: 'Sent after the restart', body: 'The stream came back.' } });
     await widget(page).locator('[part=item]', { hasText: 'Sent after the restart' }).waitFor({ timeout: 15_000 });
     const { unread } = await inbox('counts');
     await waitFor(async () => (await badge(page).textContent()) === String(unread), { what: `badge ${unread} after the restart` });
     await done(page);
   });
 
-  test('themes: light and dark in English and Chinese', async () => {
+  test('themes: light and dark in English and Chinese (the screenshots of docs/inbox-widget.md)', async () => {
+    const showcase = {
+      en: [
+        ['ops', 'Deploy of api-7 rolled back', 'Health checks failed after 2 minutes; the previous version is serving again.'],
+        ['security', 'New sign-in from Chrome on Windows', 'Shanghai, China. If this was not you, change your password.'],
+        ['orders', 'Order 1042 shipped', 'SF Express SF1234567890, arriving Thursday.'],
+        ['orders', 'Order 1042 paid', '¥ 268.00 by WeChat Pay.'],
+      ],
+      'zh-CN': [
+        ['ops', 'api-7 发布已回滚', '健康检查 2 分钟后失败，已恢复到上一版本。'],
+        ['security', '新的登录：Windows 上的 Chrome', '中国上海。如果不是您本人，请立即修改密码。'],
+        ['orders', '订单 1042 已发货', '顺丰速运 SF1234567890，预计周四送达。'],
+        ['orders', '订单 1042 支付成功', '微信支付 ¥268.00。'],
+      ],
+    };
+    const severities: Record<string, string> = { ops: 'error', security: 'warning', orders: 'success' };
+    for (const [category, severity] of Object.entries(severities)) {
+      const template = await call('POST', '/v1/templates', {
+        code: `showcase.${category}`,
+        variables: ['title', 'summary'].map((name) => ({ name, type: 'string', required: true, example: name })),
+        content: { title: '{{ title }}', summary: '{{ summary }}', body: '{{ summary }}', channels: { inbox: { category, severity } } },
+        publish: true,
+      });
+      assert.equal(template.statusCode, 201, template.body);
+    }
     const backgrounds = new Set<string>();
-    for (const lang of ['en', 'zh-CN']) {
+    for (const [lang, entries] of Object.entries(showcase)) {
+      const subscriberId = `showcase-${lang}`;
+      // Oldest first, so the list shows them in the order written above; the oldest is already read.
+      for (const [category, title, summary] of entries.toReversed()) await send({ to: [{ subscriberId }], template: `showcase.${category}`, data: { title, summary } });
+      const oldest = (await inbox('items', subscriberId)).items.at(-1);
+      await herald.server!.inject({ method: 'POST', url: `/inbox/v1/items/${oldest.id}/read?app=${app.appId}`, headers: proofOf(subscriberId) });
       for (const theme of ['light', 'dark']) {
-        const page = await openPage(attributesOf({ lang, theme }));
+        const page = await openPage({ ...attributesOf({ lang, theme }), 'subscriber-id': subscriberId, 'subscriber-hash': hashOf(subscriberId, inboxSecret) });
         await openPanel(page);
         await rows(page).nth(3).waitFor();
-        backgrounds.add((await widget(page).locator('[part=panel]').evaluate('(panel) => getComputedStyle(panel).backgroundColor')) as string);
-        const png = await page.screenshot();
+        backgrounds.add((await page.evaluate(`getComputedStyle(document.querySelector('herald-inbox').shadowRoot.querySelector('[part=panel]')).backgroundColor`)) as string);
+        const png = await page.screenshot({ clip: { x: 0, y: 0, width: 480, height: 540 } });
         assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
         if (process.env.HERALD_WRITE_SCREENSHOTS === '1') writeFileSync(new URL(`../../docs/images/herald-inbox-${lang}-${theme}.png`, import.meta.url), png);
         await done(page);
