@@ -246,6 +246,7 @@ export class HeraldInbox extends HTMLElement {
     /** @type {Counts} */ this.counts = { unread: 0, byCategory: {} };
     /** @type {Set<string>} categories seen in items, kept so a tab does not vanish when its unread count drops to 0 */
     this.seenCategories = new Set();
+    /** @type {Set<string>} entries already announced with herald:item */ this.announcedIds = new Set();
     /** @type {string | null} null = all categories */ this.category = null;
     this.archived = false;
     /** @type {string | null} */ this.openId = null;
@@ -348,6 +349,7 @@ export class HeraldInbox extends HTMLElement {
     this.nextCursor = null;
     this.counts = { unread: 0, byCategory: {} };
     this.seenCategories.clear();
+    this.announcedIds.clear();
     this.openId = null;
     this.listState = 'idle';
     this.render();
@@ -546,14 +548,24 @@ export class HeraldInbox extends HTMLElement {
     if (this.listState !== 'idle') void this.loadList();
   }
 
-  /** @param {Entry} entry */
+  /**
+   * An entry from the stream. A resume may send again entries already seen (the server overlaps a
+   * little), so entries are upserted by id, placed by time, and announced to the page only once.
+   * @param {Entry} entry
+   */
   receiveItem(entry) {
     if (entry.category) this.seenCategories.add(entry.category);
     const fits = !this.archived && (this.category === null || entry.category === this.category);
-    if (this.listState === 'ready' && fits) {
-      this.items = [entry, ...this.items.filter((item) => item.id !== entry.id)];
+    if (this.items.some((item) => item.id === entry.id)) {
+      this.replaceItem(entry);
+    } else if (this.listState === 'ready' && fits) {
+      const at = this.items.findIndex((item) => item.createdAt < entry.createdAt);
+      // Older than the whole page: it belongs to a later page unless this is the last one.
+      if (at !== -1 || this.nextCursor === null) this.items.splice(at === -1 ? this.items.length : at, 0, entry);
     }
     this.render();
+    if (this.announcedIds.has(entry.id)) return;
+    this.announcedIds.add(entry.id);
     this.dispatchEvent(new CustomEvent('herald:item', { detail: { item: entry }, bubbles: true, composed: true }));
   }
 
