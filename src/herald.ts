@@ -18,6 +18,11 @@ import { createSessionService } from './domain/users/session-service.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
 import { createAuthenticator } from './http/auth/authenticate.ts';
+import { createInboxAuthenticator } from './http/auth/inbox-authenticate.ts';
+import { createAnnouncementFeed } from './domain/inbox/announcement-feed.ts';
+import { createInboxReadReceipt } from './domain/inbox/inbox-read-receipt.ts';
+import { createInboxService } from './domain/inbox/inbox-service.ts';
+import { createSubscriberAudience } from './domain/inbox/subscriber-audience.ts';
 import { createHttpServer } from './http/create-http-server.ts';
 import type { HeraldServer } from './http/route-module.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -44,6 +49,7 @@ import { createWorkerEvents } from './dispatch/worker-events.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
+import { createAnnouncementService } from './domain/inbox/announcement-service.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
 import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
@@ -134,7 +140,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     connectTimeoutMs: config.outbound.connectTimeoutMs,
     requestTimeoutMs: config.outbound.requestTimeoutMs,
   });
-  const wakeup = createDeliveryWakeup({ database, storage: config.storage, logger });
+  const wakeup = createDeliveryWakeup(context.notifications);
   const heartbeat = roles.has('worker')
     ? createWorkerHeartbeat({
         database,
@@ -188,6 +194,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     requestTimeoutMs: config.outbound.requestTimeoutMs,
     logger,
   });
+  const announcementFeed = createAnnouncementFeed(context);
   const services: ApiServices = {
     context,
     authenticator,
@@ -211,6 +218,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     ackLinks,
     templates,
     schedules: createScheduleService(context),
+    announcements: createAnnouncementService(context),
+    inboxAuth: createInboxAuthenticator({ apps, clock }),
+    inbox: createInboxService(context, { feed: announcementFeed, audience: createSubscriberAudience(context), readReceipt: createInboxReadReceipt({ database, clock, acknowledgement }) }),
+    announcementFeed,
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
@@ -224,6 +235,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         outboundHttp,
         renderer,
         logger,
+        notifications: context.notifications,
         wakeup,
         onCallbacksQueued,
         heartbeat,
@@ -298,7 +310,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();
-      await wakeup.close();
+      announcementFeed.close();
       await context.notifications.close();
       await outboundHttp.close();
       await database.close();

@@ -48,6 +48,15 @@ export function isId(prefix: IdPrefix, value: string): boolean {
 }
 const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
 
+/** When an id of newId's layout was made (epoch ms; the process clock that made it), or undefined for anything else. */
+export function timeOfId(value: string): number | undefined {
+  const body = value.slice(value.indexOf('_') + 1);
+  if (!ID_BODY.test(body)) return undefined;
+  let ms = 0;
+  for (const digit of body.slice(0, 10)) ms = ms * 32 + ALPHABET.indexOf(digit);
+  return ms;
+}
+
 /** Access key ids look like AWS ones (`HKxxxxxxxxxxxxxxxxxx`, 20 upper-case characters) so SigV4 tools accept them. */
 export function newAccessKeyId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -37,7 +37,7 @@ for (const dialect of testDialects) {
       appId = await seedApp(bed.database, bed.cryptoBox, { nowMs: clock.now() });
       accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: sink.url }, nowMs: clock.now() });
       wakeups = 0;
-      const wakeup: DeliveryWakeup = { notifyDeliveriesQueued: () => void wakeups++, subscribe: () => () => undefined, close: async () => undefined };
+      const wakeup: DeliveryWakeup = { notifyDeliveriesQueued: () => void wakeups++, subscribe: () => () => undefined };
       control = createMessageControl({ database: bed.database, clock, wakeup });
     });
     afterEach(async () => {

@@ -12,6 +12,7 @@ import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/se
 import { createMigratedDatabase, testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import { createDeliveryWakeup } from './wakeup.ts';
+import { createDatabaseNotifications } from '../storage/database-notifications.ts';
 import { inheritedEnvironment } from '../../test/support/test-environment.ts';
 import { createAppWithKey, createTestHerald, signedInject } from '../../test/support/test-herald.ts';
 import { startWechatTemplateTestServer } from '../providers/wechat-template/wechat-template-test-server.ts';
@@ -108,12 +109,13 @@ for (const dialect of testDialects.filter((d) => d === 'postgres')) {
         const appId = await seedApp(database, cryptoBox);
         const accountId = await seedChannelAccount(database, cryptoBox, { appId, type: 'webhook', channel: 'webhook', config: { url: `${sink.origin}/hook` } });
         const { deliveryIds, messageIds } = await seedMessages(database, { appId, channelAccountId: accountId, channel: 'webhook', nowMs: Date.now(), count: 2000 });
-        const wakeup = createDeliveryWakeup({ database, storage: { dialect: 'postgres', url: databaseUrl, poolSize: 2 }, logger: pino({ level: 'silent' }) });
+        const notifications = createDatabaseNotifications({ database, storage: { dialect: 'postgres', url: databaseUrl, poolSize: 2 }, logger: pino({ level: 'silent' }) });
+        const wakeup = createDeliveryWakeup(notifications);
         const startedAt = performance.now();
         wakeup.notifyDeliveriesQueued();
         await waitFor(async () => (await countByStatus(database)).sent === 2000, { what: '2,000 sent', timeoutMs: 120_000, intervalMs: 50 });
         const elapsedMs = performance.now() - startedAt;
-        await wakeup.close();
+        await notifications.close();
 
         assert.equal(sink.counts.size, 2000);
         assert.ok([...sink.counts.values()].every((n) => n === 1), 'no delivery was received twice');

@@ -106,15 +106,34 @@ export function createDatabaseNotifications(options: DatabaseNotificationsOption
     }
   }
 
+  /** NOTIFYs on their way, by channel and payload: the same hint published meanwhile is sent once more after, not once per call (a burst of accepts). */
+  const inFlight = new Map<string, { again: boolean }>();
+
+  async function notify(channel: string, payload: string, key: string): Promise<void> {
+    const pending = { again: false };
+    inFlight.set(key, pending);
+    try {
+      do {
+        pending.again = false;
+        await sql`select pg_notify(${channel}, ${`${origin}|${payload}`})`.execute(database.db);
+      } while (pending.again && !closed);
+    } catch (error) {
+      logger.warn({ err: error, channel }, 'NOTIFY failed; other processes find the change by polling or on their next read');
+    } finally {
+      inFlight.delete(key);
+    }
+  }
+
   return {
     publish(channel, payload) {
       if (!CHANNEL_NAME.test(channel)) throw new Error(`not a notification channel name: ${channel}`);
       callListeners(channel, payload);
       if (storage.dialect !== 'postgres' || closed) return;
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`notification payload over ${MAX_PAYLOAD_BYTES} bytes on ${channel}`);
-      sql`select pg_notify(${channel}, ${`${origin}|${payload}`})`.execute(database.db).catch((error: unknown) => {
-        logger.warn({ err: error, channel }, 'NOTIFY failed; other processes find the change by polling or on their next read');
-      });
+      const key = `${channel}|${payload}`;
+      const pending = inFlight.get(key);
+      if (pending) pending.again = true;
+      else void notify(channel, payload, key);
     },
 
     subscribe(channel, listener) {

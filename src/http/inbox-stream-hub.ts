@@ -1,0 +1,260 @@
+import type { ServerResponse } from 'node:http';
+import type { Clock } from '../clock.ts';
+import { subscribeToInboxChanges, type InboxChange } from '../deliveries/inbox-notifications.ts';
+import { timeOfId } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import type { DatabaseNotifications } from '../storage/database-notifications.ts';
+
+/** What the live streams read: the subscriber's entries and counts as the inbox API shows them. */
+export interface InboxStreamSource<Entry extends { id: string; createdAt: string }, Counts> {
+  /** The entries among `ids` this subscriber can see now (others are gone for them: withdrawn, expired, deleted). */
+  entries(appId: string, subscriberId: string, ids: readonly string[]): Promise<Entry[]>;
+  /** The newest `limit` entries this subscriber can see, newest first. */
+  recent(appId: string, subscriberId: string, limit: number): Promise<Entry[]>;
+  counts(appId: string, subscriberId: string): Promise<Counts>;
+  /** When the app's announcements next change by themselves (scheduled ones are published, some expire), and which. */
+  nextAnnouncementChange(appId: string): Promise<{ atMs: number; ids: string[] } | undefined>;
+}
+
+export interface InboxStreamHub {
+  /** Streams to `response` (already authenticated) until the client goes or the hub closes. */
+  open(stream: { appId: string; subscriberId: string; lastEventId?: string; response: ServerResponse }): Promise<void>;
+  /** Open streams in this process. */
+  readonly size: number;
+  /** Ends every stream (clients reconnect elsewhere) and stops listening. */
+  close(): void;
+}
+
+export interface InboxStreamHubOptions<Entry extends { id: string; createdAt: string }, Counts> {
+  source: InboxStreamSource<Entry, Counts>;
+  notifications: DatabaseNotifications;
+  clock: Clock;
+  logger: Logger;
+  /** Comment lines that keep proxies from closing idle streams. Default 15 s. */
+  heartbeatMs?: number;
+  /** How long EventSource waits before reconnecting. Default 2 s. */
+  reconnectMs?: number;
+  /** Entries sent on a resume before the hub gives up and asks the client to refetch (`reset`). Default 50. */
+  resumeLimit?: number;
+}
+
+/** Ids older than Last-Event-ID by up to this much are sent again: processes' clocks differ a little, and clients upsert by id. */
+const RESUME_OVERLAP_MS = 5_000;
+/** A client this far behind (unsent bytes) is dropped; it reconnects and refetches. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Streams refreshed at once after a change that touches many (an announcement to the whole app). */
+const REFRESH_CONCURRENCY = 16;
+/** A timer can wait at most this long (setTimeout's 32-bit limit); a later change is re-planned then. */
+const MAX_TIMER_MS = 2_147_000_000;
+
+interface Stream {
+  appId: string;
+  subscriberId: string;
+  response: ServerResponse;
+  /** Entries to send (`item` when visible, else `changed`), and ids changed by the subscriber elsewhere. */
+  itemIds: Set<string>;
+  changedIds: Set<string>;
+  queued: boolean;
+  closed: boolean;
+}
+
+/**
+ * The live side of the inbox: one Server-Sent Events stream per open widget. A change notification
+ * (from this process or, through NOTIFY, another) names ids only; each stream reads what its own
+ * subscriber may see and sends `item`, `changed` and `counts` events. Changes to one stream coalesce
+ * while it waits its turn, so a burst costs one refresh. Scheduled announcements are announced by a
+ * timer per app at their publication time.
+ */
+export function createInboxStreamHub<Entry extends { id: string; createdAt: string }, Counts>(options: InboxStreamHubOptions<Entry, Counts>): InboxStreamHub {
+  const { source, clock, logger } = options;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const reconnectMs = options.reconnectMs ?? 2_000;
+  const resumeLimit = options.resumeLimit ?? 50;
+  /** appId → subscriberId → streams. */
+  const byApp = new Map<string, Map<string, Set<Stream>>>();
+  const appTimers = new Map<string, NodeJS.Timeout>();
+  const waiting: Stream[] = [];
+  let running = 0;
+  let size = 0;
+  let closed = false;
+
+  const heartbeat = setInterval(() => {
+    for (const subscribers of byApp.values()) for (const streams of subscribers.values()) for (const stream of streams) write(stream, ': ping\n\n');
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  const unsubscribe = subscribeToInboxChanges(options.notifications, onChange);
+
+  function write(stream: Stream, text: string): void {
+    if (stream.closed) return;
+    if (stream.response.writableLength > MAX_BUFFERED_BYTES) {
+      logger.info({ appId: stream.appId }, 'an inbox stream fell too far behind; it is closed and will reconnect');
+      end(stream);
+      return;
+    }
+    stream.response.write(text);
+  }
+
+  function send(stream: Stream, event: string, data: unknown, id?: string): void {
+    write(stream, `event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
+  }
+
+  function end(stream: Stream): void {
+    if (stream.closed) return;
+    stream.closed = true;
+    size--;
+    const subscribers = byApp.get(stream.appId);
+    const streams = subscribers?.get(stream.subscriberId);
+    streams?.delete(stream);
+    if (streams?.size === 0) subscribers!.delete(stream.subscriberId);
+    if (subscribers?.size === 0) {
+      byApp.delete(stream.appId);
+      clearTimeout(appTimers.get(stream.appId));
+      appTimers.delete(stream.appId);
+    }
+    stream.response.end();
+  }
+
+  function onChange(change: InboxChange): void {
+    const subscribers = byApp.get(change.appId);
+    if (!subscribers) return;
+    if (change.kind === 'announcements') {
+      for (const streams of subscribers.values()) for (const stream of streams) enqueue(stream, change.ids, []);
+      void planAnnouncementTimer(change.appId);
+      return;
+    }
+    for (const stream of subscribers.get(change.subscriberId) ?? []) enqueue(stream, change.kind === 'items' ? change.ids : [], change.kind === 'states' ? change.ids : []);
+  }
+
+  function enqueue(stream: Stream, itemIds: readonly string[], changedIds: readonly string[]): void {
+    for (const id of itemIds) stream.itemIds.add(id);
+    for (const id of changedIds) stream.changedIds.add(id);
+    if (stream.queued) return;
+    stream.queued = true;
+    waiting.push(stream);
+    drain();
+  }
+
+  function drain(): void {
+    while (running < REFRESH_CONCURRENCY && waiting.length > 0) {
+      const stream = waiting.shift()!;
+      running++;
+      void refresh(stream).finally(() => {
+        running--;
+        drain();
+      });
+    }
+  }
+
+  async function refresh(stream: Stream): Promise<void> {
+    stream.queued = false;
+    const itemIds = [...stream.itemIds];
+    const changedIds = [...stream.changedIds];
+    stream.itemIds.clear();
+    stream.changedIds.clear();
+    if (stream.closed) return;
+    try {
+      const visible = itemIds.length > 0 ? await source.entries(stream.appId, stream.subscriberId, itemIds) : [];
+      const shown = new Set(visible.map((entry) => entry.id));
+      for (const entry of visible) send(stream, 'item', entry, entry.id);
+      const changed = [...changedIds, ...itemIds.filter((id) => !shown.has(id))];
+      if (changed.length > 0) send(stream, 'changed', { ids: changed });
+      // An announcement outside this subscriber's audience changes nothing for them.
+      if (visible.length > 0 || changedIds.length > 0 || changed.length > 0) send(stream, 'counts', await source.counts(stream.appId, stream.subscriberId));
+    } catch (error) {
+      // The database is away: the client cannot be told what changed, so it is told to refetch once it can.
+      logger.warn({ err: error, appId: stream.appId }, 'an inbox stream could not read a change; the client is asked to refetch');
+      send(stream, 'reset', {});
+    }
+  }
+
+  /** Wakes the app's streams when its next scheduled announcement is published or one expires. */
+  async function planAnnouncementTimer(appId: string): Promise<void> {
+    clearTimeout(appTimers.get(appId));
+    appTimers.delete(appId);
+    let next: { atMs: number; ids: string[] } | undefined;
+    try {
+      next = await source.nextAnnouncementChange(appId);
+    } catch (error) {
+      logger.warn({ err: error, appId }, 'cannot plan the next announcement change; streams learn of it on their next change');
+      return;
+    }
+    if (next === undefined || closed || !byApp.has(appId)) return;
+    const { atMs, ids } = next;
+    const delayMs = Math.min(Math.max(0, atMs - clock.now()), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      appTimers.delete(appId);
+      // Too early (a timer capped at its limit, or a clock that disagrees): plan again.
+      if (clock.now() < atMs) void planAnnouncementTimer(appId);
+      // Every stream of the app sends what came due (or `changed` for what expired) and its counts.
+      else onChange({ kind: 'announcements', appId, ids });
+    }, delayMs);
+    timer.unref();
+    appTimers.set(appId, timer);
+  }
+
+  /** On resume: the entries made since the last one the client saw, or `reset` when there are too many to tell. */
+  async function resume(stream: Stream, lastEventId: string): Promise<void> {
+    const lastMs = timeOfId(lastEventId);
+    const recent = await source.recent(stream.appId, stream.subscriberId, resumeLimit);
+    if (lastMs === undefined) {
+      send(stream, 'reset', {});
+      return;
+    }
+    const missed = recent.filter((entry) => entry.id !== lastEventId && Date.parse(entry.createdAt) >= lastMs - RESUME_OVERLAP_MS);
+    if (missed.length === recent.length && recent.length === resumeLimit) {
+      send(stream, 'reset', {});
+      return;
+    }
+    // Oldest first, so the client's last seen id ends up the newest.
+    for (const entry of missed.reverse()) send(stream, 'item', entry, entry.id);
+  }
+
+  return {
+    async open({ appId, subscriberId, lastEventId, response }) {
+      if (closed) {
+        response.end();
+        return;
+      }
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        // Proxies (nginx) must pass events on at once.
+        'x-accel-buffering': 'no',
+      });
+      const stream: Stream = { appId, subscriberId, response, itemIds: new Set(), changedIds: new Set(), queued: false, closed: false };
+      size++;
+      let subscribers = byApp.get(appId);
+      if (!subscribers) {
+        byApp.set(appId, (subscribers = new Map()));
+        void planAnnouncementTimer(appId);
+      }
+      let streams = subscribers.get(subscriberId);
+      if (!streams) subscribers.set(subscriberId, (streams = new Set()));
+      streams.add(stream);
+      response.on('close', () => end(stream));
+      write(stream, `retry: ${reconnectMs}\n\n`);
+      try {
+        if (lastEventId !== undefined) await resume(stream, lastEventId);
+        send(stream, 'counts', await source.counts(appId, subscriberId));
+      } catch (error) {
+        logger.warn({ err: error, appId }, 'an inbox stream could not read its first counts');
+        send(stream, 'reset', {});
+      }
+    },
+
+    get size() {
+      return size;
+    },
+
+    close() {
+      closed = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      for (const timer of appTimers.values()) clearTimeout(timer);
+      appTimers.clear();
+      for (const subscribers of [...byApp.values()]) for (const streams of [...subscribers.values()]) for (const stream of [...streams]) end(stream);
+    },
+  };
+}
