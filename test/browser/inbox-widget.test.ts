@@ -77,7 +77,7 @@ describe('<herald-inbox> in Chromium', () => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(
         `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title><link rel="icon" href="data:,"></head>` +
-          `<body style="margin:0;padding:12px 16px;display:flex;justify-content:flex-end;font-family:sans-serif">` +
+          `<body style="margin:0;padding:12px 16px;display:flex;justify-content:flex-end;font-family:sans-serif;background:${attributes.get('theme') === 'dark' ? '#0d1117' : '#fff'}">` +
           `<script type="module" src="${apiBase}/widget/herald-inbox.js"></script><herald-inbox${element}></herald-inbox></body></html>`,
       );
     });
