@@ -42,6 +42,7 @@ import { createProviderTokenCache } from './dispatch/provider-token-cache.ts';
 import { createResultCheckWorker } from './dispatch/result-check-worker.ts';
 import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
+import { createInboxStreamHub } from './http/inbox-stream-hub.ts';
 import { createDatabaseNotifications } from './storage/database-notifications.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
 import { logWorkerEvents } from './dispatch/worker-event-log.ts';
@@ -195,6 +196,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     logger,
   });
   const announcementFeed = createAnnouncementFeed(context);
+  const inbox = createInboxService(context, { feed: announcementFeed, audience: createSubscriberAudience(context), readReceipt: createInboxReadReceipt({ database, clock, acknowledgement }) });
+  const inboxStreams = createInboxStreamHub({
+    source: { entries: inbox.entries, recent: async (owner, limit) => (await inbox.list(owner, { limit })).items, counts: inbox.counts, nextAnnouncementChange: announcementFeed.nextChange },
+    notifications: context.notifications,
+    clock,
+    logger,
+  });
   const services: ApiServices = {
     context,
     authenticator,
@@ -220,7 +228,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     schedules: createScheduleService(context),
     announcements: createAnnouncementService(context),
     inboxAuth: createInboxAuthenticator({ apps, clock }),
-    inbox: createInboxService(context, { feed: announcementFeed, audience: createSubscriberAudience(context), readReceipt: createInboxReadReceipt({ database, clock, acknowledgement }) }),
+    inbox,
+    inboxStreams,
     announcementFeed,
   };
 
@@ -305,6 +314,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
+      // Live streams never end by themselves: they are closed first, or closing the server would wait for them.
+      inboxStreams.close();
       await server?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop()]);
       await heartbeat?.stop();

@@ -1,3 +1,4 @@
+import type { InboxStreamHub } from './inbox-stream-hub.ts';
 import type { HeraldContext } from '../context/herald-context.ts';
 import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
@@ -54,4 +55,6 @@ export interface ApiServices {
   inboxAuth: InboxAuthenticator;
   inbox: InboxService;
   announcementFeed: AnnouncementFeed;
+  /** The live inbox streams of this process. */
+  inboxStreams: InboxStreamHub;
 }

@@ -5,11 +5,12 @@ import { SUBSCRIBER_HASH_HEADER, SUBSCRIBER_HEADER, type InboxAuthenticator } fr
 import type { HeraldServer, RouteModule } from './route-module.ts';
 import { registerInboxItemRoutes } from './routes/inbox-item-routes.ts';
 import { registerInboxPreferenceRoutes } from './routes/inbox-preference-routes.ts';
+import { registerInboxStreamRoutes } from './routes/inbox-stream-routes.ts';
 import './auth/inbox-subscriber.ts';
 
 export const INBOX_API_PREFIX = '/inbox/v1';
 
-const INBOX_API_ROUTES: RouteModule[] = [registerInboxItemRoutes, registerInboxPreferenceRoutes];
+const INBOX_API_ROUTES: RouteModule[] = [registerInboxItemRoutes, registerInboxPreferenceRoutes, registerInboxStreamRoutes];
 
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE';
 const ALLOWED_HEADERS = `authorization, content-type, ${SUBSCRIBER_HEADER}, ${SUBSCRIBER_HASH_HEADER}, last-event-id`;
@@ -44,7 +45,7 @@ async function grantCors(inboxAuth: InboxAuthenticator, request: FastifyRequest,
  * authenticate a subscriber (hash or token, never SigV4 nor a console session). As with the
  * signed API, authentication is a property of the matched route, not of the URL's spelling.
  */
-export async function registerInboxApi(server: HeraldServer, services: ApiServices, extraRoutes: readonly RouteModule[] = []): Promise<void> {
+export async function registerInboxApi(server: HeraldServer, services: ApiServices): Promise<void> {
   server.addHook('onRoute', function (route) {
     if (UNDER_PREFIX.test(route.url) && !(this as FastifyInstance & { [INBOX_API]?: true })[INBOX_API]) {
       throw new Error(`${route.method} ${route.url} is under ${INBOX_API_PREFIX} but outside the inbox API plugin, so nothing would authenticate it`);
@@ -72,7 +73,7 @@ export async function registerInboxApi(server: HeraldServer, services: ApiServic
         return reply.status(204).send();
       });
 
-      for (const register of [...INBOX_API_ROUTES, ...extraRoutes]) register(api, services);
+      for (const register of INBOX_API_ROUTES) register(api, services);
     },
     { prefix: INBOX_API_PREFIX },
   );

@@ -304,10 +304,10 @@ for (const dialect of testDialects) {
         assert.equal((await ids('hank')).includes(fresh), false, 'the feed is cached');
         publishInboxChange(herald.context.notifications, { kind: 'announcements', appId: app.appId, ids: [fresh] });
         await waitFor(async () => (await ids('hank')).includes(fresh), { what: 'the new announcement after the change' });
-        assert.equal(await herald.services.announcementFeed.nextChangeAtMs(app.appId), now + 5_000);
+        assert.deepEqual(await herald.services.announcementFeed.nextChange(app.appId), { atMs: now + 5_000, ids: [late.id] });
         clock.advance(5_000);
         assert.ok((await ids('hank')).includes(late.id), 'a scheduled announcement shows once due, without a cache drop');
-        assert.equal(await herald.services.announcementFeed.nextChangeAtMs(app.appId), now + 7_000);
+        assert.deepEqual(await herald.services.announcementFeed.nextChange(app.appId), { atMs: now + 7_000, ids: [fresh] });
       } finally {
         unsubscribe();
       }

@@ -47,12 +47,16 @@ export function createAnnouncementFeed({ database: { db }, clock, notifications 
       return (await pending(appId)).filter(({ row }) => row.publish_at <= now && (row.expires_at === null || now < row.expires_at));
     },
 
-    /** The next time (epoch ms) an announcement of the app appears or expires, for live streams to announce it; undefined when none will. */
-    async nextChangeAtMs(appId: string): Promise<number | undefined> {
+    /** The next time (epoch ms) announcements of the app appear or expire, and which, for live streams to announce them; undefined when none will. */
+    async nextChange(appId: string): Promise<{ atMs: number; ids: string[] } | undefined> {
       const now = clock.now();
-      let next: number | undefined;
+      let next: { atMs: number; ids: string[] } | undefined;
       for (const { row } of await pending(appId)) {
-        for (const at of [row.publish_at, row.expires_at]) if (at !== null && at > now && (next === undefined || at < next)) next = at;
+        for (const at of [row.publish_at, row.expires_at]) {
+          if (at === null || at <= now || (next !== undefined && at > next.atMs)) continue;
+          if (next?.atMs === at) next.ids.push(row.id);
+          else next = { atMs: at, ids: [row.id] };
+        }
       }
       return next;
     },

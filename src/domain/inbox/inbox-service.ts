@@ -161,6 +161,20 @@ export function createInboxService(
 
     counts,
 
+    /** The entries among `ids` this subscriber sees now (archived ones too); the others are gone for them or never were theirs. */
+    async entries(owner: InboxOwner, ids: readonly string[]): Promise<InboxEntry[]> {
+      const itemIds = ids.filter((id) => !id.startsWith('ann_'));
+      const wanted = new Set(ids.filter((id) => id.startsWith('ann_')));
+      const [itemRows, announcements] = await Promise.all([
+        itemIds.length === 0 ? [] : visibleItems(owner, clock.now()).selectAll().where('id', 'in', itemIds).execute(),
+        wanted.size === 0 ? [] : announcementsFor(owner),
+      ]);
+      return [
+        ...itemRows.map(itemEntry),
+        ...announcements.filter(({ announcement: { row } }) => wanted.has(row.id)).map(({ announcement: { row }, state }) => announcementEntry(row, state)),
+      ];
+    },
+
     /** Marks one entry read, unread, archived or unarchived; answers the entry after the change. */
     async mark(owner: InboxOwner, id: string, action: InboxAction): Promise<InboxEntry> {
       const column = action === 'read' || action === 'unread' ? 'read_at' : 'archived_at';
