@@ -258,6 +258,9 @@ describe('<herald-inbox> in Chromium', () => {
     await widget(page).locator('[part=item]', { hasText: 'Sent after the restart' }).waitFor({ timeout: 15_000 });
     const { unread } = await inbox('counts');
     await waitFor(async () => (await badge(page).textContent()) === String(unread), { what: `badge ${unread} after the restart` });
+    // Live again, not only reconciled: the next message arrives over the new connection.
+    await send({ content: { title: 'Live after the restart', body: 'Over the new connection.' } });
+    await widget(page).locator('[part=item]', { hasText: 'Live after the restart' }).waitFor({ timeout: 1000 });
     await done(page);
   });
 
