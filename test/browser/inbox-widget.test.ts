@@ -239,6 +239,25 @@ describe('<herald-inbox> in Chromium', () => {
     await done(page);
   });
 
+  test('an empty inbox says so; a long one pages with Load more', async () => {
+    const subscriberId = 'pager';
+    const attributes = { ...attributesOf(), 'subscriber-id': subscriberId, 'subscriber-hash': hashOf(subscriberId, inboxSecret) };
+    const empty = await openPage(attributes);
+    await openPanel(empty);
+    await widget(empty).getByText('No notifications', { exact: true }).waitFor();
+    await done(empty);
+    await Promise.all(Array.from({ length: 21 }, (_, index) => send({ to: [{ subscriberId }], content: { title: `Page item ${index + 1}`, body: 'x' } })));
+    const page = await openPage(attributes);
+    await openPanel(page);
+    await rows(page).nth(19).waitFor();
+    assert.equal(await rows(page).count(), 20);
+    await widget(page).getByRole('button', { name: 'Load more', exact: true }).click();
+    await rows(page).nth(20).waitFor();
+    assert.equal(new Set(await titles(page)).size, 21);
+    assert.equal(await widget(page).getByRole('button', { name: 'Load more', exact: true }).count(), 0);
+    await done(page);
+  });
+
   test('a page on an origin the app does not allow gets the error state with a retry', async () => {
     const stranger = pageOrigin.replace('127.0.0.1', 'localhost');
     const page = await browser.newPage();
