@@ -466,7 +466,9 @@ export class HeraldInbox extends HTMLElement {
       await subscription.unsubscribe();
       subscription = null;
     }
-    subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
+    subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }).catch((/** @type {Error} */ error) => {
+      throw new Error(`The browser could not subscribe at its push service: ${error.message}`);
+    });
     try {
       const stored = await this.request('POST', '/push-subscriptions', { body: subscription.toJSON() });
       return stored.id;
