@@ -67,8 +67,10 @@ export function createInboxService(
 
   /** The announcements this subscriber sees now, with their state (deleted ones left out). */
   async function announcementsFor(owner: InboxOwner): Promise<Array<{ announcement: FeedAnnouncement; state: StateRow | undefined }>> {
-    const [visible, membership] = await Promise.all([feed.visible(owner.appId), audience.membership(owner.appId, owner.subscriberId)]);
-    const mine = visible.filter((announcement) => inAudience(announcement.audience, membership));
+    const visible = await feed.visible(owner.appId);
+    // Most announcements are for everybody: the subscriber's tags and groups are read only when one is not.
+    const membership = visible.some(({ audience }) => !('all' in audience)) ? await audience.membership(owner.appId, owner.subscriberId) : undefined;
+    const mine = membership ? visible.filter((announcement) => inAudience(announcement.audience, membership)) : visible;
     if (mine.length === 0) return [];
     const states = await db
       .selectFrom('announcement_states')
