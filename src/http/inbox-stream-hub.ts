@@ -142,7 +142,11 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
       void planAnnouncementTimer(change.appId);
       return;
     }
-    for (const stream of subscribers.get(change.subscriberId) ?? []) enqueue(stream, change.kind === 'items' ? change.ids : [], change.kind === 'states' ? change.ids : []);
+    if (change.kind === 'items') {
+      for (const { subscriberId, id } of change.items) for (const stream of subscribers.get(subscriberId) ?? []) enqueue(stream, [id], []);
+      return;
+    }
+    for (const stream of subscribers.get(change.subscriberId) ?? []) enqueue(stream, [], change.ids);
   }
 
   function enqueue(stream: Stream, itemIds: readonly string[], changedIds: readonly string[]): void {

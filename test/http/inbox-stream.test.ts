@@ -123,7 +123,8 @@ for (const dialect of testDialects) {
       await waitFor(async () => (await stored()) >= 3, { what: 'the missed items stored' });
       const resumed = await open('bob', '', { 'last-event-id': seen.id! });
       await resumed.next((event) => event.event === 'counts', 'the counts after the resume');
-      const entries = resumed.events.filter((event) => event.event === 'item').map((event) => JSON.parse(event.data));
+      // A live event of an item stored just before the resume may repeat it; clients upsert by id.
+      const entries = [...new Map(resumed.events.filter((event) => event.event === 'item').map((event) => [event.id, JSON.parse(event.data)])).values()];
       // Announcements of the earlier test are within the resume overlap: sent again, which clients take as upserts.
       assert.deepEqual(entries.filter((entry) => entry.kind === 'message').map((entry) => entry.title), ['Missed 1', 'Missed 2']);
       const unknown = await open('bob', '&lastEventId=not-an-id');
