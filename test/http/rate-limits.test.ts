@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { createHerald } from '../../src/herald.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createAppWithKey, createTestHerald, LogCapture, ManualClock, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { consoleSession, createAppWithKey, createTestHerald, LogCapture, ManualClock, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
 const hook = { channelAccount: 'hooks' };
@@ -76,6 +76,18 @@ for (const dialect of testDialects) {
       assert.equal((await send(limited)).statusCode, 202, 'the send bucket is apart');
       clock.advance(1_000);
       assert.equal((await create('manage-2')).statusCode, 201);
+    });
+
+    test('an admin sets the limits in the app settings; values that are not positive whole numbers are refused', async () => {
+      const admin = await consoleSession(herald, 'admin');
+      const patch = (rateLimits: unknown) => herald.server!.inject({ method: 'PATCH', url: `/v1/apps/${other.appId}`, headers: admin, payload: { settings: { rateLimits } } });
+      const refused = await patch({ sendPerSecond: 0 });
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(refused.json().code, 'VALIDATION_FAILED');
+      assert.equal(refused.json().field, 'body.settings.rateLimits.sendPerSecond');
+      const saved = await patch({ sendBurst: 7 });
+      assert.equal(saved.statusCode, 200, saved.body);
+      assert.equal((await send(other)).headers['ratelimit-limit'], '7', 'the rate stays the default, the burst is the app\'s own');
     });
 
     test('login attempts are limited per client address, whatever the e-mails', async () => {
