@@ -15,6 +15,7 @@ import { createReceiverGroupService } from './domain/receiver-groups/receiver-gr
 import { createReceiptIntake } from './domain/receipts/receipt-intake.ts';
 import { createPushSubscriptionService } from './domain/web-push/push-subscription-service.ts';
 import { createSessionService } from './domain/users/session-service.ts';
+import { createAppRateLimiter } from './domain/rate-limits/app-rate-limiter.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
 import { createAuthenticator } from './http/auth/authenticate.ts';
@@ -213,6 +214,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     context,
     authenticator,
     apps,
+    rateLimits: createAppRateLimiter(context, apps),
     keys,
     users,
     sessions,

@@ -35,7 +35,11 @@ export interface HeraldConfig {
     loginMaxFailures: number;
     loginMaxFailuresPerAddress: number;
     loginLockSeconds: number;
+    /** Login attempts (failed or not) per client address per minute, whatever the e-mails. */
+    loginAttemptsPerMinute: number;
   };
+  /** Default per-app API rate limits (token buckets); apps override them in `settings.rateLimits`. */
+  rateLimits: { sendPerSecond: number; sendBurst: number; managePerSecond: number; manageBurst: number };
   outbound: { allowLoopback: boolean; allowPrivateNetworks: boolean; connectTimeoutMs: number; requestTimeoutMs: number };
   worker: {
     id: string | undefined;
@@ -140,6 +144,11 @@ export const configFields = {
   loginMaxFailures: integer('HERALD_LOGIN_MAX_FAILURES', 5, 1, 1000, 'Failed logins per e-mail and address before a lock'),
   loginMaxFailuresPerAddress: integer('HERALD_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 100_000, 'Failed logins from one client address, whatever the e-mails, before the address is locked'),
   loginLockSeconds: integer('HERALD_LOGIN_LOCK_SECONDS', 900, 1, 86_400, 'How long a login lock lasts; failures count within the same window'),
+  loginAttemptsPerMinute: integer('HERALD_LOGIN_ATTEMPTS_PER_MINUTE', 20, 1, 100_000, 'Login attempts (failed or not) from one client address per minute, whatever the e-mails; over it → 429 `LOGIN_RATE_LIMITED`'),
+  rateSendPerSecond: integer('HERALD_RATE_SEND_PER_SECOND', 100_000, 1, 10_000_000, 'Default send rate per app: receivers accepted per second (a batch costs one per receiver); apps override it in settings.rateLimits'),
+  rateSendBurst: integer('HERALD_RATE_SEND_BURST', 200_000, 1, 100_000_000, 'Default send burst per app: receivers accepted at once before the send rate applies'),
+  rateManagePerSecond: integer('HERALD_RATE_MANAGE_PER_SECOND', 1_000, 1, 10_000_000, 'Default rate per app of the other state-changing /v1 calls (POST, PUT, PATCH, DELETE)'),
+  rateManageBurst: integer('HERALD_RATE_MANAGE_BURST', 5_000, 1, 100_000_000, 'Default burst per app of the other state-changing /v1 calls'),
   outboundAllowLoopback: boolean('HERALD_OUTBOUND_ALLOW_LOOPBACK', false, 'Allow provider/callback URLs that resolve to loopback'),
   outboundAllowPrivate: boolean('HERALD_OUTBOUND_ALLOW_PRIVATE', false, 'Allow provider/callback URLs that resolve to private networks'),
   outboundConnectTimeoutMs: integer('HERALD_OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, 'Outbound connect timeout'),
@@ -212,6 +221,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       loginMaxFailures: read(configFields.loginMaxFailures),
       loginMaxFailuresPerAddress: read(configFields.loginMaxFailuresPerAddress),
       loginLockSeconds: read(configFields.loginLockSeconds),
+      loginAttemptsPerMinute: read(configFields.loginAttemptsPerMinute),
+    },
+    rateLimits: {
+      sendPerSecond: read(configFields.rateSendPerSecond),
+      sendBurst: read(configFields.rateSendBurst),
+      managePerSecond: read(configFields.rateManagePerSecond),
+      manageBurst: read(configFields.rateManageBurst),
     },
     outbound: {
       allowLoopback: read(configFields.outboundAllowLoopback),

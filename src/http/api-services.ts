@@ -3,6 +3,7 @@ import type { HeraldContext } from '../context/herald-context.ts';
 import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
+import type { AppRateLimiter } from '../domain/rate-limits/app-rate-limiter.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
 import type { ChannelRouteService } from '../domain/channel-accounts/channel-route-service.ts';
 import type { SubscriberService } from '../domain/subscribers/subscriber-service.ts';
@@ -31,6 +32,8 @@ export interface ApiServices {
   context: HeraldContext;
   authenticator: Authenticator;
   apps: AppService;
+  /** Per-app send and manage buckets, charged by the signed API after authentication. */
+  rateLimits: AppRateLimiter;
   keys: AccessKeyService;
   users: UserService;
   sessions: SessionService;
