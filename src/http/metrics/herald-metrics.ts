@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { processMetricsRegistry } from './process-metrics.ts';
 
 /**
  * The metric families of one Herald instance, on a registry of its own: prom-client's global
@@ -8,6 +9,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
  */
 export interface HeraldMetrics {
   registry: Registry;
+  /** The text exposition: this instance's families and the process metrics. */
+  exposition(): Promise<string>;
   messagesAccepted: Counter<'app'>;
   deliveries: Counter<'channel' | 'provider' | 'account' | 'outcome'>;
   sendDuration: Histogram<'provider'>;
@@ -30,10 +33,13 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export function createHeraldMetrics(): HeraldMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'herald_' });
   const registers = [registry];
   return {
     registry,
+    async exposition() {
+      const [own, processText] = await Promise.all([registry.metrics(), processMetricsRegistry().metrics()]);
+      return `${own}\n${processText}`;
+    },
     messagesAccepted: new Counter({ name: 'herald_messages_accepted_total', help: 'Messages accepted (committed), by app id', labelNames: ['app'], registers }),
     deliveries: new Counter({
       name: 'herald_deliveries_total',

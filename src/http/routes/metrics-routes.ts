@@ -6,7 +6,7 @@ export const registerMetricsRoutes: RouteModule = (server, { context, metrics })
   const checkAccess = createMetricsAccess(context.config.metrics);
   server.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     checkAccess(request);
-    const text = await metrics.registry.metrics();
+    const text = await metrics.exposition();
     return reply.type(metrics.registry.contentType).send(text);
   });
 };
