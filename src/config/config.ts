@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { HeraldError } from '../errors.ts';
 
@@ -62,6 +63,15 @@ export interface HeraldConfig {
   };
   /** Templates render on worker threads, within a total time budget per request and per delivery. */
   render: { threads: number; requestBudgetMs: number; deliveryBudgetMs: number };
+  /** Who may scrape /metrics: a bearer token, and/or client addresses (IPs and CIDRs). */
+  metrics: { token: string | undefined; allow: readonly MetricsAllowEntry[] };
+}
+
+/** One entry of HERALD_METRICS_ALLOW: an address, or a network as address/prefix. */
+export interface MetricsAllowEntry {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
 }
 
 type Env = Record<string, string | undefined>;
@@ -176,6 +186,8 @@ export const configFields = {
   ),
   renderRequestBudgetMs: integer('HERALD_RENDER_REQUEST_BUDGET_MS', 5000, 10, 600_000, 'Total render time one request (send, batch, preview, publish) may use; over it → 422 `RENDER_BUDGET_EXCEEDED`'),
   renderDeliveryBudgetMs: integer('HERALD_RENDER_DELIVERY_BUDGET_MS', 1000, 10, 600_000, 'Render time of one delivery at send time; over it the delivery fails with `RENDER_BUDGET_EXCEEDED`'),
+  metricsToken: text('HERALD_METRICS_TOKEN', undefined, 'Bearer token that lets a scraper read /metrics from any address'),
+  metricsAllow: text('HERALD_METRICS_ALLOW', '127.0.0.1,::1', 'Comma-separated IPs and CIDRs that may read /metrics without the token'),
 } as const;
 
 /** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
@@ -252,6 +264,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       circuitFailureThreshold: read(configFields.circuitFailureThreshold),
       circuitCooldownSeconds: read(configFields.circuitCooldownSeconds),
     },
+    metrics: { token: read(configFields.metricsToken), allow: parseAllowList(read(configFields.metricsAllow) ?? '') },
     render: {
       threads: read(configFields.renderThreads),
       requestBudgetMs: read(configFields.renderRequestBudgetMs),
@@ -289,4 +302,23 @@ export function decodeMasterKey(value: string): Buffer | undefined {
     if (bytes.length === 32) return bytes;
   }
   return undefined;
+}
+
+/** HERALD_METRICS_ALLOW: `10.0.0.0/8, 192.168.1.7, ::1`. */
+function parseAllowList(raw: string): MetricsAllowEntry[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      const [address = '', prefixText, extra] = item.split('/');
+      const version = isIP(address);
+      if (version === 0 || extra !== undefined) throw configError('HERALD_METRICS_ALLOW', `"${item}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`);
+      const maxPrefix = version === 4 ? 32 : 128;
+      const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
+      if (!/^\d+$/.test(prefixText ?? String(maxPrefix)) || prefix > maxPrefix) {
+        throw configError('HERALD_METRICS_ALLOW', `"${item}" has a bad prefix length; use 0 to ${maxPrefix}`);
+      }
+      return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+    });
 }

@@ -26,6 +26,7 @@ import type { TemplateService } from '../domain/templates/template-service.ts';
 import type { DeliveryAcknowledgement } from '../deliveries/delivery-acknowledgement.ts';
 import type { AckLinks } from '../security/ack-links.ts';
 import type { PushSubscriptionService } from '../domain/web-push/push-subscription-service.ts';
+import type { HeraldMetrics } from './metrics/herald-metrics.ts';
 
 /** Everything the HTTP routes call; built by the composition root. */
 export interface ApiServices {
@@ -60,4 +61,6 @@ export interface ApiServices {
   announcementFeed: AnnouncementFeed;
   /** The live inbox streams of this process. */
   inboxStreams: InboxStreamHub;
+  /** This instance's Prometheus registry and families, served at /metrics. */
+  metrics: HeraldMetrics;
 }
