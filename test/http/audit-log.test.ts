@@ -135,6 +135,22 @@ for (const dialect of testDialects) {
       assert.equal(backwards.json().code, 'AUDIT_RANGE_INVALID');
     });
 
+    test('when the audit row cannot be written the change stands, and the masked row goes to the error log', async () => {
+      const { db } = herald.context.database;
+      await db.schema.alterTable('audit_log').renameTo('audit_log_away').execute();
+      try {
+        const created = await call(orders, 'POST', '/v1/channel-accounts', { type: 'smtp', name: 'mail-unaudited', config: smtpConfig });
+        assert.equal(created.statusCode, 201, created.body);
+        assert.equal((await call(orders, 'GET', '/v1/channel-accounts/mail-unaudited')).statusCode, 200);
+      } finally {
+        await db.schema.alterTable('audit_log_away').renameTo('audit_log').execute();
+      }
+      const failure = herald.logs.text.split('\n').find((line) => line.includes('AUDIT_WRITE_FAILED'));
+      assert.ok(failure, 'the failure is logged');
+      assert.match(failure, /POST \/v1\/channel-accounts/);
+      assert.ok(!failure.includes(FIRST_PASSWORD), 'the logged row is masked too');
+    });
+
     test('an access key sees its own app only; console users need admin', async () => {
       const own = (await call(billing, 'GET', '/v1/audit-log').then((response) => response.json())) as { items: { appId: string }[] };
       assert.ok(own.items.length > 0);
