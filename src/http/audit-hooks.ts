@@ -1,13 +1,15 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { AuditEntry, AuditLogService } from '../domain/audit/audit-log-service.ts';
 import { maskForAudit } from '../domain/audit/audit-masking.ts';
+import { HeraldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { HeraldServer } from './route-module.ts';
 
 /**
  * What a state-changing /v1 route tells the audit log beyond what the hooks see themselves:
  * - `before`: the target as it stands before the change (the same masked view a GET returns);
- *   a target that is not there answers the same 404 the handler would;
+ *   a target that is not there is a null snapshot, so the handler still gives its own answer
+ *   (a role refused before a 404, say);
  * - `app`: the app a console-only route changes (its key, its settings), so that app's own
  *   access keys find the row.
  * `false` opts a route out: sends and subscriber traffic, whose volume would drown the changes.
@@ -80,7 +82,12 @@ export function registerAuditHooks(api: HeraldServer, auditLog: AuditLogService,
 
   api.addHook('preHandler', async (request) => {
     const before = descriptorFor(request)?.before;
-    if (before) request.auditBefore = await before(request);
+    if (!before) return;
+    try {
+      request.auditBefore = await before(request);
+    } catch (error) {
+      if (!(error instanceof HeraldError) || error.kind !== 'not_found') throw error;
+    }
   });
 
   api.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {

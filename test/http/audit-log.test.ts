@@ -164,6 +164,8 @@ for (const dialect of testDialects) {
       const refused = await asConsole(viewer, 'GET', '/v1/audit-log');
       assert.equal(refused.statusCode, 403);
       assert.equal(refused.json().code, 'ROLE_INSUFFICIENT');
+      const missingUser = await asConsole(viewer, 'PATCH', '/v1/users/usr_missing', { body: { role: 'admin' } });
+      assert.equal(missingUser.json().code, 'ROLE_INSUFFICIENT', 'a missing target does not answer before the route checks the role');
     });
   });
 }

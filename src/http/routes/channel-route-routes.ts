@@ -26,7 +26,6 @@ const RouteBody = Type.Object(
 
 /** How the app spreads a channel over several accounts: failover or weighted, with a circuit breaker per account. */
 export const registerChannelRouteRoutes: RouteModule = (server, { channelRoutes }) => {
-  // A PUT may create the route, so a missing one is a null snapshot rather than a 404.
   const before: AuditSnapshot = async (request) => (await channelRoutes.list(appIdOf(request))).find((route) => route.channel === pathParam(request, 'channel')) ?? null;
   server.get('/channel-routes', { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: "The app's routes over several accounts per channel" } }, async (request) => ({
     items: await channelRoutes.list(appIdOf(request)),
