@@ -54,6 +54,13 @@ function idOf(snapshot: unknown): string | undefined {
   return typeof accessKeyId === 'string' ? accessKeyId : undefined;
 }
 
+/** The last path parameter names the target; `{app}` as the caller spelled it (id or name) becomes the app's id. */
+function targetParam(params: [string, string][], appId: string | undefined): string | undefined {
+  const last = params.at(-1);
+  if (!last) return undefined;
+  return last[0] === 'app' && appId !== undefined ? appId : last[1];
+}
+
 function parseBody(payload: unknown): unknown {
   if (typeof payload !== 'string' || payload === '') return null;
   try {
@@ -96,14 +103,14 @@ export function registerAuditHooks(api: HeraldServer, auditLog: AuditLogService,
     const principal = request.principal;
     const after = parseBody(payload);
     const before = request.auditBefore ?? null;
-    const params = Object.values((request.params ?? {}) as Record<string, string>);
+    const params = Object.entries((request.params ?? {}) as Record<string, string>);
     const entry: AuditEntry = {
       appId: request.appId ?? (principal.kind === 'app' ? principal.appId : undefined),
       actor: principal.kind === 'user' ? principal.userId : principal.accessKeyId,
-      actorKind: principal.kind === 'user' ? ('user' as const) : ('access-key' as const),
+      actorKind: principal.kind === 'user' ? 'user' : 'access-key',
       ...(principal.kind === 'user' ? { actorEmail: principal.email } : {}),
       action: actionOf(request),
-      target: idOf(after) ?? idOf(before) ?? params.at(-1) ?? request.routeOptions.url!,
+      target: request.routeOptions.url!,
       address: request.ip,
       requestId: request.id,
       before,
@@ -111,6 +118,7 @@ export function registerAuditHooks(api: HeraldServer, auditLog: AuditLogService,
     };
     try {
       if (entry.appId === undefined && audit.app) entry.appId = await audit.app(request);
+      entry.target = idOf(after) ?? idOf(before) ?? targetParam(params, entry.appId) ?? entry.target;
       await auditLog.record(entry);
     } catch (error) {
       logger.error(

@@ -87,6 +87,15 @@ for (const dialect of testDialects) {
       assert.ok(!stored.includes(secretAccessKey));
     });
 
+    test('a rotated callback secret is audited against the app id however the path names the app, the secret masked', async () => {
+      const rotated = await call(orders, 'POST', `/v1/apps/${orders.appName}/callback-secret/rotate`);
+      assert.equal(rotated.statusCode, 200, rotated.body);
+      const { items } = await call(orders, 'GET', `/v1/audit-log?action=${encodeURIComponent('POST /v1/apps/{app}/callback-secret/rotate')}`).then((response) => response.json());
+      assert.equal(items.length, 1);
+      assert.equal(items[0].target, orders.appId);
+      assert.deepEqual(items[0].after, { callbackSecret: SECRET_MASK });
+    });
+
     test("a console user's change names the user and the client's address", async () => {
       const admin = await consoleSession(herald, 'admin', 'admin-audit@example.com');
       const response = await asConsole(admin, 'PATCH', '/v1/channel-accounts/mail', { app: orders.appName, body: { enabled: false }, remoteAddress: '203.0.113.7' });
