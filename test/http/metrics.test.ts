@@ -92,10 +92,12 @@ for (const dialect of testDialects) {
       assert.equal((await herald.server!.inject({ method: 'GET', url: '/no-such-route/12345' })).statusCode, 404);
 
       // The callback is the last thing the run does: once it is counted, so is everything before it. The queue
-      // is read at most every 5 s, so an earlier scrape's read may still show the delivery in flight.
+      // is read at most every 5 s, so an earlier scrape's read may still show the delivery in flight or waiting to retry.
       const { text, samples } = await waitFor(async () => {
         const scraped = await scrape(herald);
-        const settled = valueOf(scraped.samples, 'herald_callbacks_total', { outcome: 'succeeded' }) === 1 && valueOf(scraped.samples, 'herald_queue_depth', { status: 'sending' }) === 0;
+        const settled =
+          valueOf(scraped.samples, 'herald_callbacks_total', { outcome: 'succeeded' }) === 1 &&
+          ['sending', 'retrying'].every((status) => valueOf(scraped.samples, 'herald_queue_depth', { status }) === 0);
         return settled ? scraped : undefined;
       }, { what: 'the callback in the metrics, and an empty queue' });
       assert.equal(hookRequests, 2);
