@@ -176,8 +176,9 @@ async function measureHerald(context: ScenarioContext, scale: InboxScale) {
 
     context.log(`inbox: ${scale.publishes} announcements published one after another, ${scale.peers} subscribers in the app`);
     const before = await rowCounts(herald);
-    const whoami = await timeSequentially(scale.publishes, async () => {
-      const answer = await herald.call(api, 'GET', '/v1/whoami');
+    // Herald takes a signature once: the query makes each identical GET's signature differ.
+    const whoami = await timeSequentially(scale.publishes, async (n) => {
+      const answer = await herald.call(api, 'GET', `/v1/whoami?n=${n}`);
       if (answer.status !== 200) throw new Error(`GET /v1/whoami: ${answer.status}`);
     });
     const publish = await timeSequentially(scale.publishes, (n) => publishAnnouncement(herald, api, scale.announcements + n));
@@ -186,6 +187,8 @@ async function measureHerald(context: ScenarioContext, scale: InboxScale) {
       throw new Error(`publishing ${scale.publishes} announcements changed the rows from ${JSON.stringify(before)} to ${JSON.stringify(after)}`);
     }
 
+    context.log(`inbox: publish p50 ${publish.p50Ms.toFixed(1)} / p99 ${publish.p99Ms.toFixed(1)} ms (whoami ${whoami.p50Ms.toFixed(1)} / ${whoami.p99Ms.toFixed(1)} ms)`);
+
     const liveAnnouncements = scale.announcements + scale.publishes;
     const expectedUnread = seeding.readerUnreadItems + liveAnnouncements - scale.readerReadAnnouncements;
     context.log(`inbox: ${scale.countRequests} unread counts for the reader`);
@@ -193,6 +196,7 @@ async function measureHerald(context: ScenarioContext, scale: InboxScale) {
       if (body.unread !== expectedUnread) throw new Error(`the reader's unread count is ${body.unread}, expected ${expectedUnread}`);
     });
     const healthz = await timeGets(api.origin!, '/healthz', {}, scale, () => undefined);
+    context.log(`inbox: unread count p50 ${counts.p50Ms.toFixed(2)} / p99 ${counts.p99Ms.toFixed(2)} ms (healthz ${healthz.p50Ms.toFixed(2)} / ${healthz.p99Ms.toFixed(2)} ms)`);
 
     context.log(`inbox: opening ${scale.streams} live streams`);
     const peers = Array.from({ length: scale.streams }, (_, index) => peerId(index));
