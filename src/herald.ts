@@ -18,6 +18,11 @@ import { createSessionService } from './domain/users/session-service.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
 import { createAuthenticator } from './http/auth/authenticate.ts';
+import { createInboxAuthenticator } from './http/auth/inbox-authenticate.ts';
+import { createAnnouncementFeed } from './domain/inbox/announcement-feed.ts';
+import { createInboxReadReceipt } from './domain/inbox/inbox-read-receipt.ts';
+import { createInboxService } from './domain/inbox/inbox-service.ts';
+import { createSubscriberAudience } from './domain/inbox/subscriber-audience.ts';
 import { createHttpServer } from './http/create-http-server.ts';
 import type { HeraldServer } from './http/route-module.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -37,6 +42,7 @@ import { createProviderTokenCache } from './dispatch/provider-token-cache.ts';
 import { createResultCheckWorker } from './dispatch/result-check-worker.ts';
 import { createMessageControl } from './deliveries/message-control.ts';
 import { createDeliveryWakeup } from './dispatch/wakeup.ts';
+import { createInboxStreamHub } from './http/inbox-stream-hub.ts';
 import { createDatabaseNotifications } from './storage/database-notifications.ts';
 import { createWorkerHeartbeat, defaultWorkerId } from './dispatch/worker-heartbeat.ts';
 import { logWorkerEvents } from './dispatch/worker-event-log.ts';
@@ -44,6 +50,7 @@ import { createWorkerEvents } from './dispatch/worker-events.ts';
 import { createMessageIntake, type TemplateGate } from './domain/messages/message-intake.ts';
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
+import { createAnnouncementService } from './domain/inbox/announcement-service.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
 import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
@@ -188,6 +195,14 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     requestTimeoutMs: config.outbound.requestTimeoutMs,
     logger,
   });
+  const announcementFeed = createAnnouncementFeed(context);
+  const inbox = createInboxService(context, { feed: announcementFeed, audience: createSubscriberAudience(context), readReceipt: createInboxReadReceipt({ database, clock, acknowledgement }) });
+  const inboxStreams = createInboxStreamHub({
+    source: { entries: inbox.entries, recent: async (owner, limit) => (await inbox.list(owner, { limit })).items, counts: inbox.counts, nextAnnouncementChange: announcementFeed.nextChange },
+    notifications: context.notifications,
+    clock,
+    logger,
+  });
   const services: ApiServices = {
     context,
     authenticator,
@@ -211,6 +226,11 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     ackLinks,
     templates,
     schedules: createScheduleService(context),
+    announcements: createAnnouncementService(context),
+    inboxAuth: createInboxAuthenticator({ apps, clock }),
+    inbox,
+    inboxStreams,
+    announcementFeed,
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
@@ -224,6 +244,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         outboundHttp,
         renderer,
         logger,
+        notifications: context.notifications,
         wakeup,
         onCallbacksQueued,
         heartbeat,
@@ -293,11 +314,14 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
+      // Live streams never end by themselves: they are closed first, or closing the server would wait for them.
+      inboxStreams.close();
       await server?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop()]);
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();
+      announcementFeed.close();
       await context.notifications.close();
       await outboundHttp.close();
       await database.close();

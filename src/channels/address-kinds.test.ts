@@ -15,6 +15,7 @@ const SAMPLES: Record<AddressKind, string> = {
   telegramChatId: '-1001234567890',
   slackChannelId: 'C0123456789',
   pushSubscription: 'wps_01jh0000000000000000000001',
+  subscriberId: 'user-42@shop',
 };
 
 test('every address kind accepts a typical address within its receiver length', () => {

@@ -115,6 +115,8 @@ const addressKinds = {
     'PUSH_SUBSCRIPTION_ID_INVALID',
     'is not a push subscription id like wps_01jh...; see /v1/subscribers/{externalId}/push-subscriptions',
   ),
+  /** An inbox, named by the app's own id for its user: a subscriber's external id (a subscriber needs no stored address for it). */
+  subscriberId: providerUserId,
 } as const satisfies Record<string, AddressKindSpec>;
 
 export type AddressKind = keyof typeof addressKinds;

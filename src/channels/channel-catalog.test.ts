@@ -11,6 +11,7 @@ test('per-recipient providers read the address kind of their channel', () => {
   assert.equal(addressKindOf('sms'), 'phone');
   assert.equal(addressKindOf('wecom'), 'wecomUserId');
   assert.equal(addressKindOf('telegram'), 'telegramChatId');
+  assert.equal(addressKindOf('inbox'), 'subscriberId');
   assert.equal(CHANNEL_CATALOG.webhook.addressKind, undefined, 'webhooks are reached only through their account');
 });
 

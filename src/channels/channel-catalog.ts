@@ -97,7 +97,7 @@ const channels = {
   },
   wechat: { addressKind: 'wechatOpenId', dialect: 'commonmark', templateOverride: 'own', vendorTemplatesOnly: true, limits: {} },
   miniprogram: { addressKind: 'miniProgramOpenId', dialect: 'commonmark', templateOverride: 'own', vendorTemplatesOnly: true, limits: {} },
-  inbox: { dialect: 'commonmark', templateOverride: 'own', limits: {} },
+  inbox: { addressKind: 'subscriberId', dialect: 'commonmark', templateOverride: 'own', limits: {} },
   webpush: {
     addressKind: 'pushSubscription',
     dialect: 'commonmark',

@@ -3,7 +3,13 @@ import { notFound } from '../errors.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import { insertEvents } from './delivery-events.ts';
 
-export type AcknowledgedVia = 'api' | 'link';
+export type AcknowledgedVia = 'api' | 'link' | 'inbox';
+
+const ACKNOWLEDGED_DETAIL: Record<AcknowledgedVia, string> = {
+  api: 'acknowledged through the API',
+  link: 'acknowledged by its signed link',
+  inbox: 'read in the inbox',
+};
 
 export interface Acknowledgement {
   deliveryId: string;
@@ -38,7 +44,7 @@ export function createDeliveryAcknowledgement({ database, clock }: { database: H
           .onConflict((conflict) => conflict.column('delivery_id').doNothing())
           .executeTakeFirst();
         if (inserted.numInsertedOrUpdatedRows === 0n) return false;
-        await insertEvents(trx, dialect, [{ messageId: delivery.message_id, deliveryId: delivery.id, appId: delivery.app_id, type: 'acknowledged', at: nowMs, detail: via === 'api' ? 'acknowledged through the API' : 'acknowledged by its signed link' }]);
+        await insertEvents(trx, dialect, [{ messageId: delivery.message_id, deliveryId: delivery.id, appId: delivery.app_id, type: 'acknowledged', at: nowMs, detail: ACKNOWLEDGED_DETAIL[via] }]);
         return true;
       });
       const stored = await db.selectFrom('acknowledgements').select(['at', 'via']).where('delivery_id', '=', delivery.id).executeTakeFirstOrThrow();

@@ -27,6 +27,8 @@ import { isStorageUnavailable, STORAGE_UNAVAILABLE } from '../storage/storage-un
 import { createWorkerEvents, type WorkerEvents } from './worker-events.ts';
 import { defaultWorkerId, type WorkerHeartbeat } from './worker-heartbeat.ts';
 import { createWebPushDirectory, type GoneAddressForgetters } from './web-push-directory.ts';
+import { createInboxDepositor } from './inbox-depositor.ts';
+import type { DatabaseNotifications } from '../storage/database-notifications.ts';
 
 /**
  * Turns a delivery of a message into the content for its channel (templates, or inline
@@ -48,6 +50,8 @@ export interface DeliveryWorkerOptions {
   outboundHttp: Dispatcher;
   renderer: DeliveryRenderer;
   logger: Logger;
+  /** Tells live inbox streams of the items the inbox provider deposits. */
+  notifications: DatabaseNotifications;
   /** Names this worker's leases; unique per process. Default: the heartbeat's, else `<host>:<pid>:<random>`. */
   workerId?: string;
   /** This process's heartbeat: leases of workers whose heartbeats stopped are taken over without waiting for them to run out. */
@@ -152,6 +156,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
   const webPush = createWebPushDirectory({ database, cryptoBox: options.cryptoBox, clock });
   const goneAddressForgetters: GoneAddressForgetters = { pushSubscription: webPush.forget };
+  const inbox = createInboxDepositor({ database, notifications: options.notifications, clock });
   const sendSlots = createSendSlots(concurrency);
   let running = false;
   let unsubscribe: (() => void) | undefined;
@@ -276,7 +281,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     });
 
     try {
-      const context: ProviderContext = { http: options.outboundHttp, tokens, clock, signal: controller.signal, webPush };
+      const context: ProviderContext = { http: options.outboundHttp, tokens, clock, signal: controller.signal, webPush, inbox };
       return await Promise.race([call(context).then((answer) => ({ answer })), abandoned]);
     } catch (error) {
       if (abandonedBecause) return { problem: { kind: 'retry', code: abandonedBecause, message: errorText(error) } };

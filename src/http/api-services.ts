@@ -1,4 +1,6 @@
+import type { InboxStreamHub } from './inbox-stream-hub.ts';
 import type { HeraldContext } from '../context/herald-context.ts';
+import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
@@ -10,6 +12,9 @@ import type { ReceiverGroupService } from '../domain/receiver-groups/receiver-gr
 import type { SessionService } from '../domain/users/session-service.ts';
 import type { UserService } from '../domain/users/user-service.ts';
 import type { Authenticator } from './auth/authenticate.ts';
+import type { InboxAuthenticator } from './auth/inbox-authenticate.ts';
+import type { InboxService } from '../domain/inbox/inbox-service.ts';
+import type { AnnouncementFeed } from '../domain/inbox/announcement-feed.ts';
 import type { MessageControl } from '../deliveries/message-control.ts';
 import type { MessageRecall } from '../dispatch/message-recall.ts';
 import type { ReceiptIntake } from '../domain/receipts/receipt-intake.ts';
@@ -45,4 +50,11 @@ export interface ApiServices {
   ackLinks: AckLinks;
   templates: TemplateService;
   schedules: ScheduleService;
+  announcements: AnnouncementService;
+  /** Authenticates /inbox/v1 requests (subscriber hash or inbox token). */
+  inboxAuth: InboxAuthenticator;
+  inbox: InboxService;
+  announcementFeed: AnnouncementFeed;
+  /** The live inbox streams of this process. */
+  inboxStreams: InboxStreamHub;
 }

@@ -17,6 +17,7 @@ import { registerReceiptRoutes } from './routes/receipt-routes.ts';
 import { registerAckRoutes } from './routes/ack-routes.ts';
 import { registerRootRoutes } from './routes/root-routes.ts';
 import { registerSignedApi } from './signed-api-plugin.ts';
+import { registerInboxApi } from './inbox-api-plugin.ts';
 import './auth/principal.ts';
 
 /**
@@ -77,6 +78,9 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
         securitySchemes: {
           sigv4: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS4-HMAC-SHA256 Credential=AK/date/region/herald/aws4_request, SignedHeaders=..., Signature=...' },
           session: { type: 'apiKey', in: 'cookie', name: 'herald_session' },
+          inboxSubscriber: { type: 'apiKey', in: 'header', name: 'X-Herald-Subscriber', description: "Inbox API: the subscriber's external id (or ?subscriber=)" },
+          inboxSubscriberHash: { type: 'apiKey', in: 'header', name: 'X-Herald-Subscriber-Hash', description: 'Inbox API: hex HMAC-SHA256 of the subscriber id with the app inbox secret (or ?subscriberHash=)' },
+          inboxToken: { type: 'http', scheme: 'bearer', description: 'Inbox API: a token from POST /v1/apps/{app}/inbox-tokens (or ?token=)' },
         },
       },
     },
@@ -85,6 +89,7 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
   installErrorHandling(server);
 
   await registerSignedApi(server, services);
+  await registerInboxApi(server, services);
   for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerReceiptRoutes, registerAckRoutes]) register(server, services);
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -5,20 +5,26 @@ import { timeOfId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { DatabaseNotifications } from '../storage/database-notifications.ts';
 
+/** Whose stream. */
+export interface StreamOwner {
+  appId: string;
+  subscriberId: string;
+}
+
 /** What the live streams read: the subscriber's entries and counts as the inbox API shows them. */
 export interface InboxStreamSource<Entry extends { id: string; createdAt: string }, Counts> {
   /** The entries among `ids` this subscriber can see now (others are gone for them: withdrawn, expired, deleted). */
-  entries(appId: string, subscriberId: string, ids: readonly string[]): Promise<Entry[]>;
+  entries(owner: StreamOwner, ids: readonly string[]): Promise<Entry[]>;
   /** The newest `limit` entries this subscriber can see, newest first. */
-  recent(appId: string, subscriberId: string, limit: number): Promise<Entry[]>;
-  counts(appId: string, subscriberId: string): Promise<Counts>;
+  recent(owner: StreamOwner, limit: number): Promise<Entry[]>;
+  counts(owner: StreamOwner): Promise<Counts>;
   /** When the app's announcements next change by themselves (scheduled ones are published, some expire), and which. */
   nextAnnouncementChange(appId: string): Promise<{ atMs: number; ids: string[] } | undefined>;
 }
 
 export interface InboxStreamHub {
   /** Streams to `response` (already authenticated) until the client goes or the hub closes. */
-  open(stream: { appId: string; subscriberId: string; lastEventId?: string; response: ServerResponse }): Promise<void>;
+  open(stream: { owner: StreamOwner; lastEventId?: string; response: ServerResponse; headers?: Readonly<Record<string, string | number | readonly string[] | undefined>> }): Promise<void>;
   /** Open streams in this process. */
   readonly size: number;
   /** Ends every stream (clients reconnect elsewhere) and stops listening. */
@@ -48,8 +54,7 @@ const REFRESH_CONCURRENCY = 16;
 const MAX_TIMER_MS = 2_147_000_000;
 
 interface Stream {
-  appId: string;
-  subscriberId: string;
+  owner: StreamOwner;
   response: ServerResponse;
   /** Entries to send (`item` when visible, else `changed`), and ids changed by the subscriber elsewhere. */
   itemIds: Set<string>;
@@ -88,7 +93,7 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
   function write(stream: Stream, text: string): void {
     if (stream.closed) return;
     if (stream.response.writableLength > MAX_BUFFERED_BYTES) {
-      logger.info({ appId: stream.appId }, 'an inbox stream fell too far behind; it is closed and will reconnect');
+      logger.info({ appId: stream.owner.appId }, 'an inbox stream fell too far behind; it is closed and will reconnect');
       end(stream);
       return;
     }
@@ -103,14 +108,15 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
     if (stream.closed) return;
     stream.closed = true;
     size--;
-    const subscribers = byApp.get(stream.appId);
-    const streams = subscribers?.get(stream.subscriberId);
+    const { appId, subscriberId } = stream.owner;
+    const subscribers = byApp.get(appId);
+    const streams = subscribers?.get(subscriberId);
     streams?.delete(stream);
-    if (streams?.size === 0) subscribers!.delete(stream.subscriberId);
+    if (streams?.size === 0) subscribers!.delete(subscriberId);
     if (subscribers?.size === 0) {
-      byApp.delete(stream.appId);
-      clearTimeout(appTimers.get(stream.appId));
-      appTimers.delete(stream.appId);
+      byApp.delete(appId);
+      clearTimeout(appTimers.get(appId));
+      appTimers.delete(appId);
     }
     stream.response.end();
   }
@@ -154,16 +160,16 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
     stream.changedIds.clear();
     if (stream.closed) return;
     try {
-      const visible = itemIds.length > 0 ? await source.entries(stream.appId, stream.subscriberId, itemIds) : [];
+      const visible = itemIds.length > 0 ? await source.entries(stream.owner, itemIds) : [];
       const shown = new Set(visible.map((entry) => entry.id));
       for (const entry of visible) send(stream, 'item', entry, entry.id);
       const changed = [...changedIds, ...itemIds.filter((id) => !shown.has(id))];
       if (changed.length > 0) send(stream, 'changed', { ids: changed });
       // An announcement outside this subscriber's audience changes nothing for them.
-      if (visible.length > 0 || changedIds.length > 0 || changed.length > 0) send(stream, 'counts', await source.counts(stream.appId, stream.subscriberId));
+      if (visible.length > 0 || changedIds.length > 0 || changed.length > 0) send(stream, 'counts', await source.counts(stream.owner));
     } catch (error) {
       // The database is away: the client cannot be told what changed, so it is told to refetch once it can.
-      logger.warn({ err: error, appId: stream.appId }, 'an inbox stream could not read a change; the client is asked to refetch');
+      logger.warn({ err: error, appId: stream.owner.appId }, 'an inbox stream could not read a change; the client is asked to refetch');
       send(stream, 'reset', {});
     }
   }
@@ -196,7 +202,7 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
   /** On resume: the entries made since the last one the client saw, or `reset` when there are too many to tell. */
   async function resume(stream: Stream, lastEventId: string): Promise<void> {
     const lastMs = timeOfId(lastEventId);
-    const recent = await source.recent(stream.appId, stream.subscriberId, resumeLimit);
+    const recent = await source.recent(stream.owner, resumeLimit);
     if (lastMs === undefined) {
       send(stream, 'reset', {});
       return;
@@ -211,19 +217,21 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
   }
 
   return {
-    async open({ appId, subscriberId, lastEventId, response }) {
+    async open({ owner, lastEventId, response, headers }) {
+      const { appId, subscriberId } = owner;
       if (closed) {
         response.end();
         return;
       }
       response.writeHead(200, {
+        ...headers,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         connection: 'keep-alive',
         // Proxies (nginx) must pass events on at once.
         'x-accel-buffering': 'no',
       });
-      const stream: Stream = { appId, subscriberId, response, itemIds: new Set(), changedIds: new Set(), queued: false, closed: false };
+      const stream: Stream = { owner, response, itemIds: new Set(), changedIds: new Set(), queued: false, closed: false };
       size++;
       let subscribers = byApp.get(appId);
       if (!subscribers) {
@@ -237,7 +245,7 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
       write(stream, `retry: ${reconnectMs}\n\n`);
       try {
         if (lastEventId !== undefined) await resume(stream, lastEventId);
-        send(stream, 'counts', await source.counts(appId, subscriberId));
+        send(stream, 'counts', await source.counts(owner));
       } catch (error) {
         logger.warn({ err: error, appId }, 'an inbox stream could not read its first counts');
         send(stream, 'reset', {});

@@ -5,6 +5,7 @@ import { authorize, describeAccess } from './auth/access.ts';
 import { presentedCredentials } from './auth/authenticate.ts';
 import { isStateChanging, requireSameOrigin } from './auth/csrf-guard.ts';
 import type { HeraldServer, RouteModule } from './route-module.ts';
+import { registerAnnouncementRoutes } from './routes/announcement-routes.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerChannelRouteRoutes } from './routes/channel-route-routes.ts';
@@ -33,6 +34,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerReceiverGroupRoutes,
   registerTemplateRoutes,
   registerScheduleRoutes,
+  registerAnnouncementRoutes,
 ];
 
 /** Marks the signed API instance (and only it) so routes registered elsewhere under /v1 are caught. */

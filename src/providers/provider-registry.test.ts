@@ -35,6 +35,8 @@ test('the built-in registry holds every provider folder, each under its folder n
   assert.equal(registry.get('slack-bot')?.target, 'address');
   assert.equal(registry.get('webpush')?.channel, 'webpush');
   assert.equal(registry.get('webpush')?.target, 'address');
+  assert.equal(registry.get('inbox')?.channel, 'inbox');
+  assert.equal(registry.get('inbox')?.target, 'address');
   assert.equal(registry.get('aliyun-sms')?.channel, 'sms');
   assert.equal(registry.get('tencent-sms')?.maxRecipientsPerCall, 200);
   assert.equal(registry.get('nope'), undefined);

@@ -6,6 +6,7 @@ import { discordWebhookProvider } from './discord-webhook/discord-webhook-provid
 import { dingtalkWorkNoticeProvider } from './dingtalk-work-notice/dingtalk-work-notice-provider.ts';
 import { feishuAppProvider } from './feishu-app/feishu-app-provider.ts';
 import { feishuRobotProvider } from './feishu-robot/feishu-robot-provider.ts';
+import { inboxProvider } from './inbox/inbox-provider.ts';
 import type { ProviderDefinition } from './provider.ts';
 import { slackBotProvider } from './slack-bot/slack-bot-provider.ts';
 import { slackWebhookProvider } from './slack-webhook/slack-webhook-provider.ts';
@@ -46,6 +47,7 @@ export const builtInProviders: readonly ProviderDefinition[] = [
   slackWebhookProvider,
   slackBotProvider,
   webPushProvider,
+  inboxProvider,
   aliyunSmsProvider,
   tencentSmsProvider,
 ];

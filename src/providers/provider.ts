@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { AddressedChannel, ChannelName } from '../channels/channel-catalog.ts';
 import type { Clock } from '../clock.ts';
 import type { OutboundPolicy } from '../security/ssrf-guard.ts';
+import type { InboxSeverity } from '../storage/schema.ts';
 
 /**
  * The one interface every channel provider implements. A provider turns a rendered
@@ -94,6 +95,52 @@ export interface WebPushDirectory {
   vapidKeys(appId: string): Promise<VapidKeyPair>;
 }
 
+export const INBOX_SEVERITIES = ['info', 'success', 'warning', 'error'] as const satisfies readonly InboxSeverity[];
+
+/** A button of an inbox item. */
+export interface InboxAction {
+  label: string;
+  url: string;
+}
+
+/** The inbox parts of a rendered message (`extras.inbox`), as src/templates writes them; title, summary and `html` are the message's own. */
+export interface InboxExtras {
+  link?: string;
+  category?: string;
+  severity?: InboxSeverity;
+  actions?: InboxAction[];
+  validForSeconds?: number;
+  data?: Record<string, string>;
+}
+
+/** One item for a subscriber's inbox, as the inbox provider hands it over. */
+export interface InboxItemDeposit {
+  appId: string;
+  /** The subscriber's external id. */
+  subscriberId: string;
+  deliveryId: string;
+  messageId: string;
+  title: string;
+  summary: string | null;
+  /** Sanitised HTML. */
+  bodyHtml: string | null;
+  link: string | null;
+  category: string | null;
+  severity: InboxSeverity;
+  actions: InboxAction[];
+  data: Record<string, string>;
+  /** Listed from now for this long; null: until deleted. */
+  validForSeconds: number | null;
+}
+
+/**
+ * What the inbox provider writes to, through the worker: Herald's own inbox storage. A deposit
+ * keyed by a delivery already deposited answers that delivery's item (a retried send writes once).
+ */
+export interface InboxDepositor {
+  deposit(item: InboxItemDeposit): Promise<{ itemId: string }>;
+}
+
 export interface ProviderAccount<Config = Record<string, unknown>> {
   id: string;
   name: string;
@@ -149,6 +196,8 @@ export interface ProviderContext {
   signal: AbortSignal;
   /** Browser subscriptions and VAPID keys, for the Web Push provider (the delivery worker provides it). */
   webPush?: WebPushDirectory;
+  /** Subscribers' inboxes, for the inbox provider (the delivery worker provides it). */
+  inbox?: InboxDepositor;
 }
 
 /** What a sender needs from Herald besides its account: the outbound rules for protocols that open their own sockets (SMTP). */

@@ -481,7 +481,7 @@ export interface AcknowledgementsTable {
   delivery_id: string;
   message_id: string;
   app_id: string;
-  /** `api` or `link`. */
+  /** `api`, `link` or `inbox`. */
   via: string;
   at: number;
 }

@@ -8,7 +8,7 @@ import {
   type MarkdownDialect,
   type OwnOverrideChannel,
 } from '../channels/channel-catalog.ts';
-import type { RenderedMessage } from '../providers/provider.ts';
+import type { InboxExtras, RenderedMessage } from '../providers/provider.ts';
 import { measure, renderWithinLimit } from './channel-limits.ts';
 import { formatCommonMark } from './formatters/commonmark-formatter.ts';
 import { formatDingtalkMarkdown } from './formatters/dingtalk-markdown-formatter.ts';
@@ -25,8 +25,9 @@ import { htmlToText, sanitizeHtmlFragment } from './html-sanitize.ts';
 import { firstHeadingText, type MarkdownDocument } from './markdown-document.ts';
 import { safeUrl } from './safe-url.ts';
 import type { ResolvedContent } from './template-compiler.ts';
+import { MAX_INBOX_CATEGORY_LENGTH } from './template-content.ts';
 import { checkRenderedSmsParams } from './sms-field-rules.ts';
-import { checkRenderedWechatData } from './wechat-field-rules.ts';
+import { checkRenderedWechatData, templateFieldInvalid } from './wechat-field-rules.ts';
 
 /**
  * What each channel receives. A `RenderedMessage` always carries `title`, plain `text`
@@ -176,12 +177,37 @@ function renderEmail(source: MessageSource): RenderedMessage {
   };
 }
 
+/** The inbox item: the shared fields, the sanitised body fragment, and `extras.inbox` (link, category, severity, actions, lifetime, widget data). */
 function renderInbox(source: MessageSource): RenderedMessage {
   const body = source.body({ path: 'channels.inbox.body', format: 'markdown' });
+  const base = message(source, 'inbox', body, { titlePath: 'channels.inbox.title', summaryPath: 'channels.inbox.summary' });
+  const override = source.content.channels?.inbox;
+  const path = 'channels.inbox';
+  const category = singleLine(source.field(`${path}.category`) ?? '');
+  if ([...category].length > MAX_INBOX_CATEGORY_LENGTH) {
+    throw templateFieldInvalid(source.templateCode, `${path}.category`, category, {
+      rule: `at most ${MAX_INBOX_CATEGORY_LENGTH} characters`,
+      problem: `has ${[...category].length} characters`,
+    });
+  }
+  const actions = (override?.actions ?? []).map((_, index) => {
+    const label = singleLine(source.field(`${path}.actions.${index}.label`) ?? '');
+    if (label === '') throw templateFieldInvalid(source.templateCode, `${path}.actions.${index}.label`, label, { rule: 'a button needs a label', problem: 'is empty' });
+    return { label, url: requiredUrlOf(source, `${path}.actions.${index}.url`) };
+  });
+  const inbox: InboxExtras = definedOnly({
+    link: urlOf(source, `${path}.link`) ?? base.url,
+    category: category === '' ? undefined : category,
+    severity: override?.severity,
+    actions: actions.length > 0 ? actions : undefined,
+    validForSeconds: override?.validForSeconds,
+    data: source.fieldMap(`${path}.data`),
+  });
   return definedOnly({
-    ...message(source, 'inbox', body, { titlePath: 'channels.inbox.title', summaryPath: 'channels.inbox.summary' }),
+    ...base,
     // The inbox widget shows this fragment as is: sanitised, no layout, no inlined CSS.
     html: body.html ?? formatHtmlFragment(body.document),
+    extras: Object.keys(inbox).length > 0 ? { inbox } : undefined,
   });
 }
 

@@ -422,3 +422,78 @@ describe('WeCom override', () => {
     assert.match(error.message, /channels\.wecom\.news\.articles\.1\.title/);
   });
 });
+
+describe('inbox items', () => {
+  const inbox = (content: TemplateContent, data: Record<string, unknown> = {}) => render(content, data, { channel: 'inbox' });
+
+  test('the link defaults to the url; the message data is not passed on unless the template maps it', () => {
+    const message = inbox({ title: 'Paid', url: 'https://shop.example/o/{{ id }}', body: 'b' }, { id: 7, secret: 's3cret' });
+    assert.deepEqual(message.extras, { inbox: { link: 'https://shop.example/o/7' } });
+    assert.doesNotMatch(JSON.stringify(message), /s3cret/);
+  });
+
+  test('link, category, severity, actions, lifetime and data render into extras.inbox', () => {
+    const message = inbox(
+      {
+        url: 'https://shop.example/o/{{ id }}',
+        body: 'b',
+        channels: {
+          inbox: {
+            link: 'https://shop.example/inbox/{{ id }}',
+            category: ' {{ kind }} ',
+            severity: 'warning',
+            actions: [{ label: 'Pay {{ id }}', url: 'https://shop.example/pay/{{ id }}' }],
+            validForSeconds: 3600,
+            data: { orderId: '{{ id }}' },
+          },
+        },
+      },
+      { id: 7, kind: 'orders' },
+    );
+    assert.deepEqual(message.extras, {
+      inbox: {
+        link: 'https://shop.example/inbox/7',
+        category: 'orders',
+        severity: 'warning',
+        actions: [{ label: 'Pay 7', url: 'https://shop.example/pay/7' }],
+        validForSeconds: 3600,
+        data: { orderId: '7' },
+      },
+    });
+  });
+
+  test('severity is a literal, not Liquid', () => {
+    assert.deepEqual(inbox({ body: 'b', channels: { inbox: { severity: 'error' } } }).extras, { inbox: { severity: 'error' } });
+    assert.equal(Value.Check(TemplateContentSchema, { body: 'b', channels: { inbox: { severity: '{{ level }}' } } }), false);
+  });
+
+  test('an action URL that renders to anything but http(s) is refused with TEMPLATE_URL_INVALID naming the action', () => {
+    const error = heraldError(() => inbox({ body: 'b', channels: { inbox: { actions: [{ label: 'Go', url: '{{ target }}' }] } } }, { target: 'javascript:alert(1)' }));
+    assert.equal(error.kind, 'unprocessable');
+    assert.equal(error.code, 'TEMPLATE_URL_INVALID');
+    assert.equal(error.details.field, 'channels.inbox.actions.0.url');
+  });
+
+  test('an action without a label, and a category over 64 characters, are TEMPLATE_FIELD_INVALID', () => {
+    const empty = heraldError(() => inbox({ body: 'b', channels: { inbox: { actions: [{ label: '{{ none }}', url: 'https://a.example' }] } } }, { none: '' }));
+    assert.equal(empty.code, 'TEMPLATE_FIELD_INVALID');
+    assert.equal(empty.details.field, 'channels.inbox.actions.0.label');
+    const long = heraldError(() => inbox({ body: 'b', channels: { inbox: { category: '{{ c }}' } } }, { c: 'x'.repeat(65) }));
+    assert.equal(long.code, 'TEMPLATE_FIELD_INVALID');
+    assert.equal(long.details.field, 'channels.inbox.category');
+    assert.match(long.message, /at most 64 characters/);
+    const longest = '类'.repeat(64);
+    assert.deepEqual(inbox({ body: 'b', channels: { inbox: { category: '{{ c }}' } } }, { c: longest }).extras, { inbox: { category: longest } });
+  });
+
+  test('the schema bounds actions (3) and validForSeconds (60 s to a year)', () => {
+    const action = { label: 'a', url: 'https://a.example' };
+    const valid = (inboxOverride: unknown) => Value.Check(TemplateContentSchema, { body: 'b', channels: { inbox: inboxOverride } });
+    assert.equal(valid({ actions: [action, action, action] }), true);
+    assert.equal(valid({ actions: [action, action, action, action] }), false);
+    assert.equal(valid({ validForSeconds: 60 }), true);
+    assert.equal(valid({ validForSeconds: 59 }), false);
+    assert.equal(valid({ validForSeconds: 31_536_001 }), false);
+    assert.equal(valid({ validForSeconds: 90.5 }), false);
+  });
+});

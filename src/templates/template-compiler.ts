@@ -47,6 +47,7 @@ const NOT_LIQUID = new Set([
   'channels.miniprogram.templateId',
   'channels.miniprogram.state',
   'channels.miniprogram.lang',
+  'channels.inbox.severity',
 ]);
 const IM_MARKDOWN = new RegExp(`^channels\\.(?:${IM_OVERRIDE_CHANNELS.join('|')})\\.markdown$`);
 

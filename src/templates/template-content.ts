@@ -1,5 +1,6 @@
 import { Type, type Static, type TOptional, type TSchema } from 'typebox';
 import { CHANNELS, isOwnOverrideChannel, type ChannelName, type OwnOverrideChannel } from '../channels/channel-catalog.ts';
+import { INBOX_SEVERITIES } from '../providers/provider.ts';
 
 /**
  * The content of one template version: a default part every channel renders from,
@@ -161,11 +162,33 @@ const MiniprogramOverrideSchema = Type.Object(
   strict,
 );
 
+/** Longest inbox category after rendering: the widget shows it as a tab or filter. */
+export const MAX_INBOX_CATEGORY_LENGTH = 64;
+export const MAX_INBOX_ACTIONS = 3;
+
+const InboxActionSchema = Type.Object(
+  {
+    label: LiquidText('Button text (plain text).', 200),
+    url: LiquidUrl('Link the button opens.'),
+  },
+  strict,
+);
+
 const InboxOverrideSchema = Type.Object(
   {
     title: Type.Optional(LiquidText('Inbox title; defaults to the title.')),
     summary: Type.Optional(LiquidText('One-line preview in the inbox list; defaults to the summary.')),
     body: Type.Optional(LiquidDocument('Markdown body shown in the inbox; defaults to the body.')),
+    link: Type.Optional(LiquidUrl('Link the item opens; defaults to the url.')),
+    category: Type.Optional(LiquidText(`Category the inbox groups and filters by (plain text, at most ${MAX_INBOX_CATEGORY_LENGTH} characters once rendered).`, 500)),
+    severity: Type.Optional(Type.Enum(INBOX_SEVERITIES, { description: 'How the item is shown; default info. Not Liquid.' })),
+    actions: Type.Optional(Type.Array(InboxActionSchema, { maxItems: MAX_INBOX_ACTIONS, description: `Buttons shown with the item, at most ${MAX_INBOX_ACTIONS}.` })),
+    validForSeconds: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: 31_536_000, description: "How long the item stays in the inbox; default: the inbox account's defaultValidForSeconds, else for good." }),
+    ),
+    data: Type.Optional(
+      LiquidTextMap('Fields the widget receives as the item data: name → Liquid template. The message data is not passed on by itself (it may hold secrets).'),
+    ),
   },
   strict,
 );

@@ -2,6 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import { newId } from '../../src/ids.ts';
+import { subscriberHash } from '../../src/security/subscriber-credentials.ts';
 import { operationsOf, requestsFor, type FuzzRequest, type KnownValues } from '../support/openapi-fuzz.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
@@ -20,8 +22,8 @@ const PASSWORD_OPERATIONS = new Set(['POST /auth/setup', 'POST /auth/login']);
 // What a request may change. Left out on purpose: seen_signatures (every accepted signature is
 // remembered, also for a request refused later), login_failures (failed logins are counted by
 // design) and the worker's flow_windows / provider_tokens (no worker runs here).
-const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log', 'schedules'];
-const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates', 'schedules'];
+const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log', 'schedules', 'announcements', 'inbox_items', 'announcement_states'];
+const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates', 'schedules', 'announcements'];
 
 const hooks = { channelAccount: 'hooks' };
 const order = { order: { id: 'A-1' }, amount: 12.5 };
@@ -52,6 +54,13 @@ const examples: Record<string, unknown[]> = {
     { name: 'daily', cron: '0 8 * * 1-5', timeZone: 'Asia/Shanghai', missedTicks: 'skip', message: { to: [hooks], template: 'order.paid', data: order } },
     { name: 'once', at: '2030-01-01T08:00:00+08:00', message: { to: ['u1'], channels: ['email'], content: { title: 'Hi', body: 'Hello' } } },
   ],
+  'POST /v1/announcements': [
+    { title: 'Maintenance', summary: 'Tonight', body: 'From **22:00**', link: 'https://status.example.com', category: 'ops', severity: 'warning', actions: [{ label: 'Details', url: 'https://status.example.com/1' }], data: { id: 1 }, audience: { all: true } },
+    { title: 'VIP sale', audience: { tags: ['vip'] }, publishAt: '2030-01-01T00:00:00Z', expiresAt: '2030-01-02T00:00:00Z' },
+  ],
+  'PATCH /v1/announcements/{id}': [{ title: 'Maintenance moved', body: null, expiresAt: '2031-01-01T00:00:00Z' }, { audience: { tags: ['beta'] }, severity: 'info' }],
+  'PUT /inbox/v1/preferences': [{ all: true, channels: { email: false }, categories: { marketing: false } }],
+  'POST /inbox/v1/items/read-all': [{ category: 'orders' }, {}],
   'PATCH /v1/schedules/{id}': [{ cron: '*/10 * * * * *', timeZone: 'America/New_York' }, { at: '2030-01-01T00:00:00Z', missedTicks: 'run-once', message: { to: [hooks], content: { body: 'x' } } }],
 };
 
@@ -60,6 +69,14 @@ for (const dialect of testDialects) {
     let herald: TestHerald;
     let app: AppCredentials;
     let known: KnownValues;
+    let inboxHeaders: Record<string, string>;
+
+    /** The inbox API is not signed: its requests name the app in the query and prove subscriber u1 by its hash. */
+    const send = (request: FuzzRequest) => {
+      if (!request.url.startsWith('/inbox/v1/')) return signedInject(herald, app, request);
+      const url = request.url.replace(/^([^?]*)\??/, (_, path: string) => `${path}?app=${app.appId}&`);
+      return herald.server!.inject({ method: request.method as 'GET', url, headers: { ...request.headers, ...inboxHeaders }, payload: request.payload });
+    };
 
     const snapshot = async () => {
       const columns = [
@@ -90,10 +107,16 @@ for (const dialect of testDialects) {
       });
       const message = await call('POST', '/v1/messages', { to: [hooks], template: 'order.paid', data: order, delaySeconds: 3600, metadata: { orderId: '1' } });
       const schedule = await call('POST', '/v1/schedules', { name: 'weekly', cron: '0 9 * * 1', message: { to: [hooks], template: 'order.paid', data: order } });
+      const announcement = await call('POST', '/v1/announcements', { title: 'Welcome', audience: { all: true } });
+      const now = herald.clock.now();
+      const entry = { title: 'Order paid', summary: null, body_html: null, link: null, category: 'orders', severity: 'info' as const, actions: '[]', data: '{}' };
+      const itemId = newId('inb', now);
+      await herald.context.database.db.insertInto('inbox_items').values({ ...entry, id: itemId, app_id: app.appId, subscriber_id: 'u1', delivery_id: null, message_id: null, valid_from: now, valid_until: null, created_at: now, read_at: null, archived_at: null }).execute();
+      inboxHeaders = { 'x-herald-subscriber': 'u1', 'x-herald-subscriber-hash': subscriberHash(await herald.services.apps.inboxSecret(app.appId), 'u1') };
       known = {
         app: [app.appName, app.appId],
         accessKeyId: ['HKNOSUCHKEY000000000'],
-        id: [message.id, message.deliveries[0].id, schedule.id],
+        id: [message.id, message.deliveries[0].id, schedule.id, announcement.id, itemId],
         externalId: ['u1'],
         idOrName: ['hooks', 'mail'],
         code: ['order.paid'],
@@ -118,7 +141,7 @@ for (const dialect of testDialects) {
       const startedAt = Date.now();
 
       const check = async (request: FuzzRequest) => {
-        const response = await signedInject(herald, app, request);
+        const response = await send(request);
         sent++;
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         const after = await snapshot();

@@ -78,6 +78,14 @@ for (const dialect of testDialects) {
       let checked = 0;
       for (const [path, operations] of Object.entries<Record<string, { security?: unknown[]; 'x-herald-access'?: string }>>(spec.paths)) {
         for (const [method, operation] of Object.entries(operations)) {
+          if (path.startsWith('/inbox/v1/')) {
+            assert.deepEqual(operation.security, [{ inboxSubscriberHash: [], inboxSubscriber: [] }, { inboxToken: [] }], `${method} ${path}`);
+            const url = path.replaceAll(/\{\w+\}/g, 'x');
+            const response = await herald.server!.inject({ method: method.toUpperCase() as 'GET', url, headers: { 'content-type': 'application/json' }, payload: method === 'get' ? undefined : '{"not":"checked"}' });
+            assert.equal(response.statusCode, 401, `${method} ${url}: ${response.body}`);
+            assert.equal(response.json().code, 'INBOX_APP_UNKNOWN', 'without ?app= nothing is decided, not even the schema');
+            continue;
+          }
           if (!path.startsWith('/v1/')) {
             assert.equal(operation.security, undefined, `${method} ${path} is public`);
             continue;
@@ -99,6 +107,9 @@ for (const dialect of testDialects) {
       try {
         for (const url of ['/v1/extra', '/V1/extra', '/v1']) {
           assert.throws(() => fresh.server!.get(url, async () => 'unauthenticated'), /outside the signed API plugin/);
+        }
+        for (const url of ['/inbox/v1/extra', '/Inbox/V1/extra', '/inbox/v1']) {
+          assert.throws(() => fresh.server!.get(url, async () => 'unauthenticated'), /outside the inbox API plugin/);
         }
         await assert.rejects(async () => {
           await fresh.server!.register(async (plugin) => void plugin.get('/extra', async () => 'unauthenticated'), { prefix: '/v1' });

@@ -92,6 +92,7 @@ export async function createDispatchTestBed(dialect: Dialect, clock: Clock): Pro
         outboundHttp,
         renderer: inlineContentRenderer,
         logger: silentLogger,
+        notifications,
         ...rest,
       });
       workers.push(worker);

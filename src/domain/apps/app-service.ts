@@ -4,9 +4,12 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { newId, newSecret } from '../../ids.ts';
 import { createTtlCache } from '../../ttl-cache.ts';
 import type { AppsTable } from '../../storage/schema.ts';
+import { mintInboxToken } from '../../security/subscriber-credentials.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
 import { failIfTaken } from '../../storage/unique-violation.ts';
 import { canonicalTimeZone } from '../../zoned-time.ts';
+
+const MAX_INBOX_ORIGINS = 50;
 
 const RetryPolicySchema = Type.Object(
   {
@@ -25,19 +28,50 @@ export const AppSettingsSchema = Type.Object(
     ...RetryPolicySchema.properties,
     channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]+$' }), RetryPolicySchema)),
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone of receivers without their own (quiet hours), e.g. Asia/Shanghai; default UTC" })),
+    inbox: Type.Optional(
+      Type.Object(
+        {
+          allowedOrigins: Type.Optional(
+            Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: MAX_INBOX_ORIGINS, description: 'Web origins whose pages may call the inbox API (CORS), e.g. https://shop.example.com' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 export type AppSettings = Static<typeof AppSettingsSchema>;
 
-/** Settings as stored: the time zone checked and in its canonical spelling. */
-function checkedSettings(settings: AppSettings): AppSettings {
-  if (settings.timezone === undefined) return settings;
-  const timezone = canonicalTimeZone(settings.timezone);
-  if (timezone === undefined) {
-    throw invalid('APP_TIMEZONE_INVALID', `settings.timezone: "${settings.timezone}" is not an IANA time zone like Asia/Shanghai or Europe/Berlin`, { field: 'settings.timezone' });
+/** An exact web origin as browsers send it: http(s), a host, an optional port, nothing after. */
+function checkedOrigin(origin: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    url = undefined;
   }
-  return { ...settings, timezone };
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin) {
+    throw invalid('APP_INBOX_ORIGIN_INVALID', `settings.inbox.allowedOrigins: "${origin}" is not an origin; write scheme://host[:port] in lower case with http or https and no path, e.g. https://shop.example.com`, {
+      field: 'settings.inbox.allowedOrigins',
+    });
+  }
+  return origin;
+}
+
+/** Settings as stored: the time zone checked and in its canonical spelling, inbox origins exact. */
+function checkedSettings(settings: AppSettings): AppSettings {
+  let checked = settings;
+  if (settings.timezone !== undefined) {
+    const timezone = canonicalTimeZone(settings.timezone);
+    if (timezone === undefined) {
+      throw invalid('APP_TIMEZONE_INVALID', `settings.timezone: "${settings.timezone}" is not an IANA time zone like Asia/Shanghai or Europe/Berlin`, { field: 'settings.timezone' });
+    }
+    checked = { ...checked, timezone };
+  }
+  const origins = settings.inbox?.allowedOrigins;
+  if (origins !== undefined) checked = { ...checked, inbox: { ...settings.inbox, allowedOrigins: [...new Set(origins.map(checkedOrigin))] } };
+  return checked;
 }
 
 export interface AppView {
@@ -66,6 +100,10 @@ export function toAppView(row: AppsTable): AppView {
 
 export type AppService = ReturnType<typeof createAppService>;
 
+/** The app's secrets: `callback` signs result callbacks, `inbox` signs subscriber hashes and inbox tokens. */
+export type AppSecretKind = 'callback' | 'inbox';
+const SECRET_COLUMNS = { callback: 'callback_secret_enc', inbox: 'inbox_secret_enc' } as const;
+
 const nameTaken = (name: string) => conflict('APP_NAME_TAKEN', `An app named "${name}" already exists`, { field: 'name' });
 
 /** How long the accept path trusts an app's settings; edits in this process apply at once. */
@@ -87,6 +125,29 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
       .selectAll()
       .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
       .executeTakeFirst();
+  }
+
+  async function existingRow(idOrName: string): Promise<AppsTable> {
+    const row = await findRow(idOrName);
+    if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
+    return row;
+  }
+
+  async function secretOf(idOrName: string, kind: AppSecretKind): Promise<string> {
+    const row = await existingRow(idOrName);
+    const stored = row[SECRET_COLUMNS[kind]];
+    if (stored !== null) return cryptoBox.decrypt(stored);
+    // Only a concurrent first use races here; the guarded write makes both callers read one secret.
+    await db.updateTable('apps').set({ [SECRET_COLUMNS[kind]]: cryptoBox.encrypt(newSecret()) }).where('id', '=', row.id).where(SECRET_COLUMNS[kind], 'is', null).execute();
+    return secretOf(row.id, kind);
+  }
+
+  async function rotateSecret(idOrName: string, kind: AppSecretKind): Promise<string> {
+    const row = await existingRow(idOrName);
+    const secret = newSecret();
+    await db.updateTable('apps').set({ [SECRET_COLUMNS[kind]]: cryptoBox.encrypt(secret), updated_at: clock.now() }).where('id', '=', row.id).execute();
+    for (const listener of updateListeners) listener(row.id);
+    return secret;
   }
 
   return {
@@ -157,18 +218,18 @@ export function createAppService({ database: { db }, clock, cryptoBox }: HeraldC
     },
 
     /** The secret signing result callbacks to this app (shown to admins so the app can verify them). */
-    async callbackSecret(idOrName: string): Promise<string> {
-      const row = await findRow(idOrName);
-      if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
-      return cryptoBox.decrypt(row.callback_secret_enc);
-    },
+    callbackSecret: (idOrName: string): Promise<string> => secretOf(idOrName, 'callback'),
+    rotateCallbackSecret: (idOrName: string): Promise<string> => rotateSecret(idOrName, 'callback'),
+    /** The secret the app's backend signs subscriber hashes and inbox tokens with (created on first use for apps older than the inbox). */
+    inboxSecret: (idOrName: string): Promise<string> => secretOf(idOrName, 'inbox'),
+    rotateInboxSecret: (idOrName: string): Promise<string> => rotateSecret(idOrName, 'inbox'),
 
-    async rotateCallbackSecret(idOrName: string): Promise<string> {
-      const row = await findRow(idOrName);
-      if (!row) throw notFound('APP_NOT_FOUND', `No app with id or name "${idOrName}"`);
-      const secret = newSecret();
-      await db.updateTable('apps').set({ callback_secret_enc: cryptoBox.encrypt(secret), updated_at: clock.now() }).where('id', '=', row.id).execute();
-      return secret;
+    /** A token proving `subscriberId` to the app's inbox API for `ttlSeconds`, for backends that prefer expiring proofs to subscriber hashes. */
+    async mintInboxToken(idOrName: string, subscriberId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }> {
+      const row = await existingRow(idOrName);
+      const expiresAtMs = clock.now() + ttlSeconds * 1000;
+      const token = mintInboxToken(await secretOf(row.id, 'inbox'), { appId: row.id, subscriberId, expiresAtMs });
+      return { token, expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() };
     },
   };
 }

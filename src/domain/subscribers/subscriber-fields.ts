@@ -9,8 +9,11 @@ import { canonicalTimeZone } from '../../zoned-time.ts';
 
 export type SubscriberAddresses = Partial<Record<AddressKind, string>>;
 
-/** The kinds a subscriber's `addresses` hold: browsers register their push subscriptions themselves (/push-subscriptions), several per subscriber. */
-export const SUBSCRIBER_ADDRESS_KINDS = ADDRESS_KINDS.filter((kind) => kind !== 'pushSubscription');
+/**
+ * The kinds a subscriber's `addresses` hold: browsers register their push subscriptions themselves
+ * (/push-subscriptions), several per subscriber; a subscriber's inbox is its external id.
+ */
+export const SUBSCRIBER_ADDRESS_KINDS = ADDRESS_KINDS.filter((kind) => kind !== 'pushSubscription' && kind !== 'subscriberId');
 
 export const MAX_EXTERNAL_ID_LENGTH = 128;
 export const MAX_ADDRESS_LENGTH = 254;

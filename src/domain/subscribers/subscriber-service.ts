@@ -1,4 +1,5 @@
 import { normalizeAddress, type AddressKind } from '../../channels/address-kinds.ts';
+import { chunks } from '../../chunks.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
 import { isId, newId } from '../../ids.ts';
@@ -106,12 +107,6 @@ function columnsFromInput(input: SubscriberInput, path: string): SubscriberColum
     addresses: JSON.stringify(addresses),
     data: serialiseData(input.data ?? {}, `${path}data`),
   };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
 }
 
 const subscriberNotFound = (externalId: string) => notFound('SUBSCRIBER_NOT_FOUND', `No subscriber with external id "${externalId}" in this app`);

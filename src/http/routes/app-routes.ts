@@ -4,6 +4,7 @@ import { appIdOf, principalOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const AppIdParams = Type.Object({ app: Type.String({ minLength: 1, maxLength: 100 }) });
+const InboxSecretView = Type.Object({ inboxSecret: Type.String() });
 
 /**
  * Apps and their access keys: console users manage them (admin and up); a signed
@@ -69,6 +70,46 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
     '/apps/:app/callback-secret/rotate',
     { config: { access: { appParam: 'manage' } }, schema: { tags: ['apps'], summary: 'Replace the callback secret', params: AppIdParams } },
     async (request) => ({ callbackSecret: await apps.rotateCallbackSecret(appIdOf(request)) }),
+  );
+
+  // The app's backend signs subscriber hashes with this secret, so its own access key may read and rotate it.
+  server.get(
+    '/apps/:app/inbox-secret',
+    {
+      config: { access: { appParam: 'manage' } },
+      schema: { tags: ['inbox'], summary: 'The secret signing subscriber hashes and inbox tokens', params: AppIdParams, response: { 200: InboxSecretView } },
+    },
+    async (request) => ({ inboxSecret: await apps.inboxSecret(appIdOf(request)) }),
+  );
+
+  server.post(
+    '/apps/:app/inbox-secret/rotate',
+    {
+      config: { access: { appParam: 'manage' } },
+      schema: { tags: ['inbox'], summary: 'Replace the inbox secret (hashes and tokens signed with the old one stop working)', params: AppIdParams, response: { 200: InboxSecretView } },
+    },
+    async (request) => ({ inboxSecret: await apps.rotateInboxSecret(appIdOf(request)) }),
+  );
+
+  server.post(
+    '/apps/:app/inbox-tokens',
+    {
+      config: { access: { appParam: 'manage' } },
+      schema: {
+        tags: ['inbox'],
+        summary: 'Mint an expiring token proving a subscriber to the inbox API',
+        params: AppIdParams,
+        body: Type.Object(
+          {
+            subscriberId: Type.String({ minLength: 1, maxLength: 128, description: "The subscriber's external id" }),
+            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 2_592_000, default: 3600 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }) },
+      },
+    },
+    async (request) => apps.mintInboxToken(appIdOf(request), request.body.subscriberId, request.body.ttlSeconds ?? 3600),
   );
 
   server.post(

@@ -13,8 +13,12 @@ import {
 } from './provider-test-support.ts';
 
 /**
- * The contract every provider keeps, run by each provider's own test file against its local
- * test server. Provider-specific behaviour (signatures, error codes) is tested next to the provider.
+ * The contract every provider that calls a platform keeps, run by each provider's own test file
+ * against its local test server. Provider-specific behaviour (signatures, error codes) is tested
+ * next to the provider. The inbox provider is exempt: it calls no platform (it writes to Herald's
+ * own database through `ProviderContext.inbox`), so server errors, refused connections, hangs and
+ * the loopback policy do not apply to it, and its config is valid empty; its own tests cover its
+ * definition, outcomes and storage on every dialect.
  */
 
 /** What a provider's test server must offer the suite. */

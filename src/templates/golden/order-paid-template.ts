@@ -54,6 +54,16 @@ Note from you: {{ order.note }}
         url: 'https://shop.example.com/orders/{{ order.id }}',
       },
     },
+    inbox: {
+      category: 'orders',
+      severity: 'success',
+      actions: [
+        { label: 'View order {{ order.id }}', url: 'https://shop.example.com/orders/{{ order.id }}' },
+        { label: 'Invoice', url: 'https://shop.example.com/orders/{{ order.id }}/invoice' },
+      ],
+      validForSeconds: 2_592_000,
+      data: { orderId: '{{ order.id }}', note: '{{ order.note }}' },
+    },
     miniprogram: {
       templateId: 'mp-order-paid-tpl',
       // Subscribe-message amounts take one currency sign and a plain number: no "CN¥", no thousands separator.

@@ -57,9 +57,10 @@ export function resolveAddresses(draft: AcceptDraft, { providers, random }: Acce
   if (otherBrowsers.size > 0) draft.planned = draft.planned.flatMap((planned) => [planned, ...(otherBrowsers.get(planned) ?? [])]);
 }
 
-/** A subscriber's addresses of a kind: its push subscriptions for `pushSubscription`, else the one in `addresses`. */
+/** A subscriber's addresses of a kind: its push subscriptions for `pushSubscription`, its external id for its inbox, else the one in `addresses`. */
 function subscriberAddresses(subscriber: SubscriberForSend, kind: AddressKind): string[] {
   if (kind === 'pushSubscription') return [...(subscriber.pushSubscriptionIds ?? [])];
+  if (kind === 'subscriberId') return [subscriber.externalId];
   const address = subscriber.addresses[kind];
   return address === undefined ? [] : [address];
 }
