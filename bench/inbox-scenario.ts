@@ -5,7 +5,7 @@ import { benchContent } from './bench-content.ts';
 import { createBenchHerald, type BenchHerald, type HeraldProcess } from './bench-herald.ts';
 import type { BenchScale } from './bench-scales.ts';
 import { peerId, READER_ID, seedInboxPopulation } from './inbox-seed.ts';
-import { summarizeLatencies, type LatencySummary } from './latency-summary.ts';
+import { preciseEpochMs, summarizeLatencies, type LatencySummary } from './latency-summary.ts';
 import { compared, MEBIBYTE, withCleanup, type Figure, type ScenarioContext, type ScenarioResult } from './scenario-kit.ts';
 import { openStreams, type StreamSet } from './sse-streams.ts';
 
@@ -67,10 +67,27 @@ async function publishAnnouncement(herald: BenchHerald, api: HeraldProcess, n: n
   return created.body.id;
 }
 
+async function sendInboxMessage(herald: BenchHerald, api: HeraldProcess, to: string[]): Promise<string> {
+  const sent = await herald.call(api, 'POST', '/v1/messages', { to, channels: ['inbox'], content: benchContent });
+  if (sent.status !== 202) throw new Error(`POST /v1/messages: ${sent.status} ${JSON.stringify(sent.body)}`);
+  return sent.body.id;
+}
+
 async function rowCounts(herald: BenchHerald): Promise<{ announcements: number; announcementStates: number }> {
   const count = async (table: 'announcements' | 'announcement_states') =>
     Number((await herald.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()).count);
   return { announcements: await count('announcements'), announcementStates: await count('announcement_states') };
+}
+
+/** When the message's delivery events happened, per type: the first and the last, in ms after `sinceEpochMs`. */
+async function eventTimes(herald: BenchHerald, messageId: string, sinceEpochMs: number): Promise<Record<string, [number, number]>> {
+  const rows = await herald.database.db
+    .selectFrom('events')
+    .select(['type', (eb) => eb.fn.min('at').as('first'), (eb) => eb.fn.max('at').as('last')])
+    .where('message_id', '=', messageId)
+    .groupBy('type')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.type, [Math.round(Number(row.first) - sinceEpochMs), Math.round(Number(row.last) - sinceEpochMs)]]));
 }
 
 /** Sequential timings of `send`, each from just before the call to its answer. */
@@ -198,6 +215,15 @@ async function measureHerald(context: ScenarioContext, scale: InboxScale) {
     const healthz = await timeGets(api.origin!, '/healthz', {}, scale, () => undefined);
     context.log(`inbox: unread count p50 ${counts.p50Ms.toFixed(2)} / p99 ${counts.p99Ms.toFixed(2)} ms (healthz ${healthz.p50Ms.toFixed(2)} / ${healthz.p99Ms.toFixed(2)} ms)`);
 
+    const created = await herald.call(api, 'POST', '/v1/channel-accounts', { type: 'inbox', name: 'inbox', config: {} });
+    if (created.status !== 201) throw new Error(`creating the inbox account: ${created.status} ${JSON.stringify(created.body)}`);
+    // The first send starts a render thread (about half a second here): one message to the reader keeps that out of send → shown.
+    const warmupStartedAt = performance.now();
+    await sendInboxMessage(herald, api, [READER_ID]);
+    await herald.waitForSent(1, scale.timeoutMs);
+    const firstSendMs = performance.now() - warmupStartedAt;
+    context.log(`inbox: the first send (render thread start included) was delivered after ${firstSendMs.toFixed(0)} ms`);
+
     context.log(`inbox: opening ${scale.streams} live streams`);
     const peers = Array.from({ length: scale.streams }, (_, index) => peerId(index));
     const { streams: streamSet, ...streams } = await holdStreams(api.origin!, peers.map(inbox.streamPath), () => api.memory().rssBytes, scale);
@@ -208,15 +234,16 @@ async function measureHerald(context: ScenarioContext, scale: InboxScale) {
       if (unread !== expected) throw new Error(`${peers[index]}'s first counts event says ${unread} unread, expected ${expected}`);
     }
 
-    const created = await herald.call(api, 'POST', '/v1/channel-accounts', { type: 'inbox', name: 'inbox', config: {} });
-    if (created.status !== 201) throw new Error(`creating the inbox account: ${created.status} ${JSON.stringify(created.body)}`);
     const targets = streamSet.clients.slice(0, scale.sendTargets);
     context.log(`inbox: one message to ${targets.length} peers with open streams`);
     const sentAt = performance.now();
-    const sent = await herald.call(api, 'POST', '/v1/messages', { to: peers.slice(0, scale.sendTargets), channels: ['inbox'], content: benchContent });
-    if (sent.status !== 202) throw new Error(`POST /v1/messages: ${sent.status} ${JSON.stringify(sent.body)}`);
+    const sentAtEpochMs = preciseEpochMs();
+    const messageId = await sendInboxMessage(herald, api, peers.slice(0, scale.sendTargets));
+    const acceptedMs = performance.now() - sentAt;
     const shown = await streamSet.waitForItems(targets, (item) => item.kind === 'message', scale.timeoutMs);
     const sendToShown = summarizeLatencies(shown.map((atMs) => atMs - sentAt));
+    const sendPhases = await eventTimes(herald, messageId, sentAtEpochMs);
+    context.log(`inbox: send accepted after ${acceptedMs.toFixed(0)} ms; events after the request (first–last ms): ${JSON.stringify(sendPhases)}; shown p50 ${sendToShown.p50Ms.toFixed(0)} ms`);
 
     context.log(`inbox: one announcement to ${streams.held} open streams`);
     const publishedAt = performance.now();
@@ -236,6 +263,7 @@ async function measureHerald(context: ScenarioContext, scale: InboxScale) {
       healthz,
       streams: { ...streams, heldAtEnd, peakRssBytes: api.memory().peakRssBytes },
       sendToShown,
+      send: { acceptedMs, phases: sendPhases, firstSendMs },
       announcementToShown,
     };
   });
