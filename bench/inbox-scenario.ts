@@ -124,14 +124,18 @@ interface HeldStreams {
   rssAfterBytes: number;
   /** (after − before) per 1,000 held streams. */
   rssPerThousandMiB: number;
+  /** From the first connect until every stream had its first counts event. */
+  openedInMs: number;
 }
 
 async function holdStreams(origin: string, paths: string[], memory: () => number, scale: InboxScale): Promise<HeldStreams & { streams: StreamSet }> {
   const rssBeforeBytes = memory();
+  const startedAt = performance.now();
   const streams = await openStreams(origin, paths, { concurrency: scale.connectConcurrency, timeoutMs: scale.timeoutMs });
+  const openedInMs = performance.now() - startedAt;
   const held = streams.held();
   const rssAfterBytes = memory();
-  return { streams, held, rssBeforeBytes, rssAfterBytes, rssPerThousandMiB: (rssAfterBytes - rssBeforeBytes) / MEBIBYTE / (held / 1000) };
+  return { streams, held, rssBeforeBytes, rssAfterBytes, rssPerThousandMiB: (rssAfterBytes - rssBeforeBytes) / MEBIBYTE / (held / 1000), openedInMs };
 }
 
 export async function runInboxScenario(context: ScenarioContext): Promise<ScenarioResult> {
