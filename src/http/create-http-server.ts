@@ -15,6 +15,7 @@ import { registerConsoleAuthRoutes } from './routes/console-auth-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerReceiptRoutes } from './routes/receipt-routes.ts';
 import { registerAckRoutes } from './routes/ack-routes.ts';
+import { registerWidgetRoutes } from './routes/widget-routes.ts';
 import { registerRootRoutes } from './routes/root-routes.ts';
 import { registerSignedApi } from './signed-api-plugin.ts';
 import { registerInboxApi } from './inbox-api-plugin.ts';
@@ -90,7 +91,7 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
 
   await registerSignedApi(server, services);
   await registerInboxApi(server, services);
-  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerReceiptRoutes, registerAckRoutes]) register(server, services);
+  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerReceiptRoutes, registerAckRoutes, registerWidgetRoutes]) register(server, services);
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;
 }

@@ -45,6 +45,7 @@ export function createDatabaseNotifications(options: DatabaseNotificationsOption
   let closed = false;
   let listenClient: pg.Client | undefined;
   let listening = new Set<string>();
+  let listenQueue: Promise<void> = Promise.resolve();
   let reconnectTimer: NodeJS.Timeout | undefined;
   /** While the LISTEN connection is down: logged once, retried quietly. */
   let lost = false;
@@ -72,6 +73,7 @@ export function createDatabaseNotifications(options: DatabaseNotificationsOption
     const client = new pg.Client({ connectionString: storage.url, keepAlive: true, connectionTimeoutMillis: LISTEN_CONNECT_TIMEOUT_MS });
     listenClient = client;
     listening = new Set();
+    listenQueue = Promise.resolve();
     const reconnect = (error: unknown) => {
       if (listenClient !== client) return;
       listenClient = undefined;
@@ -97,13 +99,16 @@ export function createDatabaseNotifications(options: DatabaseNotificationsOption
     }
   }
 
-  /** LISTENs on every subscribed channel the connection does not listen to yet. */
-  async function listenToAll(client: pg.Client): Promise<void> {
-    for (const channel of listeners.keys()) {
-      if (listening.has(channel)) continue;
-      listening.add(channel);
-      await client.query(`LISTEN ${channel}`);
-    }
+  /** LISTENs on every subscribed channel the connection does not listen to yet; one command at a time (pg does not queue them for us). */
+  function listenToAll(client: pg.Client): Promise<void> {
+    listenQueue = listenQueue.catch(() => undefined).then(async () => {
+      for (const channel of listeners.keys()) {
+        if (listening.has(channel) || listenClient !== client) continue;
+        listening.add(channel);
+        await client.query(`LISTEN ${channel}`);
+      }
+    });
+    return listenQueue;
   }
 
   /** NOTIFYs on their way, by channel and payload: the same hint published meanwhile is sent once more after, not once per call (a burst of accepts). */
@@ -141,7 +146,7 @@ export function createDatabaseNotifications(options: DatabaseNotificationsOption
       let channelListeners = listeners.get(channel);
       if (!channelListeners) listeners.set(channel, (channelListeners = new Set()));
       channelListeners.add(listener);
-      if (listenClient && !lost) void listenToAll(listenClient).catch(() => undefined);
+      if (listenClient && !lost) listenToAll(listenClient).catch(() => undefined);
       else void listen();
       return () => channelListeners.delete(listener);
     },

@@ -489,15 +489,10 @@ export interface AcknowledgementsTable {
 /** Severity of an inbox item or announcement: how the widget colours it. */
 export type InboxSeverity = 'info' | 'success' | 'warning' | 'error';
 
-/** One private in-app message (0014): written by the inbox provider, one per inbox delivery. */
-export interface InboxItemsTable {
+/** What an inbox entry shows, in the same columns for private items and announcements (0014). */
+export interface InboxEntryContent {
   id: string;
   app_id: string;
-  /** The subscriber's external id (the app's own user id). */
-  subscriber_id: string;
-  /** The delivery that wrote it (unique: a retried send writes it once); null for items written otherwise. */
-  delivery_id: string | null;
-  message_id: string | null;
   title: string;
   summary: string | null;
   /** Sanitised HTML. */
@@ -507,8 +502,17 @@ export interface InboxItemsTable {
   severity: InboxSeverity;
   /** JSON: Array<{ label: string; url: string }>. */
   actions: string;
-  /** JSON: the data the widget may use (the message data the template chose to pass). */
+  /** JSON object: what the widget may use (for items, what the template chose to pass; never the message data as a whole). */
   data: string;
+}
+
+/** One private in-app message (0014): written by the inbox provider, one per inbox delivery. */
+export interface InboxItemsTable extends InboxEntryContent {
+  /** The subscriber's external id (the app's own user id). */
+  subscriber_id: string;
+  /** The delivery that wrote it (unique: a retried send writes it once); null for items written otherwise. */
+  delivery_id: string | null;
+  message_id: string | null;
   /** Listed from this time (epoch ms); the newest first. */
   valid_from: number;
   /** Gone from lists and counts from this time; null: never. */
@@ -518,25 +522,12 @@ export interface InboxItemsTable {
   archived_at: number | null;
 }
 
-/** One announcement (0014), stored once for its whole audience. */
-export interface AnnouncementsTable {
-  id: string;
-  app_id: string;
+/** One announcement (0014), stored once for its whole audience; `body_html` is rendered from `body_markdown`. */
+export interface AnnouncementsTable extends InboxEntryContent {
   /** JSON: { all: true } | { group: string } | { tags: string[] }. */
   audience: string;
-  title: string;
-  summary: string | null;
   /** The Markdown as written (edits start from it). */
   body_markdown: string | null;
-  /** Sanitised HTML rendered from body_markdown. */
-  body_html: string | null;
-  link: string | null;
-  category: string | null;
-  severity: InboxSeverity;
-  /** JSON: Array<{ label: string; url: string }>. */
-  actions: string;
-  /** JSON object. */
-  data: string;
   /** Visible from this time (scheduled publication). */
   publish_at: number;
   /** Gone from this time; null: never. */

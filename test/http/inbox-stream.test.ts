@@ -40,6 +40,9 @@ for (const dialect of testDialects) {
       secret = await herald.services.apps.inboxSecret(app.appId);
       await signed('POST', '/v1/channel-accounts', { type: 'inbox', name: 'inbox', config: {} });
       for (const externalId of ['ada', 'bob', 'cy', 'dee']) await signed('POST', '/v1/subscribers', { externalId });
+      // The first send of a process starts its render threads: not what the live latency is about.
+      const warmUp = await send('dee', 'Warm-up');
+      await waitFor(async () => (await signed('GET', `/v1/messages/${warmUp.id}`)).status === 'completed', { what: 'the warm-up sent' });
     });
     after(async () => {
       for (const stream of streams) stream.close();

@@ -27,6 +27,11 @@ export interface TestHerald extends Herald {
   config: HeraldConfig;
   logs: LogCapture;
   clock: Clock;
+  /**
+   * Stops this Herald, keeping its database, and starts a new one on the same database and port,
+   * as a redeployment would. The new one replaces this one: close that one, not this.
+   */
+  restart(): Promise<TestHerald>;
   close(): Promise<void>;
 }
 
@@ -46,20 +51,31 @@ export async function createTestHerald(
     ...(testStorage.storage.dialect === 'postgres' ? { DATABASE_URL: testStorage.storage.url } : {}),
     ...options.env,
   };
-  const config = parseConfig(env);
   const logs = new LogCapture();
   const clock = options.clock ?? systemClock;
-  const herald = await createHerald(config, { roles: options.roles ?? ['api'], clock, logger: createLogger(config.logLevel, logs), random: options.random });
-  return {
-    ...herald,
-    config,
-    logs,
-    clock,
-    async close() {
-      await herald.stop();
-      await testStorage.drop();
-    },
+  const roles = options.roles ?? ['api'];
+  const assemble = async (config: HeraldConfig): Promise<TestHerald> => {
+    const herald = await createHerald(config, { roles, clock, logger: createLogger(config.logLevel, logs), random: options.random });
+    return {
+      ...herald,
+      config,
+      logs,
+      clock,
+      async restart() {
+        const address = herald.server?.server.address();
+        const port = address !== null && typeof address === 'object' ? address.port : config.http.port;
+        await herald.stop();
+        const next = await assemble({ ...config, http: { ...config.http, port } });
+        await next.start();
+        return next;
+      },
+      async close() {
+        await herald.stop();
+        await testStorage.drop();
+      },
+    };
   };
+  return assemble(parseConfig(env));
 }
 
 export interface AppCredentials {

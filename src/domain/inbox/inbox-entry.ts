@@ -1,4 +1,4 @@
-import type { AnnouncementsTable, AnnouncementStatesTable, InboxItemsTable, InboxSeverity } from '../../storage/schema.ts';
+import type { AnnouncementsTable, AnnouncementStatesTable, InboxEntryContent, InboxItemsTable, InboxSeverity } from '../../storage/schema.ts';
 
 /** One entry of a subscriber's inbox as the inbox API shows it: a private item or an announcement look the same. */
 export interface InboxEntry {
@@ -21,10 +21,16 @@ export interface InboxEntry {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function itemEntry(row: InboxItemsTable): InboxEntry {
+/** Both kinds store their content in the same columns (InboxEntryContent); they differ in when they show and where their state is. */
+function entry(
+  kind: InboxEntry['kind'],
+  row: InboxEntryContent,
+  shownMs: { from: number; until: number | null },
+  state: Pick<AnnouncementStatesTable, 'read_at' | 'archived_at'> | undefined,
+): InboxEntry {
   return {
     id: row.id,
-    kind: 'message',
+    kind,
     title: row.title,
     summary: row.summary,
     bodyHtml: row.body_html,
@@ -33,28 +39,17 @@ export function itemEntry(row: InboxItemsTable): InboxEntry {
     severity: row.severity,
     actions: JSON.parse(row.actions) as InboxEntry['actions'],
     data: JSON.parse(row.data) as InboxEntry['data'],
-    createdAt: new Date(row.valid_from).toISOString(),
-    validUntil: iso(row.valid_until),
-    readAt: iso(row.read_at),
-    archivedAt: iso(row.archived_at),
-  };
-}
-
-export function announcementEntry(row: AnnouncementsTable, state: Pick<AnnouncementStatesTable, 'read_at' | 'archived_at'> | undefined): InboxEntry {
-  return {
-    id: row.id,
-    kind: 'announcement',
-    title: row.title,
-    summary: row.summary,
-    bodyHtml: row.body_html,
-    link: row.link,
-    category: row.category,
-    severity: row.severity,
-    actions: JSON.parse(row.actions) as InboxEntry['actions'],
-    data: JSON.parse(row.data) as InboxEntry['data'],
-    createdAt: new Date(row.publish_at).toISOString(),
-    validUntil: iso(row.expires_at),
+    createdAt: new Date(shownMs.from).toISOString(),
+    validUntil: iso(shownMs.until),
     readAt: iso(state?.read_at ?? null),
     archivedAt: iso(state?.archived_at ?? null),
   };
+}
+
+export function itemEntry(row: InboxItemsTable): InboxEntry {
+  return entry('message', row, { from: row.valid_from, until: row.valid_until }, row);
+}
+
+export function announcementEntry(row: AnnouncementsTable, state: Pick<AnnouncementStatesTable, 'read_at' | 'archived_at'> | undefined): InboxEntry {
+  return entry('announcement', row, { from: row.publish_at, until: row.expires_at }, state);
 }

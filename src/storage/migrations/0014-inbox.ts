@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 
 /**
  * The in-app message center (issue 13). `inbox_items`: one row per inbox delivery, owned by one
@@ -15,14 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('subscriber_id', 'text', (c) => c.notNull())
     .addColumn('delivery_id', 'text', (c) => c.unique())
     .addColumn('message_id', 'text')
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('summary', 'text')
-    .addColumn('body_html', 'text')
-    .addColumn('link', 'text')
-    .addColumn('category', 'text')
-    .addColumn('severity', 'text', (c) => c.notNull())
-    .addColumn('actions', 'text', (c) => c.notNull())
-    .addColumn('data', 'text', (c) => c.notNull())
+    .$call(entryContentColumns)
     .addColumn('valid_from', 'bigint', (c) => c.notNull())
     .addColumn('valid_until', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -42,15 +35,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
     .addColumn('audience', 'text', (c) => c.notNull())
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('summary', 'text')
     .addColumn('body_markdown', 'text')
-    .addColumn('body_html', 'text')
-    .addColumn('link', 'text')
-    .addColumn('category', 'text')
-    .addColumn('severity', 'text', (c) => c.notNull())
-    .addColumn('actions', 'text', (c) => c.notNull())
-    .addColumn('data', 'text', (c) => c.notNull())
+    .$call(entryContentColumns)
     .addColumn('publish_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint')
     .addColumn('withdrawn_at', 'bigint')
@@ -68,4 +54,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('deleted_at', 'bigint')
     .addPrimaryKeyConstraint('announcement_states_pk', ['app_id', 'subscriber_id', 'announcement_id'])
     .execute();
+}
+
+/** What an entry shows, the same for private items and announcements (schema.ts InboxEntryContent). */
+function entryContentColumns<Name extends string>(table: CreateTableBuilder<Name>): CreateTableBuilder<Name> {
+  return table
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('summary', 'text')
+    .addColumn('body_html', 'text')
+    .addColumn('link', 'text')
+    .addColumn('category', 'text')
+    .addColumn('severity', 'text', (c) => c.notNull())
+    .addColumn('actions', 'text', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull());
 }
