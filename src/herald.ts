@@ -198,7 +198,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const announcementFeed = createAnnouncementFeed(context);
   const inbox = createInboxService(context, { feed: announcementFeed, audience: createSubscriberAudience(context), readReceipt: createInboxReadReceipt({ database, clock, acknowledgement }) });
   const inboxStreams = createInboxStreamHub({
-    source: { entries: inbox.entries, recent: async (owner, limit) => (await inbox.list(owner, { limit })).items, counts: inbox.counts, nextAnnouncementChange: announcementFeed.nextChange },
+    source: {
+      entries: inbox.entries,
+      recent: async (owner, limit) => (await inbox.list(owner, { limit })).items,
+      counts: inbox.counts,
+      announcementChangeFor: inbox.announcementChangeFor,
+      nextAnnouncementChange: announcementFeed.nextChange,
+    },
     notifications: context.notifications,
     clock,
     logger,

@@ -8,8 +8,8 @@ export const INBOX_NOTIFY_CHANNEL = 'herald_inbox';
  * read the entries themselves, so a change names ids, never content.
  */
 export type InboxChange =
-  /** New private items of one subscriber. */
-  | { kind: 'items'; appId: string; subscriberId: string; ids: string[] }
+  /** New private items, of one subscriber or of several (a message to many, deposited together). */
+  | { kind: 'items'; appId: string; items: Array<{ subscriberId: string; id: string }> }
   /** One subscriber changed entries (read, archived, deleted): their other tabs update. */
   | { kind: 'states'; appId: string; subscriberId: string; ids: string[] }
   /** An announcement of the app was published, edited, withdrawn or comes due. */

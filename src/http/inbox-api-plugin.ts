@@ -6,11 +6,12 @@ import type { HeraldServer, RouteModule } from './route-module.ts';
 import { registerInboxItemRoutes } from './routes/inbox-item-routes.ts';
 import { registerInboxPreferenceRoutes } from './routes/inbox-preference-routes.ts';
 import { registerInboxStreamRoutes } from './routes/inbox-stream-routes.ts';
+import { registerInboxWebPushRoutes } from './routes/inbox-web-push-routes.ts';
 import './auth/inbox-subscriber.ts';
 
 export const INBOX_API_PREFIX = '/inbox/v1';
 
-const INBOX_API_ROUTES: RouteModule[] = [registerInboxItemRoutes, registerInboxPreferenceRoutes, registerInboxStreamRoutes];
+const INBOX_API_ROUTES: RouteModule[] = [registerInboxItemRoutes, registerInboxPreferenceRoutes, registerInboxStreamRoutes, registerInboxWebPushRoutes];
 
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE';
 const ALLOWED_HEADERS = `authorization, content-type, ${SUBSCRIBER_HEADER}, ${SUBSCRIBER_HASH_HEADER}, last-event-id`;

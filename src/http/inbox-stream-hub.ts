@@ -18,6 +18,8 @@ export interface InboxStreamSource<Entry extends { id: string; createdAt: string
   /** The newest `limit` entries this subscriber can see, newest first. */
   recent(owner: StreamOwner, limit: number): Promise<Entry[]>;
   counts(owner: StreamOwner): Promise<Counts>;
+  /** For many subscribers of one app at once: each one's entries among `ids` (announcements) and counts. */
+  announcementChangeFor(appId: string, subscriberIds: readonly string[], ids: readonly string[]): Promise<Map<string, { entries: Entry[]; counts: Counts }>>;
   /** When the app's announcements next change by themselves (scheduled ones are published, some expire), and which. */
   nextAnnouncementChange(appId: string): Promise<{ atMs: number; ids: string[] } | undefined>;
 }
@@ -48,8 +50,10 @@ export interface InboxStreamHubOptions<Entry extends { id: string; createdAt: st
 const RESUME_OVERLAP_MS = 5_000;
 /** A client this far behind (unsent bytes) is dropped; it reconnects and refetches. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
-/** Streams refreshed at once after a change that touches many (an announcement to the whole app). */
+/** Refreshes running at once. */
 const REFRESH_CONCURRENCY = 16;
+/** Subscribers whose streams an announcement change refreshes together (a few queries for all of them). */
+const SUBSCRIBERS_PER_REFRESH = 500;
 /** A timer can wait at most this long (setTimeout's 32-bit limit); a later change is re-planned then. */
 const MAX_TIMER_MS = 2_147_000_000;
 
@@ -78,7 +82,10 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
   /** appId → subscriberId → streams. */
   const byApp = new Map<string, Map<string, Set<Stream>>>();
   const appTimers = new Map<string, NodeJS.Timeout>();
-  const waiting: Stream[] = [];
+  /** Work waiting its turn: one stream's own changes, or an app's announcement changes for all its streams. */
+  const waiting: Array<Stream | string> = [];
+  /** appId → announcement ids changed since its refresh was queued. */
+  const announcementChanges = new Map<string, Set<string>>();
   let running = 0;
   let size = 0;
   let closed = false;
@@ -125,11 +132,21 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
     const subscribers = byApp.get(change.appId);
     if (!subscribers) return;
     if (change.kind === 'announcements') {
-      for (const streams of subscribers.values()) for (const stream of streams) enqueue(stream, change.ids, []);
+      const pending = announcementChanges.get(change.appId);
+      if (pending) for (const id of change.ids) pending.add(id);
+      else {
+        announcementChanges.set(change.appId, new Set(change.ids));
+        waiting.push(change.appId);
+        drain();
+      }
       void planAnnouncementTimer(change.appId);
       return;
     }
-    for (const stream of subscribers.get(change.subscriberId) ?? []) enqueue(stream, change.kind === 'items' ? change.ids : [], change.kind === 'states' ? change.ids : []);
+    if (change.kind === 'items') {
+      for (const { subscriberId, id } of change.items) for (const stream of subscribers.get(subscriberId) ?? []) enqueue(stream, [id], []);
+      return;
+    }
+    for (const stream of subscribers.get(change.subscriberId) ?? []) enqueue(stream, [], change.ids);
   }
 
   function enqueue(stream: Stream, itemIds: readonly string[], changedIds: readonly string[]): void {
@@ -143,12 +160,44 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
 
   function drain(): void {
     while (running < REFRESH_CONCURRENCY && waiting.length > 0) {
-      const stream = waiting.shift()!;
+      const next = waiting.shift()!;
       running++;
-      void refresh(stream).finally(() => {
+      void (typeof next === 'string' ? refreshApp(next) : refresh(next)).finally(() => {
         running--;
-        drain();
+        // A turn of the event loop between refreshes: the events written so far go out now (node:sqlite answers synchronously).
+        setImmediate(drain);
       });
+    }
+  }
+
+  /** Sends an app's announcement changes to every stream of the app, SUBSCRIBERS_PER_REFRESH subscribers per read. */
+  async function refreshApp(appId: string): Promise<void> {
+    const ids = [...(announcementChanges.get(appId) ?? [])];
+    announcementChanges.delete(appId);
+    const subscriberIds = [...(byApp.get(appId)?.keys() ?? [])];
+    for (let first = 0; first < subscriberIds.length; first += SUBSCRIBERS_PER_REFRESH) {
+      const chunk = subscriberIds.slice(first, first + SUBSCRIBERS_PER_REFRESH);
+      let changes: Map<string, { entries: Entry[]; counts: Counts }> | undefined;
+      try {
+        changes = await source.announcementChangeFor(appId, chunk, ids);
+      } catch (error) {
+        logger.warn({ err: error, appId }, 'inbox streams could not read an announcement change; their clients are asked to refetch');
+      }
+      for (const subscriberId of chunk) {
+        const change = changes?.get(subscriberId);
+        for (const stream of byApp.get(appId)?.get(subscriberId) ?? []) {
+          if (!change) {
+            send(stream, 'reset', {});
+            continue;
+          }
+          const shown = new Set(change.entries.map((entry) => entry.id));
+          for (const entry of change.entries) send(stream, 'item', entry, entry.id);
+          const gone = ids.filter((id) => !shown.has(id));
+          if (gone.length > 0) send(stream, 'changed', { ids: gone });
+          send(stream, 'counts', change.counts);
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -165,8 +214,7 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
       for (const entry of visible) send(stream, 'item', entry, entry.id);
       const changed = [...changedIds, ...itemIds.filter((id) => !shown.has(id))];
       if (changed.length > 0) send(stream, 'changed', { ids: changed });
-      // An announcement outside this subscriber's audience changes nothing for them.
-      if (visible.length > 0 || changedIds.length > 0 || changed.length > 0) send(stream, 'counts', await source.counts(stream.owner));
+      if (visible.length > 0 || changed.length > 0) send(stream, 'counts', await source.counts(stream.owner));
     } catch (error) {
       // The database is away: the client cannot be told what changed, so it is told to refetch once it can.
       logger.warn({ err: error, appId: stream.owner.appId }, 'an inbox stream could not read a change; the client is asked to refetch');
@@ -192,7 +240,7 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
       appTimers.delete(appId);
       // Too early (a timer capped at its limit, or a clock that disagrees): plan again.
       if (clock.now() < atMs) void planAnnouncementTimer(appId);
-      // Every stream of the app sends what came due (or `changed` for what expired) and its counts.
+      // Every stream of the app gets what came due (or `changed` for what expired) and its counts.
       else onChange({ kind: 'announcements', appId, ids });
     }, delayMs);
     timer.unref();

@@ -138,7 +138,8 @@ export interface InboxItemDeposit {
  * keyed by a delivery already deposited answers that delivery's item (a retried send writes once).
  */
 export interface InboxDepositor {
-  deposit(item: InboxItemDeposit): Promise<{ itemId: string }>;
+  /** Writes the items (one per delivery, once however often deposited) and answers their ids, in order. */
+  deposit(items: readonly InboxItemDeposit[]): Promise<string[]>;
 }
 
 export interface ProviderAccount<Config = Record<string, unknown>> {

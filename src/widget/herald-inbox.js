@@ -43,6 +43,8 @@ const MESSAGES = {
     unread: 'Unread',
     categories: 'Categories',
     justNow: 'just now',
+    enablePush: 'Enable desktop notifications',
+    pushFailed: 'Desktop notifications could not be turned on.',
   },
   'zh-CN': {
     bell: '通知',
@@ -69,6 +71,8 @@ const MESSAGES = {
     unread: '未读',
     categories: '分类',
     justNow: '刚刚',
+    enablePush: '开启桌面通知',
+    pushFailed: '桌面通知开启失败。',
   },
 };
 
@@ -134,6 +138,37 @@ export function sanitiseHtml(/** @type {string} */ html) {
   };
   copyChildren(parsed.body, fragment);
   return fragment;
+}
+
+/** Whether this browser can receive Web Push: service workers (secure contexts only), the Push API and notifications. */
+function pushSupported() {
+  return 'serviceWorker' in navigator && typeof PushManager !== 'undefined' && typeof Notification !== 'undefined';
+}
+
+/** base64url (the VAPID public key as Herald serves it) to the bytes pushManager.subscribe() wants. */
+function base64UrlBytes(/** @type {string} */ value) {
+  const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(value.length / 4) * 4, '='));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+/** @param {ArrayBuffer | null | undefined} buffer @param {Uint8Array} bytes */
+function sameBytes(buffer, bytes) {
+  if (!buffer || buffer.byteLength !== bytes.length) return false;
+  const view = new Uint8Array(buffer);
+  return bytes.every((byte, index) => view[index] === byte);
+}
+
+/** The registration once it has an active worker: pushManager.subscribe() fails without one. @param {ServiceWorkerRegistration} registration */
+function activated(registration) {
+  if (registration.active) return Promise.resolve(registration);
+  const worker = registration.installing ?? registration.waiting;
+  if (!worker) return Promise.reject(new Error('The service worker registered but has no worker to activate'));
+  return new Promise((resolve, reject) => {
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'activated') resolve(registration);
+      else if (worker.state === 'redundant') reject(new Error('The service worker failed to install (see the errors of its script)'));
+    });
+  });
 }
 
 /**
@@ -236,7 +271,7 @@ footer { display: flex; justify-content: space-between; padding: 6px 8px; border
 const BELL_ICON = 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z';
 
 export class HeraldInbox extends HTMLElement {
-  static observedAttributes = ['app', 'subscriber-id', 'subscriber-hash', 'token', 'api-base', 'lang', 'theme'];
+  static observedAttributes = ['app', 'subscriber-id', 'subscriber-hash', 'token', 'api-base', 'lang', 'theme', 'web-push-worker'];
 
   constructor() {
     super();
@@ -331,7 +366,7 @@ export class HeraldInbox extends HTMLElement {
   attributeChangedCallback(name, before, after) {
     if (before === after || !this.isConnected) return;
     if (name === 'theme') this.applyTheme();
-    else if (name === 'lang') this.render();
+    else if (name === 'lang' || name === 'web-push-worker') this.render();
     else this.start();
   }
 
@@ -398,6 +433,63 @@ export class HeraldInbox extends HTMLElement {
       throw new Error(`${response.status} ${problem.code ?? ''} ${problem.detail ?? problem.title ?? ''}`.trim());
     }
     return response.status === 204 ? null : response.json();
+  }
+
+  /**
+   * Registers this browser for Web Push: asks for notification permission, registers the service
+   * worker, subscribes with the app's VAPID key and stores the subscription for the subscriber.
+   * Resolves with the stored subscription's id (wps_...); rejects with an Error saying what failed.
+   * @param {string | URL} serviceWorkerUrl
+   * @param {{ scope?: string }} [options] the service worker's scope (default: its script's folder)
+   * @returns {Promise<string>}
+   */
+  async registerWebPush(serviceWorkerUrl, options = {}) {
+    if (!pushSupported()) throw new Error('Web Push is not available: this browser has no Push API (or the page is not a secure context)');
+    if (!this.configured) throw new Error('<herald-inbox> needs app and subscriber-id + subscriber-hash (or token) before registerWebPush');
+    // Asked before anything else is awaited, while the click that led here still counts as the user gesture browsers require.
+    const permission = await Notification.requestPermission();
+    if (permission !== 'granted') {
+      throw new Error(permission === 'denied' ? "Notification permission is denied for this site (the user can allow it in the browser's site settings)" : 'Notification permission was not granted (the prompt was dismissed)');
+    }
+    const [registration, publicKey] = await Promise.all([
+      navigator.serviceWorker.register(serviceWorkerUrl, options.scope === undefined ? undefined : { scope: options.scope }).then(activated, (/** @type {Error} */ error) => {
+        throw new Error(`The service worker ${serviceWorkerUrl} could not be registered: ${error.message}`);
+      }),
+      this.request('GET', '/web-push/vapid-public-key').then((/** @type {{ publicKey: string }} */ answer) => answer.publicKey, (/** @type {Error} */ error) => {
+        throw new Error(`Herald did not give the VAPID public key: ${error.message}`);
+      }),
+    ]);
+    const applicationServerKey = base64UrlBytes(publicKey);
+    let subscription = await registration.pushManager.getSubscription();
+    // A subscription made with another key (the app's key was replaced) cannot be reused, and blocks a new one.
+    if (subscription && !sameBytes(subscription.options.applicationServerKey, applicationServerKey)) {
+      await subscription.unsubscribe();
+      subscription = null;
+    }
+    subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }).catch((/** @type {Error} */ error) => {
+      throw new Error(`The browser could not subscribe at its push service: ${error.message}`);
+    });
+    try {
+      const stored = await this.request('POST', '/push-subscriptions', { body: subscription.toJSON() });
+      return stored.id;
+    } catch (error) {
+      throw new Error(`Herald did not store the push subscription: ${/** @type {Error} */ (error).message}`);
+    }
+  }
+
+  /** The panel's "enable desktop notifications" action: the outcome goes to the page as a herald:web-push event. */
+  async enableWebPush() {
+    /** @type {{ subscriptionId: string } | { error: string }} */
+    let detail;
+    try {
+      detail = { subscriptionId: await this.registerWebPush(this.getAttribute('web-push-worker') ?? '') };
+      this.notice = '';
+    } catch (error) {
+      detail = { error: /** @type {Error} */ (error).message };
+      this.notice = this.t.pushFailed;
+    }
+    this.render();
+    this.dispatchEvent(new CustomEvent('herald:web-push', { detail, bubbles: true, composed: true }));
   }
 
   async refreshCounts() {
@@ -656,7 +748,12 @@ export class HeraldInbox extends HTMLElement {
     ]);
     const notice = this.notice ? h('div', { class: 'notice', text: this.notice, attrs: { role: 'alert' } }) : null;
     const body = h('div', { class: 'body' }, [entry ? this.renderDetail(entry) : this.renderList()]);
-    const footer = h('footer', {}, [this.button('link-button', this.archived ? t.inbox : t.archived, 'view', () => this.selectArchived(!this.archived))]);
+    // Offered only while the browser would still ask: once allowed or blocked, the page decides.
+    const offerPush = Boolean(this.getAttribute('web-push-worker')) && pushSupported() && Notification.permission === 'default';
+    const footer = h('footer', {}, [
+      this.button('link-button', this.archived ? t.inbox : t.archived, 'view', () => this.selectArchived(!this.archived)),
+      offerPush ? this.button('link-button', t.enablePush, 'enable-push', () => void this.enableWebPush()) : null,
+    ]);
     this.panel.replaceChildren(...[header, entry ? null : this.renderTabs(), notice, body, footer].filter((node) => node !== null));
     if (focusedKey) this.focusKey(focusedKey);
   }

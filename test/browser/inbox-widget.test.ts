@@ -268,6 +268,29 @@ describe('<herald-inbox> in Chromium', () => {
     await done(page);
   });
 
+  test('registerWebPush rejects clearly without a Push API or with permission denied; the panel offers it only while the browser would ask', async () => {
+    const register = `document.querySelector('herald-inbox').registerWebPush('/sw.js').then(() => 'resolved', (error) => error.message)`;
+    const enable = (page: Page) => widget(page).getByRole('button', { name: 'Enable desktop notifications', exact: true });
+    const page = await openPage(attributesOf({ 'web-push-worker': '/sw.js' }));
+    await page.evaluate(`window.pushManagerInterface = PushManager; delete window.PushManager;
+      document.addEventListener('herald:web-push', (event) => (window.outcome = event.detail))`);
+    await openPanel(page);
+    assert.equal(await enable(page).count(), 0, 'no Push API, no offer');
+    assert.match((await page.evaluate(register)) as string, /^Web Push is not available: this browser has no Push API/);
+    assert.equal(await page.evaluate('Notification.permission'), 'default', 'nothing was asked');
+
+    await page.evaluate('window.PushManager = window.pushManagerInterface');
+    await page.keyboard.press('Escape');
+    await openPanel(page);
+    // Headless Chromium answers the permission prompt with "denied" at once.
+    await enable(page).click();
+    await widget(page).getByText('Desktop notifications could not be turned on.', { exact: true }).waitFor();
+    assert.match(((await page.evaluate('window.outcome')) as { error: string }).error, /permission is denied/);
+    assert.equal(await enable(page).count(), 0, 'once blocked, the panel stops offering it');
+    assert.match((await page.evaluate(register)) as string, /^Notification permission is denied for this site/);
+    await done(page);
+  });
+
   test('the live stream resumes after the server restarts, and the list is reconciled', async () => {
     const page = await openPage(attributesOf());
     await openPanel(page);

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createECDH } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { newId } from '../../src/ids.ts';
@@ -22,11 +23,13 @@ const PASSWORD_OPERATIONS = new Set(['POST /auth/setup', 'POST /auth/login']);
 // What a request may change. Left out on purpose: seen_signatures (every accepted signature is
 // remembered, also for a request refused later), login_failures (failed logins are counted by
 // design) and the worker's flow_windows / provider_tokens (no worker runs here).
-const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log', 'schedules', 'announcements', 'inbox_items', 'announcement_states'];
-const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates', 'schedules', 'announcements'];
+const COUNTED_TABLES = ['apps', 'access_keys', 'users', 'sessions', 'subscribers', 'channel_accounts', 'messages', 'message_tags', 'deliveries', 'events', 'callbacks', 'templates', 'template_versions', 'audit_log', 'schedules', 'announcements', 'inbox_items', 'announcement_states', 'push_subscriptions'];
+const UPDATED_TABLES = ['apps', 'users', 'subscribers', 'channel_accounts', 'messages', 'deliveries', 'callbacks', 'templates', 'schedules', 'announcements', 'push_subscriptions'];
 
 const hooks = { channelAccount: 'hooks' };
 const order = { order: { id: 'A-1' }, amount: 12.5 };
+/** A browser's PushSubscription.toJSON(), with a real P-256 key so requests get past the key checks. */
+const browser = { endpoint: 'https://push.example.net/wpush/v2/fuzz', expirationTime: null, keys: { p256dh: createECDH('prime256v1').generateKeys().toString('base64url'), auth: 'AAECAwQFBgcICQoLDA0ODw' } };
 
 /** Known-good bodies per operation, mutated by the generator so requests get past validation and into the domain. */
 const examples: Record<string, unknown[]> = {
@@ -61,6 +64,8 @@ const examples: Record<string, unknown[]> = {
   'PATCH /v1/announcements/{id}': [{ title: 'Maintenance moved', body: null, expiresAt: '2031-01-01T00:00:00Z' }, { audience: { tags: ['beta'] }, severity: 'info' }],
   'PUT /inbox/v1/preferences': [{ all: true, channels: { email: false }, categories: { marketing: false } }],
   'POST /inbox/v1/items/read-all': [{ category: 'orders' }, {}],
+  'POST /inbox/v1/push-subscriptions': [browser],
+  'POST /v1/subscribers/{externalId}/push-subscriptions': [browser],
   'PATCH /v1/schedules/{id}': [{ cron: '*/10 * * * * *', timeZone: 'America/New_York' }, { at: '2030-01-01T00:00:00Z', missedTicks: 'run-once', message: { to: [hooks], content: { body: 'x' } } }],
 };
 
@@ -108,6 +113,7 @@ for (const dialect of testDialects) {
       const message = await call('POST', '/v1/messages', { to: [hooks], template: 'order.paid', data: order, delaySeconds: 3600, metadata: { orderId: '1' } });
       const schedule = await call('POST', '/v1/schedules', { name: 'weekly', cron: '0 9 * * 1', message: { to: [hooks], template: 'order.paid', data: order } });
       const announcement = await call('POST', '/v1/announcements', { title: 'Welcome', audience: { all: true } });
+      const pushSubscription = await call('POST', '/v1/subscribers/u1/push-subscriptions', { ...browser, endpoint: 'https://push.example.net/wpush/v2/seeded' });
       const now = herald.clock.now();
       const entry = { title: 'Order paid', summary: null, body_html: null, link: null, category: 'orders', severity: 'info' as const, actions: '[]', data: '{}' };
       const itemId = newId('inb', now);
@@ -116,7 +122,7 @@ for (const dialect of testDialects) {
       known = {
         app: [app.appName, app.appId],
         accessKeyId: ['HKNOSUCHKEY000000000'],
-        id: [message.id, message.deliveries[0].id, schedule.id, announcement.id, itemId],
+        id: [message.id, message.deliveries[0].id, schedule.id, announcement.id, itemId, pushSubscription.id],
         externalId: ['u1'],
         idOrName: ['hooks', 'mail'],
         code: ['order.paid'],

@@ -71,7 +71,7 @@ for (const dialect of testDialects) {
       assert.doesNotMatch(item!.body_html ?? '', /<script|javascript:/i);
       const trace = await herald.context.database.db.selectFrom('deliveries').select('provider_message_id').where('id', '=', item!.delivery_id!).executeTakeFirstOrThrow();
       assert.equal(trace.provider_message_id, item!.id);
-      assert.ok(changes.some((change) => change.kind === 'items' && change.appId === app.appId && change.subscriberId === 'u1' && change.ids.includes(item!.id)), JSON.stringify(changes));
+      assert.ok(changes.some((change) => change.kind === 'items' && change.appId === app.appId && change.items.some(({ subscriberId, id }) => subscriberId === 'u1' && id === item!.id)), JSON.stringify(changes));
     });
 
     test("a template's inbox override sets category, severity, actions and a lifetime counted from the deposit", async () => {

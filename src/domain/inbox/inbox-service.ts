@@ -41,6 +41,19 @@ type StateRow = Pick<AnnouncementStatesTable, 'announcement_id' | 'read_at' | 'a
 const IDS_PER_CHANGE = 100;
 /** Rows named per statement (bound parameter limits). */
 const IDS_PER_STATEMENT = 500;
+/** Subscribers read together when a change reaches many open inboxes. */
+const SUBSCRIBERS_PER_READ = 500;
+
+type AnnouncementWithState = { announcement: FeedAnnouncement; state: StateRow | undefined };
+
+/** Counts from the unread private items per category and the subscriber's announcements with their state. */
+function tally(itemCounts: ReadonlyArray<{ category: string | null; n: string | number }>, announcements: readonly AnnouncementWithState[]): InboxCounts {
+  const byCategory: Record<string, number> = {};
+  const add = (category: string | null, n: number) => (byCategory[category ?? ''] = (byCategory[category ?? ''] ?? 0) + n);
+  for (const row of itemCounts) add(row.category, Number(row.n));
+  for (const { announcement, state } of announcements) if (state?.read_at == null && state?.archived_at == null) add(announcement.row.category, 1);
+  return { unread: Object.values(byCategory).reduce((sum, n) => sum + n, 0), byCategory };
+}
 
 const itemNotFound = (id: string) => notFound('INBOX_ITEM_NOT_FOUND', `No inbox entry ${id} for this subscriber`);
 
@@ -55,30 +68,50 @@ export function createInboxService(
   { database: { db }, clock, notifications }: HeraldContext,
   { feed, audience, readReceipt }: { feed: AnnouncementFeed; audience: SubscriberAudience; readReceipt: InboxReadReceipt },
 ) {
-  /** Private items visible at `now`, of one subscriber. */
-  function visibleItems(owner: InboxOwner, now: number) {
-    return db
-      .selectFrom('inbox_items')
-      .where('app_id', '=', owner.appId)
-      .where('subscriber_id', '=', owner.subscriberId)
+  /** Private items visible at `now`, of one subscriber (or of several, for live streams). */
+  function visibleItems(owner: InboxOwner | { appId: string; subscriberIds: readonly string[] }, now: number) {
+    const query = db.selectFrom('inbox_items').where('app_id', '=', owner.appId);
+    return ('subscriberId' in owner ? query.where('subscriber_id', '=', owner.subscriberId) : query.where('subscriber_id', 'in', owner.subscriberIds))
       .where('valid_from', '<=', now)
       .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]));
   }
 
-  /** The announcements this subscriber sees now, with their state (deleted ones left out). */
-  async function announcementsFor(owner: InboxOwner): Promise<Array<{ announcement: FeedAnnouncement; state: StateRow | undefined }>> {
-    const [visible, membership] = await Promise.all([feed.visible(owner.appId), audience.membership(owner.appId, owner.subscriberId)]);
-    const mine = visible.filter((announcement) => inAudience(announcement.audience, membership));
-    if (mine.length === 0) return [];
-    const states = await db
+  /** The visible announcements of the app a subscriber is in the audience of; their tags and groups are read only when some announcement is not for everybody. */
+  async function audienceAnnouncements(appId: string, subscriberId: string, visible: FeedAnnouncement[]): Promise<FeedAnnouncement[]> {
+    if (visible.every(({ audience }) => 'all' in audience)) return visible;
+    const membership = await audience.membership(appId, subscriberId);
+    return visible.filter((announcement) => inAudience(announcement.audience, membership));
+  }
+
+  /** Announcement states of several subscribers, for the announcements given: subscriber → announcement id → state. */
+  async function statesOf(appId: string, subscriberIds: readonly string[], announcementIds: readonly string[]): Promise<Map<string, Map<string, StateRow>>> {
+    const bySubscriber = new Map<string, Map<string, StateRow>>();
+    if (announcementIds.length === 0 || subscriberIds.length === 0) return bySubscriber;
+    const rows = await db
       .selectFrom('announcement_states')
-      .select(['announcement_id', 'read_at', 'archived_at', 'deleted_at'])
-      .where('app_id', '=', owner.appId)
-      .where('subscriber_id', '=', owner.subscriberId)
-      .where('announcement_id', 'in', mine.map(({ row }) => row.id))
+      .select(['subscriber_id', 'announcement_id', 'read_at', 'archived_at', 'deleted_at'])
+      .where('app_id', '=', appId)
+      .where('subscriber_id', 'in', subscriberIds)
+      .where('announcement_id', 'in', announcementIds)
       .execute();
-    const byId = new Map(states.map((state) => [state.announcement_id, state]));
-    return mine.map((announcement) => ({ announcement, state: byId.get(announcement.row.id) })).filter(({ state }) => state?.deleted_at == null);
+    for (const row of rows) {
+      let states = bySubscriber.get(row.subscriber_id);
+      if (!states) bySubscriber.set(row.subscriber_id, (states = new Map()));
+      states.set(row.announcement_id, row);
+    }
+    return bySubscriber;
+  }
+
+  /** The announcements with their state, deleted ones left out. */
+  function withStates(announcements: FeedAnnouncement[], states: Map<string, StateRow> | undefined): AnnouncementWithState[] {
+    return announcements.map((announcement) => ({ announcement, state: states?.get(announcement.row.id) })).filter(({ state }) => state?.deleted_at == null);
+  }
+
+  /** The announcements this subscriber sees now, with their state (deleted ones left out). */
+  async function announcementsFor(owner: InboxOwner): Promise<AnnouncementWithState[]> {
+    const mine = await audienceAnnouncements(owner.appId, owner.subscriberId, await feed.visible(owner.appId));
+    const states = await statesOf(owner.appId, [owner.subscriberId], mine.map(({ row }) => row.id));
+    return withStates(mine, states.get(owner.subscriberId));
   }
 
   async function announcementFor(owner: InboxOwner, id: string) {
@@ -108,21 +141,18 @@ export function createInboxService(
   }
 
   async function counts(owner: InboxOwner): Promise<InboxCounts> {
-    const now = clock.now();
-    const [rows, announcements] = await Promise.all([
-      visibleItems(owner, now)
-        .select(['category', (eb) => eb.fn.countAll<string | number>().as('n')])
-        .where('read_at', 'is', null)
-        .where('archived_at', 'is', null)
-        .groupBy('category')
-        .execute(),
-      announcementsFor(owner),
-    ]);
-    const byCategory: Record<string, number> = {};
-    const add = (category: string | null, n: number) => (byCategory[category ?? ''] = (byCategory[category ?? ''] ?? 0) + n);
-    for (const row of rows) add(row.category, Number(row.n));
-    for (const { announcement, state } of announcements) if (state?.read_at == null && state?.archived_at == null) add(announcement.row.category, 1);
-    return { unread: Object.values(byCategory).reduce((sum, n) => sum + n, 0), byCategory };
+    const [rows, announcements] = await Promise.all([unreadItemCounts(owner, clock.now()), announcementsFor(owner)]);
+    return tally(rows, announcements);
+  }
+
+  /** Unread unarchived visible private items per subscriber and category. */
+  function unreadItemCounts(owner: InboxOwner | { appId: string; subscriberIds: readonly string[] }, now: number) {
+    return visibleItems(owner, now)
+      .select(['subscriber_id', 'category', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('read_at', 'is', null)
+      .where('archived_at', 'is', null)
+      .groupBy(['subscriber_id', 'category'])
+      .execute();
   }
 
   return {
@@ -173,6 +203,32 @@ export function createInboxService(
         ...itemRows.map(itemEntry),
         ...announcements.filter(({ announcement: { row } }) => wanted.has(row.id)).map(({ announcement: { row }, state }) => announcementEntry(row, state)),
       ];
+    },
+
+    /**
+     * For many subscribers of one app at once (an announcement change reaching every open inbox):
+     * each one's entries among `announcementIds` and their counts, in two queries per
+     * SUBSCRIBERS_PER_READ subscribers (plus their tags and groups when an audience needs them).
+     */
+    async announcementChangeFor(appId: string, subscriberIds: readonly string[], announcementIds: readonly string[]): Promise<Map<string, { entries: InboxEntry[]; counts: InboxCounts }>> {
+      const now = clock.now();
+      const visible = await feed.visible(appId);
+      const changed = new Set(announcementIds);
+      const result = new Map<string, { entries: InboxEntry[]; counts: InboxCounts }>();
+      for (const chunk of chunks(subscriberIds, SUBSCRIBERS_PER_READ)) {
+        const [states, itemCounts] = await Promise.all([
+          statesOf(appId, chunk, visible.map(({ row }) => row.id)),
+          unreadItemCounts({ appId, subscriberIds: chunk }, now),
+        ]);
+        for (const subscriberId of chunk) {
+          const announcements = withStates(await audienceAnnouncements(appId, subscriberId, visible), states.get(subscriberId));
+          result.set(subscriberId, {
+            entries: announcements.filter(({ announcement }) => changed.has(announcement.row.id)).map(({ announcement, state }) => announcementEntry(announcement.row, state)),
+            counts: tally(itemCounts.filter((row) => row.subscriber_id === subscriberId), announcements),
+          });
+        }
+      }
+      return result;
     },
 
     /** Marks one entry read, unread, archived or unarchived; answers the entry after the change. */

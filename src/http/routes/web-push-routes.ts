@@ -1,26 +1,10 @@
 import { Type } from 'typebox';
 import { MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
-import { MAX_PUSH_ENDPOINT_LENGTH } from '../../domain/web-push/push-subscription-service.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
+import { PushSubscriptionBody, PushSubscriptionId } from '../web-push-schemas.ts';
 
 const ExternalId = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_ID_LENGTH, description: "The calling system's own id for this receiver" });
-const SubscriptionId = Type.String({ minLength: 1, maxLength: 64, description: 'The push subscription id (wps_...)' });
-
-const PushSubscriptionBody = Type.Object(
-  {
-    endpoint: Type.String({ minLength: 1, maxLength: MAX_PUSH_ENDPOINT_LENGTH, description: "The browser's push service URL (https:)" }),
-    keys: Type.Object(
-      {
-        p256dh: Type.String({ minLength: 1, maxLength: 128, description: "The browser's P-256 public key, base64url (65 bytes)" }),
-        auth: Type.String({ minLength: 1, maxLength: 64, description: 'The auth secret, base64url (16 bytes)' }),
-      },
-      { additionalProperties: false },
-    ),
-    expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'As PushSubscription.toJSON() gives it; not used' })),
-  },
-  { additionalProperties: false, description: 'JSON.stringify(pushSubscription) from the browser' },
-);
 
 /**
  * Web Push: browsers' subscriptions per subscriber (a send to the subscriber on `webpush` reaches
@@ -55,7 +39,7 @@ export const registerWebPushRoutes: RouteModule = (server, { pushSubscriptions }
     '/subscribers/:externalId/push-subscriptions/:id',
     {
       config: { access: 'operate' },
-      schema: { tags: ['web push'], summary: 'Delete a push subscription', params: Type.Object({ externalId: ExternalId, id: SubscriptionId }, { additionalProperties: false }) },
+      schema: { tags: ['web push'], summary: 'Delete a push subscription', params: Type.Object({ externalId: ExternalId, id: PushSubscriptionId }, { additionalProperties: false }) },
     },
     async (request, reply) => {
       await pushSubscriptions.delete(appIdOf(request), request.params.externalId, request.params.id);

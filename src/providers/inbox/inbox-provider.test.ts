@@ -23,9 +23,9 @@ function memoryDepositor(): InboxDepositor & { items: InboxItemDeposit[] } {
   const items: InboxItemDeposit[] = [];
   return {
     items,
-    async deposit(item) {
-      items.push(item);
-      return { itemId: `inb_for_${item.deliveryId}` };
+    async deposit(deposited) {
+      items.push(...deposited);
+      return deposited.map((item) => `inb_for_${item.deliveryId}`);
     },
   };
 }
@@ -168,7 +168,37 @@ for (const dialect of testDialects) {
             archived_at: null,
           },
         );
-        assert.deepEqual(changes[0], { kind: 'items', appId: bed.appId, subscriberId: 'u1', ids: [first.providerMessageId] });
+        assert.deepEqual(changes[0], { kind: 'items', appId: bed.appId, items: [{ subscriberId: 'u1', id: first.providerMessageId }] });
+      } finally {
+        unsubscribe();
+      }
+    });
+
+    test('a batch writes every item in one call, answers them in order, and tells the streams in a few notifications; a repeat writes nothing new', async () => {
+      const changes: InboxChange[] = [];
+      const unsubscribe = subscribeToInboxChanges(bed.notifications, (change) => changes.push(change));
+      try {
+        const inbox = createInboxDepositor({ database: bed.database, notifications: bed.notifications, clock: bed.clock });
+        const sender = inboxProvider.createSender({ id: 'acc_inbox', name: 'inbox', config: {} }, testSenderEnvironment());
+        const requests = Array.from({ length: 130 }, (_, index) =>
+          sampleSendRequest({ appId: bed.appId, address: `peer-${index}`, deliveryId: `dlv_01JH00000000000000000${String(index).padStart(5, '0')}` }),
+        );
+        const outcomes = await sender.sendBatch!(requests, environment.context({ inbox }));
+        assert.equal(outcomes.length, 130);
+        const rows = await bed.database.db.selectFrom('inbox_items').select(['id', 'subscriber_id', 'delivery_id']).execute();
+        assert.equal(rows.length, 130);
+        const byDelivery = new Map(rows.map((row) => [row.delivery_id, row]));
+        requests.forEach((request, index) => {
+          const outcome = outcomes[index]!;
+          assertOutcomeKind(outcome, 'sent');
+          assert.equal(outcome.providerMessageId, byDelivery.get(request.deliveryId)?.id);
+          assert.equal(byDelivery.get(request.deliveryId)?.subscriber_id, `peer-${index}`);
+        });
+        const told = changes.flatMap((change) => (change.kind === 'items' ? change.items : []));
+        assert.equal(told.length, 130);
+        assert.ok(changes.length <= 3, `${changes.length} notifications for 130 items`);
+        assert.deepEqual(await sender.sendBatch!(requests, environment.context({ inbox })), outcomes, 'a repeated batch answers the same items');
+        assert.equal((await bed.database.db.selectFrom('inbox_items').select('id').execute()).length, 130);
       } finally {
         unsubscribe();
       }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { INBOX_SEVERITIES, type InboxAction, type InboxExtras, type ProviderDefinition, type RenderedMessage } from '../provider.ts';
+import { INBOX_SEVERITIES, type InboxAction, type InboxExtras, type InboxItemDeposit, type ProviderContext, type ProviderDefinition, type RenderedMessage, type SendOutcome, type SendRequest } from '../provider.ts';
 import type { InboxSeverity } from '../../storage/schema.ts';
 
 /**
@@ -60,37 +60,55 @@ export const inboxProvider: ProviderDefinition<InboxConfig> = {
   configSchema: inboxConfigSchema,
   secretFields: [],
 
+  // Items of one message to many subscribers are written in one statement.
+  maxRecipientsPerCall: 500,
+
   createSender({ config }) {
+    function itemOf(request: SendRequest): InboxItemDeposit {
+      const { content } = request;
+      const extras = inboxExtrasOf(content);
+      return {
+        appId: request.appId,
+        subscriberId: request.address!,
+        deliveryId: request.deliveryId,
+        messageId: request.messageId,
+        title: titleOf(content),
+        summary: content.summary ?? null,
+        bodyHtml: content.html || null,
+        link: extras.link ?? null,
+        category: extras.category ?? config.defaultCategory ?? null,
+        severity: extras.severity ?? 'info',
+        actions: extras.actions ?? [],
+        data: extras.data ?? {},
+        validForSeconds: extras.validForSeconds ?? config.defaultValidForSeconds ?? null,
+      };
+    }
+
+    async function sendBatch(requests: readonly SendRequest[], context: ProviderContext): Promise<SendOutcome[]> {
+      const inbox = context.inbox;
+      if (!inbox) return requests.map(() => ({ kind: 'failed', code: 'INBOX_UNAVAILABLE', message: 'This worker has no access to inboxes' }));
+      const addressed = requests.filter((request) => request.address !== null);
+      let ids: string[];
+      try {
+        ids = await inbox.deposit(addressed.map(itemOf));
+      } catch (error) {
+        // The database is Herald's own: an outage passes, and the retried deposit writes each item once.
+        const outcome: SendOutcome = { kind: 'retry', code: 'INBOX_DEPOSIT_FAILED', message: `Writing the inbox items failed: ${error instanceof Error ? error.message : String(error)}` };
+        return requests.map(() => outcome);
+      }
+      const itemIdOf = new Map(addressed.map((request, index) => [request, ids[index]!]));
+      return requests.map((request) => {
+        const itemId = itemIdOf.get(request);
+        return itemId === undefined ? { kind: 'failed', code: 'NO_ADDRESS', message: 'An inbox delivery names a subscriber' } : { kind: 'sent', providerMessageId: itemId };
+      });
+    }
+
     return {
       async send(request, context) {
-        const inbox = context.inbox;
-        if (!inbox) return { kind: 'failed', code: 'INBOX_UNAVAILABLE', message: 'This worker has no access to inboxes' };
-        if (request.address === null) return { kind: 'failed', code: 'NO_ADDRESS', message: 'An inbox delivery names a subscriber' };
-        const { content } = request;
-        const extras = inboxExtrasOf(content);
-        const item = {
-          appId: request.appId,
-          subscriberId: request.address,
-          deliveryId: request.deliveryId,
-          messageId: request.messageId,
-          title: titleOf(content),
-          summary: content.summary ?? null,
-          bodyHtml: content.html || null,
-          link: extras.link ?? null,
-          category: extras.category ?? config.defaultCategory ?? null,
-          severity: extras.severity ?? 'info',
-          actions: extras.actions ?? [],
-          data: extras.data ?? {},
-          validForSeconds: extras.validForSeconds ?? config.defaultValidForSeconds ?? null,
-        };
-        try {
-          const { itemId } = await inbox.deposit(item);
-          return { kind: 'sent', providerMessageId: itemId };
-        } catch (error) {
-          // The database is Herald's own: an outage passes, and the retried deposit writes the item once.
-          return { kind: 'retry', code: 'INBOX_DEPOSIT_FAILED', message: `Writing the inbox item failed: ${error instanceof Error ? error.message : String(error)}` };
-        }
+        const [outcome] = await sendBatch([request], context);
+        return outcome!;
       },
+      sendBatch,
     };
   },
 };
