@@ -24,8 +24,8 @@ interface InboxClient {
   /** `?app=...` plus the subscriber and its hash, for the stream (EventSource sends no headers). */
   streamPath(subscriberId: string): string;
   headers(subscriberId: string): Record<string, string>;
-  /** An unsigned inbox API call as the reader's widget makes it. */
-  call(method: 'GET' | 'POST', path: string, subscriberId: string): Promise<{ status: number; body: any }>;
+  /** An unsigned inbox API POST (read, archive ...) as the subscriber's widget makes it. */
+  post(path: string, subscriberId: string): Promise<{ status: number; body: any }>;
 }
 
 async function inboxClientFor(herald: BenchHerald, api: HeraldProcess): Promise<InboxClient> {
@@ -38,12 +38,11 @@ async function inboxClientFor(herald: BenchHerald, api: HeraldProcess): Promise<
   return {
     streamPath: (subscriberId) => `/inbox/v1/stream?app=${app}&subscriber=${encodeURIComponent(subscriberId)}&subscriberHash=${hashOf(subscriberId)}`,
     headers,
-    async call(method, path, subscriberId) {
-      const separator = path.includes('?') ? '&' : '?';
-      const response = await request(`${api.origin}${path}${separator}app=${app}`, {
-        method,
-        headers: { ...headers(subscriberId), ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
-        body: method === 'POST' ? '{}' : undefined,
+    async post(path, subscriberId) {
+      const response = await request(`${api.origin}${path}?app=${app}`, {
+        method: 'POST',
+        headers: { ...headers(subscriberId), 'content-type': 'application/json' },
+        body: '{}',
       });
       const text = await response.body.text();
       return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
@@ -191,7 +190,7 @@ async function measureHerald(context: ScenarioContext, scale: InboxScale) {
     const announcementIds: string[] = [];
     for (let n = 0; n < scale.announcements; n++) announcementIds.push(await publishAnnouncement(herald, api, n));
     for (const id of announcementIds.slice(0, scale.readerReadAnnouncements)) {
-      const read = await inbox.call('POST', `/inbox/v1/items/${id}/read`, READER_ID);
+      const read = await inbox.post(`/inbox/v1/items/${id}/read`, READER_ID);
       if (read.status !== 200 || !read.body.readAt) throw new Error(`reading ${id}: ${read.status} ${JSON.stringify(read.body)}`);
     }
 
