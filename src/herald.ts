@@ -15,6 +15,7 @@ import { createReceiverGroupService } from './domain/receiver-groups/receiver-gr
 import { createReceiptIntake } from './domain/receipts/receipt-intake.ts';
 import { createPushSubscriptionService } from './domain/web-push/push-subscription-service.ts';
 import { createSessionService } from './domain/users/session-service.ts';
+import { createAppRateLimiter } from './domain/rate-limits/app-rate-limiter.ts';
 import { createUserService } from './domain/users/user-service.ts';
 import type { ApiServices } from './http/api-services.ts';
 import { createAuthenticator } from './http/auth/authenticate.ts';
@@ -24,6 +25,10 @@ import { createInboxReadReceipt } from './domain/inbox/inbox-read-receipt.ts';
 import { createInboxService } from './domain/inbox/inbox-service.ts';
 import { createSubscriberAudience } from './domain/inbox/subscriber-audience.ts';
 import { createHttpServer } from './http/create-http-server.ts';
+import { countAccepted } from './http/metrics/accept-metrics.ts';
+import { createHeraldMetrics } from './http/metrics/herald-metrics.ts';
+import { registerQueueMetrics } from './http/metrics/queue-metrics.ts';
+import { recordWorkerEvents } from './http/metrics/worker-event-metrics.ts';
 import type { HeraldServer } from './http/route-module.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProviderRegistry } from './providers/provider-registry.ts';
@@ -152,9 +157,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         logger,
       })
     : undefined;
-  // What the workers report; logs subscribe here, and so will metrics and alarms.
+  // What the workers report; logs and metrics subscribe here, and so will alarms.
   const workerEvents = createWorkerEvents((error, name) => logger.error({ err: error, event: name }, 'a worker event listener failed'));
   logWorkerEvents(workerEvents, logger);
+  // This instance's metrics: each process serves what it counted itself (its api role's /metrics), and the queue as the database sees it.
+  const metrics = createHeraldMetrics();
+  recordWorkerEvents(workerEvents, metrics);
+  registerQueueMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
   const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   // Threads start on the first render: a process that never renders (the CLI, an idle api) starts none.
@@ -169,6 +178,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       appSettings: (appId) => apps.settings(appId),
       onQueued: () => wakeup.notifyDeliveriesQueued(),
       onCallbacksQueued,
+      onAccepted: countAccepted(metrics),
       random: options.random,
     });
   const intake = intakeWith(renderer.gate);
@@ -213,6 +223,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     context,
     authenticator,
     apps,
+    rateLimits: createAppRateLimiter(context, apps),
     keys,
     users,
     sessions,
@@ -237,6 +248,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     inbox,
     inboxStreams,
     announcementFeed,
+    metrics,
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
@@ -336,6 +348,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
 }
 
 const DATABASE_WAIT_RETRY_MS = 1000;
+/** Scrapes within this long share one queue query. */
+const QUEUE_METRICS_CACHE_TTL_MS = 5000;
 
 /**
  * A process started while the database is down waits for it rather than exiting: orchestrators

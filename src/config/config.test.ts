@@ -21,3 +21,32 @@ test('render threads and budgets: defaults, values, and a bad value named', () =
     assert.match(error.message, message);
   }
 });
+
+test('metrics access: loopback by default, a token, IPs and CIDRs, and a bad entry named', () => {
+  assert.deepEqual(parseConfig({}).metrics, {
+    token: undefined,
+    allow: [
+      { address: '127.0.0.1', prefix: 32, family: 'ipv4' },
+      { address: '::1', prefix: 128, family: 'ipv6' },
+    ],
+  });
+  assert.deepEqual(parseConfig({ HERALD_METRICS_TOKEN: 'scrape', HERALD_METRICS_ALLOW: ' 10.0.0.0/8 , fd00::/8,192.168.1.7' }).metrics, {
+    token: 'scrape',
+    allow: [
+      { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: 'fd00::', prefix: 8, family: 'ipv6' },
+      { address: '192.168.1.7', prefix: 32, family: 'ipv4' },
+    ],
+  });
+  for (const [value, message] of [
+    ['10.0.0/8', /"10.0.0\/8" is not an IP address or CIDR/],
+    ['prometheus.internal', /"prometheus.internal" is not an IP address or CIDR/],
+    ['10.0.0.0/33', /"10.0.0.0\/33" has a bad prefix length; use 0 to 32/],
+    ['::1/x', /"::1\/x" has a bad prefix length; use 0 to 128/],
+    ['10.0.0.0/8/1', /is not an IP address or CIDR/],
+  ] as const) {
+    const error = heraldError(() => parseConfig({ HERALD_METRICS_ALLOW: value }));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.match(error.message, message);
+  }
+});

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { HeraldError } from '../errors.ts';
 
@@ -35,7 +36,11 @@ export interface HeraldConfig {
     loginMaxFailures: number;
     loginMaxFailuresPerAddress: number;
     loginLockSeconds: number;
+    /** Login attempts (failed or not) per client address per minute, whatever the e-mails. */
+    loginAttemptsPerMinute: number;
   };
+  /** Default per-app API rate limits (token buckets); apps override them in `settings.rateLimits`. */
+  rateLimits: { sendPerSecond: number; sendBurst: number; managePerSecond: number; manageBurst: number };
   outbound: { allowLoopback: boolean; allowPrivateNetworks: boolean; connectTimeoutMs: number; requestTimeoutMs: number };
   worker: {
     id: string | undefined;
@@ -58,6 +63,15 @@ export interface HeraldConfig {
   };
   /** Templates render on worker threads, within a total time budget per request and per delivery. */
   render: { threads: number; requestBudgetMs: number; deliveryBudgetMs: number };
+  /** Who may scrape /metrics: a bearer token, and/or client addresses (IPs and CIDRs). */
+  metrics: { token: string | undefined; allow: readonly MetricsAllowEntry[] };
+}
+
+/** One entry of HERALD_METRICS_ALLOW: an address, or a network as address/prefix. */
+export interface MetricsAllowEntry {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
 }
 
 type Env = Record<string, string | undefined>;
@@ -140,6 +154,11 @@ export const configFields = {
   loginMaxFailures: integer('HERALD_LOGIN_MAX_FAILURES', 5, 1, 1000, 'Failed logins per e-mail and address before a lock'),
   loginMaxFailuresPerAddress: integer('HERALD_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 100_000, 'Failed logins from one client address, whatever the e-mails, before the address is locked'),
   loginLockSeconds: integer('HERALD_LOGIN_LOCK_SECONDS', 900, 1, 86_400, 'How long a login lock lasts; failures count within the same window'),
+  loginAttemptsPerMinute: integer('HERALD_LOGIN_ATTEMPTS_PER_MINUTE', 20, 1, 100_000, 'Login attempts (failed or not) from one client address per minute, whatever the e-mails; over it → 429 `LOGIN_RATE_LIMITED`'),
+  rateSendPerSecond: integer('HERALD_RATE_SEND_PER_SECOND', 100_000, 1, 10_000_000, 'Default send rate per app: receivers accepted per second (a batch costs one per receiver); apps override it in settings.rateLimits'),
+  rateSendBurst: integer('HERALD_RATE_SEND_BURST', 200_000, 1, 100_000_000, 'Default send burst per app: receivers accepted at once before the send rate applies'),
+  rateManagePerSecond: integer('HERALD_RATE_MANAGE_PER_SECOND', 1_000, 1, 10_000_000, 'Default rate per app of the other state-changing /v1 calls (POST, PUT, PATCH, DELETE)'),
+  rateManageBurst: integer('HERALD_RATE_MANAGE_BURST', 5_000, 1, 100_000_000, 'Default burst per app of the other state-changing /v1 calls'),
   outboundAllowLoopback: boolean('HERALD_OUTBOUND_ALLOW_LOOPBACK', false, 'Allow provider/callback URLs that resolve to loopback'),
   outboundAllowPrivate: boolean('HERALD_OUTBOUND_ALLOW_PRIVATE', false, 'Allow provider/callback URLs that resolve to private networks'),
   outboundConnectTimeoutMs: integer('HERALD_OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, 'Outbound connect timeout'),
@@ -167,6 +186,8 @@ export const configFields = {
   ),
   renderRequestBudgetMs: integer('HERALD_RENDER_REQUEST_BUDGET_MS', 5000, 10, 600_000, 'Total render time one request (send, batch, preview, publish) may use; over it → 422 `RENDER_BUDGET_EXCEEDED`'),
   renderDeliveryBudgetMs: integer('HERALD_RENDER_DELIVERY_BUDGET_MS', 1000, 10, 600_000, 'Render time of one delivery at send time; over it the delivery fails with `RENDER_BUDGET_EXCEEDED`'),
+  metricsToken: text('HERALD_METRICS_TOKEN', undefined, 'Bearer token that lets a scraper read /metrics from any address'),
+  metricsAllow: text('HERALD_METRICS_ALLOW', '127.0.0.1,::1', 'Comma-separated IPs and CIDRs that may read /metrics without the token'),
 } as const;
 
 /** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
@@ -212,6 +233,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       loginMaxFailures: read(configFields.loginMaxFailures),
       loginMaxFailuresPerAddress: read(configFields.loginMaxFailuresPerAddress),
       loginLockSeconds: read(configFields.loginLockSeconds),
+      loginAttemptsPerMinute: read(configFields.loginAttemptsPerMinute),
+    },
+    rateLimits: {
+      sendPerSecond: read(configFields.rateSendPerSecond),
+      sendBurst: read(configFields.rateSendBurst),
+      managePerSecond: read(configFields.rateManagePerSecond),
+      manageBurst: read(configFields.rateManageBurst),
     },
     outbound: {
       allowLoopback: read(configFields.outboundAllowLoopback),
@@ -236,6 +264,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       circuitFailureThreshold: read(configFields.circuitFailureThreshold),
       circuitCooldownSeconds: read(configFields.circuitCooldownSeconds),
     },
+    metrics: { token: read(configFields.metricsToken), allow: parseAllowList(read(configFields.metricsAllow) ?? '') },
     render: {
       threads: read(configFields.renderThreads),
       requestBudgetMs: read(configFields.renderRequestBudgetMs),
@@ -273,4 +302,23 @@ export function decodeMasterKey(value: string): Buffer | undefined {
     if (bytes.length === 32) return bytes;
   }
   return undefined;
+}
+
+/** HERALD_METRICS_ALLOW: `10.0.0.0/8, 192.168.1.7, ::1`. */
+function parseAllowList(raw: string): MetricsAllowEntry[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      const [address = '', prefixText, extra] = item.split('/');
+      const version = isIP(address);
+      if (version === 0 || extra !== undefined) throw configError('HERALD_METRICS_ALLOW', `"${item}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`);
+      const maxPrefix = version === 4 ? 32 : 128;
+      const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
+      if (!/^\d+$/.test(prefixText ?? String(maxPrefix)) || prefix > maxPrefix) {
+        throw configError('HERALD_METRICS_ALLOW', `"${item}" has a bad prefix length; use 0 to ${maxPrefix}`);
+      }
+      return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+    });
 }

@@ -94,6 +94,15 @@ const ABANDON_GRACE_MS = 1000;
 const WRITE_RETRY_DELAY_MS = 1000;
 const IDS_PER_QUERY = 500;
 
+/** What the worker knew of a result's send, for its worker event: the account's provider type, and how long the provider call took. */
+interface SendFacts {
+  providerType: string | null;
+  sendDurationMs: number | null;
+}
+
+type WorkerResult = DeliveryResult & SendFacts;
+type Settle = (delivery: DeliveriesTable, outcome: DeliveryOutcome, facts?: SendFacts) => void;
+
 const failed = (code: string, message: string): SendOutcome => ({ kind: 'failed', code, message });
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -166,7 +175,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let lastReapAtMs = -Infinity;
   let earlierLeasesReaped = false;
 
-  const results = createGroupCommit<DeliveryResult>({
+  const results = createGroupCommit<WorkerResult>({
     maxItems: Math.max(batchSize, 50),
     maxDelayMs: options.completionWindowMs ?? 10,
     maxConcurrentWrites: concurrentWritesFor(database.dialect),
@@ -176,7 +185,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       if (summary.applied < items.length) workerEvents.emit('lease.lost', { workerId, component, count: items.length - summary.applied });
       if (summary.callbacksQueued > 0) options.onCallbacksQueued?.();
       claimLoop.written();
-      const claimed = new Map(items.map(({ delivery }) => [delivery.id, delivery]));
+      const claimed = new Map(items.map((item) => [item.delivery.id, item]));
       for (const transition of summary.transitions) report(transition, claimed.get(transition.id)!);
     },
     onWriteError(error, itemCount) {
@@ -194,7 +203,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   /** Everything that can be decided before sending; deliveries that cannot go out are answered through `settle`. */
-  async function prepare(deliveries: DeliveriesTable[], settle: (delivery: DeliveriesTable, outcome: DeliveryOutcome) => void) {
+  async function prepare(deliveries: DeliveriesTable[], settle: Settle) {
     const messages = await loadMessages([...new Set(deliveries.map((d) => d.message_id))]);
     const accounts = await senders.resolve(deliveries.flatMap((d) => (d.channel_account_id === null ? [] : [d.channel_account_id])));
     const metadataByMessage = new Map<string, Record<string, string>>();
@@ -212,8 +221,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         try {
           content = await renderer.render(delivery, message);
         } catch (error) {
-          if (isStorageUnavailable(error)) return void settle(delivery, { kind: 'retry', code: STORAGE_UNAVAILABLE, message: errorText(error) });
-          return void settle(delivery, failed(error instanceof HeraldError ? error.code : 'RENDER_FAILED', errorText(error)));
+          const facts = { providerType: lookup.account.type, sendDurationMs: null };
+          if (isStorageUnavailable(error)) return void settle(delivery, { kind: 'retry', code: STORAGE_UNAVAILABLE, message: errorText(error) }, facts);
+          return void settle(delivery, failed(error instanceof HeraldError ? error.code : 'RENDER_FAILED', errorText(error)), facts);
         }
         let metadata = metadataByMessage.get(message.id);
         if (!metadata) metadataByMessage.set(message.id, (metadata = JSON.parse(message.metadata) as Record<string, string>));
@@ -222,11 +232,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     );
 
     const candidates = rendered.filter((candidate) => candidate !== undefined);
-    return passSendGates(sendGates, candidates, gateServices, (candidate, decision) => settle(candidate.delivery, decision));
+    return passSendGates(sendGates, candidates, gateServices, (candidate, decision) =>
+      settle(candidate.delivery, decision, { providerType: candidate.account.type, sendDurationMs: null }),
+    );
   }
 
   /** Reports a written result as the worker event its transition amounts to. */
-  function report(transition: DeliveryTransition, delivery: DeliveriesTable): void {
+  function report(transition: DeliveryTransition, { delivery, providerType, sendDurationMs }: WorkerResult): void {
     const base = {
       workerId,
       deliveryId: delivery.id,
@@ -234,13 +246,16 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       appId: delivery.app_id,
       channel: delivery.channel,
       channelAccountId: delivery.channel_account_id,
+      providerType,
       attempts: transition.attempts,
+      acceptedAtMs: delivery.created_at,
+      sendDurationMs,
     };
     const last = transition.events.at(-1)!;
     const reason = { code: last.code ?? '', message: last.detail ?? '' };
     switch (last.type) {
       case 'sent':
-        return workerEvents.emit('delivery.sent', { ...base, providerMessageId: transition.providerMessageId });
+        return workerEvents.emit('delivery.sent', { ...base, providerMessageId: transition.providerMessageId, sentAtMs: transition.sentAt! });
       case 'failed':
         return workerEvents.emit('delivery.failed', { ...base, ...reason });
       case 'skipped':
@@ -372,9 +387,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   /** Answers every claimed delivery exactly once, whatever fails on the way. */
   async function processBatch(deliveries: DeliveriesTable[], done: () => void): Promise<void> {
     const unanswered = new Set(deliveries);
-    const settle = (delivery: DeliveriesTable, outcome: DeliveryOutcome) => {
+    const settle: Settle = (delivery, outcome, facts = { providerType: null, sendDurationMs: null }) => {
       if (!unanswered.delete(delivery)) return;
-      results.add({ delivery, outcome });
+      results.add({ delivery, outcome, ...facts });
       done();
     };
     try {
@@ -385,7 +400,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
           // Refused when the worker stops first: left unanswered, `releaseLeases` puts it back unattempted.
           if (!(await sendSlots.take())) return;
           try {
+            const sendStartedMs = performance.now();
             const outcomes = await send(call);
+            const facts = { providerType: call[0]!.account.type, sendDurationMs: performance.now() - sendStartedMs };
             await forgetGoneAddresses(call, outcomes);
             const sends = call.map((candidate, index) => ({ candidate, outcome: outcomes[index]! }));
             let decided: DeliveryOutcome[] = outcomes;
@@ -395,7 +412,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
               // The sends happened: their own outcomes stand (retried where they were transient), only failover is missed.
               reportError(error, 'recording circuit breaker outcomes (failover skipped for these sends)');
             }
-            call.forEach((candidate, index) => settle(candidate.delivery, decided[index]!));
+            call.forEach((candidate, index) => settle(candidate.delivery, decided[index]!, facts));
           } finally {
             sendSlots.give();
           }

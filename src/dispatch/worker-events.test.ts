@@ -75,9 +75,28 @@ for (const dialect of testDialects) {
       const nowMs = bed.clock.now();
 
       assert.equal(await worker.drain(), addresses.length);
-      const base = (i: number, attempts: number) => ({ workerId: 'w-1', deliveryId: deliveryIds[i], messageId: messageIds[0], appId: bed.appId, channel: 'email', channelAccountId: accountId, attempts });
-      const byDelivery = new Map(heard.flatMap((h) => ('deliveryId' in h.event ? [[h.event.deliveryId, h]] : [])));
-      assert.deepEqual(byDelivery.get(deliveryIds[0]!), { name: 'delivery.sent', event: { ...base(0, 1), providerMessageId: 'p-1' } });
+      const base = (i: number, attempts: number) => ({
+        workerId: 'w-1',
+        deliveryId: deliveryIds[i],
+        messageId: messageIds[0],
+        appId: bed.appId,
+        channel: 'email',
+        channelAccountId: accountId,
+        providerType: 'scripted',
+        attempts,
+        acceptedAtMs: nowMs,
+      });
+      // How long a call took varies: it is a duration where the provider was called, null where a gate decided.
+      const called = new Set(['delivery.sent', 'delivery.retrying', 'delivery.failed', 'delivery.rate_limited']);
+      const byDelivery = new Map(
+        heard.flatMap((h) => {
+          if (!('deliveryId' in h.event)) return [];
+          const { sendDurationMs, ...event } = h.event as typeof h.event & { sendDurationMs: number | null };
+          assert.equal(called.has(h.name) ? typeof sendDurationMs === 'number' && sendDurationMs >= 0 : sendDurationMs === null, true, `${h.name}: sendDurationMs ${sendDurationMs}`);
+          return [[h.event.deliveryId, { name: h.name, event }]];
+        }),
+      );
+      assert.deepEqual(byDelivery.get(deliveryIds[0]!), { name: 'delivery.sent', event: { ...base(0, 1), providerMessageId: 'p-1', sentAtMs: nowMs } });
       assert.deepEqual(byDelivery.get(deliveryIds[1]!), { name: 'delivery.retrying', event: { ...base(1, 1), code: 'BUSY', message: 'try later', retryAtMs: nowMs + 5000 } });
       assert.deepEqual(byDelivery.get(deliveryIds[2]!), { name: 'delivery.failed', event: { ...base(2, 1), code: 'BAD_ADDRESS', message: 'no such mailbox' } });
       assert.deepEqual(byDelivery.get(deliveryIds[3]!), { name: 'delivery.rate_limited', event: { ...base(3, 0), code: 'THROTTLED', message: 'slow down', retryAtMs: nowMs + 7000 } });

@@ -14,8 +14,14 @@ export interface DeliveryReport {
   appId: string;
   channel: string;
   channelAccountId: string | null;
+  /** The channel account's provider type; null when the worker did not get as far as the account. */
+  providerType: string | null;
   /** Attempts the delivery has used, this one included when it was attempted. */
   attempts: number;
+  /** When the delivery was accepted (its row created). */
+  acceptedAtMs: number;
+  /** How long the provider call took; null when the provider was not called. */
+  sendDurationMs: number | null;
 }
 
 /** One result callback whose attempt was written. */
@@ -34,7 +40,7 @@ export interface CallbackReport {
 export type WorkerComponent = 'delivery-worker' | 'callback-worker' | 'result-check-worker';
 
 export interface WorkerEventMap {
-  'delivery.sent': DeliveryReport & { providerMessageId: string | null };
+  'delivery.sent': DeliveryReport & { providerMessageId: string | null; sentAtMs: number };
   /** Failed for now; tried again at `retryAtMs`. */
   'delivery.retrying': DeliveryReport & { code: string; message: string; retryAtMs: number };
   /** The provider refused for its rate limit; the attempt is given back. */

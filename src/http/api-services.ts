@@ -3,6 +3,7 @@ import type { HeraldContext } from '../context/herald-context.ts';
 import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
+import type { AppRateLimiter } from '../domain/rate-limits/app-rate-limiter.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
 import type { ChannelRouteService } from '../domain/channel-accounts/channel-route-service.ts';
 import type { SubscriberService } from '../domain/subscribers/subscriber-service.ts';
@@ -25,12 +26,15 @@ import type { TemplateService } from '../domain/templates/template-service.ts';
 import type { DeliveryAcknowledgement } from '../deliveries/delivery-acknowledgement.ts';
 import type { AckLinks } from '../security/ack-links.ts';
 import type { PushSubscriptionService } from '../domain/web-push/push-subscription-service.ts';
+import type { HeraldMetrics } from './metrics/herald-metrics.ts';
 
 /** Everything the HTTP routes call; built by the composition root. */
 export interface ApiServices {
   context: HeraldContext;
   authenticator: Authenticator;
   apps: AppService;
+  /** Per-app send and manage buckets, charged by the signed API after authentication. */
+  rateLimits: AppRateLimiter;
   keys: AccessKeyService;
   users: UserService;
   sessions: SessionService;
@@ -57,4 +61,6 @@ export interface ApiServices {
   announcementFeed: AnnouncementFeed;
   /** The live inbox streams of this process. */
   inboxStreams: InboxStreamHub;
+  /** This instance's Prometheus registry and families, served at /metrics. */
+  metrics: HeraldMetrics;
 }

@@ -17,6 +17,8 @@ import { registerReceiptRoutes } from './routes/receipt-routes.ts';
 import { registerAckRoutes } from './routes/ack-routes.ts';
 import { registerWidgetRoutes } from './routes/widget-routes.ts';
 import { registerRootRoutes } from './routes/root-routes.ts';
+import { registerMetricsRoutes } from './routes/metrics-routes.ts';
+import { installHttpRequestMetrics } from './metrics/http-request-metrics.ts';
 import { registerSignedApi } from './signed-api-plugin.ts';
 import { registerInboxApi } from './inbox-api-plugin.ts';
 import './auth/principal.ts';
@@ -66,6 +68,7 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
   server.removeAllContentTypeParsers();
   installJsonBodyParser(server, { maxDepth: config.http.jsonMaxDepth });
   server.addHook('onRequest', refuseNulInUrl);
+  installHttpRequestMetrics(server, services.metrics);
   server.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -91,7 +94,7 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
 
   await registerSignedApi(server, services);
   await registerInboxApi(server, services);
-  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerReceiptRoutes, registerAckRoutes, registerWidgetRoutes]) register(server, services);
+  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerReceiptRoutes, registerAckRoutes, registerWidgetRoutes, registerMetricsRoutes]) register(server, services);
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;
 }

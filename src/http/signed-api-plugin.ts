@@ -1,6 +1,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiServices } from './api-services.ts';
+import { chargeAppRateLimit } from './app-rate-limit.ts';
 import { authorize, describeAccess } from './auth/access.ts';
 import { presentedCredentials } from './auth/authenticate.ts';
 import { isStateChanging, requireSameOrigin } from './auth/csrf-guard.ts';
@@ -66,9 +67,11 @@ export async function registerSignedApi(server: HeraldServer, services: ApiServi
       });
       // The signature covers the body's hash, so it is checked once the body is read, but before
       // the schema is applied: a caller who is not authenticated learns nothing about the schema.
-      api.addHook('preValidation', async (request) => {
+      api.addHook('preValidation', async (request, reply) => {
         request.principal = await services.authenticator.authenticate(request);
         request.appId = await authorize(request, request.routeOptions.config.access!, services.apps);
+        // After authentication, so an unauthenticated flood cannot drain a real app's bucket.
+        await chargeAppRateLimit(request, reply, services.rateLimits);
       });
 
       for (const register of SIGNED_API_ROUTES) register(api, services);

@@ -63,6 +63,14 @@ export interface LoginFailuresTable {
   locked_until: number | null;
 }
 
+/** A token bucket: its level at `refilled_at` (ms), and what the last take handed out. */
+export interface RateBucketsTable {
+  bucket_key: string;
+  tokens: number;
+  taken: number;
+  refilled_at: number;
+}
+
 export interface SubscribersTable {
   id: string;
   app_id: string;
@@ -556,6 +564,7 @@ export interface HeraldSchema {
   users: UsersTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  rate_buckets: RateBucketsTable;
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
   subscriber_preferences: SubscriberPreferencesTable;

@@ -38,6 +38,17 @@ export const AppSettingsSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    rateLimits: Type.Optional(
+      Type.Object(
+        {
+          sendPerSecond: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Receivers accepted per second (a batch costs one per receiver); default HERALD_RATE_SEND_PER_SECOND' })),
+          sendBurst: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Receivers accepted at once before the send rate applies; default HERALD_RATE_SEND_BURST' })),
+          managePerSecond: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Other state-changing calls per second; default HERALD_RATE_MANAGE_PER_SECOND' })),
+          manageBurst: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Other state-changing calls at once; default HERALD_RATE_MANAGE_BURST' })),
+        },
+        { additionalProperties: false, description: 'Per-app API rate limits (token buckets shared by all API processes); over them → 429 RATE_LIMITED' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

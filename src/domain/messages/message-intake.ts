@@ -77,6 +77,8 @@ export function createMessageIntake(
     onQueued(): void;
     /** Wakes the callback worker. */
     onCallbacksQueued(): void;
+    /** Told of each message committed (replays are not), with its deliveries: metrics count accepts and up-front skips. */
+    onAccepted?(appId: string, deliveries: readonly AcceptedDelivery[]): void;
     /** Accept-time policies, in order. Default: POLICY_STEPS. */
     policies?: readonly AcceptStep[];
     /** Accept-time policies that count, run inside the accept transaction. Default: TRANSACTION_POLICY_STEPS. */
@@ -263,6 +265,7 @@ export function createMessageIntake(
     const { pending, message, accepted } = outcome;
     if (pending > 0) deps.onQueued();
     if (queuedCallbacks) deps.onCallbacksQueued();
+    deps.onAccepted?.(appId, accepted);
     return { id: messageId, status: pending === 0 ? 'completed' : 'accepted', sendAt: message.send_at ? new Date(message.send_at).toISOString() : null, templateVersion: message.template_version, deliveries: accepted, replayed: false };
   }
 

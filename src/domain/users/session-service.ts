@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { forbidden, HeraldError, unauthenticated } from '../../errors.ts';
 import type { UsersTable } from '../../storage/schema.ts';
+import { createTokenBuckets } from '../rate-limits/token-buckets.ts';
 import { verifyPassword } from './password-hash.ts';
 import type { UserService } from './user-service.ts';
 
@@ -17,12 +18,28 @@ interface Throttle {
   maxFailures: number;
 }
 
+const LOGIN_BUCKET_PREFIX = 'login:';
+/** A client address's login bucket is full again a minute after its last attempt; kept a while longer. */
+const LOGIN_BUCKET_IDLE_MS = 10 * 60_000;
+
 /**
  * Console sign-in: password check with throttling per (e-mail, client address) and per
- * client address whatever the e-mail, and opaque session tokens whose sha256 is stored.
+ * client address whatever the e-mail, a rate limit on attempts per client address, and
+ * opaque session tokens whose sha256 is stored.
  */
-export function createSessionService({ database: { db }, clock, config }: HeraldContext, users: UserService) {
-  const { sessionTtlSeconds, loginMaxFailures, loginMaxFailuresPerAddress, loginLockSeconds } = config.auth;
+export function createSessionService(context: HeraldContext, users: UserService) {
+  const { database: { db }, clock, config } = context;
+  const { sessionTtlSeconds, loginMaxFailures, loginMaxFailuresPerAddress, loginLockSeconds, loginAttemptsPerMinute } = config.auth;
+  const attemptBuckets = createTokenBuckets(context);
+  const attemptLimits = { ratePerSecond: loginAttemptsPerMinute / 60, burst: loginAttemptsPerMinute };
+
+  /** Every attempt counts, right or wrong, so a sprayer cannot probe faster by mixing in a known password. */
+  async function assertAttemptAllowed(clientAddress: string): Promise<void> {
+    const state = await attemptBuckets.take(`${LOGIN_BUCKET_PREFIX}${clientAddress}`, attemptLimits, 1);
+    if (!state.granted) {
+      throw new HeraldError('throttled', 'LOGIN_RATE_LIMITED', `Too many sign-in attempts from this address; try again in ${state.retryAfterSeconds} seconds`, { retryAfterSeconds: state.retryAfterSeconds });
+    }
+  }
 
   /** A guesser of one account's password, and a sprayer of many e-mails from one address. */
   function throttlesFor(email: string, clientAddress: string): { account: Throttle; address: Throttle } {
@@ -76,6 +93,7 @@ export function createSessionService({ database: { db }, clock, config }: Herald
     /** Returns the new session token (for the cookie) and the user. */
     async login(email: string, password: string, clientAddress: string): Promise<{ token: string; user: UsersTable; expiresAt: number }> {
       const { account, address } = throttlesFor(email, clientAddress);
+      await assertAttemptAllowed(clientAddress);
       await assertNotLocked([account, address]);
       const user = await users.findByEmail(email);
       const passwordOk = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
@@ -114,6 +132,7 @@ export function createSessionService({ database: { db }, clock, config }: Herald
       const now = clock.now();
       await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
       await db.deleteFrom('login_failures').where('first_failed_at', '<', now - loginLockSeconds * 1000).where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).execute();
+      await attemptBuckets.purgeIdle(LOGIN_BUCKET_PREFIX, LOGIN_BUCKET_IDLE_MS);
     },
   };
 }
