@@ -56,6 +56,7 @@ import { createMessageIntake, type TemplateGate } from './domain/messages/messag
 import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
 import { createAnnouncementService } from './domain/inbox/announcement-service.ts';
+import { createAuditLogService } from './domain/audit/audit-log-service.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
 import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
@@ -244,6 +245,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     templates,
     schedules: createScheduleService(context),
     announcements: createAnnouncementService(context),
+    auditLog: createAuditLogService(context),
     inboxAuth: createInboxAuthenticator({ apps, clock }),
     inbox,
     inboxStreams,

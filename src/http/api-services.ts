@@ -2,6 +2,7 @@ import type { InboxStreamHub } from './inbox-stream-hub.ts';
 import type { HeraldContext } from '../context/herald-context.ts';
 import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
+import type { AuditLogService } from '../domain/audit/audit-log-service.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
 import type { AppRateLimiter } from '../domain/rate-limits/app-rate-limiter.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
@@ -55,6 +56,8 @@ export interface ApiServices {
   templates: TemplateService;
   schedules: ScheduleService;
   announcements: AnnouncementService;
+  /** Written by the signed API's audit hooks, searched at GET /v1/audit-log. */
+  auditLog: AuditLogService;
   /** Authenticates /inbox/v1 requests (subscriber hash or inbox token). */
   inboxAuth: InboxAuthenticator;
   inbox: InboxService;

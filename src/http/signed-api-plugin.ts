@@ -2,11 +2,13 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiServices } from './api-services.ts';
 import { chargeAppRateLimit } from './app-rate-limit.ts';
+import { registerAuditHooks } from './audit-hooks.ts';
 import { authorize, describeAccess } from './auth/access.ts';
 import { presentedCredentials } from './auth/authenticate.ts';
 import { isStateChanging, requireSameOrigin } from './auth/csrf-guard.ts';
 import type { HeraldServer, RouteModule } from './route-module.ts';
 import { registerAnnouncementRoutes } from './routes/announcement-routes.ts';
+import { registerAuditLogRoutes } from './routes/audit-log-routes.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerChannelRouteRoutes } from './routes/channel-route-routes.ts';
@@ -36,6 +38,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerTemplateRoutes,
   registerScheduleRoutes,
   registerAnnouncementRoutes,
+  registerAuditLogRoutes,
 ];
 
 /** Marks the signed API instance (and only it) so routes registered elsewhere under /v1 are caught. */
@@ -73,6 +76,7 @@ export async function registerSignedApi(server: HeraldServer, services: ApiServi
         // After authentication, so an unauthenticated flood cannot drain a real app's bucket.
         await chargeAppRateLimit(request, reply, services.rateLimits);
       });
+      registerAuditHooks(api, services.auditLog, services.context.logger);
 
       for (const register of SIGNED_API_ROUTES) register(api, services);
     },

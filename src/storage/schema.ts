@@ -357,13 +357,25 @@ export interface TemplateVersionsTable {
   published_by: string | null;
 }
 
+/** One change made through the signed API or the console (see domain/audit/audit-log-service.ts). */
 export interface AuditLogTable {
   id: string;
   at: number;
+  /** The console user id or the access key id. */
   actor: string;
+  actor_kind: 'user' | 'access-key';
+  /** The route, e.g. `PATCH /v1/channel-accounts/{idOrName}`. */
   action: string;
   target: string;
+  /** JSON: the request id and, for console users, their email. */
   detail: string | null;
+  /** Null for changes not scoped to one app (console users, new apps). */
+  app_id: string | null;
+  /** The client address as the HTTP server sees it (HERALD_TRUST_PROXY decides whether proxies count). */
+  address: string | null;
+  /** JSON snapshots with secrets masked; null when there is none (a create has no before, a delete no after). */
+  before_json: string | null;
+  after_json: string | null;
 }
 
 /** One row per worker process, kept fresh by its heartbeat (see worker-heartbeat.ts). */

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { ANNOUNCEMENT_STATUSES, AnnouncementInputSchema, AnnouncementPatchSchema, AnnouncementViewSchema } from '../../domain/inbox/announcement-schema.ts';
 import { DEFAULT_ANNOUNCEMENT_PAGE_LIMIT, MAX_ANNOUNCEMENT_PAGE_LIMIT } from '../../domain/inbox/announcement-service.ts';
 import { appIdOf } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const tags = ['announcements'];
@@ -18,6 +19,7 @@ const Page = Type.Object({ items: Type.Array(AnnouncementViewSchema), nextCursor
 
 /** Announcements: one message to a whole audience of the app's inboxes. Sending rights to change, read to read. */
 export const registerAnnouncementRoutes: RouteModule = (server, { announcements }) => {
+  const before: AuditSnapshot = (request) => announcements.get(appIdOf(request), pathParam(request, 'id'));
   server.post(
     '/announcements',
     {
@@ -44,7 +46,7 @@ export const registerAnnouncementRoutes: RouteModule = (server, { announcements 
   server.patch(
     '/announcements/:id',
     {
-      config: { access: 'operate' },
+      config: { access: 'operate', audit: { before } },
       schema: {
         tags,
         summary: 'Change an announcement: inboxes show the new content at once (409 ANNOUNCEMENT_WITHDRAWN once withdrawn)',
@@ -58,7 +60,7 @@ export const registerAnnouncementRoutes: RouteModule = (server, { announcements 
 
   server.post(
     '/announcements/:id/withdraw',
-    { config: { access: 'operate' }, schema: { tags, summary: 'Withdraw an announcement: gone from every inbox at once (again: no change)', params: IdParams, response: { 200: AnnouncementViewSchema } } },
+    { config: { access: 'operate', audit: { before } }, schema: { tags, summary: 'Withdraw an announcement: gone from every inbox at once (again: no change)', params: IdParams, response: { 200: AnnouncementViewSchema } } },
     async (request) => announcements.withdraw(appIdOf(request), request.params.id),
   );
 };

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import { AppSettingsSchema } from '../../domain/apps/app-service.ts';
 import { appIdOf, principalOf } from '../auth/access.ts';
+import type { FastifyRequest } from 'fastify';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const AppIdParams = Type.Object({ app: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -11,6 +13,9 @@ const InboxSecretView = Type.Object({ inboxSecret: Type.String() });
  * request may only read its own app and its callback secret, and rotate that secret.
  */
 export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
+  const appBefore: AuditSnapshot = (request) => apps.get(pathParam(request, 'app'));
+  // Console-only routes on one app: its own access keys find these rows in their audit log.
+  const app = async (request: FastifyRequest) => (await apps.get(pathParam(request, 'app'))).id;
   server.post(
     '/apps',
     {
@@ -40,7 +45,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
   server.patch(
     '/apps/:app',
     {
-      config: { access: { consoleRole: 'admin' } },
+      config: { access: { consoleRole: 'admin' }, audit: { before: appBefore, app } },
       schema: {
         tags: ['apps'],
         summary: 'Update, disable or enable an app',
@@ -94,7 +99,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
   server.post(
     '/apps/:app/inbox-tokens',
     {
-      config: { access: { appParam: 'manage' } },
+      config: { access: { appParam: 'manage' }, audit: false },
       schema: {
         tags: ['inbox'],
         summary: 'Mint an expiring token proving a subscriber to the inbox API',
@@ -114,7 +119,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
 
   server.post(
     '/apps/:app/keys',
-    { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['keys'], summary: 'Create an access key (the secret is shown only in this response)', params: AppIdParams } },
+    { config: { access: { consoleRole: 'admin' }, audit: { app } }, schema: { tags: ['keys'], summary: 'Create an access key (the secret is shown only in this response)', params: AppIdParams } },
     async (request, reply) => reply.status(201).send(await keys.create(request.params.app)),
   );
 
@@ -127,7 +132,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
   server.delete(
     '/apps/:app/keys/:accessKeyId',
     {
-      config: { access: { consoleRole: 'admin' } },
+      config: { access: { consoleRole: 'admin' }, audit: { app } },
       schema: { tags: ['keys'], summary: 'Revoke an access key', params: Type.Object({ app: Type.String(), accessKeyId: Type.String({ minLength: 1, maxLength: 64 }) }) },
     },
     async (request, reply) => {

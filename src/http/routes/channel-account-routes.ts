@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { SECRET_MASK } from '../../domain/channel-accounts/channel-account-config.ts';
 import { appIdOf } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const FlowLimit = Type.Object(
@@ -20,6 +21,7 @@ const IdOrNameParams = Type.Object({ idOrName: Type.String({ minLength: 1, maxLe
 
 /** Channel accounts of the calling app (console users name the app in X-Herald-App): read to read, manage to write. */
 export const registerChannelAccountRoutes: RouteModule = (server, { channelAccounts }) => {
+  const before: AuditSnapshot = (request) => channelAccounts.get(appIdOf(request), pathParam(request, 'idOrName'));
   server.get('/channel-account-types', { config: { access: 'authenticated' }, schema: { tags: ['channel accounts'], summary: 'Provider types with their channel and config JSON Schema' } }, async () => ({
     items: channelAccounts.types(),
   }));
@@ -81,7 +83,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
   server.patch(
     '/channel-accounts/:idOrName',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', audit: { before } },
       schema: {
         tags: ['channel accounts'],
         summary: 'Change a channel account',
@@ -107,7 +109,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
 
   server.delete(
     '/channel-accounts/:idOrName',
-    { config: { access: 'manage' }, schema: { tags: ['channel accounts'], summary: 'Delete a channel account', params: IdOrNameParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: 'Delete a channel account', params: IdOrNameParams } },
     async (request, reply) => {
       const appId = appIdOf(request);
       await channelAccounts.delete(appId, request.params.idOrName);

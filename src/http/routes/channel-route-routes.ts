@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { MAX_ROUTE_ACCOUNTS, ROUTE_MODES } from '../../domain/channel-accounts/channel-route-service.ts';
 import { appIdOf } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const ChannelParams = Type.Object({ channel: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false });
@@ -25,19 +26,20 @@ const RouteBody = Type.Object(
 
 /** How the app spreads a channel over several accounts: failover or weighted, with a circuit breaker per account. */
 export const registerChannelRouteRoutes: RouteModule = (server, { channelRoutes }) => {
+  const before: AuditSnapshot = async (request) => (await channelRoutes.list(appIdOf(request))).find((route) => route.channel === pathParam(request, 'channel')) ?? null;
   server.get('/channel-routes', { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: "The app's routes over several accounts per channel" } }, async (request) => ({
     items: await channelRoutes.list(appIdOf(request)),
   }));
 
   server.put(
     '/channel-routes/:channel',
-    { config: { access: 'manage' }, schema: { tags: ['channel accounts'], summary: 'Route a channel over several accounts (failover or weighted)', params: ChannelParams, body: RouteBody } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: 'Route a channel over several accounts (failover or weighted)', params: ChannelParams, body: RouteBody } },
     async (request) => channelRoutes.put(appIdOf(request), request.params.channel, request.body),
   );
 
   server.delete(
     '/channel-routes/:channel',
-    { config: { access: 'manage' }, schema: { tags: ['channel accounts'], summary: "Remove a channel's route: it sends through its default account again", params: ChannelParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: "Remove a channel's route: it sends through its default account again", params: ChannelParams } },
     async (request, reply) => {
       await channelRoutes.delete(appIdOf(request), request.params.channel);
       return reply.status(204).send();

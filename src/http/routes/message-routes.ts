@@ -40,7 +40,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
 
   server.post(
     '/messages',
-    { config: { access: 'operate', rateLimit: 'send' }, schema: { tags: ['messages'], summary: 'Send a message to receivers on channels (202: accepted and queued)', body: SendRequestSchema, headers: IdempotencyHeaders } },
+    { config: { access: 'operate', rateLimit: 'send', audit: false }, schema: { tags: ['messages'], summary: 'Send a message to receivers on channels (202: accepted and queued)', body: SendRequestSchema, headers: IdempotencyHeaders } },
     async (request, reply) => {
       const appId = appIdOf(request);
       return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
@@ -49,7 +49,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
 
   server.post(
     '/messages/batch',
-    { config: { access: 'operate', rateLimit: 'send' }, schema: { tags: ['messages'], summary: 'Send one message to up to 1,000 receivers, each with its own variables', body: BatchSendRequestSchema, headers: IdempotencyHeaders } },
+    { config: { access: 'operate', rateLimit: 'send', audit: false }, schema: { tags: ['messages'], summary: 'Send one message to up to 1,000 receivers, each with its own variables', body: BatchSendRequestSchema, headers: IdempotencyHeaders } },
     async (request, reply) => {
       const appId = appIdOf(request);
       return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
@@ -128,7 +128,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
 
   server.post(
     '/deliveries/:id/ack',
-    { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Acknowledge a delivery: a person saw it; stops the escalation of its receiver', params: MessageParams } },
+    { config: { access: 'operate', audit: false }, schema: { tags: ['messages'], summary: 'Acknowledge a delivery: a person saw it; stops the escalation of its receiver', params: MessageParams } },
     async (request) => acknowledgement.acknowledge(request.params.id, appIdOf(request), 'api'),
   );
 };

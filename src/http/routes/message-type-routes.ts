@@ -4,6 +4,7 @@ import { MESSAGE_TYPE_CODE_MAX_LENGTH, MESSAGE_TYPE_CODE_PATTERN } from '../../d
 import { MessageTypePoliciesSchema } from '../../domain/message-types/message-type-policies.ts';
 import { MAX_RECEIVERS_PER_REQUEST, PRIORITIES, SendReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { appIdOf } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const Code = Type.String({ pattern: MESSAGE_TYPE_CODE_PATTERN, maxLength: MESSAGE_TYPE_CODE_MAX_LENGTH, description: 'Stable code, e.g. server.down' });
@@ -22,6 +23,7 @@ const CodeParams = Type.Object({ code: Code }, { additionalProperties: false });
 
 /** Message types (the message pool): read to read, manage to change. */
 export const registerMessageTypeRoutes: RouteModule = (server, { messageTypes }) => {
+  const before: AuditSnapshot = (request) => messageTypes.get(appIdOf(request), pathParam(request, 'code'));
   server.post(
     '/message-types',
     { config: { access: 'manage' }, schema: { tags: ['message-types'], summary: 'Create a message type (409 MESSAGE_TYPE_EXISTS when the code is taken)', body: Type.Object({ code: Code, ...fields }, { additionalProperties: false }) } },
@@ -39,13 +41,13 @@ export const registerMessageTypeRoutes: RouteModule = (server, { messageTypes })
   server.patch(
     '/message-types/:code',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', audit: { before } },
       schema: { tags: ['message-types'], summary: 'Change some fields of a message type (null clears category or template)', params: CodeParams, body: Type.Object(fields, { additionalProperties: false }) },
     },
     async (request) => messageTypes.update(appIdOf(request), request.params.code, request.body),
   );
 
-  server.delete('/message-types/:code', { config: { access: 'manage' }, schema: { tags: ['message-types'], summary: 'Delete a message type', params: CodeParams } }, async (request, reply) => {
+  server.delete('/message-types/:code', { config: { access: 'manage', audit: { before } }, schema: { tags: ['message-types'], summary: 'Delete a message type', params: CodeParams } }, async (request, reply) => {
     await messageTypes.delete(appIdOf(request), request.params.code);
     return reply.status(204).send();
   });

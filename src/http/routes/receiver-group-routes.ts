@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { MAX_STATIC_MEMBERS, MAX_TAG_FILTER, MAX_GROUP_RECEIVERS } from '../../domain/receiver-groups/receiver-group-service.ts';
 import { MAX_EXTERNAL_ID_LENGTH, MAX_TAG_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
 import { appIdOf } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 128, description: 'Unique in the app; sends name it as {"group": name}' });
@@ -14,6 +15,7 @@ const NameParams = Type.Object({ name: Name }, { additionalProperties: false });
 
 /** Receiver groups (接收人维护): read to read, manage to change. */
 export const registerReceiverGroupRoutes: RouteModule = (server, { receiverGroups }) => {
+  const before: AuditSnapshot = (request) => receiverGroups.get(appIdOf(request), pathParam(request, 'name'));
   server.post(
     '/receiver-groups',
     {
@@ -44,11 +46,11 @@ export const registerReceiverGroupRoutes: RouteModule = (server, { receiverGroup
 
   server.patch(
     '/receiver-groups/:name',
-    { config: { access: 'manage' }, schema: { tags: ['receiver-groups'], summary: 'Change a group; members and tagFilter are replaced when given', params: NameParams, body: Type.Object(fields, { additionalProperties: false }) } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['receiver-groups'], summary: 'Change a group; members and tagFilter are replaced when given', params: NameParams, body: Type.Object(fields, { additionalProperties: false }) } },
     async (request) => receiverGroups.update(appIdOf(request), request.params.name, request.body),
   );
 
-  server.delete('/receiver-groups/:name', { config: { access: 'manage' }, schema: { tags: ['receiver-groups'], summary: 'Delete a receiver group', params: NameParams } }, async (request, reply) => {
+  server.delete('/receiver-groups/:name', { config: { access: 'manage', audit: { before } }, schema: { tags: ['receiver-groups'], summary: 'Delete a receiver group', params: NameParams } }, async (request, reply) => {
     await receiverGroups.delete(appIdOf(request), request.params.name);
     return reply.status(204).send();
   });

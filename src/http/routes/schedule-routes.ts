@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { MISSED_TICK_POLICIES } from '../../domain/schedules/schedule-service.ts';
 import { SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 import { appIdOf } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const ScheduleParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
@@ -33,6 +34,7 @@ const PatchBody = Type.Partial(CreateBody, { additionalProperties: false, minPro
 
 /** Schedules: send requests run on a cron expression in a time zone, or once at a time. */
 export const registerScheduleRoutes: RouteModule = (server, { schedules }) => {
+  const before: AuditSnapshot = (request) => schedules.get(appIdOf(request), pathParam(request, 'id'));
   server.get('/schedules', { config: { access: 'read' }, schema: { tags: ['schedules'], summary: "The app's schedules with their next run times" } }, async (request) => ({
     items: await schedules.list(appIdOf(request)),
   }));
@@ -52,23 +54,23 @@ export const registerScheduleRoutes: RouteModule = (server, { schedules }) => {
 
   server.patch(
     '/schedules/:id',
-    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Change a schedule; a new cron, time zone or time counts from now', params: ScheduleParams, body: PatchBody } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Change a schedule; a new cron, time zone or time counts from now', params: ScheduleParams, body: PatchBody } },
     async (request) => schedules.update(appIdOf(request), request.params.id, request.body),
   );
 
   server.post(
     '/schedules/:id/pause',
-    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Pause a schedule: no tick runs until it is resumed', params: ScheduleParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Pause a schedule: no tick runs until it is resumed', params: ScheduleParams } },
     async (request) => schedules.pause(appIdOf(request), request.params.id),
   );
 
   server.post(
     '/schedules/:id/resume',
-    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Resume a paused schedule from its next tick after now', params: ScheduleParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Resume a paused schedule from its next tick after now', params: ScheduleParams } },
     async (request) => schedules.resume(appIdOf(request), request.params.id),
   );
 
-  server.delete('/schedules/:id', { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Delete a schedule', params: ScheduleParams } }, async (request, reply) => {
+  server.delete('/schedules/:id', { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Delete a schedule', params: ScheduleParams } }, async (request, reply) => {
     await schedules.delete(appIdOf(request), request.params.id);
     return reply.status(204).send();
   });

@@ -38,7 +38,7 @@ const ExternalIdParams = Type.Object({ externalId: ExternalId }, { additionalPro
 export const registerSubscriberRoutes: RouteModule = (server, { subscribers, preferences }) => {
   server.post(
     '/subscribers',
-    { config: { access: 'operate' }, schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput } },
+    { config: { access: 'operate', audit: false }, schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput } },
     async (request, reply) => {
       const appId = appIdOf(request);
       return reply.status(201).send(await subscribers.create(appId, request.body));
@@ -48,7 +48,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
   server.put(
     '/subscribers',
     {
-      config: { access: 'operate' },
+      config: { access: 'operate', audit: false },
       schema: {
         tags: ['subscribers'],
         summary: `Create or replace up to ${MAX_SUBSCRIBERS_PER_UPSERT} subscribers in one transaction (all or nothing)`,
@@ -91,7 +91,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
   server.patch(
     '/subscribers/:externalId',
     {
-      config: { access: 'operate' },
+      config: { access: 'operate', audit: false },
       schema: {
         tags: ['subscribers'],
         summary: 'Change some fields of a subscriber',
@@ -127,7 +127,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
   server.put(
     '/subscribers/:externalId/preferences',
     {
-      config: { access: 'operate' },
+      config: { access: 'operate', audit: false },
       schema: {
         tags: ['subscribers'],
         summary: "Replace a subscriber's opt-outs",
@@ -140,7 +140,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
     async (request) => preferences.put(appIdOf(request), request.params.externalId, request.body),
   );
 
-  server.delete('/subscribers/:externalId', { config: { access: 'operate' }, schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams } }, async (request, reply) => {
+  server.delete('/subscribers/:externalId', { config: { access: 'operate', audit: false }, schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams } }, async (request, reply) => {
     const appId = appIdOf(request);
     await subscribers.delete(appId, request.params.externalId);
     return reply.status(204).send();

@@ -4,6 +4,7 @@ import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_VERSION, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
 import { appIdOf, principalOf } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -43,6 +44,7 @@ function actorOf(request: FastifyRequest): string {
 
 /** Templates of the calling app: read to read and preview, manage to edit and publish, operate to test-send. */
 export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
+  const before: AuditSnapshot = (request) => templates.get(appIdOf(request), pathParam(request, 'code'));
   server.post(
     '/templates',
     {
@@ -87,7 +89,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
   server.patch(
     '/templates/:code',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', audit: { before } },
       schema: {
         tags: ['templates'],
         summary: 'Edit the draft (sends keep using the published version until the draft is published)',
@@ -113,7 +115,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
 
   server.delete(
     '/templates/:code',
-    { config: { access: 'manage' }, schema: { tags: ['templates'], summary: 'Delete a template and its versions (refused while messages using it are still being delivered)', params: CodeParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['templates'], summary: 'Delete a template and its versions (refused while messages using it are still being delivered)', params: CodeParams } },
     async (request, reply) => {
       const appId = appIdOf(request);
       await templates.delete(appId, request.params.code);
@@ -123,7 +125,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
 
   server.post(
     '/templates/:code/publish',
-    { config: { access: 'manage' }, schema: { tags: ['templates'], summary: 'Publish the draft as the next version; sends use it from now on', params: CodeParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['templates'], summary: 'Publish the draft as the next version; sends use it from now on', params: CodeParams } },
     async (request) => {
       const appId = appIdOf(request);
       return templates.publish(appId, request.params.code, actorOf(request));
@@ -158,7 +160,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
 
   server.post(
     '/templates/:code/preview',
-    { config: { access: 'read' },
+    { config: { access: 'read', audit: false },
       // Every field is optional, so a bare POST previews the draft with the example values.
       preValidation: async (request) => {
         request.body ??= {};
@@ -179,7 +181,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
   server.post(
     '/templates/:code/test-send',
     {
-      config: { access: 'operate' },
+      config: { access: 'operate', audit: false },
       schema: {
         tags: ['templates'],
         summary: 'Send the draft or a version to a few receivers as a real, traced message (metadata testSend: "true")',

@@ -2,12 +2,14 @@ import { Type } from 'typebox';
 import { ROLES } from '../../domain/users/user-service.ts';
 import { forbidden } from '../../errors.ts';
 import { consoleUserOf, requireRole } from '../auth/access.ts';
+import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const RoleSchema = Type.Enum(ROLES);
 
 /** Console users: admins manage operators and viewers; only owners grant admin or owner. */
 export const registerUserRoutes: RouteModule = (server, { users }) => {
+  const before: AuditSnapshot = (request) => users.get(pathParam(request, 'id'));
   server.get('/users', { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['users'], summary: 'List console users' } }, async () => ({ items: await users.list() }));
 
   server.post(
@@ -36,7 +38,7 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
     '/users/:id',
     {
       // Anyone signed in may change their own name and password; everything else needs an admin.
-      config: { access: { consoleRole: 'viewer' } },
+      config: { access: { consoleRole: 'viewer' }, audit: { before } },
       schema: {
         tags: ['users'],
         summary: 'Change a user (role, status, name, password)',

@@ -14,7 +14,7 @@ export const registerWebPushRoutes: RouteModule = (server, { pushSubscriptions }
   server.post(
     '/subscribers/:externalId/push-subscriptions',
     {
-      config: { access: 'operate' },
+      config: { access: 'operate', audit: false },
       schema: {
         tags: ['web push'],
         summary: "Store a browser's push subscription for a subscriber (201 new, 200 when the endpoint was known)",
@@ -38,7 +38,7 @@ export const registerWebPushRoutes: RouteModule = (server, { pushSubscriptions }
   server.delete(
     '/subscribers/:externalId/push-subscriptions/:id',
     {
-      config: { access: 'operate' },
+      config: { access: 'operate', audit: false },
       schema: { tags: ['web push'], summary: 'Delete a push subscription', params: Type.Object({ externalId: ExternalId, id: PushSubscriptionId }, { additionalProperties: false }) },
     },
     async (request, reply) => {
