@@ -9,6 +9,9 @@ import { forkBenchChild, serveParent, type IpcProcess } from './child-process.ts
  * after parsing the JSON body — no authentication, no validation, no storage. Herald's ingest
  * rate is reported as a fraction of this one's, measured by the same client.
  *
+ * `GET /inbox/v1/stream` holds a Server-Sent Events stream open after one `counts` event: the
+ * memory a held stream costs in a bare Fastify process, against which the inbox's is reported.
+ *
  * With `enqueueTo` it is the front of the BullMQ pipeline instead: each request adds one job
  * carrying the webhook body (with the request's metadata) before answering 202.
  */
@@ -20,6 +23,7 @@ export interface BareRouteServer {
 }
 
 const ENQUEUE_VARIABLE = 'BENCH_ENQUEUE_TO';
+const BARE_STREAM_START = 'retry: 2000\n\nevent: counts\ndata: {"unread":0,"byCategory":{}}\n\n';
 
 export async function startBareRouteServer(options: { enqueueTo?: string } = {}): Promise<BareRouteServer> {
   const child = await forkBenchChild<{ port: number }>('bare-route-server', new URL(import.meta.url), {
@@ -47,6 +51,12 @@ async function runServer(queueName: string | undefined): Promise<void> {
   };
   server.post('/v1/messages', accept);
   server.post('/v1/messages/batch', accept);
+  // The least a live inbox stream can cost: headers and one counts event, then the socket is held.
+  server.get('/inbox/v1/stream', (_request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+    reply.raw.write(BARE_STREAM_START);
+  });
   await server.listen({ host: '127.0.0.1', port: 0 });
   serveParent({}, { port: (server.server.address() as AddressInfo).port });
 }

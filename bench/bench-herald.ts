@@ -42,6 +42,8 @@ export interface HeraldProcess extends BenchProcess {
 export interface BenchHerald {
   readonly dialect: BenchDialect;
   readonly credentials: BenchCredentials;
+  /** The id of the app `bench`. */
+  readonly appId: string;
   /** The benchmark's own connection to Herald's database, for checks. */
   readonly database: HeraldDatabase;
   /** Starts a Herald process with these roles (all of them by default) and waits until its API answers. */
@@ -156,6 +158,7 @@ export async function createBenchHerald(options: BenchHeraldOptions): Promise<Be
     return {
       dialect: options.dialect,
       credentials,
+      appId: app.id,
       database,
       call,
       deliveryStatusCounts,

@@ -75,6 +75,20 @@ describe('benchmarks at tiny size', { concurrency: true }, () => {
       assert.deepEqual([abuse.idle.failed, abuse.underAbuse.failed], [0, 0], 'every /healthz probe was answered');
       assert.ok(abuse.abuse.accepted + abuse.abuse.refusedOverBudget > 0, 'abusive batches were sent');
 
+      const inbox = details(results, 'inbox');
+      const sizes = scale.inbox;
+      assert.equal(inbox.publish.count, sizes.publishes);
+      assert.deepEqual(
+        [inbox.rowsAfterPublishing.announcements - inbox.rowsBeforePublishing.announcements, inbox.rowsAfterPublishing.announcementStates - inbox.rowsBeforePublishing.announcementStates],
+        [sizes.publishes, 0],
+        'an announcement to everybody is one row',
+      );
+      assert.equal(inbox.counts.count, sizes.countRequests);
+      assert.deepEqual([inbox.streams.held, inbox.streams.heldAtEnd, inbox.bareStreams.held], [sizes.streams, sizes.streams, sizes.streams]);
+      assert.equal(inbox.sendToShown.count, sizes.sendTargets);
+      assert.equal(inbox.announcementToShown.count, sizes.streams);
+      assert.ok(inbox.sendToShown.p50Ms > 0 && inbox.announcementToShown.maxMs >= inbox.announcementToShown.p50Ms);
+
       const memory = results.find((r) => r.scenario === 'memory');
       assert.ok(memory && memory.figures.length === 4 && memory.figures.every((f) => f.value > 10));
 

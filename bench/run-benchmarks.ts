@@ -7,6 +7,7 @@ import type { BenchDialect } from './bench-herald.ts';
 import { BENCH_SCALES, type BenchScale } from './bench-scales.ts';
 import { runDispatchScenario } from './dispatch-scenario.ts';
 import { runEndToEndScenario } from './end-to-end-scenario.ts';
+import { runInboxScenario } from './inbox-scenario.ts';
 import { runIngestScenario } from './ingest-scenario.ts';
 import { runRenderAbuseScenario } from './render-abuse-scenario.ts';
 import { describeMachine, formatReport, writeReport, type BenchReport, type ScenarioFailure } from './results-report.ts';
@@ -20,6 +21,7 @@ export const SCENARIOS: Record<ScenarioName, (context: ScenarioContext) => Promi
   'end-to-end': runEndToEndScenario,
   'template-render': runTemplateRenderScenario,
   'render-abuse': runRenderAbuseScenario,
+  inbox: runInboxScenario,
 };
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@ import type { BenchScale } from './bench-scales.ts';
 
 /** What every scenario gets, returns, and how it cleans up after itself. */
 
-export const SCENARIO_NAMES = ['ingest', 'batch-ingest', 'dispatch', 'end-to-end', 'template-render', 'render-abuse'] as const;
+export const SCENARIO_NAMES = ['ingest', 'batch-ingest', 'dispatch', 'end-to-end', 'template-render', 'render-abuse', 'inbox'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface ScenarioContext {
