@@ -14,6 +14,7 @@ import * as schedules from './migrations/0011-schedules.ts';
 import * as digests from './migrations/0012-digests.ts';
 import * as escalations from './migrations/0013-escalations.ts';
 import * as inbox from './migrations/0014-inbox.ts';
+import * as retention from './migrations/0017-retention.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012-digests': digests,
   '0013-escalations': escalations,
   '0014-inbox': inbox,
+  '0017-retention': retention,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */
