@@ -35,7 +35,7 @@ export interface RetentionRunnerOptions {
   logger: Logger;
 }
 
-/** Rows deleted per table in one run. */
+/** Rows deleted per table in one run, and `batches`: the transactions that deleted them. */
 export type RetentionCounts = Record<string, number>;
 
 /** The scheduler role's retention purge; `runDue` runs it when it is due and this process wins the lease. */
@@ -70,6 +70,7 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
     for (;;) {
       const ids = await pick();
       if (ids.length === 0) return true;
+      counts.batches = (counts.batches ?? 0) + 1;
       for (const [table, deleted] of Object.entries(await remove(ids))) counts[table] = (counts[table] ?? 0) + deleted;
       if (ids.length < retention.batchSize) return true;
       if (!(await keepLease())) return false;
