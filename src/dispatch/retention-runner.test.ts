@@ -61,9 +61,10 @@ for (const dialect of testDialects) {
       Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where(column, 'in', ids).executeTakeFirstOrThrow()).n);
 
     test('old finished messages go with everything keyed by them; recent, unfinished or still escalating ones stay', async () => {
+      // Seeded first, the unfinished message comes first in the purge's order: the batches go on past it.
+      const unfinished = await seed(40, { count: 1 });
       const old = await seed(40, { count: 3, finalStatus: 'sent', deliveriesPerMessage: 2 });
       const recent = await seed(10, { count: 2, finalStatus: 'sent' });
-      const unfinished = await seed(40, { count: 1 });
       const escalating = await seed(40, { count: 1, finalStatus: 'sent' });
       const [oldMessage] = old.messageIds;
       const atMs = T0 - 40 * DAY_MS;
@@ -97,7 +98,7 @@ for (const dialect of testDialects) {
       await database.db.insertInto('digest_items').values({ id: newId('dgi'), bucket_id: bucketId, app_id: appId, message_id: old.messageIds[2]!, delivery_id: old.deliveryIds[4]!, data: '{}', at: atMs }).execute();
 
       const logs = new LogCapture();
-      const retention = runner(logs);
+      const retention = runner(logs, { HERALD_RETENTION_BATCH_SIZE: '2' });
       assert.equal(await retention.runDue(), 1);
 
       for (const table of ['messages'] as const) assert.equal(await countWhere(table, 'id', old.messageIds), 0, table);
@@ -116,6 +117,7 @@ for (const dialect of testDialects) {
         { messages: run!.deleted.messages, deliveries: run!.deleted.deliveries, events: run!.deleted.events, callbacks: run!.deleted.callbacks, escalations: run!.deleted.escalations, digest_buckets: run!.deleted.digest_buckets },
         { messages: 3, deliveries: 6, events: 9, callbacks: 1, escalations: 1, digest_buckets: 1 },
       );
+      assert.equal(run!.deleted.batches, 2, 'two messages per transaction');
       assert.ok(run!.databaseBytesBefore > 0 && run!.databaseBytesAfter > 0, 'database sizes logged');
       // Not due again until the interval has passed; then a message that has aged out goes.
       assert.equal(await retention.runDue(), 0);

@@ -17,7 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // Due at once: the first scheduler to poll purges what older versions kept.
   await db.insertInto('retention_runs').values({ id: 'retention', status: 'waiting', run_at: 0, updated_at: 0 }).execute();
-  await db.schema.createIndex('messages_app_updated').on('messages').columns(['app_id', 'updated_at']).execute();
+  await db.schema.createIndex('messages_app_updated').on('messages').columns(['app_id', 'updated_at', 'id']).execute();
   await db.schema.createIndex('message_tags_message').on('message_tags').column('message_id').execute();
   await db.schema.createIndex('callbacks_message').on('callbacks').column('message_id').execute();
   await db.schema.createIndex('digest_items_message').on('digest_items').column('message_id').execute();
