@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { seedMessages } from '../support/seed-deliveries.ts';
 import { testDialects } from '../support/test-databases.ts';
-import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { consoleSession, createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 /**
  * The retention purge under load: 100,000 old finished messages of the app that keeps sending,
@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 const SEND_LATENCY_BOUND_MS = 1000;
 
 for (const dialect of testDialects) {
-  describe(`retention of ${OLD_MESSAGES} messages on ${dialect}`, () => {
+  describe(`retention through the API on ${dialect}`, () => {
     let herald: TestHerald;
     let app: AppCredentials;
     let accountId: string;
@@ -31,7 +31,7 @@ for (const dialect of testDialects) {
     });
     afterEach(() => herald.close());
 
-    test('purged in batches while sends through the API get 202 promptly', { timeout: 120_000 }, async (t) => {
+    test(`${OLD_MESSAGES} old messages purged in batches while sends through the API get 202 promptly`, { timeout: 120_000 }, async (t) => {
       const seeded = Date.now();
       await seedMessages(herald.context.database, { appId: app.appId, channelAccountId: accountId, channel: 'webhook', nowMs: Date.now() - 40 * DAY_MS, count: OLD_MESSAGES, finalStatus: 'sent' });
       const seedMs = Date.now() - seeded;
@@ -64,6 +64,19 @@ for (const dialect of testDialects) {
       );
       assert.ok(latenciesMs.length >= 20, `sends went on during the purge (${latenciesMs.length})`);
       assert.ok(longestMs < SEND_LATENCY_BOUND_MS, `the longest send took ${longestMs.toFixed(0)} ms`);
+    });
+
+    test("an app's settings.retentionDays takes 1 to 3650 days", async () => {
+      const admin = await consoleSession(herald, 'admin');
+      const patch = (retentionDays: number) => herald.server!.inject({ method: 'PATCH', url: `/v1/apps/${app.appId}`, headers: admin, payload: { settings: { retentionDays } } });
+      for (const days of [0, 3651]) {
+        const refused = await patch(days);
+        assert.equal(refused.statusCode, 400, refused.body);
+        assert.match(refused.json().detail, /retentionDays/);
+      }
+      const saved = await patch(90);
+      assert.equal(saved.statusCode, 200, saved.body);
+      assert.deepEqual(saved.json().settings, { retentionDays: 90 });
     });
   });
 }
