@@ -5,6 +5,7 @@ import { WAITING_DELIVERY_STATUSES } from '../deliveries/delivery-status.ts';
 import type { Logger } from '../logger.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import { databaseSizeBytes } from '../storage/database-size.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 import type { RetentionRunsTable } from '../storage/schema.ts';
 import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
 import { createPolledLeaseRunner, type PolledLeaseRunner } from './polled-lease-runner.ts';
@@ -118,9 +119,14 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
       .execute();
   }
 
-  function removeMessages(ids: string[]): Promise<RetentionCounts> {
+  function removeMessages(picked: string[]): Promise<RetentionCounts> {
     return db.transaction().execute(async (trx) => {
       const counts: RetentionCounts = {};
+      // A manual retry since the pick makes a message pending again: it stays (locked here, so a retry waits for this transaction).
+      let still = trx.selectFrom('messages').select('id').where('id', 'in', picked).where('pending_count', '=', 0).orderBy('id');
+      if (!capabilitiesOf(database.dialect).singleWriter) still = still.forUpdate();
+      const ids = (await still.execute()).map((row) => row.id);
+      if (ids.length === 0) return counts;
       const count = (table: string, result: { numDeletedRows: bigint }) => (counts[table] = Number(result.numDeletedRows));
       // Digests these messages sent, with their items, once flushed (an open bucket has no message yet).
       const buckets = trx.selectFrom('digest_buckets').select('id').where('digest_message_id', 'in', ids);
