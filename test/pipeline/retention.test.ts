@@ -12,8 +12,8 @@ import { consoleSession, createAppWithKey, createTestHerald, signedInject, type 
 
 const OLD_MESSAGES = 100_000;
 const DAY_MS = 86_400_000;
-/** The longest a send may take while the purge runs: a wait behind one batch transaction (under 100 ms on SQLite, 450 ms on PostgreSQL here), with room for a loaded machine. */
-const SEND_LATENCY_BOUND_MS = 1000;
+/** The longest a send may take while the purge runs: a wait behind one batch transaction (100–900 ms here, the higher figures with other test runs on the machine), with room for more load. */
+const SEND_LATENCY_BOUND_MS = 2000;
 
 for (const dialect of testDialects) {
   describe(`retention through the API on ${dialect}`, () => {
