@@ -62,6 +62,7 @@ import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
 import { createDigestRunner, type DigestRunner } from './dispatch/digest-runner.ts';
 import { createEscalationRunner, type EscalationRunner } from './dispatch/escalation-runner.ts';
+import { createRetentionRunner, type RetentionRunner } from './dispatch/retention-runner.ts';
 import { createAckLinks } from './security/ack-links.ts';
 import { createDeliveryAcknowledgement } from './deliveries/delivery-acknowledgement.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
@@ -90,6 +91,8 @@ export interface Herald {
   digestRunner: DigestRunner | undefined;
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   escalationRunner: EscalationRunner | undefined;
+  /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
+  retentionRunner: RetentionRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -313,6 +316,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
           ),
       })
     : undefined;
+  // The retention purge runs in the scheduler role too, in one process at a time (see retention-runner.ts).
+  const retentionRunner = roles.has('scheduler') ? createRetentionRunner({ ...runnerOptions, retention: config.retention }) : undefined;
 
   return {
     context,
@@ -321,6 +326,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     scheduleRunner,
     digestRunner,
     escalationRunner,
+    retentionRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -331,13 +337,14 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       scheduleRunner?.start();
       digestRunner?.start();
       escalationRunner?.start();
+      retentionRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       // Live streams never end by themselves: they are closed first, or closing the server would wait for them.
       inboxStreams.close();
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop()]);
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

@@ -65,6 +65,8 @@ export interface HeraldConfig {
   render: { threads: number; requestBudgetMs: number; deliveryBudgetMs: number };
   /** Who may scrape /metrics: a bearer token, and/or client addresses (IPs and CIDRs). */
   metrics: { token: string | undefined; allow: readonly MetricsAllowEntry[] };
+  /** The scheduler role purges finished messages and expired records (see src/dispatch/retention-runner.ts). */
+  retention: { days: number; intervalSeconds: number; batchSize: number; pauseMs: number };
 }
 
 /** One entry of HERALD_METRICS_ALLOW: an address, or a network as address/prefix. */
@@ -188,6 +190,10 @@ export const configFields = {
   renderDeliveryBudgetMs: integer('HERALD_RENDER_DELIVERY_BUDGET_MS', 1000, 10, 600_000, 'Render time of one delivery at send time; over it the delivery fails with `RENDER_BUDGET_EXCEEDED`'),
   metricsToken: text('HERALD_METRICS_TOKEN', undefined, 'Bearer token that lets a scraper read /metrics from any address'),
   metricsAllow: text('HERALD_METRICS_ALLOW', '127.0.0.1,::1', 'Comma-separated IPs and CIDRs that may read /metrics without the token'),
+  retentionDays: integer('HERALD_RETENTION_DAYS', 30, 1, 3650, 'Finished messages (with their deliveries and events) older than this many days are purged; apps may set their own `settings.retentionDays`'),
+  retentionIntervalSeconds: integer('HERALD_RETENTION_INTERVAL_SECONDS', 3600, 10, 604_800, 'How often one scheduler process runs the retention purge'),
+  retentionBatchSize: integer('HERALD_RETENTION_BATCH_SIZE', 500, 1, 10_000, 'Messages purged per transaction'),
+  retentionPauseMs: integer('HERALD_RETENTION_PAUSE_MS', 20, 0, 60_000, 'Pause between purge transactions, so sends are not held up'),
 } as const;
 
 /** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
@@ -269,6 +275,12 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       threads: read(configFields.renderThreads),
       requestBudgetMs: read(configFields.renderRequestBudgetMs),
       deliveryBudgetMs: read(configFields.renderDeliveryBudgetMs),
+    },
+    retention: {
+      days: read(configFields.retentionDays),
+      intervalSeconds: read(configFields.retentionIntervalSeconds),
+      batchSize: read(configFields.retentionBatchSize),
+      pauseMs: read(configFields.retentionPauseMs),
     },
   };
 }

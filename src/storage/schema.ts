@@ -569,6 +569,18 @@ export interface AnnouncementStatesTable {
   deleted_at: number | null;
 }
 
+/** The retention purge's one leased row (0017): `run_at` is set while the next run waits. */
+export interface RetentionRunsTable {
+  id: string;
+  /** `waiting` while `run_at` is set; `running` while a scheduler holds the lease. */
+  status: 'waiting' | 'running';
+  run_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_run_at: number | null;
+  updated_at: number;
+}
+
 export interface HeraldSchema {
   apps: AppsTable;
   access_keys: AccessKeysTable;
@@ -609,4 +621,5 @@ export interface HeraldSchema {
   audit_log: AuditLogTable;
   workers: WorkersTable;
   storage_probes: StorageProbesTable;
+  retention_runs: RetentionRunsTable;
 }

@@ -1,7 +1,7 @@
 import { newId } from '../../src/ids.ts';
 import type { CryptoBox } from '../../src/security/crypto-box.ts';
 import type { HeraldDatabase } from '../../src/storage/database.ts';
-import type { DeliveryStatus } from '../../src/deliveries/delivery-status.ts';
+import type { DeliveryStatus, FinalDeliveryStatus } from '../../src/deliveries/delivery-status.ts';
 import type { DeliveriesTable, EventsTable, MessagesTable } from '../../src/storage/schema.ts';
 
 /**
@@ -80,6 +80,8 @@ export interface SeedMessages {
   content?: { title: string; body: string };
   /** A future time makes the deliveries `scheduled`. */
   sendAtMs?: number;
+  /** A final status seeds finished messages (`completed`, nothing pending), as if sent or settled at `nowMs`. */
+  finalStatus?: FinalDeliveryStatus;
   maxAttempts?: number;
   maxAgeMs?: number;
   callbackUrl?: string;
@@ -104,8 +106,9 @@ export async function seedMessages(database: HeraldDatabase, seed: SeedMessages)
   const count = seed.count ?? 1;
   const perMessage = seed.deliveriesPerMessage ?? 1;
   const scheduled = seed.sendAtMs !== undefined && seed.sendAtMs > seed.nowMs;
-  const status: DeliveryStatus = scheduled ? 'scheduled' : 'queued';
-  const runAt = scheduled ? seed.sendAtMs! : seed.nowMs;
+  const status: DeliveryStatus = seed.finalStatus ?? (scheduled ? 'scheduled' : 'queued');
+  const runAt = seed.finalStatus ? null : scheduled ? seed.sendAtMs! : seed.nowMs;
+  const finished = seed.finalStatus !== undefined;
   const messages: MessagesTable[] = [];
   const deliveries: DeliveriesTable[] = [];
   const events: EventsTable[] = [];
@@ -115,7 +118,7 @@ export async function seedMessages(database: HeraldDatabase, seed: SeedMessages)
     messages.push({
       id: messageId,
       app_id: seed.appId,
-      status: 'accepted',
+      status: finished ? 'completed' : 'accepted',
       priority: seed.priority ?? 2,
       idempotency_key: null,
       request_hash: messageId,
@@ -129,10 +132,10 @@ export async function seedMessages(database: HeraldDatabase, seed: SeedMessages)
       callback_per_delivery: seed.callbackPerDelivery ? 1 : 0,
       send_at: seed.sendAtMs ?? null,
       delivery_count: perMessage,
-      pending_count: perMessage,
+      pending_count: finished ? 0 : perMessage,
       created_at: seed.nowMs,
       updated_at: seed.nowMs,
-      completed_at: null,
+      completed_at: finished ? seed.nowMs : null,
       type_code: null,
     });
     events.push({ id: newId('evt', seed.nowMs), message_id: messageId, delivery_id: null, app_id: seed.appId, type: 'accepted', at: seed.nowMs, attempt: null, code: null, detail: null });
@@ -163,7 +166,7 @@ export async function seedMessages(database: HeraldDatabase, seed: SeedMessages)
         last_error_message: null,
         created_at: seed.nowMs,
         updated_at: seed.nowMs,
-        sent_at: null,
+        sent_at: seed.finalStatus === 'sent' ? seed.nowMs : null,
       });
       events.push({ id: newId('evt', seed.nowMs), message_id: messageId, delivery_id: deliveryId, app_id: seed.appId, type: status, at: seed.nowMs, attempt: null, code: null, detail: null });
     }

@@ -28,6 +28,9 @@ export const AppSettingsSchema = Type.Object(
     ...RetryPolicySchema.properties,
     channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]+$' }), RetryPolicySchema)),
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone of receivers without their own (quiet hours), e.g. Asia/Shanghai; default UTC" })),
+    retentionDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3650, description: 'Finished messages older than this many days are purged with their deliveries and events; default HERALD_RETENTION_DAYS (30)' }),
+    ),
     inbox: Type.Optional(
       Type.Object(
         {
