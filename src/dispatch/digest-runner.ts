@@ -6,19 +6,10 @@ import type { Logger } from '../logger.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { DigestBucketsTable } from '../storage/schema.ts';
 import { createPolledLeaseRunner } from './polled-lease-runner.ts';
-import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
+import { createLeasedQueue, runAtLeasedTable } from './leased-queue.ts';
 
 /** `run_at` holds the flush time while a bucket is open; the `digest_buckets_due` index serves the claim order. */
-export const DIGEST_QUEUE: LeasedTable<'digest_buckets'> = {
-  name: 'digest_buckets',
-  idColumn: 'id',
-  dueColumn: 'run_at',
-  claimOrder: ['run_at'],
-  statusColumn: 'status',
-  leasedStatus: 'flushing',
-  leaseOwnerColumn: 'lease_owner',
-  leaseExpiresColumn: 'lease_expires_at',
-};
+export const DIGEST_QUEUE = runAtLeasedTable('digest_buckets', 'flushing');
 
 /** Buckets claimed per query; a process flushes them one after another. */
 

@@ -5,18 +5,9 @@ import { insertEvents } from '../deliveries/delivery-events.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { EscalationsTable } from '../storage/schema.ts';
 import { createPolledLeaseRunner } from './polled-lease-runner.ts';
-import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
+import { createLeasedQueue, runAtLeasedTable } from './leased-queue.ts';
 
-export const ESCALATIONS_QUEUE: LeasedTable<'escalations'> = {
-  name: 'escalations',
-  idColumn: 'id',
-  dueColumn: 'run_at',
-  claimOrder: ['run_at'],
-  statusColumn: 'status',
-  leasedStatus: 'running',
-  leaseOwnerColumn: 'lease_owner',
-  leaseExpiresColumn: 'lease_expires_at',
-};
+export const ESCALATIONS_QUEUE = runAtLeasedTable('escalations', 'running');
 
 
 /** The idempotency key of one step's message: a step run again (after a crash before its advance) replays the first message. */

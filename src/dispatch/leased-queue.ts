@@ -20,6 +20,27 @@ export interface LeasedTable<Name extends keyof HeraldSchema> {
   leaseExpiresColumn: keyof HeraldSchema[Name] & string;
 }
 
+/** The columns of a table the scheduler role's runners lease (polled-lease-runner.ts): due at `run_at`, `leasedStatus` while a runner holds a row. */
+type RunAtColumns = 'id' | 'run_at' | 'status' | 'lease_owner' | 'lease_expires_at';
+
+/** The tables that have those columns. */
+type RunAtTable = { [Name in keyof HeraldSchema]: RunAtColumns extends keyof HeraldSchema[Name] ? Name : never }[keyof HeraldSchema];
+
+/** A leased table of the scheduler role's convention (schedules, digests, escalations, retention runs). */
+export function runAtLeasedTable<Name extends RunAtTable>(name: Name, leasedStatus: string): LeasedTable<Name> {
+  const column = (value: RunAtColumns) => value as keyof HeraldSchema[Name] & string;
+  return {
+    name,
+    idColumn: column('id'),
+    dueColumn: column('run_at'),
+    claimOrder: [column('run_at')],
+    statusColumn: column('status'),
+    leasedStatus,
+    leaseOwnerColumn: column('lease_owner'),
+    leaseExpiresColumn: column('lease_expires_at'),
+  };
+}
+
 /** Which leases an operation takes: lapsed ones, or those held under this worker's own id. */
 export type LeaseFilter =
   /** Leases that ran out by `nowMs`, and — given `staleBeforeMs` — leases of workers whose heartbeats stopped before then (see worker-heartbeat.ts). */

@@ -7,19 +7,10 @@ import type { HeraldDatabase } from '../storage/database.ts';
 import { databaseSizeBytes } from '../storage/database-size.ts';
 import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 import type { RetentionRunsTable } from '../storage/schema.ts';
-import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
+import { createLeasedQueue, runAtLeasedTable } from './leased-queue.ts';
 import { createPolledLeaseRunner, type PolledLeaseRunner } from './polled-lease-runner.ts';
 
-export const RETENTION_QUEUE: LeasedTable<'retention_runs'> = {
-  name: 'retention_runs',
-  idColumn: 'id',
-  dueColumn: 'run_at',
-  claimOrder: ['run_at'],
-  statusColumn: 'status',
-  leasedStatus: 'running',
-  leaseOwnerColumn: 'lease_owner',
-  leaseExpiresColumn: 'lease_expires_at',
-};
+export const RETENTION_QUEUE = runAtLeasedTable('retention_runs', 'running');
 
 const DAY_MS = 86_400_000;
 

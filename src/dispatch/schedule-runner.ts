@@ -6,19 +6,10 @@ import { nextTickAfter } from '../schedule-timing.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { SchedulesTable } from '../storage/schema.ts';
 import { createPolledLeaseRunner } from './polled-lease-runner.ts';
-import { createLeasedQueue, type LeasedTable } from './leased-queue.ts';
+import { createLeasedQueue, runAtLeasedTable } from './leased-queue.ts';
 
 /** `run_at` is set exactly while a tick waits; the `schedules_due` index serves the claim order. */
-export const SCHEDULES_QUEUE: LeasedTable<'schedules'> = {
-  name: 'schedules',
-  idColumn: 'id',
-  dueColumn: 'run_at',
-  claimOrder: ['run_at'],
-  statusColumn: 'status',
-  leasedStatus: 'running',
-  leaseOwnerColumn: 'lease_owner',
-  leaseExpiresColumn: 'lease_expires_at',
-};
+export const SCHEDULES_QUEUE = runAtLeasedTable('schedules', 'running');
 
 /** A tick first claimed this long after its time was missed (the schedulers were down): its schedule's `missed_ticks` decides. */
 export const MISSED_TICK_GRACE_MS = 60_000;
