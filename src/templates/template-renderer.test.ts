@@ -119,7 +119,8 @@ describe('rendering on threads within a budget', () => {
         return performance.now() - started;
       }),
     );
-    assert.ok(finishedAtMs[0] < 0.6 * finishedAtMs[2], `finished at ${finishedAtMs.map((ms) => Math.round(ms)).join(', ')} ms`);
+    // One after another the first ends near a third of the way, interleaved all end together (near 1): 0.75 leaves room for a busy machine.
+    assert.ok(finishedAtMs[0] < 0.75 * finishedAtMs[2], `finished at ${finishedAtMs.map((ms) => Math.round(ms)).join(', ')} ms`);
   });
 
   test('errors other than the budget keep their code; closing fails what is queued', async () => {

@@ -32,6 +32,17 @@ for (const dialect of testDialects) {
       assert.equal((await buckets.take('refill', limits, 1)).granted, false);
     });
 
+    test('requests arriving together in one process share its reservation instead of each taking a chunk of the bucket', async () => {
+      // A chunk is a 20th of the burst: 100 concurrent takes each grabbing one would have drained these 200 tokens after 20.
+      const buckets = createTokenBuckets({ database, clock });
+      const limits = { ratePerSecond: 1, burst: 200 };
+      const results = await Promise.all(Array.from({ length: 100 }, () => buckets.take('together', limits, 1)));
+      assert.equal(results.filter((result) => result.granted).length, 100);
+      const other = createTokenBuckets({ database, clock });
+      const fromAnotherProcess = await Promise.all(Array.from({ length: 80 }, () => other.take('together', limits, 1)));
+      assert.equal(fromAnotherProcess.filter((result) => result.granted).length, 80, 'what the first process holds unspent is at most a chunk or two');
+    });
+
     test('concurrent takes from several processes never hand out more than the bucket holds', async () => {
       const processes = [createTokenBuckets({ database, clock }), createTokenBuckets({ database, clock }), createTokenBuckets({ database, clock })];
       const limits = { ratePerSecond: 1, burst: 10 };

@@ -81,32 +81,57 @@ export function createTokenBuckets({ database: { db }, clock }: Pick<HeraldConte
       .executeTakeFirstOrThrow();
   }
 
+  /** Shared takes on their way, by bucket: settled (never rejected) when the take is over. */
+  const takesInFlight = new Map<string, Promise<void>>();
+
+  /** Gives back what this process holds and takes a chunk of the shared bucket, reserving what the cost leaves. */
+  async function takeAndReserve(key: string, limits: BucketLimits, cost: number): Promise<BucketState> {
+    const now = clock.now();
+    const held = reservations.get(key);
+    // What this process holds unspent (expired or not) goes back in the same statement.
+    const returned = held ? held.balance : 0;
+    if (held) held.balance = 0;
+    const chunk = Math.max(cost, Math.floor(limits.burst * RESERVATION_SHARE));
+    const shared = await takeShared(key, limits, cost, chunk, returned, now);
+    if (shared.taken < cost) return stateOf(false, limits, shared.tokens, cost);
+    const reservation = { balance: shared.taken - cost, expiresAt: now + RESERVATION_HOLD_MS, sharedTokens: shared.tokens, syncedAt: now };
+    reservations.set(key, reservation);
+    return stateOf(true, limits, shared.tokens + reservation.balance, cost);
+  }
+
   return {
     /**
      * Takes `cost` tokens from bucket `key`. A cost above the burst is charged as the whole
      * burst (it waits for a full bucket rather than never fitting).
      */
     async take(key: string, limits: BucketLimits, requestedCost: number): Promise<BucketState> {
-      const now = clock.now();
       const cost = Math.min(Math.max(requestedCost, 0), limits.burst);
-      const held = reservations.get(key);
-      const refilledShared = (reservation: Reservation) => Math.min(limits.burst, reservation.sharedTokens + (Math.max(0, now - reservation.syncedAt) * limits.ratePerSecond) / 1000);
-      if (held && held.expiresAt > now && held.balance >= cost) {
-        held.balance -= cost;
-        return stateOf(true, limits, refilledShared(held) + held.balance, cost);
+      const refilledShared = (reservation: Reservation, now: number) =>
+        Math.min(limits.burst, reservation.sharedTokens + (Math.max(0, now - reservation.syncedAt) * limits.ratePerSecond) / 1000);
+      for (;;) {
+        const now = clock.now();
+        const held = reservations.get(key);
+        if (held && held.expiresAt > now && held.balance >= cost) {
+          held.balance -= cost;
+          return stateOf(true, limits, refilledShared(held, now) + held.balance, cost);
+        }
+        // One shared take per bucket at a time in a process: requests arriving together (a burst, or the
+        // queue of a database that just came back) wait for its reservation instead of each taking a chunk.
+        const inFlight = takesInFlight.get(key);
+        if (!inFlight) break;
+        await inFlight;
       }
-      // What this process holds goes back in the same statement; a concurrent take here adds its own share below.
-      const returned = held ? held.balance : 0;
-      if (held) held.balance = 0;
-      const chunk = Math.max(cost, Math.floor(limits.burst * RESERVATION_SHARE));
-      const shared = await takeShared(key, limits, cost, chunk, returned, now);
-      const granted = shared.taken >= cost;
-      if (!granted) return stateOf(false, limits, shared.tokens, cost);
-      const current = reservations.get(key);
-      const carried = current && current.expiresAt > now ? current.balance : 0;
-      const reservation = { balance: carried + shared.taken - cost, expiresAt: now + RESERVATION_HOLD_MS, sharedTokens: shared.tokens, syncedAt: now };
-      reservations.set(key, reservation);
-      return stateOf(true, limits, shared.tokens + reservation.balance, cost);
+      const take = takeAndReserve(key, limits, cost);
+      const settled = take.then(
+        () => undefined,
+        () => undefined,
+      );
+      takesInFlight.set(key, settled);
+      try {
+        return await take;
+      } finally {
+        if (takesInFlight.get(key) === settled) takesInFlight.delete(key);
+      }
     },
 
     /** Deletes buckets under `prefix` untouched for `idleMs` (full again by then, so nothing is lost). */
