@@ -50,3 +50,16 @@ test('metrics access: loopback by default, a token, IPs and CIDRs, and a bad ent
     assert.match(error.message, message);
   }
 });
+
+test('the readiness lag limit: unset by default, a value, and a bad value named', () => {
+  assert.deepEqual(parseConfig({}).readiness, { maxLagSeconds: undefined });
+  assert.deepEqual(parseConfig({ HERALD_READY_MAX_LAG_SECONDS: '300' }).readiness, { maxLagSeconds: 300 });
+  for (const [value, message] of [
+    ['0', /HERALD_READY_MAX_LAG_SECONDS: must be between 1 and 604800, got 0/],
+    ['5m', /HERALD_READY_MAX_LAG_SECONDS: expected a whole number, got "5m"/],
+  ] as const) {
+    const error = heraldError(() => parseConfig({ HERALD_READY_MAX_LAG_SECONDS: value }));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.match(error.message, message);
+  }
+});

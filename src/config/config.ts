@@ -67,6 +67,8 @@ export interface HeraldConfig {
   metrics: { token: string | undefined; allow: readonly MetricsAllowEntry[] };
   /** The scheduler role purges finished messages and expired records (see src/dispatch/retention-runner.ts). */
   retention: { days: number; intervalSeconds: number; batchSize: number; pauseMs: number };
+  /** /readyz fails when the oldest due delivery has waited longer than this; undefined: the lag is reported only. */
+  readiness: { maxLagSeconds: number | undefined };
 }
 
 /** One entry of HERALD_METRICS_ALLOW: an address, or a network as address/prefix. */
@@ -102,6 +104,12 @@ function integer(name: string, fallback: number, min: number, max: number, descr
       return value;
     },
   };
+}
+
+/** Like `integer`, but unset means undefined (the feature it tunes is off). */
+function optionalInteger(name: string, min: number, max: number, description: string): Field<number | undefined> {
+  const field = integer(name, 0, min, max, description, '(none)');
+  return { ...field, parse: (raw) => (raw === undefined || raw === '' ? undefined : field.parse(raw)) };
 }
 
 function boolean(name: string, fallback: boolean, description: string): Field<boolean> {
@@ -194,6 +202,7 @@ export const configFields = {
   retentionIntervalSeconds: integer('HERALD_RETENTION_INTERVAL_SECONDS', 3600, 10, 604_800, 'How often one scheduler process runs the retention purge'),
   retentionBatchSize: integer('HERALD_RETENTION_BATCH_SIZE', 500, 1, 10_000, 'Messages purged per transaction'),
   retentionPauseMs: integer('HERALD_RETENTION_PAUSE_MS', 20, 0, 60_000, 'Pause between purge transactions, so sends are not held up'),
+  readyMaxLagSeconds: optionalInteger('HERALD_READY_MAX_LAG_SECONDS', 1, 604_800, '`/readyz` answers 503 `WORKER_LAG_TOO_HIGH` when the oldest due delivery has waited longer than this; unset: the lag is reported, never fails readiness'),
 } as const;
 
 /** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
@@ -282,6 +291,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       batchSize: read(configFields.retentionBatchSize),
       pauseMs: read(configFields.retentionPauseMs),
     },
+    readiness: { maxLagSeconds: read(configFields.readyMaxLagSeconds) },
   };
 }
 

@@ -16,7 +16,7 @@ for (const dialect of testDialects) {
     test('health and readiness', async () => {
       assert.equal((await herald.server!.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
       const ready = await herald.server!.inject({ method: 'GET', url: '/readyz' });
-      assert.deepEqual(ready.json(), { status: 'ready', database: dialect });
+      assert.deepEqual(ready.json(), { status: 'ready', database: dialect, workerLagSeconds: 0, liveWorkers: 0 });
     });
 
     test('/ leads a browser to the API reference', async () => {

@@ -1,0 +1,43 @@
+import type { HeraldContext } from '../context/herald-context.ts';
+import { HeraldError } from '../errors.ts';
+import { storageUnavailableError } from '../storage/storage-unavailable.ts';
+import { readQueueSnapshot } from './metrics/queue-snapshot.ts';
+
+export interface ReadinessReport {
+  status: 'ready';
+  database: string;
+  /** How long the oldest due waiting delivery has waited for a worker; 0 when none is due. */
+  workerLagSeconds: number;
+  /** Workers whose last heartbeat is within HERALD_WORKER_DEAD_AFTER_SECONDS. */
+  liveWorkers: number;
+}
+
+/**
+ * What /readyz answers: ready while the database takes writes, with the worker lag and the live
+ * workers. The lag fails readiness only past HERALD_READY_MAX_LAG_SECONDS: when set, a load
+ * balancer stops sending accepts to a deployment whose workers no longer keep up.
+ */
+export async function checkReadiness(context: HeraldContext): Promise<ReadinessReport> {
+  const { database, clock, config } = context;
+  if (!(await database.ping())) throw storageUnavailableError();
+  const nowMs = clock.now();
+  const [queue, workers] = await Promise.all([
+    readQueueSnapshot(database, nowMs),
+    database.db
+      .selectFrom('workers')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('heartbeat_at', '>=', nowMs - config.worker.deadAfterSeconds * 1000)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const workerLagSeconds = queue.oldestDueAtMs === null ? 0 : Math.max(0, nowMs - queue.oldestDueAtMs) / 1000;
+  const maxLagSeconds = config.readiness.maxLagSeconds;
+  if (maxLagSeconds !== undefined && workerLagSeconds > maxLagSeconds) {
+    throw new HeraldError(
+      'unavailable',
+      'WORKER_LAG_TOO_HIGH',
+      `The oldest due delivery has waited ${workerLagSeconds} seconds for a worker, over HERALD_READY_MAX_LAG_SECONDS (${maxLagSeconds}); start more workers or look at why they stall`,
+      { workerLagSeconds, maxLagSeconds },
+    );
+  }
+  return { status: 'ready', database: database.dialect, workerLagSeconds, liveWorkers: Number(workers.count) };
+}
