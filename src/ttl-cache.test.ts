@@ -37,3 +37,21 @@ test('a clock that went back counts as expired', () => {
   clock.set(990);
   assert.equal(cache.peek('a'), undefined);
 });
+
+test('a load that was in flight when the key was deleted is answered but not cached: it may predate the change', async () => {
+  const cache = createTtlCache<string>({ ttlMs: 60_000, clock: new ManualClock() });
+  let finishOldLoad!: (value: string) => void;
+  const oldLoad = cache.get('feed', () => new Promise<string>((resolve) => (finishOldLoad = resolve)));
+  cache.delete('feed');
+  const freshLoad = await cache.get('feed', async () => 'after the change');
+  finishOldLoad('before the change');
+  assert.equal(await oldLoad, 'before the change');
+  assert.equal(freshLoad, 'after the change');
+  assert.equal(cache.peek('feed')?.value, 'after the change', 'the older load did not overwrite the newer one');
+  let failing!: (error: Error) => void;
+  const failed = cache.get('other', () => new Promise<string>((_, reject) => (failing = reject)));
+  failing(new Error('down'));
+  await assert.rejects(failed, /down/);
+  assert.equal(await cache.get('other', async () => 'back'), 'back');
+  assert.equal(cache.peek('other')?.value, 'back');
+});

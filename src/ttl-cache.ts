@@ -17,6 +17,8 @@ export interface TtlCache<V> {
 
 export function createTtlCache<V>({ ttlMs, clock, maxEntries = 10_000 }: { ttlMs: number; clock: Clock; maxEntries?: number }): TtlCache<V> {
   const entries = new Map<string, { value: V; loadedAtMs: number }>();
+  /** The newest load of each key; a load that a delete (or a newer load) overtook is not cached: it may predate the change. */
+  const loads = new Map<string, symbol>();
   function peek(key: string): { value: V } | undefined {
     const now = clock.now();
     const cached = entries.get(key);
@@ -31,13 +33,30 @@ export function createTtlCache<V>({ ttlMs, clock, maxEntries = 10_000 }: { ttlMs
       const cached = peek(key);
       if (cached) return cached.value;
       const loadedAtMs = clock.now();
-      const value = await load();
-      set(key, value, loadedAtMs);
+      const token = Symbol(key);
+      loads.set(key, token);
+      let value: V;
+      try {
+        value = await load();
+      } catch (error) {
+        if (loads.get(key) === token) loads.delete(key);
+        throw error;
+      }
+      if (loads.get(key) === token) {
+        loads.delete(key);
+        set(key, value, loadedAtMs);
+      }
       return value;
     },
     peek,
     set,
-    delete: (key) => void entries.delete(key),
-    clear: () => entries.clear(),
+    delete(key) {
+      entries.delete(key);
+      loads.delete(key);
+    },
+    clear() {
+      entries.clear();
+      loads.clear();
+    },
   };
 }

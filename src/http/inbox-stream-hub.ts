@@ -234,6 +234,8 @@ export function createInboxStreamHub<Entry extends { id: string; createdAt: stri
       return;
     }
     if (next === undefined || closed || !byApp.has(appId)) return;
+    // Plans overlap when changes come quickly: the last one to finish holds the timer.
+    clearTimeout(appTimers.get(appId));
     const { atMs, ids } = next;
     const delayMs = Math.min(Math.max(0, atMs - clock.now()), MAX_TIMER_MS);
     const timer = setTimeout(() => {
