@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiServices } from './api-services.ts';
+import { reservePrefix } from './prefix-guard.ts';
 import { SUBSCRIBER_HASH_HEADER, SUBSCRIBER_HEADER, type InboxAuthenticator } from './auth/inbox-authenticate.ts';
 import type { HeraldServer, RouteModule } from './route-module.ts';
 import { registerInboxItemRoutes } from './routes/inbox-item-routes.ts';
@@ -25,10 +26,6 @@ declare module 'fastify' {
   }
 }
 
-/** Marks the inbox API instance (and only it) so routes registered elsewhere under /inbox/v1 are caught. */
-const INBOX_API = Symbol('herald.inboxApi');
-const UNDER_PREFIX = new RegExp(`^${INBOX_API_PREFIX}(/|$)`, 'i');
-
 /**
  * Grants CORS to an origin the app (`?app=`) allows, on every inbox response including errors,
  * so the widget can read a 401. Any other origin gets no Access-Control-* header at all.
@@ -47,16 +44,12 @@ async function grantCors(inboxAuth: InboxAuthenticator, request: FastifyRequest,
  * signed API, authentication is a property of the matched route, not of the URL's spelling.
  */
 export async function registerInboxApi(server: HeraldServer, services: ApiServices): Promise<void> {
-  server.addHook('onRoute', function (route) {
-    if (UNDER_PREFIX.test(route.url) && !(this as FastifyInstance & { [INBOX_API]?: true })[INBOX_API]) {
-      throw new Error(`${route.method} ${route.url} is under ${INBOX_API_PREFIX} but outside the inbox API plugin, so nothing would authenticate it`);
-    }
-  });
+  const markPlugin = reservePrefix(server, INBOX_API_PREFIX, 'inbox API');
   const { inboxAuth } = services;
   await server.register(
     async (instance) => {
       const api = instance.withTypeProvider<TypeBoxTypeProvider>();
-      api.decorate(INBOX_API, true);
+      markPlugin(api);
       api.decorateRequest('inboxSubscriber', undefined);
       api.addHook('onRoute', declareInboxRoute);
       api.addHook('onRequest', async (request, reply) => {

@@ -1,6 +1,7 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiServices } from './api-services.ts';
+import { reservePrefix } from './prefix-guard.ts';
 import { chargeAppRateLimit } from './app-rate-limit.ts';
 import { registerAuditHooks } from './audit-hooks.ts';
 import { authorize, describeAccess } from './auth/access.ts';
@@ -41,25 +42,17 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerAuditLogRoutes,
 ];
 
-/** Marks the signed API instance (and only it) so routes registered elsewhere under /v1 are caught. */
-const SIGNED_API = Symbol('herald.signedApi');
-const UNDER_PREFIX = new RegExp(`^${SIGNED_API_PREFIX}(/|$)`, 'i');
-
 /**
  * The signed API: every /v1 route, in one encapsulated plugin whose hooks authenticate each of
  * them. Authentication is a property of the matched route, so however a URL is spelled
  * (`/%761/...`, absolute-form), if the router sends it to a /v1 route it passes these hooks.
  */
 export async function registerSignedApi(server: HeraldServer, services: ApiServices): Promise<void> {
-  server.addHook('onRoute', function (route) {
-    if (UNDER_PREFIX.test(route.url) && !(this as FastifyInstance & { [SIGNED_API]?: true })[SIGNED_API]) {
-      throw new Error(`${route.method} ${route.url} is under ${SIGNED_API_PREFIX} but outside the signed API plugin, so nothing would authenticate it`);
-    }
-  });
+  const markPlugin = reservePrefix(server, SIGNED_API_PREFIX, 'signed API');
   await server.register(
     async (instance) => {
       const api = instance.withTypeProvider<TypeBoxTypeProvider>();
-      api.decorate(SIGNED_API, true);
+      markPlugin(api);
       api.decorateRequest('principal', undefined);
       api.decorateRequest('appId', undefined);
       api.addHook('onRoute', declareAccess);
