@@ -28,6 +28,13 @@ export type SubscriberAudience = ReturnType<typeof createSubscriberAudience>;
  */
 export function createSubscriberAudience({ database: { db }, clock }: HeraldContext) {
   const cache = createTtlCache<SubscriberMembership>({ ttlMs: MEMBERSHIP_CACHE_MS, clock });
+  /** The app's groups, read once for all its subscribers (a change reaching many open inboxes asks for each of them). */
+  const groupsByApp = createTtlCache<Array<{ name: string; members: string[]; tagFilter: string[] }>>({ ttlMs: MEMBERSHIP_CACHE_MS, clock });
+  const groupsOf = (appId: string) =>
+    groupsByApp.get(appId, async () => {
+      const rows = await db.selectFrom('receiver_groups').select(['name', 'members', 'tag_filter']).where('app_id', '=', appId).execute();
+      return rows.map((row) => ({ name: row.name, members: JSON.parse(row.members) as string[], tagFilter: JSON.parse(row.tag_filter) as string[] }));
+    });
   return {
     membership(appId: string, externalId: string): Promise<SubscriberMembership> {
       return cache.get(`${appId}\u0000${externalId}`, async () => {
@@ -35,16 +42,9 @@ export function createSubscriberAudience({ database: { db }, clock }: HeraldCont
         if (!subscriber) return NO_MEMBERSHIP;
         const tagRows = await db.selectFrom('subscriber_tags').select('tag').where('subscriber_id', '=', subscriber.id).execute();
         const tags = new Set(tagRows.map((row) => row.tag));
-        const groupRows = await db
-          .selectFrom('receiver_groups')
-          .select(['name', 'members', 'tag_filter'])
-          .where('app_id', '=', appId)
-          .execute();
         const groups = new Set<string>();
-        for (const row of groupRows) {
-          const members = JSON.parse(row.members) as string[];
-          const filter = JSON.parse(row.tag_filter) as string[];
-          if (members.includes(externalId) || (filter.length > 0 && filter.every((tag) => tags.has(tag)))) groups.add(row.name);
+        for (const group of await groupsOf(appId)) {
+          if (group.members.includes(externalId) || (group.tagFilter.length > 0 && group.tagFilter.every((tag) => tags.has(tag)))) groups.add(group.name);
         }
         return { tags, groups };
       });
