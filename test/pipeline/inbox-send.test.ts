@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { subscribeToInboxChanges, type InboxChange } from '../../src/deliveries/inbox-notifications.ts';
-import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { createAppWithKey, createTestHerald, messageSender, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
-import { waitFor } from '../support/wait-for.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -14,16 +13,7 @@ for (const dialect of testDialects) {
     const changes: InboxChange[] = [];
     let unsubscribe: () => void;
     const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
-    const send = async (body: Record<string, unknown>) => {
-      const response = await call('POST', '/v1/messages', body);
-      assert.equal(response.statusCode, 202, response.body);
-      return response.json();
-    };
-    const completed = (id: string) =>
-      waitFor(async () => {
-        const message = (await call('GET', `/v1/messages/${id}`)).json();
-        return message.status === 'completed' ? message : undefined;
-      }, { what: `message ${id} completed` });
+    const { send, completed } = messageSender(() => ({ herald, app }));
     const itemsOf = (subscriberId: string) =>
       herald.context.database.db.selectFrom('inbox_items').selectAll().where('app_id', '=', app.appId).where('subscriber_id', '=', subscriberId).orderBy('id').execute();
 

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import { startSmtpTestServer, type SmtpTestServer } from '../../src/providers/smtp/smtp-test-server.ts';
 import { startWebhookTestServer, type WebhookTestServer } from '../../src/providers/webhook/webhook-test-server.ts';
-import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { createAppWithKey, createTestHerald, messageSender, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
-import { waitFor } from '../support/wait-for.ts';
 
 interface WebhookBody {
   messageId: string;
@@ -32,16 +31,7 @@ for (const dialect of testDialects) {
       assert.equal(response.statusCode, 201, response.body);
       return response.json();
     };
-    const send = async (body: Record<string, unknown>) => {
-      const response = await call('POST', '/v1/messages', body);
-      assert.equal(response.statusCode, 202, response.body);
-      return response.json();
-    };
-    const completed = (id: string) =>
-      waitFor(async () => {
-        const message = (await call('GET', `/v1/messages/${id}`)).json();
-        return message.status === 'completed' ? message : undefined;
-      }, { what: `message ${id} completed` });
+    const { send, completed } = messageSender(() => ({ herald, app }));
     const webhookOf = (messageId: string) => sink.received.map((r) => r.body as WebhookBody).find((body) => body.messageId === messageId);
 
     before(async () => {

@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { waitFor } from './wait-for.ts';
 import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';
 import { parseConfig, type HeraldConfig } from '../../src/config/config.ts';
 import { createHerald, type Herald, type HeraldRole } from '../../src/herald.ts';
@@ -134,4 +136,27 @@ export async function consoleSession(herald: TestHerald, role: 'owner' | 'admin'
   const setCookie = response.headers['set-cookie'];
   const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
   return { cookie: first!.split(';')[0]!, origin: CONSOLE_ORIGIN };
+}
+
+/**
+ * Sending as an app does in pipeline tests (read through `current`, so a describe may set both up in its `before`): `send` posts to /v1/messages and expects 202, `completed`
+ * waits until the message is completed and answers its view.
+ */
+export function messageSender(current: () => { herald: TestHerald; app: Pick<AppCredentials, 'accessKeyId' | 'secretAccessKey'> }) {
+  const call = (method: string, url: string, body?: unknown) => signedInject(current().herald, current().app, { method, url, body });
+  return {
+    async send(body: Record<string, unknown>) {
+      const response = await call('POST', '/v1/messages', body);
+      assert.equal(response.statusCode, 202, response.body);
+      return response.json();
+    },
+    completed: (id: string) =>
+      waitFor(
+        async () => {
+          const message = (await call('GET', `/v1/messages/${id}`)).json();
+          return message.status === 'completed' ? message : undefined;
+        },
+        { what: `message ${id} completed` },
+      ),
+  };
 }
