@@ -8,6 +8,7 @@ import { formatHtmlFragment } from '../../templates/formatters/html-formatter.ts
 import { parseMarkdown } from '../../templates/markdown-document.ts';
 import { safeUrl } from '../../templates/safe-url.ts';
 import { checkCursor } from '../page-cursor.ts';
+import { entryContent } from './inbox-entry.ts';
 import {
   MAX_ANNOUNCEMENT_DATA_BYTES,
   type AnnouncementAction,
@@ -104,15 +105,8 @@ export function createAnnouncementService({ database: { db }, clock, notificatio
   function view(row: AnnouncementsTable): AnnouncementView {
     return {
       id: row.id,
-      title: row.title,
-      summary: row.summary,
+      ...entryContent(row),
       body: row.body_markdown,
-      bodyHtml: row.body_html,
-      link: row.link,
-      category: row.category,
-      severity: row.severity,
-      actions: JSON.parse(row.actions) as AnnouncementAction[],
-      data: JSON.parse(row.data) as Record<string, unknown>,
       audience: JSON.parse(row.audience) as AnnouncementAudience,
       publishAt: isoTime(row.publish_at),
       expiresAt: isoTime(row.expires_at),

@@ -21,7 +21,21 @@ export interface InboxEntry {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Both kinds store their content in the same columns (InboxEntryContent); they differ in when they show and where their state is. */
+/** What an entry shows, as the APIs write it: the same columns for items and announcements (InboxEntryContent). */
+export function entryContent(row: InboxEntryContent): Pick<InboxEntry, 'title' | 'summary' | 'bodyHtml' | 'link' | 'category' | 'severity' | 'actions' | 'data'> {
+  return {
+    title: row.title,
+    summary: row.summary,
+    bodyHtml: row.body_html,
+    link: row.link,
+    category: row.category,
+    severity: row.severity,
+    actions: JSON.parse(row.actions) as InboxEntry['actions'],
+    data: JSON.parse(row.data) as InboxEntry['data'],
+  };
+}
+
+/** The two kinds differ in when they show and where their state is. */
 function entry(
   kind: InboxEntry['kind'],
   row: InboxEntryContent,
@@ -31,14 +45,7 @@ function entry(
   return {
     id: row.id,
     kind,
-    title: row.title,
-    summary: row.summary,
-    bodyHtml: row.body_html,
-    link: row.link,
-    category: row.category,
-    severity: row.severity,
-    actions: JSON.parse(row.actions) as InboxEntry['actions'],
-    data: JSON.parse(row.data) as InboxEntry['data'],
+    ...entryContent(row),
     createdAt: new Date(shownMs.from).toISOString(),
     validUntil: iso(shownMs.until),
     readAt: iso(state?.read_at ?? null),
