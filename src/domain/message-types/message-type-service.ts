@@ -1,6 +1,7 @@
 import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { conflict, notFound, unprocessable } from '../../errors.ts';
+import { checkGroupsExist } from '../receiver-groups/receiver-group-check.ts';
 import { newId } from '../../ids.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
 import type { MessageTypesTable } from '../../storage/schema.ts';
@@ -80,19 +81,7 @@ export function createMessageTypeService({ database: { db }, clock }: HeraldCont
     return row;
   }
 
-  /** Groups a type names must exist when it is saved (a group deleted later is refused at send time, naming it). */
-  async function checkGroups(appId: string, receivers: readonly SendReceiver[] | undefined, field = 'receivers'): Promise<void> {
-    const names = [...new Set((receivers ?? []).flatMap((receiver) => (typeof receiver === 'object' && 'group' in receiver ? [receiver.group] : [])))];
-    if (names.length === 0) return;
-    const rows = await db.selectFrom('receiver_groups').select('name').where('app_id', '=', appId).where('name', 'in', names).execute();
-    const missing = names.filter((name) => !rows.some((row) => row.name === name));
-    if (missing.length > 0) {
-      throw unprocessable('RECEIVER_GROUP_NOT_FOUND', `${field}: unknown receiver group${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; create them under /v1/receiver-groups first`, {
-        field,
-        groups: missing,
-      });
-    }
-  }
+  const checkGroups = (appId: string, receivers: readonly SendReceiver[] | undefined, field = 'receivers') => checkGroupsExist(db, appId, receivers, field);
 
   return {
     async create(appId: string, input: MessageTypeInput): Promise<MessageTypeView> {

@@ -41,6 +41,12 @@ export function requireRole(request: FastifyRequest, role: Role): Extract<Princi
   return principal;
 }
 
+/** Who publishes a template or test-sends: the console user's e-mail or the signing access key id. */
+export function actorOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  return principal.kind === 'user' ? principal.email : principal.accessKeyId;
+}
+
 /** The signed-in console user of a console-only route. */
 export function consoleUserOf(request: FastifyRequest): Extract<Principal, { kind: 'user' }> {
   return requireRole(request, 'viewer');

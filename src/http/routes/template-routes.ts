@@ -1,9 +1,8 @@
-import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_VERSION, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
-import { appIdOf, principalOf } from '../auth/access.ts';
+import { actorOf, appIdOf } from '../auth/access.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
@@ -35,12 +34,6 @@ const PageQuery = <Cursor extends TSchema>(cursor: Cursor) =>
     },
     strict,
   );
-
-/** Who publishes or test-sends: the console user's e-mail or the signing access key id. */
-function actorOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  return principal.kind === 'user' ? principal.email : principal.accessKeyId;
-}
 
 /** Templates of the calling app: read to read and preview, manage to edit and publish, operate to test-send. */
 export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
