@@ -63,6 +63,11 @@ import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-r
 import { createDigestRunner, type DigestRunner } from './dispatch/digest-runner.ts';
 import { createEscalationRunner, type EscalationRunner } from './dispatch/escalation-runner.ts';
 import { createRetentionRunner, type RetentionRunner } from './dispatch/retention-runner.ts';
+import { createAlarmRunner, type AlarmRunner } from './dispatch/alarm-runner.ts';
+import { purgeOldOutcomeCounters, recordOutcomeCounters } from './dispatch/outcome-counters.ts';
+import { createAlarmHistory } from './domain/alarms/alarm-history.ts';
+import { ensureAlarmMessageType } from './domain/alarms/alarm-message-type.ts';
+import { createAlarmRuleService } from './domain/alarms/alarm-rule-service.ts';
 import { createAckLinks } from './security/ack-links.ts';
 import { createDeliveryAcknowledgement } from './deliveries/delivery-acknowledgement.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
@@ -93,6 +98,8 @@ export interface Herald {
   escalationRunner: EscalationRunner | undefined;
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   retentionRunner: RetentionRunner | undefined;
+  /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
+  alarmRunner: AlarmRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -161,12 +168,14 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         logger,
       })
     : undefined;
-  // What the workers report; logs and metrics subscribe here, and so will alarms.
+  // What the workers report; logs, metrics and the alarms' outcome counters subscribe here.
   const workerEvents = createWorkerEvents((error, name) => logger.error({ err: error, event: name }, 'a worker event listener failed'));
   logWorkerEvents(workerEvents, logger);
   // This instance's metrics: each process serves what it counted itself (its api role's /metrics), and the queue as the database sees it.
   const metrics = createHeraldMetrics();
   recordWorkerEvents(workerEvents, metrics);
+  // Per-minute outcome counts for the alarm rules, written by the processes whose workers report them.
+  const outcomeCounters = heartbeat ? recordOutcomeCounters(workerEvents, { database, clock, logger }) : undefined;
   registerQueueMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
   const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
@@ -248,6 +257,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     templates,
     schedules: createScheduleService(context),
     announcements: createAnnouncementService(context),
+    alarmRules: createAlarmRuleService(context, (appId, actor) => ensureAlarmMessageType(appId, { messageTypes, templates }, actor)),
+    alarmHistory: createAlarmHistory(context),
     auditLog: createAuditLogService(context),
     inboxAuth: createInboxAuthenticator({ apps, clock }),
     inbox,
@@ -279,7 +290,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const resultCheckWorker = heartbeat
     ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })
     : undefined;
-  const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired, createPolicyCounters(context).purgeExpired]) : undefined;
+  const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired, createPolicyCounters(context).purgeExpired, () => purgeOldOutcomeCounters(database, clock.now())]) : undefined;
   // The scheduler role's runners over leased tables: one lease owner id for the process, so a restart under HERALD_WORKER_ID takes its own leases back.
   const runnerOptions = {
     database,
@@ -318,6 +329,14 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     : undefined;
   // The retention purge runs in the scheduler role too, in one process at a time (see retention-runner.ts).
   const retentionRunner = roles.has('scheduler') ? createRetentionRunner({ ...runnerOptions, retention: config.retention }) : undefined;
+  // Alarm rules are evaluated in the scheduler role too, each once per interval (see alarm-runner.ts); alarms are sent as the app's own messages.
+  const alarmRunner = roles.has('scheduler')
+    ? createAlarmRunner({
+        ...runnerOptions,
+        evaluationIntervalSeconds: config.alarms.evaluationIntervalSeconds,
+        accept: (appId, message, idempotencyKey) => intake.accept(appId, message as SendRequestBody, idempotencyKey),
+      })
+    : undefined;
 
   return {
     context,
@@ -327,6 +346,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     digestRunner,
     escalationRunner,
     retentionRunner,
+    alarmRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -338,13 +358,15 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       digestRunner?.start();
       escalationRunner?.start();
       retentionRunner?.start();
+      alarmRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       // Live streams never end by themselves: they are closed first, or closing the server would wait for them.
       inboxStreams.close();
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), alarmRunner?.stop()]);
+      await outcomeCounters?.stop();
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

@@ -24,7 +24,7 @@ function randomDigit(): number {
  * 80 random bits): readable in logs, unique across processes, and strictly increasing within
  * a process — several ids in one millisecond count up — so ordering events by id is their order.
  */
-export type IdPrefix = 'app' | 'usr' | 'sub' | 'cha' | 'msg' | 'dlv' | 'evt' | 'cbk' | 'rck' | 'tpl' | 'aud' | 'wps' | 'mty' | 'grp' | 'sch' | 'dgb' | 'dgi' | 'esc' | 'inb' | 'ann';
+export type IdPrefix = 'app' | 'usr' | 'sub' | 'cha' | 'msg' | 'dlv' | 'evt' | 'cbk' | 'rck' | 'tpl' | 'aud' | 'wps' | 'mty' | 'grp' | 'sch' | 'dgb' | 'dgi' | 'esc' | 'inb' | 'ann' | 'alr' | 'alm';
 
 export function newId(prefix: IdPrefix, nowMs = Date.now()): string {
   if (nowMs > lastMs) {

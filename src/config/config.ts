@@ -67,6 +67,8 @@ export interface HeraldConfig {
   metrics: { token: string | undefined; allow: readonly MetricsAllowEntry[] };
   /** The scheduler role purges finished messages and expired records (see src/dispatch/retention-runner.ts). */
   retention: { days: number; intervalSeconds: number; batchSize: number; pauseMs: number };
+  /** The scheduler role evaluates each alarm rule this often (see src/dispatch/alarm-runner.ts). */
+  alarms: { evaluationIntervalSeconds: number };
   /** /readyz fails when the oldest due delivery has waited longer than this; undefined: the lag is reported only. */
   readiness: { maxLagSeconds: number | undefined };
 }
@@ -202,6 +204,7 @@ export const configFields = {
   retentionIntervalSeconds: integer('HERALD_RETENTION_INTERVAL_SECONDS', 3600, 10, 604_800, 'How often one scheduler process runs the retention purge'),
   retentionBatchSize: integer('HERALD_RETENTION_BATCH_SIZE', 500, 1, 10_000, 'Messages purged per transaction'),
   retentionPauseMs: integer('HERALD_RETENTION_PAUSE_MS', 20, 0, 60_000, 'Pause between purge transactions, so sends are not held up'),
+  alarmEvaluationIntervalSeconds: integer('HERALD_ALARM_EVALUATION_INTERVAL_SECONDS', 60, 5, 86_400, 'How often one scheduler process evaluates each alarm rule'),
   readyMaxLagSeconds: optionalInteger('HERALD_READY_MAX_LAG_SECONDS', 1, 604_800, '`/readyz` answers 503 `WORKER_LAG_TOO_HIGH` when the oldest due delivery has waited longer than this; unset: the lag is reported, never fails readiness'),
 } as const;
 
@@ -290,6 +293,9 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       intervalSeconds: read(configFields.retentionIntervalSeconds),
       batchSize: read(configFields.retentionBatchSize),
       pauseMs: read(configFields.retentionPauseMs),
+    },
+    alarms: {
+      evaluationIntervalSeconds: read(configFields.alarmEvaluationIntervalSeconds),
     },
     readiness: { maxLagSeconds: read(configFields.readyMaxLagSeconds) },
   };

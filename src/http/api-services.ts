@@ -1,5 +1,7 @@
 import type { InboxStreamHub } from './inbox-stream-hub.ts';
 import type { HeraldContext } from '../context/herald-context.ts';
+import type { AlarmHistory } from '../domain/alarms/alarm-history.ts';
+import type { AlarmRuleService } from '../domain/alarms/alarm-rule-service.ts';
 import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AuditLogService } from '../domain/audit/audit-log-service.ts';
@@ -56,6 +58,8 @@ export interface ApiServices {
   templates: TemplateService;
   schedules: ScheduleService;
   announcements: AnnouncementService;
+  alarmRules: AlarmRuleService;
+  alarmHistory: AlarmHistory;
   /** Written by the signed API's audit hooks, searched at GET /v1/audit-log. */
   auditLog: AuditLogService;
   /** Authenticates /inbox/v1 requests (subscriber hash or inbox token). */

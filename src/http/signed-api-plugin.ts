@@ -8,6 +8,7 @@ import { authorize, describeAccess } from './auth/access.ts';
 import { presentedCredentials } from './auth/authenticate.ts';
 import { isStateChanging, requireSameOrigin } from './auth/csrf-guard.ts';
 import type { HeraldServer, RouteModule } from './route-module.ts';
+import { registerAlarmRoutes } from './routes/alarm-routes.ts';
 import { registerAnnouncementRoutes } from './routes/announcement-routes.ts';
 import { registerAuditLogRoutes } from './routes/audit-log-routes.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
@@ -40,6 +41,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerScheduleRoutes,
   registerAnnouncementRoutes,
   registerAuditLogRoutes,
+  registerAlarmRoutes,
 ];
 
 /**

@@ -581,6 +581,67 @@ export interface RetentionRunsTable {
   updated_at: number;
 }
 
+/** An alarm rule of an app (0019), evaluated by the scheduler role: due at `run_at` while `waiting`, leased while `running`. */
+export interface AlarmRulesTable {
+  id: string;
+  app_id: string;
+  name: string;
+  /** One of ALARM_RULE_KINDS (src/deliveries/alarm-rule-kinds.ts). */
+  kind: string;
+  /** JSON: the kind's parameters. */
+  params: string;
+  /** JSON: `{ account }` or `{ channel }`; null for the whole app (or all its accounts). */
+  scope: string | null;
+  /** JSON: who gets the alarm messages (`{ to, channels?, locale? }`). */
+  target: string;
+  /** A cleared condition resolves its alarm once it has stayed clear this long. */
+  hold_down_seconds: number;
+  enabled: number;
+  /** `waiting` (due at run_at), `running` (leased), `disabled` (run_at null). */
+  status: 'waiting' | 'running' | 'disabled';
+  run_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_evaluated_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One alarm: a rule's condition holding for one subject, from firing to resolution (0019). */
+export interface AlarmsTable {
+  id: string;
+  app_id: string;
+  rule_id: string;
+  rule_name: string;
+  kind: string;
+  /** What the rule watched: `account:<id>`, `channel:<name>`, `app`. */
+  subject: string;
+  subject_label: string;
+  status: 'open' | 'resolved';
+  /** The measured value when it last held (remaining count, success %, seconds, failures). */
+  value: number | null;
+  /** JSON: the message data of the alarm (threshold, window, ...). */
+  detail: string;
+  fired_at: number;
+  /** Set while the condition has cleared but the hold-down has not passed. */
+  clear_since: number | null;
+  resolved_at: number | null;
+  fired_message_id: string | null;
+  resolved_message_id: string | null;
+  updated_at: number;
+}
+
+/** Provider and callback outcomes per app, subject and minute (0019), fed from the workers' events for the alarm rules. */
+export interface OutcomeCountersTable {
+  app_id: string;
+  /** `account:<id>`, `channel:<name>` or `callbacks`. */
+  subject: string;
+  bucket_start: number;
+  succeeded: number;
+  failed: number;
+}
+
 export interface HeraldSchema {
   apps: AppsTable;
   access_keys: AccessKeysTable;
@@ -622,4 +683,7 @@ export interface HeraldSchema {
   workers: WorkersTable;
   storage_probes: StorageProbesTable;
   retention_runs: RetentionRunsTable;
+  alarm_rules: AlarmRulesTable;
+  alarms: AlarmsTable;
+  outcome_counters: OutcomeCountersTable;
 }
