@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createAccountCircuits } from '../../src/dispatch/account-circuits.ts';
+import { createAlarmRunner } from '../../src/dispatch/alarm-runner.ts';
+import type { SendRequestBody } from '../../src/domain/messages/send-request-schema.ts';
 import { testDialects } from '../support/test-databases.ts';
 import { consoleSession, createAppWithKey, createTestHerald, ManualClock, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
@@ -132,6 +135,40 @@ for (const dialect of testDialects) {
       assert.equal(resolved.type, 'herald.alarm');
       assert.notEqual(resolved.id, fired.id);
       await ok('PATCH', `/v1/alarm-rules/${rule.id}`, { enabled: false }, 200);
+    });
+
+    test('two schedulers evaluating at once fire one alarm; a crash before its message id was recorded resends under the same key, which replays the message', async () => {
+      const { database, logger } = herald.context;
+      const accountId = (await ok('GET', '/v1/channel-accounts/ops-hook', undefined, 200)).id;
+      const rule = await ok('POST', '/v1/alarm-rules', { ...valid, name: 'circuit', kind: 'circuit_open', params: {}, scope: { account: 'ops-hook' }, holdDownSeconds: 0 }, 201);
+      await createAccountCircuits({ database, clock, policy: { failureThreshold: 1, cooldownSeconds: 600 } }).record([{ accountId, transient: true }]);
+      const scheduler = (workerId: string) =>
+        createAlarmRunner({
+          database,
+          clock,
+          accept: (appId, message, key) => herald.services.intake.accept(appId, message as SendRequestBody, key),
+          evaluationIntervalSeconds: 10,
+          workerId,
+          leaseSeconds: 30,
+          pollIntervalMs: 60_000,
+          logger,
+        });
+      const ran = await Promise.all([scheduler('scheduler-a').runDue(), scheduler('scheduler-b').runDue()]);
+      assert.equal(ran[0]! + ran[1]!, 1, 'one of them evaluated the rule');
+      const { items } = await ok('GET', `/v1/alarms?rule=${rule.id}`, undefined, 200);
+      assert.equal(items.length, 1);
+      const [{ id, firedMessageId }] = items;
+      assert.ok(firedMessageId);
+
+      // As if the scheduler died after the intake accepted the message but before the alarm recorded it.
+      await database.db.updateTable('alarms').set({ fired_message_id: null }).where('id', '=', id).execute();
+      clock.advance(10 * SECOND);
+      assert.equal(await evaluate(), 1);
+      assert.equal((await ok('GET', `/v1/alarms/${id}`, undefined, 200)).firedMessageId, firedMessageId, 'the intake answered with the first message');
+      const sent = await database.db.selectFrom('messages').select('id').where('app_id', '=', app.appId).where('metadata', 'like', `%"alarmId":"${id}"%`).execute();
+      assert.deepEqual(sent.map((row) => row.id), [firedMessageId], 'one message for the alarm');
+      await ok('DELETE', `/v1/alarm-rules/${rule.id}`, undefined, 204);
+      assert.equal((await ok('GET', `/v1/alarms/${id}`, undefined, 200)).status, 'resolved', 'deleting the rule closes its alarm');
     });
 
     test('history: filters by status, rule and time, pages with a cursor; unknown ids and cursors are refused', async () => {
