@@ -66,7 +66,7 @@ export interface HeraldConfig {
   /** Who may scrape /metrics: a bearer token, and/or client addresses (IPs and CIDRs). */
   metrics: { token: string | undefined; allow: readonly MetricsAllowEntry[] };
   /** The scheduler role purges finished messages and expired records (see src/dispatch/retention-runner.ts). */
-  retention: { days: number; intervalSeconds: number; batchSize: number; pauseMs: number };
+  retention: { days: number; auditDays: number; intervalSeconds: number; batchSize: number; pauseMs: number };
   /** /readyz fails when the oldest due delivery has waited longer than this; undefined: the lag is reported only. */
   readiness: { maxLagSeconds: number | undefined };
 }
@@ -199,6 +199,7 @@ export const configFields = {
   metricsToken: text('HERALD_METRICS_TOKEN', undefined, 'Bearer token that lets a scraper read /metrics from any address'),
   metricsAllow: text('HERALD_METRICS_ALLOW', '127.0.0.1,::1', 'Comma-separated IPs and CIDRs that may read /metrics without the token'),
   retentionDays: integer('HERALD_RETENTION_DAYS', 30, 1, 3650, 'Finished messages (with their deliveries and events) older than this many days are purged; apps may set their own `settings.retentionDays`'),
+  auditRetentionDays: integer('HERALD_AUDIT_RETENTION_DAYS', 365, 1, 36_500, 'Audit log rows older than this many days are purged by the retention run'),
   retentionIntervalSeconds: integer('HERALD_RETENTION_INTERVAL_SECONDS', 3600, 10, 604_800, 'How often one scheduler process runs the retention purge'),
   retentionBatchSize: integer('HERALD_RETENTION_BATCH_SIZE', 500, 1, 10_000, 'Messages purged per transaction'),
   retentionPauseMs: integer('HERALD_RETENTION_PAUSE_MS', 20, 0, 60_000, 'Pause between purge transactions, so sends are not held up'),
@@ -287,6 +288,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
     },
     retention: {
       days: read(configFields.retentionDays),
+      auditDays: read(configFields.auditRetentionDays),
       intervalSeconds: read(configFields.retentionIntervalSeconds),
       batchSize: read(configFields.retentionBatchSize),
       pauseMs: read(configFields.retentionPauseMs),
