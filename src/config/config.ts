@@ -21,6 +21,8 @@ export interface HeraldConfig {
     trustProxy: boolean;
     /** Where platforms and browsers reach Herald (no trailing slash); receipt URLs start with it. */
     publicUrl: string | undefined;
+    /** Where a process without the api role serves /healthz, /readyz and /metrics; undefined: it serves no HTTP. */
+    opsPort: number | undefined;
   };
   dataDir: string;
   storage: StorageConfig;
@@ -203,6 +205,7 @@ export const configFields = {
   retentionIntervalSeconds: integer('HERALD_RETENTION_INTERVAL_SECONDS', 3600, 10, 604_800, 'How often one scheduler process runs the retention purge'),
   retentionBatchSize: integer('HERALD_RETENTION_BATCH_SIZE', 500, 1, 10_000, 'Messages purged per transaction'),
   retentionPauseMs: integer('HERALD_RETENTION_PAUSE_MS', 20, 0, 60_000, 'Pause between purge transactions, so sends are not held up'),
+  opsPort: optionalInteger('HERALD_OPS_PORT', 0, 65535, 'A process without the api role (`--role worker`, `--role scheduler`) serves `/healthz`, `/readyz` and its own `/metrics` on this port; unset: it serves no HTTP'),
   readyMaxLagSeconds: optionalInteger('HERALD_READY_MAX_LAG_SECONDS', 1, 604_800, '`/readyz` answers 503 `WORKER_LAG_TOO_HIGH` when the oldest due delivery has waited longer than this; unset: the lag is reported, never fails readiness'),
 } as const;
 
@@ -234,6 +237,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       jsonMaxDepth: read(configFields.jsonMaxDepth),
       trustProxy: read(configFields.trustProxy),
       publicUrl: readPublicUrl(read(configFields.publicUrl)),
+      opsPort: read(configFields.opsPort),
     },
     dataDir,
     storage: databaseUrl
