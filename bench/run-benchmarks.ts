@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { runEndToEndScenario } from './end-to-end-scenario.ts';
 import { runInboxScenario } from './inbox-scenario.ts';
 import { runIngestScenario } from './ingest-scenario.ts';
 import { runRenderAbuseScenario } from './render-abuse-scenario.ts';
+import { compareReports, formatComparison } from './results-comparison.ts';
 import { describeMachine, formatReport, writeReport, type BenchReport, type ScenarioFailure } from './results-report.ts';
 import { SCENARIO_NAMES, type ScenarioContext, type ScenarioName, type ScenarioResult } from './scenario-kit.ts';
 import { runTemplateRenderScenario } from './template-render-scenario.ts';
@@ -34,6 +36,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --workers N                    Herald worker processes in the dispatch scenario (default 1)
   --rate N                       messages/s of the end-to-end scenario (default 500)
   --out FILE                     results file (default bench/results.json)
+  --compare FILE                 print each figure's change against an earlier results file
+                                 (e.g. bench/baseline.json): ratios to the same run's baselines where
+                                 both runs have them, so a slower or busier machine cancels out
   --cpu-prof                     profile Herald's processes into bench/profiles/
 
 PostgreSQL: HERALD_BENCH_POSTGRES_URL (or HERALD_TEST_POSTGRES_URL) names a server; every
@@ -90,6 +95,7 @@ function parseCommandLine(argv: string[]) {
       workers: { type: 'string' },
       rate: { type: 'string' },
       out: { type: 'string', default: path.join(BENCH_DIR, 'results.json') },
+      compare: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -120,7 +126,8 @@ function parseCommandLine(argv: string[]) {
   const unknown = scenarios.filter((name) => !SCENARIO_NAMES.includes(name));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; use ${SCENARIO_NAMES.join(', ')}`);
   const heraldExecArgv = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(BENCH_DIR, 'profiles')}`] : undefined;
-  return { options: { scale, dialects, scenarios, postgresAdminUrl, heraldExecArgv }, out: values.out };
+  const compareWith = values.compare === undefined ? undefined : (JSON.parse(fs.readFileSync(values.compare, 'utf8')) as BenchReport);
+  return { options: { scale, dialects, scenarios, postgresAdminUrl, heraldExecArgv }, out: values.out, compareWith };
 }
 
 async function main(): Promise<number> {
@@ -137,6 +144,7 @@ async function main(): Promise<number> {
   }
   const report = await runBenchmarks({ ...parsed.options, log: (message) => console.error(`[bench] ${message}`) });
   console.log(formatReport(report));
+  if (parsed.compareWith) console.log(`\n${formatComparison(parsed.compareWith, compareReports(parsed.compareWith, report))}`);
   writeReport(parsed.out, report);
   console.log(`\nResults written to ${path.relative(process.cwd(), parsed.out)}`);
   return report.failures.length > 0 ? 1 : 0;

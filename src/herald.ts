@@ -25,6 +25,7 @@ import { createInboxReadReceipt } from './domain/inbox/inbox-read-receipt.ts';
 import { createInboxService } from './domain/inbox/inbox-service.ts';
 import { createSubscriberAudience } from './domain/inbox/subscriber-audience.ts';
 import { createHttpServer } from './http/create-http-server.ts';
+import { createOpsServer } from './http/create-ops-server.ts';
 import { countAccepted } from './http/metrics/accept-metrics.ts';
 import { createHeraldMetrics } from './http/metrics/herald-metrics.ts';
 import { registerQueueMetrics } from './http/metrics/queue-metrics.ts';
@@ -91,6 +92,8 @@ export interface Herald {
   services: ApiServices;
   /** Present when the `api` role runs; tests call `server.inject()`. */
   server: HeraldServer | undefined;
+  /** Present without the `api` role when HERALD_OPS_PORT is set: /healthz, /readyz and /metrics. */
+  opsServer: HeraldServer | undefined;
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   scheduleRunner: ScheduleRunner | undefined;
   digestRunner: DigestRunner | undefined;
@@ -268,6 +271,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   };
 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
+  // Worker and scheduler processes serve probes and their own metrics on HERALD_OPS_PORT, when it is set.
+  const opsServer = !server && config.http.opsPort !== undefined ? await createOpsServer(services) : undefined;
   const deliveryWorker = heartbeat
     ? createDeliveryWorker({
         database,
@@ -342,6 +347,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     context,
     services,
     server,
+    opsServer,
     scheduleRunner,
     digestRunner,
     escalationRunner,
@@ -360,11 +366,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       retentionRunner?.start();
       alarmRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
+      if (opsServer) await opsServer.listen({ host: config.http.host, port: config.http.opsPort });
     },
     async stop() {
       // Live streams never end by themselves: they are closed first, or closing the server would wait for them.
       inboxStreams.close();
       await server?.close();
+      await opsServer?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), alarmRunner?.stop()]);
       await outcomeCounters?.stop();
       await heartbeat?.stop();

@@ -4,11 +4,15 @@ import { HeraldError } from '../errors.ts';
 import { createHerald, ROLES, type HeraldRole } from '../herald.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrator.ts';
+import { createLogger } from '../logger.ts';
 import { runAdminCommand, runAppCommand, runKeyCommand } from './management-commands.ts';
+import { isClusterWorker, leaveCluster, runProcessCluster } from './process-cluster.ts';
 
 const USAGE = `Usage: herald <command>
 
-  start [--role api|worker|scheduler ...]   run Herald (all roles by default)
+  start [--role api|worker|scheduler ...] [--processes N]
+                                            run Herald (all roles by default); N processes
+                                            share the port (PostgreSQL only)
   migrate                                   apply database migrations
   app create NAME [--description TEXT] [--json]
   app list [--json]
@@ -75,11 +79,23 @@ function fail(error: unknown): number {
   return 1;
 }
 
+const MAX_PROCESSES = 64;
+
 async function start(config: HeraldConfig, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { role: { type: 'string', multiple: true } }, strict: true });
+  const { values } = parseArgs({ args, options: { role: { type: 'string', multiple: true }, processes: { type: 'string' } }, strict: true });
   const roles = (values.role ?? [...ROLES]) as HeraldRole[];
   for (const role of roles) {
     if (!ROLES.includes(role)) throw new HeraldError('invalid', 'ROLE_UNKNOWN', `Unknown role "${role}"; use one of ${ROLES.join(', ')}`);
+  }
+  const processes = values.processes === undefined ? 1 : Number(values.processes);
+  if (!Number.isInteger(processes) || processes < 1 || processes > MAX_PROCESSES) {
+    throw new HeraldError('invalid', 'PROCESSES_INVALID', `--processes: must be a whole number from 1 to ${MAX_PROCESSES}, got "${values.processes}"`);
+  }
+  if (processes > 1 && !isClusterWorker()) {
+    if (config.storage.dialect === 'sqlite') {
+      throw new HeraldError('invalid', 'PROCESSES_NEED_POSTGRES', '--processes: several processes need PostgreSQL (set DATABASE_URL); the embedded SQLite database takes one writing process');
+    }
+    return runProcessCluster({ processes, workerId: config.worker.id, logger: createLogger(config.logLevel, undefined, config.logFormat) });
   }
   const herald = await createHerald(config, { roles });
   await herald.start();
@@ -95,5 +111,7 @@ async function start(config: HeraldConfig, args: string[]): Promise<number> {
     process.on('SIGTERM', shutdown).on('SIGINT', shutdown);
   });
   await herald.stop();
+  // A cluster worker's channel to its primary would keep it alive after everything else closed.
+  leaveCluster();
   return 0;
 }

@@ -21,6 +21,8 @@ export interface HeraldConfig {
     trustProxy: boolean;
     /** Where platforms and browsers reach Herald (no trailing slash); receipt URLs start with it. */
     publicUrl: string | undefined;
+    /** Where a process without the api role serves /healthz, /readyz and /metrics; undefined: it serves no HTTP. */
+    opsPort: number | undefined;
   };
   dataDir: string;
   storage: StorageConfig;
@@ -66,7 +68,7 @@ export interface HeraldConfig {
   /** Who may scrape /metrics: a bearer token, and/or client addresses (IPs and CIDRs). */
   metrics: { token: string | undefined; allow: readonly MetricsAllowEntry[] };
   /** The scheduler role purges finished messages and expired records (see src/dispatch/retention-runner.ts). */
-  retention: { days: number; intervalSeconds: number; batchSize: number; pauseMs: number };
+  retention: { days: number; auditDays: number; intervalSeconds: number; batchSize: number; pauseMs: number };
   /** The scheduler role evaluates each alarm rule this often (see src/dispatch/alarm-runner.ts). */
   alarms: { evaluationIntervalSeconds: number };
   /** /readyz fails when the oldest due delivery has waited longer than this; undefined: the lag is reported only. */
@@ -201,10 +203,12 @@ export const configFields = {
   metricsToken: text('HERALD_METRICS_TOKEN', undefined, 'Bearer token that lets a scraper read /metrics from any address'),
   metricsAllow: text('HERALD_METRICS_ALLOW', '127.0.0.1,::1', 'Comma-separated IPs and CIDRs that may read /metrics without the token'),
   retentionDays: integer('HERALD_RETENTION_DAYS', 30, 1, 3650, 'Finished messages (with their deliveries and events) older than this many days are purged; apps may set their own `settings.retentionDays`'),
+  auditRetentionDays: integer('HERALD_AUDIT_RETENTION_DAYS', 365, 1, 36_500, 'Audit log rows older than this many days are purged by the retention run'),
   retentionIntervalSeconds: integer('HERALD_RETENTION_INTERVAL_SECONDS', 3600, 10, 604_800, 'How often one scheduler process runs the retention purge'),
   retentionBatchSize: integer('HERALD_RETENTION_BATCH_SIZE', 500, 1, 10_000, 'Messages purged per transaction'),
   retentionPauseMs: integer('HERALD_RETENTION_PAUSE_MS', 20, 0, 60_000, 'Pause between purge transactions, so sends are not held up'),
   alarmEvaluationIntervalSeconds: integer('HERALD_ALARM_EVALUATION_INTERVAL_SECONDS', 60, 5, 86_400, 'How often one scheduler process evaluates each alarm rule'),
+  opsPort: optionalInteger('HERALD_OPS_PORT', 0, 65535, 'A process without the api role (`--role worker`, `--role scheduler`) serves `/healthz`, `/readyz` and its own `/metrics` on this port; unset: it serves no HTTP'),
   readyMaxLagSeconds: optionalInteger('HERALD_READY_MAX_LAG_SECONDS', 1, 604_800, '`/readyz` answers 503 `WORKER_LAG_TOO_HIGH` when the oldest due delivery has waited longer than this; unset: the lag is reported, never fails readiness'),
 } as const;
 
@@ -236,6 +240,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       jsonMaxDepth: read(configFields.jsonMaxDepth),
       trustProxy: read(configFields.trustProxy),
       publicUrl: readPublicUrl(read(configFields.publicUrl)),
+      opsPort: read(configFields.opsPort),
     },
     dataDir,
     storage: databaseUrl
@@ -290,6 +295,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
     },
     retention: {
       days: read(configFields.retentionDays),
+      auditDays: read(configFields.auditRetentionDays),
       intervalSeconds: read(configFields.retentionIntervalSeconds),
       batchSize: read(configFields.retentionBatchSize),
       pauseMs: read(configFields.retentionPauseMs),

@@ -200,6 +200,29 @@ for (const dialect of testDialects) {
       assert.deepEqual((await database.db.selectFrom('workers').select('id').execute()).map((row) => row.id), ['alive']);
     });
 
+    test('audit rows older than HERALD_AUDIT_RETENTION_DAYS go, in batches; younger ones stay', async () => {
+      const row = (daysAgo: number) => ({
+        id: newId('aud', T0 - daysAgo * DAY_MS),
+        at: T0 - daysAgo * DAY_MS,
+        app_id: appId,
+        actor: 'user-1',
+        actor_kind: 'user' as const,
+        action: 'PATCH /v1/apps/{app}',
+        target: appId,
+        address: '127.0.0.1',
+        detail: null,
+        before_json: null,
+        after_json: null,
+      });
+      const old = [row(100), row(95), row(91)];
+      const young = [row(89), row(1)];
+      await database.db.insertInto('audit_log').values([...old, ...young]).execute();
+      const logs = new LogCapture();
+      await runner(logs, { HERALD_AUDIT_RETENTION_DAYS: '90', HERALD_RETENTION_BATCH_SIZE: '2' }).runDue();
+      assert.deepEqual((await database.db.selectFrom('audit_log').select('id').orderBy('id').execute()).map((r) => r.id), young.map((r) => r.id).sort());
+      assert.equal(runsIn(logs)[0]!.deleted.audit_log, 3);
+    });
+
     test('two schedulers on one database: one run purges each message exactly once, in batches', async () => {
       const old = await seed(40, { count: 1200, finalStatus: 'delivered' });
       const logsA = new LogCapture();

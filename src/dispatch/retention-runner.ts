@@ -43,8 +43,9 @@ export type RetentionRunner = PolledLeaseRunner;
  * Purges what each app no longer needs, in one scheduler process at a time (the purge holds
  * the one `retention_runs` row's lease, renewed between batches): finished messages older than
  * the app's `retentionDays` with everything keyed by them, inbox items past their validity or
- * read before the cut-off, announcements expired or withdrawn before it with their states, and
- * the rows of workers silent for longer than the default retention. Messages go a batch per
+ * read before the cut-off, announcements expired or withdrawn before it with their states, the
+ * rows of workers silent for longer than the default retention, and audit rows older than
+ * `auditDays` (kept longer than messages: they answer "who changed this" months later). Messages go a batch per
  * transaction with a pause between, so sends queue behind one short transaction at most.
  */
 export function createRetentionRunner(options: RetentionRunnerOptions): RetentionRunner {
@@ -190,7 +191,20 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
     }
     const workers = await db.deleteFrom('workers').where('heartbeat_at', '<', nowMs - retention.days * DAY_MS).executeTakeFirst();
     counts.workers = Number(workers.numDeletedRows);
-    return { counts, complete: true };
+    const auditDone = await inBatches(
+      counts,
+      async () =>
+        (
+          await db
+            .selectFrom('audit_log')
+            .select('id')
+            .where('at', '<', nowMs - retention.auditDays * DAY_MS)
+            .limit(retention.batchSize)
+            .execute()
+        ).map((row) => row.id),
+      async (ids) => ({ audit_log: Number((await db.deleteFrom('audit_log').where('id', 'in', ids).executeTakeFirst()).numDeletedRows) }),
+    );
+    return { counts, complete: auditDone };
   }
 
   async function run(row: RetentionRunsTable): Promise<void> {

@@ -12,32 +12,61 @@ export interface ReadinessReport {
   liveWorkers: number;
 }
 
+/** How long the queue facts behind /readyz are reused: probes from many load balancers, or a flood, cost one grouped query a second. */
+export const READINESS_FACTS_TTL_MS = 1000;
+
+interface QueueFacts {
+  readAtMs: number;
+  oldestDueAtMs: number | null;
+  liveWorkers: number;
+}
+
 /**
  * What /readyz answers: ready while the database takes writes, with the worker lag and the live
  * workers. The lag fails readiness only past HERALD_READY_MAX_LAG_SECONDS: when set, a load
- * balancer stops sending accepts to a deployment whose workers no longer keep up.
+ * balancer stops sending accepts to a deployment whose workers no longer keep up. The database
+ * is pinged on every call; the queue facts (a count over the waiting deliveries) are read at most
+ * once per READINESS_FACTS_TTL_MS, and concurrent calls share one read.
  */
-export async function checkReadiness(context: HeraldContext): Promise<ReadinessReport> {
+export function createReadinessCheck(context: HeraldContext): () => Promise<ReadinessReport> {
   const { database, clock, config } = context;
-  if (!(await database.ping())) throw storageUnavailableError();
-  const nowMs = clock.now();
-  const [queue, workers] = await Promise.all([
-    readQueueSnapshot(database, nowMs),
-    database.db
-      .selectFrom('workers')
-      .select((eb) => eb.fn.countAll().as('count'))
-      .where('heartbeat_at', '>=', nowMs - config.worker.deadAfterSeconds * 1000)
-      .executeTakeFirstOrThrow(),
-  ]);
-  const workerLagSeconds = queue.oldestDueAtMs === null ? 0 : Math.max(0, nowMs - queue.oldestDueAtMs) / 1000;
-  const maxLagSeconds = config.readiness.maxLagSeconds;
-  if (maxLagSeconds !== undefined && workerLagSeconds > maxLagSeconds) {
-    throw new HeraldError(
-      'unavailable',
-      'WORKER_LAG_TOO_HIGH',
-      `The oldest due delivery has waited ${workerLagSeconds} seconds for a worker, over HERALD_READY_MAX_LAG_SECONDS (${maxLagSeconds}); start more workers or look at why they stall`,
-      { workerLagSeconds, maxLagSeconds },
-    );
+  let facts: QueueFacts | undefined;
+  let reading: Promise<QueueFacts> | undefined;
+
+  async function readFacts(nowMs: number): Promise<QueueFacts> {
+    const [queue, workers] = await Promise.all([
+      readQueueSnapshot(database, nowMs),
+      database.db
+        .selectFrom('workers')
+        .select((eb) => eb.fn.countAll().as('count'))
+        .where('heartbeat_at', '>=', nowMs - config.worker.deadAfterSeconds * 1000)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { readAtMs: nowMs, oldestDueAtMs: queue.oldestDueAtMs, liveWorkers: Number(workers.count) };
   }
-  return { status: 'ready', database: database.dialect, workerLagSeconds, liveWorkers: Number(workers.count) };
+
+  function currentFacts(nowMs: number): Promise<QueueFacts> {
+    if (facts && nowMs >= facts.readAtMs && nowMs - facts.readAtMs < READINESS_FACTS_TTL_MS) return Promise.resolve(facts);
+    reading ??= readFacts(nowMs)
+      .then((read) => (facts = read))
+      .finally(() => (reading = undefined));
+    return reading;
+  }
+
+  return async () => {
+    if (!(await database.ping())) throw storageUnavailableError();
+    const nowMs = clock.now();
+    const { oldestDueAtMs, liveWorkers } = await currentFacts(nowMs);
+    const workerLagSeconds = oldestDueAtMs === null ? 0 : Math.max(0, nowMs - oldestDueAtMs) / 1000;
+    const maxLagSeconds = config.readiness.maxLagSeconds;
+    if (maxLagSeconds !== undefined && workerLagSeconds > maxLagSeconds) {
+      throw new HeraldError(
+        'unavailable',
+        'WORKER_LAG_TOO_HIGH',
+        `The oldest due delivery has waited ${workerLagSeconds} seconds for a worker, over HERALD_READY_MAX_LAG_SECONDS (${maxLagSeconds}); start more workers or look at why they stall`,
+        { workerLagSeconds, maxLagSeconds },
+      );
+    }
+    return { status: 'ready', database: database.dialect, workerLagSeconds, liveWorkers };
+  };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { signSigV4Request } from '../../src/security/sigv4.ts';
 import { createTestStorage, testDialects, type TestStorage } from '../support/test-databases.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
 const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
@@ -66,6 +67,10 @@ for (const dialect of testDialects) {
       });
       await assert.rejects(herald(['start'], envFor(testStorage, { HERALD_MASTER_KEY: 'short' })), (error: { stderr: string }) => /HERALD_MASTER_KEY/.test(error.stderr));
       await assert.rejects(herald(['start', '--role', 'chef'], envFor(testStorage)), (error: { stderr: string }) => /ROLE_UNKNOWN/.test(error.stderr));
+      await assert.rejects(herald(['start', '--processes', '0'], envFor(testStorage)), (error: { stderr: string }) => /PROCESSES_INVALID/.test(error.stderr));
+      if (dialect === 'sqlite') {
+        await assert.rejects(herald(['start', '--processes', '2'], envFor(testStorage)), (error: { stderr: string }) => /needs? PostgreSQL.*PROCESSES_NEED_POSTGRES/.test(error.stderr));
+      }
       const heartbeats = { HERALD_HEARTBEAT_INTERVAL_SECONDS: '5', HERALD_WORKER_DEAD_AFTER_SECONDS: '6' };
       await assert.rejects(herald(['start'], envFor(testStorage, heartbeats)), (error: { stderr: string }) => /HERALD_WORKER_DEAD_AFTER_SECONDS: must be at least twice/.test(error.stderr));
     });
@@ -95,6 +100,36 @@ for (const dialect of testDialects) {
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);
       assert.ok(!output.includes(key.secretAccessKey));
+    });
+    // Several processes need PostgreSQL; on SQLite the refusal is tested above.
+    if (dialect === 'postgres') test('start --processes 2 runs two processes on one port, replaces one that dies, and stops them all on SIGTERM', async () => {
+      const env = envFor(testStorage);
+      const child = spawn(process.execPath, [MAIN, 'start', '--processes', '2', '--role', 'api', '--role', 'worker'], {
+        env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const lines = () => output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { pid: number; msg: string });
+      const startedPids = () => lines().filter((line) => line.msg.startsWith('Herald started')).map((line) => line.pid);
+      await waitFor(() => startedPids().length >= 2, { timeoutMs: 60_000, what: `two processes started: ${output}` });
+      const [first, second] = startedPids();
+      assert.notEqual(first, second);
+      assert.ok(first !== child.pid && second !== child.pid, 'the primary only supervises');
+      const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      assert.equal(((await ready.json()) as { liveWorkers: number }).liveWorkers, 2);
+
+      process.kill(first!, 'SIGKILL');
+      await waitFor(() => startedPids().length >= 3, { timeoutMs: 60_000, what: `a replacement process: ${output}` });
+      const replacement = startedPids()[2]!;
+      assert.ok(![first, second].includes(replacement));
+      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      for (const pid of [second!, replacement]) assert.throws(() => process.kill(pid, 0), /ESRCH/, `process ${pid} is gone`);
     });
   });
 }

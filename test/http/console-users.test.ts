@@ -65,6 +65,23 @@ for (const dialect of testDialects) {
       assert.equal(afterLogout.json().code, 'SESSION_EXPIRED');
     });
 
+    test('setup, sign-in and sign-out are in the audit log with the user and the address', async () => {
+      const rows = await herald.context.database.db.selectFrom('audit_log').selectAll().where('action', 'like', 'POST /auth/%').orderBy('id').execute();
+      assert.deepEqual(
+        rows.map((row) => row.action),
+        ['POST /auth/setup', 'POST /auth/login', 'POST /auth/logout'],
+      );
+      const owner = await herald.context.database.db.selectFrom('users').select('id').where('email', '=', 'root@example.com').executeTakeFirstOrThrow();
+      for (const row of rows) {
+        assert.equal(row.actor, owner.id);
+        assert.equal(row.target, owner.id);
+        assert.equal(row.actor_kind, 'user');
+        assert.equal(row.address, '127.0.0.1');
+        assert.doesNotMatch(`${row.before_json} ${row.after_json}`, new RegExp(ROOT_PASSWORD), 'no password in the audit log');
+      }
+      assert.equal(JSON.parse(rows[0]!.after_json!).email, 'root@example.com');
+    });
+
     test('failed logins are throttled per e-mail and address', async () => {
       for (let i = 0; i < 3; i++) {
         const wrong = await herald.server!.inject({ method: 'POST', url: '/auth/login', payload: { email: 'root@example.com', password: 'wrong password!' } });

@@ -191,3 +191,34 @@ for (const dialect of testDialects) {
     });
   });
 }
+
+for (const dialect of testDialects) {
+  describe(`a worker process's ops port on ${dialect}`, () => {
+    let herald: TestHerald;
+    before(async () => {
+      herald = await createTestHerald(dialect, { roles: ['worker', 'scheduler'], env: { HERALD_OPS_PORT: '0', HERALD_METRICS_TOKEN: TOKEN, HERALD_METRICS_ALLOW: '10.9.9.0/24' } });
+      await herald.start();
+    });
+    after(() => herald.close());
+
+    test('without the api role it serves /healthz, /readyz and its own /metrics on HERALD_OPS_PORT, and nothing of the API', async () => {
+      assert.equal(herald.server, undefined);
+      const address = herald.opsServer!.server.address();
+      assert.ok(address !== null && typeof address === 'object');
+      const base = `http://127.0.0.1:${address.port}`;
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
+      const ready = await fetch(`${base}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.equal(((await ready.json()) as { liveWorkers: number }).liveWorkers, 1, 'this worker heartbeats');
+      const refused = await fetch(`${base}/metrics`);
+      assert.equal(refused.status, 401, 'the metrics token applies here too');
+      const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      assert.equal(scraped.status, 200);
+      const samples = parseExposition(await scraped.text());
+      assert.ok(samples.some((sample) => sample.name === 'herald_queue_oldest_due_seconds'), 'the queue families are there');
+      assert.ok(samples.some((sample) => sample.name === 'herald_process_resident_memory_bytes'));
+      const api = await fetch(`${base}/v1/whoami`);
+      assert.equal(api.status, 404);
+    });
+  });
+}

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAppWithKey, createTestHerald, ManualClock, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
+import { READINESS_FACTS_TTL_MS } from '../../src/http/readiness-check.ts';
 
 for (const dialect of testDialects) {
   describe(`/readyz worker lag on ${dialect}`, () => {
@@ -32,6 +33,14 @@ for (const dialect of testDialects) {
       const response = await ready();
       assert.equal(response.statusCode, 200, response.body);
       assert.deepEqual(response.json(), { status: 'ready', database: dialect, workerLagSeconds: 0, liveWorkers: 1 });
+
+      // The queue facts are read at most once a second, however many probes arrive.
+      await herald.context.database.db.insertInto('workers').values({ id: 'new-worker', started_at: nowMs, heartbeat_at: nowMs }).execute();
+      const probes = await Promise.all(Array.from({ length: 20 }, () => ready()));
+      assert.deepEqual(new Set(probes.map((probe) => probe.json().liveWorkers)), new Set([1]));
+      clock.advance(READINESS_FACTS_TTL_MS);
+      assert.equal((await ready()).json().liveWorkers, 2);
+      await herald.context.database.db.deleteFrom('workers').where('id', '=', 'new-worker').execute();
     });
 
     test('a due delivery nobody claims is the lag, and past HERALD_READY_MAX_LAG_SECONDS readiness fails with the reason', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { toUserView } from '../../domain/users/user-service.ts';
+import { toUserView, type UserView } from '../../domain/users/user-service.ts';
 import { unauthenticated } from '../../errors.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import { refuseCrossSite, requireSameOrigin } from '../auth/csrf-guard.ts';
@@ -14,8 +14,32 @@ const Credentials = Type.Object(
   { additionalProperties: false },
 );
 
-/** Console sign-in and first-run setup; everything else uses the session on /v1. */
-export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions, context }) => {
+/**
+ * Console sign-in and first-run setup; everything else uses the session on /v1. These routes sit
+ * outside the signed API, whose hooks audit its changes, so they write their own audit rows: who
+ * became the first owner, and every sign-in and sign-out with its address.
+ */
+export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions, auditLog, context }) => {
+  const audit = async (request: FastifyRequest, user: UserView, after: unknown) => {
+    const entry = {
+      appId: undefined,
+      actor: user.id,
+      actorKind: 'user' as const,
+      actorEmail: user.email,
+      action: `POST ${request.routeOptions.url!}`,
+      target: user.id,
+      address: request.ip,
+      requestId: request.id,
+      before: null,
+      after,
+    };
+    try {
+      await auditLog.record(entry);
+    } catch (error) {
+      context.logger.error({ err: error, audit: entry }, 'AUDIT_WRITE_FAILED: the sign-in change was made but its audit row was not written');
+    }
+  };
+
   const cookieOptions = (expiresAt: number) => ({
     path: '/',
     httpOnly: true,
@@ -40,6 +64,7 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
     },
     async (request, reply) => {
       const user = await users.createFirstOwner(request.body);
+      await audit(request, user, user);
       return reply.status(201).send(user);
     },
   );
@@ -47,7 +72,9 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
   server.post('/auth/login', { onRequest: async (request) => refuseCrossSite(request), schema: { tags: ['console'], summary: 'Sign in; sets an HttpOnly session cookie', body: Credentials } }, async (request, reply) => {
     const { token, user, expiresAt } = await sessions.login(request.body.email, request.body.password, request.ip);
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(expiresAt));
-    return toUserView(user);
+    const view = toUserView(user);
+    await audit(request, view, { sessionExpiresAt: new Date(expiresAt).toISOString() });
+    return view;
   });
 
   const logoutGuard = async (request: FastifyRequest) => {
@@ -55,7 +82,9 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
   };
   server.post('/auth/logout', { onRequest: logoutGuard, schema: { tags: ['console'], summary: 'End the session' } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
+    const user = token ? await sessions.userFor(token) : undefined;
     if (token) await sessions.logout(token);
+    if (user) await audit(request, toUserView(user), null);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { checkReadiness } from '../readiness-check.ts';
+import { createReadinessCheck } from '../readiness-check.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const ReadinessSchema = Type.Object({
@@ -20,6 +20,6 @@ export const registerHealthRoutes: RouteModule = (server, { context }) => {
         response: { 200: ReadinessSchema },
       },
     },
-    async () => checkReadiness(context),
+    createReadinessCheck(context),
   );
 };
