@@ -171,6 +171,35 @@ for (const dialect of testDialects) {
       assert.equal((await ok('GET', `/v1/alarms/${id}`, undefined, 200)).status, 'resolved', 'deleting the rule closes its alarm');
     });
 
+    test('a flapping condition within the hold-down keeps one alarm open: no second alarm, no resolution until it stays clear', async () => {
+      const { database } = herald.context;
+      const accountId = (await ok('GET', '/v1/channel-accounts/ops-hook', undefined, 200)).id;
+      const circuits = createAccountCircuits({ database, clock, policy: { failureThreshold: 1, cooldownSeconds: 3600 } });
+      const rule = await ok('POST', '/v1/alarm-rules', { ...valid, name: 'flapping', kind: 'circuit_open', params: {}, holdDownSeconds: 25 }, 201);
+      const states = async () => (await ok('GET', `/v1/alarms?rule=${rule.id}`, undefined, 200)).items.map((alarm: Record<string, unknown>) => [alarm.status, alarm.clearSince !== null]);
+      const step = async (transient: boolean) => {
+        await circuits.record([{ accountId, transient }]);
+        clock.advance(10 * SECOND);
+        assert.equal(await evaluate(), 1);
+      };
+      await step(true);
+      assert.deepEqual(await states(), [['open', false]]);
+      await step(false);
+      assert.deepEqual(await states(), [['open', true]], 'clear, held down');
+      await step(true);
+      assert.deepEqual(await states(), [['open', false]], 'open again: the same alarm, its clear time forgotten');
+      await step(false);
+      await step(false);
+      assert.deepEqual(await states(), [['open', true]], 'clear for 10 s of 25');
+      await step(false);
+      await step(false);
+      assert.deepEqual(await states(), [['resolved', true]], 'clear for 30 s: resolved');
+      const [alarm] = (await ok('GET', `/v1/alarms?rule=${rule.id}`, undefined, 200)).items;
+      const sent = await database.db.selectFrom('messages').select('metadata').where('app_id', '=', app.appId).where('metadata', 'like', `%"alarmId":"${alarm.id}"%`).execute();
+      assert.deepEqual(sent.map((row) => (JSON.parse(row.metadata) as Record<string, string>).alarmState).sort(), ['fired', 'resolved']);
+      await ok('DELETE', `/v1/alarm-rules/${rule.id}`, undefined, 204);
+    });
+
     test('history: filters by status, rule and time, pages with a cursor; unknown ids and cursors are refused', async () => {
       const all = (await ok('GET', '/v1/alarms', undefined, 200)).items;
       assert.ok(all.length >= 1);

@@ -73,7 +73,8 @@ for (const dialect of testDialects) {
     test('success rate: a provider answering 500 → one alarm below the threshold, none again while it holds, resolved once sends succeed', async () => {
       const created = await rule({ name: 'flaky-rate', kind: 'success_rate', scope: { account: 'flaky-hook' }, params: { belowPercent: 50, windowSeconds: 300, minAttempts: 3 } });
       assert.deepEqual(created.scope, { account: flakyId }, 'the account is stored by id');
-      assert.equal(await evaluate(), 1);
+      const byChannel = await rule({ name: 'webhook-rate', kind: 'success_rate', scope: { channel: 'webhook' }, params: { belowPercent: 50, windowSeconds: 300, minAttempts: 3 } });
+      assert.equal(await evaluate(), 2);
       assert.deepEqual(alarmMessages('flaky-rate'), [], 'no calls yet: nothing to judge');
 
       flaky.setMode('transient-error');
@@ -84,6 +85,7 @@ for (const dialect of testDialects) {
       await evaluate();
       const fired = await waitForMessages('flaky-rate', 1);
       assert.deepEqual(fired, [['fired', '[Herald alarm] Success rate of flaky-hook at 0% over 5 min (< 50%)']]);
+      assert.deepEqual(await waitForMessages('webhook-rate', 1), [['fired', '[Herald alarm] Success rate of webhook at 0% over 5 min (< 50%)']], 'the channel rule, over every webhook account');
 
       clock.advance(MINUTE);
       await evaluate();
@@ -109,7 +111,8 @@ for (const dialect of testDialects) {
       assert.ok(alarm.firedMessageId && alarm.resolvedMessageId);
       const firedMessage = await ok('GET', `/v1/messages/${alarm.firedMessageId}`, undefined, 200);
       assert.equal(firedMessage.type, 'herald.alarm');
-      await ok('DELETE', `/v1/alarm-rules/${created.id}`, undefined, 204);
+      assert.deepEqual((await waitForMessages('webhook-rate', 2)).map(([state]) => state), ['fired', 'resolved']);
+      for (const id of [created.id, byChannel.id]) await ok('DELETE', `/v1/alarm-rules/${id}`, undefined, 204);
     });
 
     test('callbacks failing: result callbacks answered with 500 → an alarm; resolved once the window has no failures', async () => {
