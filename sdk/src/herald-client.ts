@@ -85,7 +85,9 @@ export class HeraldClient {
   constructor(options: HeraldClientOptions) {
     if (!options.url || !options.accessKeyId || !options.secretAccessKey) throw new TypeError('HeraldClient needs url, accessKeyId and secretAccessKey');
     this.#base = new URL(options.url);
-    this.#options = { region: 'cn-north-1', maxRetries: 4, retryBaseDelayMs: 250, maxRetryDelayMs: 30_000, timeoutMs: 30_000, ...options };
+    // Options given as undefined take the defaults too.
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as HeraldClientOptions;
+    this.#options = { region: 'cn-north-1', maxRetries: 4, retryBaseDelayMs: 250, maxRetryDelayMs: 30_000, timeoutMs: 30_000, ...given };
   }
 
   /** Any `/v1` route: signs, sends, retries what is safe to retry, and throws HeraldApiError for a 4xx/5xx answer. */

@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
 import { readConfigFromEnvironment, type HeraldConfig } from '../config/config.ts';
 import { HeraldError } from '../errors.ts';
+import { HeraldApiError, HeraldNetworkError } from '../../sdk/src/index.ts';
 import { createHerald, ROLES, type HeraldRole } from '../herald.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrator.ts';
 import { runAdminCommand, runAppCommand, runKeyCommand } from './management-commands.ts';
+import { runMessagesCommand, TAIL_USAGE } from './messages-tail-command.ts';
+import { runSendCommand, SEND_USAGE } from './send-command.ts';
 
 const USAGE = `Usage: herald <command>
 
@@ -17,11 +20,24 @@ const USAGE = `Usage: herald <command>
   key revoke ACCESS_KEY_ID
   admin create --email EMAIL --password PASSWORD [--name NAME] [--role owner|admin|operator|viewer]
 
+Talking to a running Herald with an access key (HERALD_URL, HERALD_ACCESS_KEY, HERALD_SECRET_KEY,
+or a profile in ~/.config/herald/profiles.json):
+${SEND_USAGE}
+${TAIL_USAGE}
+
 Configuration comes from the environment; see the README.`;
 
 /** Parses argv, runs one command, and returns the process exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Remote commands talk to a Herald elsewhere: they need no database configuration.
+  if (command === 'send' || command === 'messages') {
+    try {
+      return command === 'send' ? await runSendCommand(rest) : await runMessagesCommand(rest);
+    } catch (error) {
+      return fail(error);
+    }
+  }
   let config: HeraldConfig;
   try {
     config = readConfigFromEnvironment();
@@ -63,6 +79,14 @@ export async function runCli(argv: string[]): Promise<number> {
 }
 
 function fail(error: unknown): number {
+  if (error instanceof HeraldApiError) {
+    console.error(`herald: Herald refused: ${error.detail} (${error.code}, HTTP ${error.status})`);
+    return 1;
+  }
+  if (error instanceof HeraldNetworkError) {
+    console.error(`herald: ${error.message}`);
+    return 1;
+  }
   if (error instanceof HeraldError) {
     console.error(`herald: ${error.message} (${error.code})`);
     return 1;
