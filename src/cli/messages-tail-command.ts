@@ -4,8 +4,6 @@ import type { HeraldClient, MessageView } from '../../sdk/src/index.ts';
 import { invalid } from '../errors.ts';
 import { remoteClient } from './remote-profile.ts';
 
-export const TAIL_USAGE = `  messages tail [--type CODE] [--status STATUS] [--since ISO-TIME] [--interval-ms N] [--json] [--profile NAME]
-                                            follow new messages and their event trails (Ctrl-C stops)`;
 
 /** Messages whose trail is still followed; older ones are dropped first. */
 const MAX_FOLLOWED = 200;

@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { readConfigFromEnvironment, type HeraldConfig } from '../config/config.ts';
 import { HeraldError } from '../errors.ts';
 import { HeraldApiError, HeraldNetworkError } from '../../sdk/src/index.ts';
-import { createHerald, ROLES, type HeraldRole } from '../herald.ts';
-import { openDatabase } from '../storage/database.ts';
-import { migrateToLatest } from '../storage/migrator.ts';
-import { runAdminCommand, runAppCommand, runKeyCommand } from './management-commands.ts';
-import { runMessagesCommand, TAIL_USAGE } from './messages-tail-command.ts';
-import { runSendCommand, SEND_USAGE } from './send-command.ts';
+import type { HeraldRole } from '../herald.ts';
+
+/*
+ * Commands load what they use when they run: the remote ones (send, messages) start in a fraction
+ * of the time the whole of Herald takes to load, and `start` does not load the CSV parser.
+ */
+const loadHerald = () => import('../herald.ts');
+const management = () => import('./management-commands.ts');
 
 const USAGE = `Usage: herald <command>
 
@@ -22,8 +24,13 @@ const USAGE = `Usage: herald <command>
 
 Talking to a running Herald with an access key (HERALD_URL, HERALD_ACCESS_KEY, HERALD_SECRET_KEY,
 or a profile in ~/.config/herald/profiles.json):
-${SEND_USAGE}
-${TAIL_USAGE}
+  send [--type CODE] [--template CODE | --title TEXT --body TEXT [--format text|markdown|html]]
+       [--to RECEIVER ...] [--csv FILE [--to-column NAME]] [--data NAME=VALUE ...] [--channel CHANNEL ...]
+       [--chunk-size N] [--summary FILE] [--profile NAME]
+                                            send through a remote Herald (docs/sdk.md); RECEIVER is
+                                            a subscriber id or kind:value (email:a@b.c, phone:+86...)
+  messages tail [--type CODE] [--status STATUS] [--since ISO-TIME] [--interval-ms N] [--json] [--profile NAME]
+                                            follow new messages and their event trails (Ctrl-C stops)
 
 Configuration comes from the environment; see the README.`;
 
@@ -33,7 +40,7 @@ export async function runCli(argv: string[]): Promise<number> {
   // Remote commands talk to a Herald elsewhere: they need no database configuration.
   if (command === 'send' || command === 'messages') {
     try {
-      return command === 'send' ? await runSendCommand(rest) : await runMessagesCommand(rest);
+      return command === 'send' ? await (await import('./send-command.ts')).runSendCommand(rest) : await (await import('./messages-tail-command.ts')).runMessagesCommand(rest);
     } catch (error) {
       return fail(error);
     }
@@ -49,6 +56,7 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'start':
         return await start(config, rest);
       case 'migrate': {
+        const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import('../storage/database.ts'), import('../storage/migrator.ts')]);
         const database = openDatabase(config.storage);
         try {
           const applied = await migrateToLatest(database);
@@ -59,11 +67,11 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       }
       case 'app':
-        return await runAppCommand(config, rest);
+        return await (await management()).runAppCommand(config, rest);
       case 'key':
-        return await runKeyCommand(config, rest);
+        return await (await management()).runKeyCommand(config, rest);
       case 'admin':
-        return await runAdminCommand(config, rest);
+        return await (await management()).runAdminCommand(config, rest);
       case undefined:
       case 'help':
       case '--help':
@@ -101,6 +109,7 @@ function fail(error: unknown): number {
 
 async function start(config: HeraldConfig, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { role: { type: 'string', multiple: true } }, strict: true });
+  const { createHerald, ROLES } = await loadHerald();
   const roles = (values.role ?? [...ROLES]) as HeraldRole[];
   for (const role of roles) {
     if (!ROLES.includes(role)) throw new HeraldError('invalid', 'ROLE_UNKNOWN', `Unknown role "${role}"; use one of ${ROLES.join(', ')}`);

@@ -7,12 +7,6 @@ import { remoteClient } from './remote-profile.ts';
 import { sendProgress } from './send-progress.ts';
 import { receiverFromArgument, rowsFromCsv, type SendRow } from './send-rows.ts';
 
-export const SEND_USAGE = `  send [--type CODE] [--template CODE | --title TEXT --body TEXT [--format text|markdown|html]]
-       [--to RECEIVER ...] [--csv FILE [--to-column NAME]] [--data NAME=VALUE ...] [--channel CHANNEL ...]
-       [--chunk-size N] [--summary FILE] [--profile NAME]
-                                            send through a remote Herald (see README, CLI); RECEIVER is
-                                            a subscriber id or kind:value (email:a@b.c, phone:+86...)`;
-
 const MAX_CHUNK = 1000;
 const DEFAULT_CHUNK = 500;
 
