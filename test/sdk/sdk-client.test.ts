@@ -46,7 +46,11 @@ for (const dialect of testDialects) {
       assert.deepEqual(found.items.map((item) => item.id), [accepted.id]);
       const view = await sdk.getMessage(accepted.id);
       assert.ok(view.events!.some((event) => event.type === 'accepted' || event.type === 'queued'), JSON.stringify(view.events));
-      await assert.rejects(sdk.getMessage('msg_nope'), (error: unknown) => error instanceof HeraldApiError && error.status === 404 && error.code === 'MESSAGE_NOT_FOUND');
+      // Paths and queries with spaces, slashes, reserved and non-ASCII characters are signed as Herald canonicalises them.
+      for (const id of ['msg_nope', "msg a/é*'()!~+"]) {
+        await assert.rejects(sdk.getMessage(id), (error: unknown) => error instanceof HeraldApiError && error.status === 404 && error.code === 'MESSAGE_NOT_FOUND');
+      }
+      assert.deepEqual((await sdk.listMessages({ metadata: "order:é*'()!+ &=", limit: 1 })).items, []);
       await assert.rejects(sdk.send({ to: ['u1'], channels: ['inbox'] }), (error: unknown) => {
         assert.ok(error instanceof HeraldApiError);
         assert.equal(error.status, 400);
