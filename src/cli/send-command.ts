@@ -103,6 +103,14 @@ export async function runSendCommand(args: string[]): Promise<number> {
     return 0;
   }
 
+  // Each chunk is a message, and a type's own receivers are added to every message of it.
+  if (values.type !== undefined && rows.length > chunkSize) {
+    const type = (await client.request<{ receivers?: unknown[] }>('GET', `/v1/message-types/${encodeURIComponent(values.type)}`)).body;
+    if ((type.receivers ?? []).length > 0) {
+      throw invalid('TYPE_RECEIVERS_REPEATED', `Message type "${values.type}" has receivers of its own, which every chunk's message would reach again: send at most --chunk-size (≤ ${MAX_CHUNK}) receivers with it, or use --template`);
+    }
+  }
+
   const plan: BulkSendPlan = {
     request,
     rows,

@@ -96,6 +96,15 @@ for (const dialect of testDialects) {
 
       const direct = await cli(['send', '--to', 'subscriberId:solo', '--to', 'subscriberId:duo', '--title', 'Deploy', '--body', 'v1.2 is live', '--channel', 'inbox', '--summary', path.join(dir, 'to.csv')]);
       assert.match(direct.stdout, /^2 rows accepted in 1 message\(s\), 0 refused/);
+      // By type: the type's receivers are added to every message, so several chunks are refused before anything is sent.
+      const sdk = new HeraldClient({ url, accessKeyId: app.accessKeyId, secretAccessKey: app.secretAccessKey });
+      await sdk.request('POST', '/v1/message-types', { body: { code: 'deploy.done', name: 'Deploy done', channels: ['inbox'], template: 'welcome', receivers: [{ subscriberId: 'ops' }] } });
+      const byType = ['send', '--type', 'deploy.done', '--data', 'name=v1.2', '--to', 'subscriberId:dev1', '--to', 'subscriberId:dev2', '--summary', path.join(dir, 'type.csv')];
+      await assert.rejects(cli([...byType, '--chunk-size', '1']), (error: { code: number; stderr: string }) => error.code === 1 && /TYPE_RECEIVERS_REPEATED/.test(error.stderr));
+      const typed = await cli(byType);
+      assert.match(typed.stdout, /^2 rows accepted in 1 message\(s\), 0 refused/);
+      const typedMessage = await sdk.getMessage(/msg_\w+/.exec(fs.readFileSync(path.join(dir, 'type.csv'), 'utf8'))![0]);
+      assert.deepEqual(typedMessage.deliveries!.map((delivery) => delivery.address).sort(), ['dev1', 'dev2', 'ops']);
       await assert.rejects(cli(['send', '--csv', csv]), (error: { code: number; stderr: string }) => error.code === 1 && /Say what to send.*ARGUMENT_MISSING/.test(error.stderr));
       await assert.rejects(cli(['send', '--to', 'u1', '--body', 'x'], { HERALD_URL: '', HOME: path.join(dir, 'nobody') }), (error: { stderr: string }) => /PROFILE_MISSING/.test(error.stderr));
     });
