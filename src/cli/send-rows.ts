@@ -2,8 +2,9 @@ import { parse } from 'csv-parse/sync';
 import { ADDRESS_KINDS } from '../channels/address-kinds.ts';
 import { invalid } from '../errors.ts';
 
-/** One receiver to send to: a CSV data row (numbered from 1, the header not counted) or a `--to` argument. */
+/** One receiver to send to: a CSV row or a `--to` argument. */
 export interface SendRow {
+  /** The row's line in the CSV file (the header is line 1), or the argument's position among the `--to`s. */
   row: number;
   /** As the send API takes it: a subscriber external id, or `{ <address kind>: value }`. */
   receiver: string | Record<string, string>;
@@ -33,13 +34,14 @@ export function receiverFromArgument(argument: string): SendRow['receiver'] {
  * `refused`; a file that is not CSV is refused whole, naming the line.
  */
 export function rowsFromCsv(content: Buffer, toColumn?: string): { rows: SendRow[]; refused: Array<{ row: number; code: string; reason: string }>; variableColumns: string[] } {
-  let records: string[][];
+  let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(content, { bom: true, skip_empty_lines: true, trim: true }) as string[][];
+    records = parse(content, { bom: true, skip_empty_lines: true, trim: true, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (error) {
     throw invalid('CSV_INVALID', `The CSV file cannot be read: ${(error as Error).message}`);
   }
-  const [header, ...lines] = records;
+  const header = records[0]?.record;
+  const lines = records.slice(1);
   if (!header || lines.length === 0) throw invalid('CSV_EMPTY', 'The CSV file needs a header row and at least one row of receivers');
   const column = toColumn ?? header.find((name) => RECEIVER_COLUMNS.includes(name));
   const receiverIndex = column === undefined ? -1 : header.indexOf(column);
@@ -49,18 +51,19 @@ export function rowsFromCsv(content: Buffer, toColumn?: string): { rows: SendRow
   const receiverColumn = header[receiverIndex]!;
   const rows: SendRow[] = [];
   const refused: Array<{ row: number; code: string; reason: string }> = [];
-  lines.forEach((values, index) => {
-    const row = index + 1;
+  for (const { record: values, info } of lines) {
+    // The line the record ends on: a quoted value may span lines.
+    const row = info.lines;
     const value = values[receiverIndex] ?? '';
     if (value === '') {
       refused.push({ row, code: 'RECEIVER_MISSING', reason: `The ${receiverColumn} column is empty` });
-      return;
+      continue;
     }
     const data: Record<string, string> = {};
     header.forEach((name, at) => {
       if (at !== receiverIndex && name !== '') data[name] = values[at] ?? '';
     });
     rows.push({ row, receiver: receiverOf(RECEIVER_COLUMNS.includes(receiverColumn) ? receiverColumn : 'to', value), data });
-  });
+  }
   return { rows, refused, variableColumns: header.filter((name, at) => at !== receiverIndex && name !== '') };
 }
