@@ -1213,6 +1213,323 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alarm-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app's alarm rules */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** Create an alarm rule; the app's herald.alarm message type and template are created when missing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channels?: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                        enabled?: boolean;
+                        /** @description A cleared condition resolves its alarm once it has stayed clear this long (default 300) */
+                        holdDownSeconds?: number;
+                        /** @enum {unknown} */
+                        kind: "quota_remaining" | "success_rate" | "backlog_age" | "callbacks_failing" | "circuit_open";
+                        /** @description Overrides the receivers' locale */
+                        locale?: string;
+                        name: string;
+                        /** @description quota_remaining: { remainingPercent?, remainingCount? }; success_rate: { belowPercent, windowSeconds, minAttempts }; backlog_age: { olderThanSeconds }; callbacks_failing: { failuresAtLeast, windowSeconds }; circuit_open: {} */
+                        params: {
+                            [key: string]: unknown;
+                        };
+                        /** @description One account (quota_remaining, success_rate, circuit_open) or one channel (success_rate); left out or null: every account of the app, or the whole app */
+                        scope?: {
+                            /** @description Channel account id or name */
+                            account: string;
+                        } | {
+                            /** @enum {unknown} */
+                            channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                        } | null;
+                        /** @description Receivers, groups or accounts that get the alarms */
+                        to: ((string | {
+                            subscriber: string;
+                        } | {
+                            email: string;
+                        } | {
+                            phone: string;
+                        } | {
+                            wecomUserId: string;
+                        } | {
+                            dingtalkUserId: string;
+                        } | {
+                            feishuOpenId: string;
+                        } | {
+                            wechatOpenId: string;
+                        } | {
+                            miniProgramOpenId: string;
+                        } | {
+                            telegramChatId: string;
+                        } | {
+                            slackChannelId: string;
+                        } | {
+                            pushSubscription: string;
+                        } | {
+                            subscriberId: string;
+                        } | {
+                            channelAccount: string;
+                        }) | {
+                            group: string;
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alarm-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An alarm rule with its last evaluation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an alarm rule; its open alarms close without a message */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an alarm rule (not its kind); it is evaluated again at once */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channels?: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                        enabled?: boolean;
+                        /** @description A cleared condition resolves its alarm once it has stayed clear this long (default 300) */
+                        holdDownSeconds?: number;
+                        /** @description Overrides the receivers' locale */
+                        locale?: string;
+                        name?: string;
+                        /** @description quota_remaining: { remainingPercent?, remainingCount? }; success_rate: { belowPercent, windowSeconds, minAttempts }; backlog_age: { olderThanSeconds }; callbacks_failing: { failuresAtLeast, windowSeconds }; circuit_open: {} */
+                        params?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description One account (quota_remaining, success_rate, circuit_open) or one channel (success_rate); left out or null: every account of the app, or the whole app */
+                        scope?: {
+                            /** @description Channel account id or name */
+                            account: string;
+                        } | {
+                            /** @enum {unknown} */
+                            channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                        } | null;
+                        /** @description Receivers, groups or accounts that get the alarms */
+                        to?: ((string | {
+                            subscriber: string;
+                        } | {
+                            email: string;
+                        } | {
+                            phone: string;
+                        } | {
+                            wecomUserId: string;
+                        } | {
+                            dingtalkUserId: string;
+                        } | {
+                            feishuOpenId: string;
+                        } | {
+                            wechatOpenId: string;
+                        } | {
+                            miniProgramOpenId: string;
+                        } | {
+                            telegramChatId: string;
+                        } | {
+                            slackChannelId: string;
+                        } | {
+                            pushSubscription: string;
+                        } | {
+                            subscriberId: string;
+                        } | {
+                            channelAccount: string;
+                        }) | {
+                            group: string;
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alarms fired by the app's rules, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                    /** @description An alarm rule id */
+                    rule?: string;
+                    /** @description Alarms fired at or after this time */
+                    since?: string;
+                    status?: "open" | "resolved";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alarms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alarm with the messages sent for it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/announcements": {
         parameters: {
             query?: never;
