@@ -17,8 +17,13 @@ export type SendOutcome =
   | { kind: 'sent'; providerMessageId?: string }
   /** Transient failure (5xx, timeout, connection error, "busy"): try again, honouring `retryAfterMs` if given. */
   | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
-  /** The provider throttled us (e.g. DingTalk 130101, HTTP 429): reschedule without burning an attempt. */
-  | { kind: 'rate_limited'; code: string; message: string; retryAfterMs?: number }
+  /**
+   * The provider throttled us (e.g. DingTalk 130101, HTTP 429): reschedule without burning an attempt.
+   * `quotaExhausted`: the account's quota with the platform is used up (WeChat 45009, an Aliyun balance),
+   * until `untilMs` when the platform says when it resets, else until an operator clears the mark;
+   * the worker marks the account so its other deliveries wait or fail over instead of calling.
+   */
+  | { kind: 'rate_limited'; code: string; message: string; retryAfterMs?: number; quotaExhausted?: { untilMs?: number } }
   /**
    * Permanent failure (bad address, bad signature, unsubscribed): record and never retry.
    * `addressGone`: the platform says the address no longer exists (Web Push 404/410), so Herald

@@ -179,6 +179,22 @@ describe('aliyun-sms provider', () => {
     assert.equal(outcomeFromAliyunCode('Throttling.User', 'Request was denied due to user flow control.', undefined, response).kind, 'rate_limited');
   });
 
+  test('out of balance (isv.AMOUNT_NOT_ENOUGH, isv.OUT_OF_SERVICE) is rate_limited with the account exhausted until an operator clears it, not failed', async () => {
+    server.setMode('out-of-balance');
+    try {
+      const outcome = await senderWith().send(requestsFor(['+8613800138000'])[0], context);
+      assertOutcomeKind(outcome, 'rate_limited');
+      assert.equal(outcome.code, 'ALIYUN_isv.AMOUNT_NOT_ENOUGH');
+      assert.deepEqual(outcome.quotaExhausted, {}, 'no reset time: until cleared');
+      assert.match(outcome.message, /top it up/);
+    } finally {
+      server.setMode('normal');
+    }
+    const stopped = outcomeFromAliyunCode('isv.OUT_OF_SERVICE', '业务停机', undefined, { statusCode: 200, headers: {}, body: '' });
+    assertOutcomeKind(stopped, 'rate_limited');
+    assert.deepEqual(stopped.quotaExhausted, {});
+  });
+
   test('isp.SYSTEM_ERROR and a gateway 503 are retry', async () => {
     server.setMode('transient-error');
     const systemError = await senderWith().send(requestsFor(['+8613800138000'])[0], context);

@@ -41,6 +41,12 @@ const FLOW_CONTROL_WINDOWS: ReadonlyArray<{ words: RegExp; seconds: number }> = 
 /** A message naming no window (its wording is unverified): the hour window, so a number is not asked again every minute all day. */
 const UNKNOWN_WINDOW_SECONDS = 60 * 60;
 
+/**
+ * Codes that mean the Aliyun account cannot pay for more messages: `isv.AMOUNT_NOT_ENOUGH` (账户余额不足)
+ * and `isv.OUT_OF_SERVICE` (业务停机: out of balance, packages included). Aliyun SMS error-code docs.
+ */
+export const ALIYUN_OUT_OF_BALANCE: ReadonlySet<string> = new Set(['isv.AMOUNT_NOT_ENOUGH', 'isv.OUT_OF_SERVICE']);
+
 /** Aliyun numbers: mainland numbers as their 11 national digits, others as country code and number, without "+". */
 export function aliyunPhoneNumber(e164: string): string {
   return e164.startsWith('+86') ? e164.slice(3) : e164.replace(/^\+/, '');
@@ -55,6 +61,10 @@ export function outcomeFromAliyunCode(code: string, message: string, bizId: stri
     const window = FLOW_CONTROL_WINDOWS.find(({ words }) => words.test(message));
     const seconds = window?.seconds ?? UNKNOWN_WINDOW_SECONDS;
     return { kind: 'rate_limited', code: platformCode, message: `${text} (per-number flow control: not before ${seconds} s)`, retryAfterMs: seconds * 1000 };
+  }
+  if (ALIYUN_OUT_OF_BALANCE.has(code)) {
+    // Nothing goes out until the account is topped up: the deliveries wait (no attempt used) and the account is marked exhausted until an operator clears it.
+    return { kind: 'rate_limited', code: platformCode, message: `${text} (the Aliyun account is out of balance: top it up, then reset the channel account's quota mark)`, quotaExhausted: {} };
   }
   // The API gateway's own throttling (Throttling.User, Throttling.Api ...): the account, not a number.
   if (code.startsWith('Throttling')) return { kind: 'rate_limited', code: platformCode, message: text, retryAfterMs: 1000 };

@@ -173,6 +173,7 @@ describe('wechat-template provider', () => {
     assertOutcomeKind(outcome, 'rate_limited');
     assert.equal(outcome.code, 'WECHAT_45009');
     assert.equal(outcome.retryAfterMs, 2 * 3_600_000);
+    assert.deepEqual(outcome.quotaExhausted, { untilMs: Date.UTC(2026, 0, 5, 16, 0) }, 'the account is exhausted until midnight in Beijing');
     assert.match(outcome.message, /quota\/get/);
     assert.match(outcome.message, /clear_quota/);
     assert.match(outcome.message, /\/cgi-bin\/message\/template\/send/);
