@@ -46,10 +46,10 @@ export function quotaOf(row: Pick<ChannelAccountsTable, 'quota'>): AccountQuota 
   return row.quota === null ? null : (JSON.parse(row.quota) as AccountQuota);
 }
 
-/** The account's exhaustion mark while it holds at `nowMs` (a mark with a reset time lapses by itself). */
-export function exhaustionOf(row: Pick<ChannelAccountsTable, 'quota_exhausted'>, nowMs: number): QuotaExhaustion | null {
-  if (row.quota_exhausted === null) return null;
-  const mark = JSON.parse(row.quota_exhausted) as QuotaExhaustion;
+/** The account's exhaustion mark (the `quota_exhausted` column) while it holds at `nowMs` (a mark with a reset time lapses by itself). */
+export function exhaustionOf(quotaExhausted: string | null, nowMs: number): QuotaExhaustion | null {
+  if (quotaExhausted === null) return null;
+  const mark = JSON.parse(quotaExhausted) as QuotaExhaustion;
   return mark.untilMs !== null && mark.untilMs <= nowMs ? null : mark;
 }
 
@@ -106,7 +106,7 @@ export async function readAccountQuotaStatuses(database: HeraldDatabase, nowMs: 
       reading && reading.read_at !== null && reading.reported_limit !== null
         ? { limit: Number(reading.reported_limit), used: Number(reading.reported_used), remaining: Number(reading.reported_remaining), atMs: Number(reading.read_at) }
         : null;
-    const exhausted = row ? exhaustionOf(row, nowMs) : null;
+    const exhausted = row ? exhaustionOf(row.quota_exhausted, nowMs) : null;
     const known = [configured, reported].filter((entry) => entry !== null);
     const tightest = known.length === 0 ? null : known.reduce((a, b) => (b.remaining < a.remaining ? b : a));
     return {

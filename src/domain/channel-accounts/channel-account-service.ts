@@ -263,10 +263,24 @@ export function createChannelAccountService({ database, clock, cryptoBox, config
       return (await toViews([await findRow(appId, row.id)]))[0]!;
     },
 
-    /** Clears the account's exhaustion mark (after a top-up or WeChat clear_quota): its deliveries go out again. */
+    /** Clears the account's exhaustion mark (after a top-up or WeChat clear_quota): the deliveries waiting for it are due at once. */
     async resetQuota(appId: string, idOrName: string): Promise<ChannelAccountView> {
       const row = await findRow(appId, idOrName);
-      await db.updateTable('channel_accounts').set({ quota_exhausted: null }).where('id', '=', row.id).execute();
+      const nowMs = clock.now();
+      const markCode = row.quota_exhausted === null ? undefined : (JSON.parse(row.quota_exhausted) as { code: string }).code;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('channel_accounts').set({ quota_exhausted: null }).where('id', '=', row.id).execute();
+        // What waits for the quota goes out at once rather than at the reset it was deferred to.
+        await trx
+          .updateTable('deliveries')
+          .set({ run_at: nowMs, updated_at: nowMs })
+          .where('channel_account_id', '=', row.id)
+          .where('status', 'in', ['queued', 'retrying'])
+          .where('lease_owner', 'is', null)
+          .where('run_at', '>', nowMs)
+          .where('last_error_code', 'in', markCode === undefined ? ['QUOTA_EXHAUSTED'] : ['QUOTA_EXHAUSTED', markCode])
+          .execute();
+      });
       return (await toViews([{ ...row, quota_exhausted: null }]))[0]!;
     },
 
