@@ -63,6 +63,7 @@ import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-r
 import { createDigestRunner, type DigestRunner } from './dispatch/digest-runner.ts';
 import { createEscalationRunner, type EscalationRunner } from './dispatch/escalation-runner.ts';
 import { createRetentionRunner, type RetentionRunner } from './dispatch/retention-runner.ts';
+import { createQuotaReadRunner, type QuotaReadRunner } from './dispatch/quota-read-runner.ts';
 import { createAckLinks } from './security/ack-links.ts';
 import { createDeliveryAcknowledgement } from './deliveries/delivery-acknowledgement.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
@@ -93,6 +94,7 @@ export interface Herald {
   escalationRunner: EscalationRunner | undefined;
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   retentionRunner: RetentionRunner | undefined;
+  quotaReadRunner: QuotaReadRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -318,6 +320,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     : undefined;
   // The retention purge runs in the scheduler role too, in one process at a time (see retention-runner.ts).
   const retentionRunner = roles.has('scheduler') ? createRetentionRunner({ ...runnerOptions, retention: config.retention }) : undefined;
+  // Platform-reported quotas (WeChat openapi/quota/get) are read in the scheduler role, by one process at a time (see quota-read-runner.ts).
+  const quotaReadRunner = roles.has('scheduler')
+    ? createQuotaReadRunner({ ...runnerOptions, config, providers, cryptoBox: context.cryptoBox, outboundHttp, tokens })
+    : undefined;
 
   return {
     context,
@@ -327,6 +333,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     digestRunner,
     escalationRunner,
     retentionRunner,
+    quotaReadRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -338,13 +345,14 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       digestRunner?.start();
       escalationRunner?.start();
       retentionRunner?.start();
+      quotaReadRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       // Live streams never end by themselves: they are closed first, or closing the server would wait for them.
       inboxStreams.close();
       await server?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), quotaReadRunner?.stop()]);
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

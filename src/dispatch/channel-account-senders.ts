@@ -22,9 +22,9 @@ export interface ProviderLookup {
 
 /**
  * A channel account ready to send: its provider, its flow limits and the calls of a sender built
- * from its decrypted config (`sendBatch`, `recall`, `fetchResults` where the provider has them).
+ * from its decrypted config (`sendBatch`, `recall`, `fetchResults`, `readQuota` where the provider has them).
  */
-export interface ChannelAccountSender extends Required<Pick<ProviderSender, 'send'>>, Pick<ProviderSender, 'sendBatch' | 'recall' | 'fetchResults'> {
+export interface ChannelAccountSender extends Required<Pick<ProviderSender, 'send'>>, Pick<ProviderSender, 'sendBatch' | 'recall' | 'fetchResults' | 'readQuota'> {
   id: string;
   appId: string;
   name: string;
@@ -151,6 +151,7 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
         sendBatch: sender.sendBatch && ((requests, context) => using((s) => s.sendBatch!(requests, context))),
         recall: sender.recall && ((sent, context) => using((s) => s.recall!(sent, context))),
         fetchResults: sender.fetchResults && ((sent, context) => using((s) => s.fetchResults!(sent, context))),
+        readQuota: sender.readQuota && ((context) => using((s) => s.readQuota!(context))),
       },
     };
   }
