@@ -28,6 +28,7 @@ import { createHttpServer } from './http/create-http-server.ts';
 import { countAccepted } from './http/metrics/accept-metrics.ts';
 import { createHeraldMetrics } from './http/metrics/herald-metrics.ts';
 import { registerQueueMetrics } from './http/metrics/queue-metrics.ts';
+import { registerQuotaMetrics } from './http/metrics/quota-metrics.ts';
 import { recordWorkerEvents } from './http/metrics/worker-event-metrics.ts';
 import type { HeraldServer } from './http/route-module.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -170,6 +171,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const metrics = createHeraldMetrics();
   recordWorkerEvents(workerEvents, metrics);
   registerQueueMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
+  registerQuotaMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
   const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   // Threads start on the first render: a process that never renders (the CLI, an idle api) starts none.
