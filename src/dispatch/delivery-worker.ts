@@ -16,7 +16,7 @@ import { createFlowLimiter } from './flow-limiter.ts';
 import { createAccountCircuits } from './account-circuits.ts';
 import { createAccountQuotaLedger } from './account-quota-ledger.ts';
 import { createChannelRouteLookup } from './channel-route-lookup.ts';
-import { applyFailover, routesOfCandidates } from './failover.ts';
+import { applyFailover, routesOfCandidates, type CandidateRoutes } from './failover.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
 import { scheduleResultChecks, type SentCall } from './result-checks.ts';
@@ -348,9 +348,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
    * A provider's quota error (WeChat 45009, an Aliyun balance) marks the account exhausted, so the
    * quota gate holds or reroutes its other deliveries instead of calling; the deliveries of this
    * call wait until the platform's reset, or the recheck interval when it names none (an operator
-   * clears the mark). A failure to record the mark only means more calls meet the error.
+   * clears the mark) — except routed ones, due again at once so the gate moves them to an account
+   * with quota left. A failure to record the mark only means more calls meet the error.
    */
-  async function markQuotaExhaustion(call: readonly SendCandidate[], outcomes: SendOutcome[]): Promise<void> {
+  async function markQuotaExhaustion(call: readonly SendCandidate[], outcomes: SendOutcome[], candidateRoutes: CandidateRoutes): Promise<void> {
     const { account } = call[0]!;
     const index = outcomes.findIndex((outcome) => outcome.kind === 'rate_limited' && outcome.quotaExhausted);
     if (index < 0) return;
@@ -358,7 +359,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const quotaOutcome = outcomes[index] as Extract<SendOutcome, { kind: 'rate_limited' }>;
     const untilMs = quotaOutcome.quotaExhausted!.untilMs ?? null;
     outcomes.forEach((outcome, k) => {
-      if (outcome.kind === 'rate_limited' && outcome.quotaExhausted) outcomes[k] = { ...outcome, retryAfterMs: Math.max(0, (untilMs ?? nowMs + quotaRecheckMs) - nowMs) };
+      if (outcome.kind !== 'rate_limited' || !outcome.quotaExhausted) return;
+      const waitMs = candidateRoutes.has(call[k]!) ? 0 : Math.max(0, (untilMs ?? nowMs + quotaRecheckMs) - nowMs);
+      outcomes[k] = { ...outcome, retryAfterMs: waitMs };
     });
     try {
       await quotas.markExhausted(account.id, { sinceMs: nowMs, untilMs, code: quotaOutcome.code, message: quotaOutcome.message });
@@ -431,7 +434,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
             const outcomes = await send(call);
             const facts = { providerType: call[0]!.account.type, sendDurationMs: performance.now() - sendStartedMs };
             await forgetGoneAddresses(call, outcomes);
-            await markQuotaExhaustion(call, outcomes);
+            await markQuotaExhaustion(call, outcomes, candidateRoutes);
             const sends = call.map((candidate, index) => ({ candidate, outcome: outcomes[index]! }));
             let decided: DeliveryOutcome[] = outcomes;
             try {

@@ -142,6 +142,27 @@ for (const dialect of testDialects) {
       assert.equal((await statusOf(accountId)).exhausted, null);
     });
 
+    test('a routed account answering 45009 sends the delivery through the route’s next account at once, using one attempt in all', async () => {
+      const primary = vendor('wechat-vendor', wechatQuotaOutcome('reach max api daily quota limit', '/cgi-bin/message/template/send', bed.clock.now()));
+      const secondary = vendor('secondary-vendor', { kind: 'sent' });
+      const primaryId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'wechat-vendor', channel: 'email', nowMs: bed.clock.now() });
+      const secondaryId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'secondary-vendor', channel: 'email', nowMs: bed.clock.now() });
+      await bed.database.db
+        .insertInto('channel_routes')
+        .values({ app_id: bed.appId, channel: 'email', mode: 'failover', accounts: JSON.stringify([{ accountId: primaryId, weight: 1 }, { accountId: secondaryId, weight: 1 }]), updated_at: bed.clock.now() })
+        .execute();
+      const { deliveryIds } = await seedMessages(bed.database, { appId: bed.appId, channelAccountId: primaryId, channel: 'email', nowMs: bed.clock.now(), address: () => 'a@example.com' });
+      await bed.createWorker({ providers: providerMap(primary.definition, secondary.definition) }).drain();
+      assert.deepEqual([primary.calls.length, secondary.calls.length], [1, 1]);
+      const row = await rowOf(deliveryIds[0]!);
+      assert.deepEqual([row.status, row.attempts, row.channel_account_id], ['sent', 1, secondaryId]);
+      const trail = await bed.database.db.selectFrom('events').select(['type', 'code']).where('delivery_id', '=', deliveryIds[0]!).orderBy('id').execute();
+      assert.deepEqual(
+        trail.filter((event) => event.type !== 'sending').map((event) => [event.type, event.code]),
+        [['queued', null], ['rate_limited', 'WECHAT_45009'], ['rerouted', 'QUOTA_EXHAUSTED'], ['sent', null]],
+      );
+    });
+
     test('a mark with a reset time lapses by itself; one without (an Aliyun balance) holds deliveries for the recheck interval', async () => {
       const vendorOutOfBalance = vendor('balance-vendor', { kind: 'rate_limited', code: 'ALIYUN_isv.AMOUNT_NOT_ENOUGH', message: 'out of balance', quotaExhausted: {} });
       const accountId = await seedChannelAccount(bed.database, bed.cryptoBox, { appId: bed.appId, type: 'balance-vendor', channel: 'email', nowMs: bed.clock.now() });

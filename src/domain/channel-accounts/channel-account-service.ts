@@ -84,6 +84,8 @@ export interface ChannelAccountTypeView {
   maxRecipientsPerCall: number | null;
   /** How long after sending a message can be recalled; null when the platform cannot recall. */
   recallWindowSeconds: number | null;
+  /** The platform reports the account's remaining quota (read on a schedule, shown in `quotaStatus.reported`). */
+  readsQuota: boolean;
   /** JSON Schema of the config. */
   configSchema: TSchema;
 }
@@ -315,6 +317,7 @@ export function createChannelAccountService({ database, clock, cryptoBox, config
         defaultFlowLimits: provider.defaultFlowLimits ?? [],
         maxRecipientsPerCall: provider.maxRecipientsPerCall ?? null,
         recallWindowSeconds: provider.recallWindowSeconds ?? null,
+        readsQuota: provider.readsQuota === true,
         configSchema: provider.configSchema,
       }));
     },
