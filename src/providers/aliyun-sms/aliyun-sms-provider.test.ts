@@ -195,6 +195,19 @@ describe('aliyun-sms provider', () => {
     assert.deepEqual(stopped.quotaExhausted, {});
   });
 
+  test('the console’s daily and monthly send limits mark the account exhausted until they reset in China time', () => {
+    const response = { statusCode: 200, headers: {}, body: '' };
+    const nowMs = Date.UTC(2026, 0, 31, 15, 0); // 23:00 on 31 January in Beijing
+    const daily = outcomeFromAliyunCode('isv.DAY_LIMIT_CONTROL', '触发日发送限额', undefined, response, nowMs);
+    assertOutcomeKind(daily, 'rate_limited');
+    assert.deepEqual([daily.quotaExhausted, daily.retryAfterMs], [{ untilMs: Date.UTC(2026, 0, 31, 16, 0) }, 3_600_000]);
+    const monthly = outcomeFromAliyunCode('isv.MONTH_LIMIT_CONTROL', '触发月发送限额', undefined, response, nowMs);
+    assertOutcomeKind(monthly, 'rate_limited');
+    assert.deepEqual(monthly.quotaExhausted, { untilMs: Date.UTC(2026, 0, 31, 16, 0) }, 'the first of February in Beijing');
+    const midMonth = outcomeFromAliyunCode('isv.MONTH_LIMIT_CONTROL', '触发月发送限额', undefined, response, Date.UTC(2026, 1, 10, 1, 0));
+    assert.deepEqual((midMonth as { quotaExhausted?: unknown }).quotaExhausted, { untilMs: Date.UTC(2026, 1, 28, 16, 0) }, 'the first of March in Beijing');
+  });
+
   test('isp.SYSTEM_ERROR and a gateway 503 are retry', async () => {
     server.setMode('transient-error');
     const systemError = await senderWith().send(requestsFor(['+8613800138000'])[0], context);
