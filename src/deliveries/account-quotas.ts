@@ -1,6 +1,6 @@
 import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
-import { instantOfWallClock, wallClockAt } from '../zoned-time.ts';
+import { calendarPeriodAt } from '../zoned-time.ts';
 
 /**
  * Provider quotas of channel accounts (issue 14): the quota configured on an account, its
@@ -56,11 +56,8 @@ export function exhaustionOf(quotaExhausted: string | null, nowMs: number): Quot
 /** The period `nowMs` falls in: its start (the usage row's key) and when it resets (null: a balance never resets by itself). */
 export function quotaPeriodAt(quota: AccountQuota, nowMs: number): { startMs: number; resetsAtMs: number | null } {
   if (quota.period === 'balance') return { startMs: quota.sinceMs, resetsAtMs: null };
-  const wall = wallClockAt(quota.timeZone, nowMs);
-  const midnight = (month: number, day: number) => instantOfWallClock(quota.timeZone, { year: wall.year, month, day, hour: 0, minute: 0 });
-  return quota.period === 'day'
-    ? { startMs: midnight(wall.month, wall.day), resetsAtMs: midnight(wall.month, wall.day + 1) }
-    : { startMs: midnight(wall.month, 1), resetsAtMs: midnight(wall.month + 1, 1) };
+  const { startMs, endMs } = calendarPeriodAt(quota.timeZone, nowMs, quota.period);
+  return { startMs, resetsAtMs: endMs };
 }
 
 /** How an account's quota reads in messages: `100 per day (resets at midnight Asia/Shanghai)`. */

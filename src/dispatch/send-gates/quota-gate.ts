@@ -1,10 +1,9 @@
+import { isoTime as iso } from '../../iso-time.ts';
 import { describeQuota, exhaustionOf, quotaPeriodAt } from '../../deliveries/account-quotas.ts';
 import { nextRouteAccount } from '../channel-route-lookup.ts';
 import { describeAccount, routesOfCandidates } from '../failover.ts';
 import type { ChannelAccountSender } from '../channel-account-senders.ts';
 import type { GateDecision, SendCandidate, SendGate } from './send-gate.ts';
-
-const iso = (atMs: number) => new Date(atMs).toISOString();
 
 /**
  * Provider quotas (issue 14): deliveries through an account with a configured quota reserve one

@@ -3,6 +3,7 @@ import { DEFAULT_QUOTA_TIME_ZONE, QUOTA_PERIODS, quotaOf, readAccountQuotaStatus
 import type { HeraldDatabase } from '../../storage/database.ts';
 import type { ChannelAccountsTable } from '../../storage/schema.ts';
 import { canonicalTimeZone } from '../../zoned-time.ts';
+import { isoTime } from '../../iso-time.ts';
 
 /** A channel account's quota as the API takes and shows it. */
 export interface QuotaInput {
@@ -21,8 +22,6 @@ export interface AccountQuotaStatusView {
   limit: number | null;
   remaining: number | null;
 }
-
-const iso = (atMs: number) => new Date(atMs).toISOString();
 
 /**
  * The `quota` column for a quota as given (checked beyond the schema, for callers that skip
@@ -62,10 +61,10 @@ export async function quotaStatusViews(database: HeraldDatabase, nowMs: number, 
         limit: configured.limit,
         used: configured.used,
         remaining: configured.remaining,
-        resetsAt: configured.resetsAtMs === null ? null : iso(configured.resetsAtMs),
+        resetsAt: isoTime(configured.resetsAtMs),
       },
-      reported: reported && { limit: reported.limit, used: reported.used, remaining: reported.remaining, at: iso(reported.atMs) },
-      exhausted: exhausted && { since: iso(exhausted.sinceMs), until: exhausted.untilMs === null ? null : iso(exhausted.untilMs), code: exhausted.code, message: exhausted.message },
+      reported: reported && { limit: reported.limit, used: reported.used, remaining: reported.remaining, at: isoTime(reported.atMs) },
+      exhausted: exhausted && { since: isoTime(exhausted.sinceMs), until: isoTime(exhausted.untilMs), code: exhausted.code, message: exhausted.message },
       limit,
       remaining,
     };

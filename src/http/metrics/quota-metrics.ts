@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../clock.ts';
 import { readAccountQuotaStatuses, type AccountQuotaStatus } from '../../deliveries/account-quotas.ts';
 import type { HeraldDatabase } from '../../storage/database.ts';
+import { scrapeCache } from './scrape-cache.ts';
 
 interface QuotaSnapshot {
   accounts: Array<{ id: string; app_id: string; type: string; name: string }>;
@@ -15,7 +16,6 @@ interface QuotaSnapshot {
  */
 export function registerQuotaMetrics(registry: Registry, options: { database: HeraldDatabase; clock: Clock; cacheTtlMs: number }): void {
   const { database, clock, cacheTtlMs } = options;
-  let cached: { atMs: number; snapshot: Promise<QuotaSnapshot> } | undefined;
 
   async function read(nowMs: number): Promise<QuotaSnapshot> {
     const accounts = await database.db
@@ -28,16 +28,7 @@ export function registerQuotaMetrics(registry: Registry, options: { database: He
     return { accounts, statuses: await readAccountQuotaStatuses(database, nowMs, accounts.map((account) => account.id)) };
   }
 
-  function snapshot(): Promise<QuotaSnapshot> {
-    const nowMs = clock.now();
-    if (cached && nowMs >= cached.atMs && nowMs - cached.atMs < cacheTtlMs) return cached.snapshot;
-    const entry = { atMs: nowMs, snapshot: read(nowMs) };
-    entry.snapshot.catch(() => {
-      if (cached === entry) cached = undefined;
-    });
-    cached = entry;
-    return entry.snapshot;
-  }
+  const snapshot = scrapeCache(clock, cacheTtlMs, read);
 
   const registers = [registry];
   const labelNames = ['account', 'app', 'type', 'name'] as const;

@@ -7,7 +7,7 @@ import type { ProviderContext, ProviderDefinition, SendOutcome, SendRequest } fr
 import { signNameMissing, vendorSmsTemplateOf } from '../vendor-sms-template.ts';
 import { acs3Authorization, acs3ContentSha256 } from './acs3-signature.ts';
 import { parseAliyunSmsReport } from './aliyun-sms-receipts.ts';
-import { instantOfWallClock, wallClockAt } from '../../zoned-time.ts';
+import { calendarPeriodAt } from '../../zoned-time.ts';
 
 /**
  * Aliyun SMS (阿里云短信): SendSms signed with ACS3-HMAC-SHA256. One call carries up to
@@ -52,12 +52,7 @@ export const ALIYUN_OUT_OF_BALANCE: ReadonlySet<string> = new Set(['isv.AMOUNT_N
 const ALIYUN_SEND_LIMITS: Readonly<Record<string, 'daily' | 'monthly'>> = { 'isv.DAY_LIMIT_CONTROL': 'daily', 'isv.MONTH_LIMIT_CONTROL': 'monthly' };
 
 /** The next midnight (daily) or first of the month (monthly) in China time after `nowMs`. */
-function chinaPeriodEndMs(period: 'daily' | 'monthly', nowMs: number): number {
-  const wall = wallClockAt('Asia/Shanghai', nowMs);
-  return period === 'daily'
-    ? instantOfWallClock('Asia/Shanghai', { year: wall.year, month: wall.month, day: wall.day + 1, hour: 0, minute: 0 })
-    : instantOfWallClock('Asia/Shanghai', { year: wall.year, month: wall.month + 1, day: 1, hour: 0, minute: 0 });
-}
+const chinaPeriodEndMs = (period: 'daily' | 'monthly', nowMs: number) => calendarPeriodAt('Asia/Shanghai', nowMs, period === 'daily' ? 'day' : 'month').endMs;
 
 /** Aliyun numbers: mainland numbers as their 11 national digits, others as country code and number, without "+". */
 export function aliyunPhoneNumber(e164: string): string {
