@@ -29,6 +29,7 @@ import { createOpsServer } from './http/create-ops-server.ts';
 import { countAccepted } from './http/metrics/accept-metrics.ts';
 import { createHeraldMetrics } from './http/metrics/herald-metrics.ts';
 import { registerQueueMetrics } from './http/metrics/queue-metrics.ts';
+import { registerQuotaMetrics } from './http/metrics/quota-metrics.ts';
 import { recordWorkerEvents } from './http/metrics/worker-event-metrics.ts';
 import type { HeraldServer } from './http/route-module.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -64,6 +65,7 @@ import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-r
 import { createDigestRunner, type DigestRunner } from './dispatch/digest-runner.ts';
 import { createEscalationRunner, type EscalationRunner } from './dispatch/escalation-runner.ts';
 import { createRetentionRunner, type RetentionRunner } from './dispatch/retention-runner.ts';
+import { createQuotaReadRunner, type QuotaReadRunner } from './dispatch/quota-read-runner.ts';
 import { createAckLinks } from './security/ack-links.ts';
 import { createDeliveryAcknowledgement } from './deliveries/delivery-acknowledgement.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
@@ -96,6 +98,7 @@ export interface Herald {
   escalationRunner: EscalationRunner | undefined;
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   retentionRunner: RetentionRunner | undefined;
+  quotaReadRunner: QuotaReadRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -171,6 +174,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const metrics = createHeraldMetrics();
   recordWorkerEvents(workerEvents, metrics);
   registerQueueMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
+  registerQuotaMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
   const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   // Threads start on the first render: a process that never renders (the CLI, an idle api) starts none.
@@ -323,6 +327,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     : undefined;
   // The retention purge runs in the scheduler role too, in one process at a time (see retention-runner.ts).
   const retentionRunner = roles.has('scheduler') ? createRetentionRunner({ ...runnerOptions, retention: config.retention }) : undefined;
+  // Platform-reported quotas (WeChat openapi/quota/get) are read in the scheduler role, by one process at a time (see quota-read-runner.ts).
+  const quotaReadRunner = roles.has('scheduler')
+    ? createQuotaReadRunner({ ...runnerOptions, config, providers, cryptoBox: context.cryptoBox, outboundHttp, tokens })
+    : undefined;
 
   return {
     context,
@@ -333,6 +341,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     digestRunner,
     escalationRunner,
     retentionRunner,
+    quotaReadRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -344,6 +353,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       digestRunner?.start();
       escalationRunner?.start();
       retentionRunner?.start();
+      quotaReadRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
       if (opsServer) await opsServer.listen({ host: config.http.host, port: config.http.opsPort });
     },
@@ -352,7 +362,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       inboxStreams.close();
       await server?.close();
       await opsServer?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), quotaReadRunner?.stop()]);
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

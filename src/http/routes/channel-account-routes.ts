@@ -14,6 +14,20 @@ const FlowLimit = Type.Object(
 const FlowLimits = Type.Union([Type.Array(FlowLimit, { minItems: 1, maxItems: 5 }), Type.Null()], {
   description: "Windows enforced together across all workers (e.g. 5 per 1 s and 100 per 60 s); null: the provider's documented defaults apply",
 });
+const Quota = Type.Union(
+  [
+    Type.Object(
+      {
+        period: Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('balance')], { description: 'day / month: resets at midnight in timeZone; balance: a prepaid package that never resets by itself (set it again after topping up)' }),
+        limit: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Sends allowed per period (or in the balance)' }),
+        timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone whose midnight resets day and month quotas; default Asia/Shanghai' })),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: "Herald's own count of sends through the account; over it, deliveries go to the route's next account with quota or wait for the reset (QUOTA_EXHAUSTED). null: none" },
+);
 const Name = Type.String({ minLength: 1, maxLength: 63, description: 'Unique in the app; sends may name the account by it' });
 // The provider's own schema checks the config (GET /v1/channel-account-types lists them).
 const Config = Type.Record(Type.String(), Type.Unknown(), { description: `Provider config; secret fields read back as "${SECRET_MASK}"` });
@@ -41,6 +55,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
             enabled: Type.Optional(Type.Boolean()),
             isDefault: Type.Optional(Type.Boolean({ description: 'Default: true when the channel has no default account yet' })),
             flowLimits: Type.Optional(FlowLimits),
+            quota: Type.Optional(Quota),
           },
           { additionalProperties: false },
         ),
@@ -96,6 +111,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
             enabled: Type.Optional(Type.Boolean()),
             isDefault: Type.Optional(Type.Boolean()),
             flowLimits: Type.Optional(FlowLimits),
+            quota: Type.Optional(Quota),
           },
           { additionalProperties: false },
         ),
