@@ -2522,6 +2522,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/channel-accounts/{idOrName}/receipt-url/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new receipt URL (set it in the vendor console); the previous one keeps working for previousValidForSeconds */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description How long the previous URL still takes receipts (messages already sent name it); 0 ends it at once. Default 86400 */
+                    previousValidForSeconds?: number;
+                };
+                header?: never;
+                path: {
+                    idOrName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/channel-routes": {
         parameters: {
             query?: never;

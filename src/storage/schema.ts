@@ -174,6 +174,9 @@ export interface ChannelAccountsTable {
   flow_limits: string | null;
   /** Encrypted random token of the account's receipt URL; null when its provider takes no receipts. */
   receipt_token_enc: string | null;
+  /** The token a rotation replaced, still accepted until `previous_receipt_token_until` (epoch ms). */
+  previous_receipt_token_enc: string | null;
+  previous_receipt_token_until: number | null;
   /** JSON `{ period, limit, timeZone, sinceMs }` (src/deliveries/account-quotas.ts); null: no configured quota. */
   quota: string | null;
   /** JSON `{ sinceMs, untilMs, code, message }` while a provider's quota error marks the account exhausted; null otherwise. */

@@ -107,6 +107,9 @@ export type ChannelAccountService = ReturnType<typeof createChannelAccountServic
 /** How long the accept path trusts its view of an app's accounts; edits in this process apply at once. */
 const SENDABLE_CACHE_MS = 2_000;
 
+/** The secret part of a receipt URL: 24 random bytes, base64url. */
+const newReceiptToken = () => randomBytes(24).toString('base64url');
+
 export function createChannelAccountService({ database, clock, cryptoBox, config }: HeraldContext, providers: ProviderRegistry) {
   const { db } = database;
   const sendable = createTtlCache<AccountsForSend>({ ttlMs: SENDABLE_CACHE_MS, clock });
@@ -188,7 +191,9 @@ export function createChannelAccountService({ database, clock, cryptoBox, config
         enabled: input.enabled === false ? 0 : 1,
         is_default: 0,
         flow_limits: flowLimitsColumn(input.flowLimits),
-        receipt_token_enc: provider.receipts ? cryptoBox.encrypt(randomBytes(24).toString('base64url')) : null,
+        receipt_token_enc: provider.receipts ? cryptoBox.encrypt(newReceiptToken()) : null,
+        previous_receipt_token_enc: null,
+        previous_receipt_token_until: null,
         quota: quotaColumn(input.quota, now),
         quota_exhausted: null,
         created_at: now,
@@ -266,6 +271,34 @@ export function createChannelAccountService({ database, clock, cryptoBox, config
     },
 
     /** Clears the account's exhaustion mark (after a top-up or WeChat clear_quota): the deliveries waiting for it are due at once. */
+    /**
+     * A new receipt URL for the account (its token leaked, or on a schedule). The previous URL keeps
+     * working for `previousValidForSeconds`, so receipts of messages already sent with it still count.
+     */
+    async rotateReceiptUrl(appId: string, idOrName: string, previousValidForSeconds: number): Promise<ChannelAccountView & { previousReceiptUrlValidUntil: string | null }> {
+      const row = await findRow(appId, idOrName);
+      if (row.receipt_token_enc === null) {
+        throw conflict('RECEIPTS_NOT_TAKEN', `Channel account "${row.name}" (${row.type}) takes no delivery receipts, so it has no receipt URL to rotate`);
+      }
+      const nowMs = clock.now();
+      const previousUntil = previousValidForSeconds > 0 ? nowMs + previousValidForSeconds * 1000 : null;
+      const rotated: ChannelAccountsTable = {
+        ...row,
+        receipt_token_enc: cryptoBox.encrypt(newReceiptToken()),
+        previous_receipt_token_enc: previousUntil === null ? null : row.receipt_token_enc,
+        previous_receipt_token_until: previousUntil,
+        updated_at: nowMs,
+      };
+      await db
+        .updateTable('channel_accounts')
+        .set({ receipt_token_enc: rotated.receipt_token_enc, previous_receipt_token_enc: rotated.previous_receipt_token_enc, previous_receipt_token_until: previousUntil, updated_at: nowMs })
+        .where('id', '=', row.id)
+        .execute();
+      // Workers re-read accounts within seconds; what they send meanwhile names the previous URL, which the grace period covers.
+      sendable.delete(appId);
+      return { ...(await toViews([rotated]))[0]!, previousReceiptUrlValidUntil: previousUntil === null ? null : new Date(previousUntil).toISOString() };
+    },
+
     async resetQuota(appId: string, idOrName: string): Promise<ChannelAccountView> {
       const row = await findRow(appId, idOrName);
       const nowMs = clock.now();

@@ -31,6 +31,8 @@ const Quota = Type.Union(
 const Name = Type.String({ minLength: 1, maxLength: 63, description: 'Unique in the app; sends may name the account by it' });
 // The provider's own schema checks the config (GET /v1/channel-account-types lists them).
 const Config = Type.Record(Type.String(), Type.Unknown(), { description: `Provider config; secret fields read back as "${SECRET_MASK}"` });
+/** A day: receipts of messages sent with the previous URL mostly arrive within minutes, and SMS within hours. */
+const DEFAULT_PREVIOUS_RECEIPT_URL_SECONDS = 86_400;
 const IdOrNameParams = Type.Object({ idOrName: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 
 /** Channel accounts of the calling app (console users name the app in X-Herald-App): read to read, manage to write. */
@@ -121,6 +123,27 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
       const appId = appIdOf(request);
       return channelAccounts.update(appId, request.params.idOrName, request.body);
     },
+  );
+
+  server.post(
+    '/channel-accounts/:idOrName/receipt-url/rotate',
+    {
+      config: { access: 'manage', audit: { before } },
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'A new receipt URL (set it in the vendor console); the previous one keeps working for previousValidForSeconds',
+        params: IdOrNameParams,
+        querystring: Type.Object(
+          {
+            previousValidForSeconds: Type.Optional(
+              Type.Integer({ minimum: 0, maximum: 604_800, description: 'How long the previous URL still takes receipts (messages already sent name it); 0 ends it at once. Default 86400' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => channelAccounts.rotateReceiptUrl(appIdOf(request), request.params.idOrName, request.query.previousValidForSeconds ?? DEFAULT_PREVIOUS_RECEIPT_URL_SECONDS),
   );
 
   server.delete(
