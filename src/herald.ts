@@ -29,6 +29,7 @@ import { createOpsServer } from './http/create-ops-server.ts';
 import { countAccepted } from './http/metrics/accept-metrics.ts';
 import { createHeraldMetrics } from './http/metrics/herald-metrics.ts';
 import { registerQueueMetrics } from './http/metrics/queue-metrics.ts';
+import { registerQuotaMetrics } from './http/metrics/quota-metrics.ts';
 import { recordWorkerEvents } from './http/metrics/worker-event-metrics.ts';
 import type { HeraldServer } from './http/route-module.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -69,6 +70,7 @@ import { purgeOldOutcomeCounters, recordOutcomeCounters } from './dispatch/outco
 import { createAlarmHistory } from './domain/alarms/alarm-history.ts';
 import { ensureAlarmMessageType } from './domain/alarms/alarm-message-type.ts';
 import { createAlarmRuleService } from './domain/alarms/alarm-rule-service.ts';
+import { createQuotaReadRunner, type QuotaReadRunner } from './dispatch/quota-read-runner.ts';
 import { createAckLinks } from './security/ack-links.ts';
 import { createDeliveryAcknowledgement } from './deliveries/delivery-acknowledgement.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
@@ -103,6 +105,7 @@ export interface Herald {
   retentionRunner: RetentionRunner | undefined;
   /** Present when the `scheduler` role runs; tests drive it with a ManualClock. */
   alarmRunner: AlarmRunner | undefined;
+  quotaReadRunner: QuotaReadRunner | undefined;
   /** Listens (api), starts workers and the scheduler. */
   start(): Promise<void>;
   /** Graceful: stops accepting, lets in-flight work finish, releases leases, closes the database. */
@@ -180,6 +183,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   // Per-minute outcome counts for the alarm rules, written by the processes whose workers report them.
   const outcomeCounters = heartbeat ? recordOutcomeCounters(workerEvents, { database, clock, logger }) : undefined;
   registerQueueMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
+  registerQuotaMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
   const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents }) : undefined;
   const onCallbacksQueued = () => callbackWorker?.wake();
   // Threads start on the first render: a process that never renders (the CLI, an idle api) starts none.
@@ -342,6 +346,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         accept: (appId, message, idempotencyKey) => intake.accept(appId, message as SendRequestBody, idempotencyKey),
       })
     : undefined;
+  // Platform-reported quotas (WeChat openapi/quota/get) are read in the scheduler role, by one process at a time (see quota-read-runner.ts).
+  const quotaReadRunner = roles.has('scheduler')
+    ? createQuotaReadRunner({ ...runnerOptions, config, providers, cryptoBox: context.cryptoBox, outboundHttp, tokens })
+    : undefined;
 
   return {
     context,
@@ -353,6 +361,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     escalationRunner,
     retentionRunner,
     alarmRunner,
+    quotaReadRunner,
     async start() {
       // Registered before the first claim, so peers never see this worker's leases without its heartbeat.
       await heartbeat?.start();
@@ -365,6 +374,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       escalationRunner?.start();
       retentionRunner?.start();
       alarmRunner?.start();
+      quotaReadRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
       if (opsServer) await opsServer.listen({ host: config.http.host, port: config.http.opsPort });
     },
@@ -373,7 +383,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       inboxStreams.close();
       await server?.close();
       await opsServer?.close();
-      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), alarmRunner?.stop()]);
+      await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), quotaReadRunner?.stop(), alarmRunner?.stop()]);
       await outcomeCounters?.stop();
       await heartbeat?.stop();
       await recallSenders.close();

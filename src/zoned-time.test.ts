@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalTimeZone, instantOfWallClock, wallClockAt } from './zoned-time.ts';
+import { calendarPeriodAt, canonicalTimeZone, instantOfWallClock, wallClockAt } from './zoned-time.ts';
 
 test('canonicalTimeZone spells IANA zones canonically and refuses what is none', () => {
   assert.equal(canonicalTimeZone('asia/shanghai'), 'Asia/Shanghai');
@@ -25,4 +25,12 @@ test('instantOfWallClock is the inverse of wallClockAt, with DST on both sides a
   assert.equal(instantOfWallClock('America/New_York', { year: 2026, month: 3, day: 8, hour: 2, minute: 30 }), Date.UTC(2026, 2, 8, 7, 30));
   // 01:30 happens twice when they fall back (2026-11-01): the first, still EDT.
   assert.equal(instantOfWallClock('America/New_York', { year: 2026, month: 11, day: 1, hour: 1, minute: 30 }), Date.UTC(2026, 10, 1, 5, 30));
+});
+
+test('calendar days and months begin at local midnight, across a DST change too', () => {
+  assert.deepEqual(calendarPeriodAt('Asia/Shanghai', Date.UTC(2026, 0, 5, 9, 0), 'day'), { startMs: Date.UTC(2026, 0, 4, 16, 0), endMs: Date.UTC(2026, 0, 5, 16, 0) });
+  assert.deepEqual(calendarPeriodAt('Asia/Shanghai', Date.UTC(2026, 11, 31, 17, 0), 'month'), { startMs: Date.UTC(2026, 11, 31, 16, 0), endMs: Date.UTC(2027, 0, 31, 16, 0) });
+  // Berlin springs forward on 29 March 2026: that day has 23 hours.
+  const { startMs, endMs } = calendarPeriodAt('Europe/Berlin', Date.UTC(2026, 2, 29, 12, 0), 'day');
+  assert.deepEqual([startMs, endMs - startMs], [Date.UTC(2026, 2, 28, 23, 0), 23 * 3_600_000]);
 });

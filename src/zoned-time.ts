@@ -59,3 +59,10 @@ export function instantOfWallClock(timeZone: string, wall: WallClock): number {
   const shown = candidates.filter((atMs) => offsetMsAt(timeZone, atMs) === wallAsUtcMs - atMs).sort((a, b) => a - b);
   return shown[0] ?? candidates[0]!;
 }
+
+/** The calendar day or month in `timeZone` that `atMs` falls in: from its first midnight to the next period's (quotas reset there). */
+export function calendarPeriodAt(timeZone: string, atMs: number, period: 'day' | 'month'): { startMs: number; endMs: number } {
+  const wall = wallClockAt(timeZone, atMs);
+  const midnight = (month: number, day: number) => instantOfWallClock(timeZone, { year: wall.year, month, day, hour: 0, minute: 0 });
+  return period === 'day' ? { startMs: midnight(wall.month, wall.day), endMs: midnight(wall.month, wall.day + 1) } : { startMs: midnight(wall.month, 1), endMs: midnight(wall.month + 1, 1) };
+}

@@ -2665,6 +2665,15 @@ export interface paths {
                         isDefault?: boolean;
                         /** @description Unique in the app; sends may name the account by it */
                         name: string;
+                        /** @description Herald's own count of sends through the account; over it, deliveries go to the route's next account with quota or wait for the reset (QUOTA_EXHAUSTED). null: none */
+                        quota?: {
+                            /** @description Sends allowed per period (or in the balance) */
+                            limit: number;
+                            /** @description day / month: resets at midnight in timeZone; balance: a prepaid package that never resets by itself (set it again after topping up) */
+                            period: "day" | "month" | "balance";
+                            /** @description IANA time zone whose midnight resets day and month quotas; default Asia/Shanghai */
+                            timeZone?: string;
+                        } | null;
                         /** @description Provider type, e.g. smtp, dingtalk-robot, webhook */
                         type: string;
                     };
@@ -2770,6 +2779,15 @@ export interface paths {
                         isDefault?: boolean;
                         /** @description Unique in the app; sends may name the account by it */
                         name?: string;
+                        /** @description Herald's own count of sends through the account; over it, deliveries go to the route's next account with quota or wait for the reset (QUOTA_EXHAUSTED). null: none */
+                        quota?: {
+                            /** @description Sends allowed per period (or in the balance) */
+                            limit: number;
+                            /** @description day / month: resets at midnight in timeZone; balance: a prepaid package that never resets by itself (set it again after topping up) */
+                            period: "day" | "month" | "balance";
+                            /** @description IANA time zone whose midnight resets day and month quotas; default Asia/Shanghai */
+                            timeZone?: string;
+                        } | null;
                     };
                 };
             };
@@ -2783,6 +2801,81 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/channel-accounts/{idOrName}/quota/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear the exhaustion mark a provider quota error left (after topping up, or WeChat clear_quota): the account sends again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    idOrName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channel-accounts/{idOrName}/receipt-url/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new receipt URL (set it in the vendor console); the previous one keeps working for previousValidForSeconds */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description How long the previous URL still takes receipts (messages already sent name it); 0 ends it at once. Default 86400 */
+                    previousValidForSeconds?: number;
+                };
+                header?: never;
+                path: {
+                    idOrName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/channel-routes": {
@@ -3753,6 +3846,40 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quota status of every channel account: configured quota with Herald's count, what the platform reports, and exhaustion marks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -62,6 +62,10 @@ export interface HeraldConfig {
     circuitFailureThreshold: number;
     /** How long an open circuit keeps failover routes away from the account before one probe. */
     circuitCooldownSeconds: number;
+    /** How long deliveries of an account out of quota with no known reset (a balance) wait before the gate looks again. */
+    quotaRecheckSeconds: number;
+    /** How often one scheduler process reads the platforms' reported quotas (WeChat openapi/quota/get). */
+    quotaReadIntervalSeconds: number;
   };
   /** Templates render on worker threads, within a total time budget per request and per delivery. */
   render: { threads: number; requestBudgetMs: number; deliveryBudgetMs: number };
@@ -190,6 +194,8 @@ export const configFields = {
   backoffMaxMs: integer('HERALD_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000, 'Longest retry delay'),
   circuitFailureThreshold: integer('HERALD_CIRCUIT_FAILURES', 5, 1, 1000, 'Transient failures in a row that open a channel account\'s circuit (failover routes then use the next account)'),
   circuitCooldownSeconds: integer('HERALD_CIRCUIT_COOLDOWN_SECONDS', 30, 1, 86_400, 'How long an open circuit lasts before one send probes the account again'),
+  quotaRecheckSeconds: integer('HERALD_QUOTA_RECHECK_SECONDS', 600, 1, 86_400, 'Deliveries of an account out of quota with no known reset time (a used-up balance, an Aliyun balance error) wait this long before the gate looks again'),
+  quotaReadIntervalSeconds: integer('HERALD_QUOTA_READ_INTERVAL_SECONDS', 600, 10, 86_400, 'How often one scheduler process reads the quota platforms report (WeChat openapi/quota/get) for every enabled account whose provider can'),
   renderThreads: integer(
     'HERALD_RENDER_THREADS',
     Math.max(1, os.availableParallelism() - 1),
@@ -286,6 +292,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       backoffMaxMs,
       circuitFailureThreshold: read(configFields.circuitFailureThreshold),
       circuitCooldownSeconds: read(configFields.circuitCooldownSeconds),
+      quotaRecheckSeconds: read(configFields.quotaRecheckSeconds),
+      quotaReadIntervalSeconds: read(configFields.quotaReadIntervalSeconds),
     },
     metrics: { token: read(configFields.metricsToken), allow: parseAllowList(read(configFields.metricsAllow) ?? '') },
     render: {

@@ -11,6 +11,7 @@ import type { AlarmEvaluator, AlarmObservation } from './alarm-rules/alarm-evalu
 import { evaluateBacklogAge } from './alarm-rules/backlog-age-rule.ts';
 import { evaluateCallbacksFailing } from './alarm-rules/callbacks-failing-rule.ts';
 import { evaluateCircuitOpen } from './alarm-rules/circuit-open-rule.ts';
+import { evaluateQuotaRemaining } from './alarm-rules/quota-remaining-rule.ts';
 import { evaluateSuccessRate } from './alarm-rules/success-rate-rule.ts';
 import { createLeasedQueue, runAtLeasedTable } from './leased-queue.ts';
 import { createPolledLeaseRunner, type PolledLeaseRunner } from './polled-lease-runner.ts';
@@ -18,7 +19,8 @@ import { createPolledLeaseRunner, type PolledLeaseRunner } from './polled-lease-
 /** `run_at` is set while a rule waits for its next evaluation; the `alarm_rules_due` index serves the claim. */
 export const ALARM_RULES_QUEUE = runAtLeasedTable('alarm_rules', 'running');
 
-const EVALUATORS: { [Kind in Exclude<AlarmRuleKind, 'quota_remaining'>]: AlarmEvaluator<Kind> } = {
+const EVALUATORS: { [Kind in AlarmRuleKind]: AlarmEvaluator<Kind> } = {
+  quota_remaining: evaluateQuotaRemaining,
   success_rate: evaluateSuccessRate,
   backlog_age: evaluateBacklogAge,
   callbacks_failing: evaluateCallbacksFailing,
@@ -149,7 +151,7 @@ export function createAlarmRunner(options: AlarmRunnerOptions): AlarmRunner {
   async function evaluate(rule: AlarmRulesTable): Promise<void> {
     const nowMs = clock.now();
     const errors: string[] = [];
-    const evaluator = EVALUATORS[rule.kind as Exclude<AlarmRuleKind, 'quota_remaining'>] as AlarmEvaluator<AlarmRuleKind>;
+    const evaluator = EVALUATORS[rule.kind as AlarmRuleKind] as AlarmEvaluator<AlarmRuleKind>;
     const observations = await evaluator({ database, nowMs, appId: rule.app_id, params: JSON.parse(rule.params), scope: rule.scope === null ? null : (JSON.parse(rule.scope) as AlarmScope) });
     const open = new Map((await db.selectFrom('alarms').selectAll().where('rule_id', '=', rule.id).where('status', '=', 'open').execute()).map((alarm) => [alarm.subject, alarm]));
     const seen = new Set<string>();

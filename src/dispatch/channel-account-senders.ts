@@ -8,6 +8,7 @@ import type { HeraldDatabase } from '../storage/database.ts';
 import type { ChannelAccountsTable } from '../storage/schema.ts';
 import { createTtlCache } from '../ttl-cache.ts';
 import type { FlowLimit } from '../providers/provider.ts';
+import { quotaOf, type AccountQuota } from '../deliveries/account-quotas.ts';
 
 /** What senders that open their own sockets (SMTP) need from the outbound settings. */
 export function senderEnvironmentOf(outbound: Pick<HeraldConfig['outbound'], 'allowLoopback' | 'allowPrivateNetworks' | 'connectTimeoutMs'>): SenderEnvironment {
@@ -21,15 +22,20 @@ export interface ProviderLookup {
 
 /**
  * A channel account ready to send: its provider, its flow limits and the calls of a sender built
- * from its decrypted config (`sendBatch`, `recall`, `fetchResults` where the provider has them).
+ * from its decrypted config (`sendBatch`, `recall`, `fetchResults`, `readQuota` where the provider has them).
  */
-export interface ChannelAccountSender extends Required<Pick<ProviderSender, 'send'>>, Pick<ProviderSender, 'sendBatch' | 'recall' | 'fetchResults'> {
+export interface ChannelAccountSender extends Required<Pick<ProviderSender, 'send'>>, Pick<ProviderSender, 'sendBatch' | 'recall' | 'fetchResults' | 'readQuota'> {
   id: string;
   appId: string;
+  name: string;
   type: string;
   definition: ProviderDefinition;
   /** The account's own limits, else the provider's documented ones; empty when unlimited. */
   flowLimits: readonly FlowLimit[];
+  /** The quota configured on the account; null: none. */
+  quota: AccountQuota | null;
+  /** The exhaustion mark a provider's quota error left, as loaded (see exhaustionOf for whether it still holds). */
+  quotaExhausted: string | null;
 }
 
 export type ChannelAccountLookup = { available: true; account: ChannelAccountSender } | { available: false; reason: string };
@@ -37,6 +43,8 @@ export type ChannelAccountLookup = { available: true; account: ChannelAccountSen
 export interface ChannelAccountSenders {
   /** One query for every id not cached (or cached too long ago). */
   resolve(accountIds: readonly string[]): Promise<Map<string, ChannelAccountLookup>>;
+  /** Reads the account again on its next `resolve` (its quota mark changed). */
+  forget(accountId: string): void;
   /** Closes every sender (connection pools). */
   close(): Promise<void>;
 }
@@ -133,13 +141,17 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
       account: {
         id: row.id,
         appId: row.app_id,
+        name: row.name,
         type: row.type,
         definition,
         flowLimits: effectiveFlowLimits(row, definition),
+        quota: quotaOf(row),
+        quotaExhausted: row.quota_exhausted,
         send: (request, context) => using((s) => s.send(request, context)),
         sendBatch: sender.sendBatch && ((requests, context) => using((s) => s.sendBatch!(requests, context))),
         recall: sender.recall && ((sent, context) => using((s) => s.recall!(sent, context))),
         fetchResults: sender.fetchResults && ((sent, context) => using((s) => s.fetchResults!(sent, context))),
+        readQuota: sender.readQuota && ((context) => using((s) => s.readQuota!(context))),
       },
     };
   }
@@ -164,6 +176,10 @@ export function createChannelAccountSenders(options: ChannelAccountSendersOption
         }
       }
       return result;
+    },
+
+    forget(accountId) {
+      lookups.delete(accountId);
     },
 
     async close() {

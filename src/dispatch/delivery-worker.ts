@@ -14,8 +14,9 @@ import type { DeliveryOutcome, DeliveryResult, DeliveryTransition } from '../del
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createFlowLimiter } from './flow-limiter.ts';
 import { createAccountCircuits } from './account-circuits.ts';
+import { createAccountQuotaLedger } from './account-quota-ledger.ts';
 import { createChannelRouteLookup } from './channel-route-lookup.ts';
-import { applyFailover, routesOfCandidates } from './failover.ts';
+import { applyFailover, routesOfCandidates, type CandidateRoutes } from './failover.ts';
 import { concurrentWritesFor, createGroupCommit } from './group-commit.ts';
 import { createProviderTokenCache } from './provider-token-cache.ts';
 import { scheduleResultChecks, type SentCall } from './result-checks.ts';
@@ -161,7 +162,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     clock,
     policy: { failureThreshold: config.delivery.circuitFailureThreshold, cooldownSeconds: config.delivery.circuitCooldownSeconds },
   });
-  const gateServices = { database, clock, flowLimiter: createFlowLimiter({ database, clock }), routes, circuits };
+  const quotas = createAccountQuotaLedger({ database, clock });
+  const quotaRecheckMs = config.delivery.quotaRecheckSeconds * 1000;
+  const gateServices = { database, clock, flowLimiter: createFlowLimiter({ database, clock }), routes, circuits, quotas, quotaRecheckMs };
   const tokens = options.tokens ?? createProviderTokenCache({ database, cryptoBox: options.cryptoBox, clock });
   const webPush = createWebPushDirectory({ database, cryptoBox: options.cryptoBox, clock });
   const goneAddressForgetters: GoneAddressForgetters = { pushSubscription: webPush.forget };
@@ -341,6 +344,33 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     );
   }
 
+  /**
+   * A provider's quota error (WeChat 45009, an Aliyun balance) marks the account exhausted, so the
+   * quota gate holds or reroutes its other deliveries instead of calling; the deliveries of this
+   * call wait until the platform's reset, or the recheck interval when it names none (an operator
+   * clears the mark) — except routed ones, due again at once so the gate moves them to an account
+   * with quota left. A failure to record the mark only means more calls meet the error.
+   */
+  async function markQuotaExhaustion(call: readonly SendCandidate[], outcomes: SendOutcome[], candidateRoutes: CandidateRoutes): Promise<void> {
+    const { account } = call[0]!;
+    const index = outcomes.findIndex((outcome) => outcome.kind === 'rate_limited' && outcome.quotaExhausted);
+    if (index < 0) return;
+    const nowMs = clock.now();
+    const quotaOutcome = outcomes[index] as Extract<SendOutcome, { kind: 'rate_limited' }>;
+    const untilMs = quotaOutcome.quotaExhausted!.untilMs ?? null;
+    outcomes.forEach((outcome, k) => {
+      if (outcome.kind !== 'rate_limited' || !outcome.quotaExhausted) return;
+      const waitMs = candidateRoutes.has(call[k]!) ? 0 : Math.max(0, (untilMs ?? nowMs + quotaRecheckMs) - nowMs);
+      outcomes[k] = { ...outcome, retryAfterMs: waitMs };
+    });
+    try {
+      await quotas.markExhausted(account.id, { sinceMs: nowMs, untilMs, code: quotaOutcome.code, message: quotaOutcome.message });
+      senders.forget(account.id);
+    } catch (error) {
+      reportError(error, `marking channel account ${account.id} out of quota`);
+    }
+  }
+
   /** One call for one delivery, or for a group of recipients of the same content (`sendBatch`); one outcome per candidate, in order. */
   async function send(call: readonly SendCandidate[]): Promise<SendOutcome[]> {
     const { account } = call[0]!;
@@ -404,6 +434,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
             const outcomes = await send(call);
             const facts = { providerType: call[0]!.account.type, sendDurationMs: performance.now() - sendStartedMs };
             await forgetGoneAddresses(call, outcomes);
+            await markQuotaExhaustion(call, outcomes, candidateRoutes);
             const sends = call.map((candidate, index) => ({ candidate, outcome: outcomes[index]! }));
             let decided: DeliveryOutcome[] = outcomes;
             try {

@@ -13,6 +13,7 @@ import { registerAnnouncementRoutes } from './routes/announcement-routes.ts';
 import { registerAuditLogRoutes } from './routes/audit-log-routes.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
+import { registerAccountQuotaRoutes } from './routes/account-quota-routes.ts';
 import { registerChannelRouteRoutes } from './routes/channel-route-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
 import { registerMessageTypeRoutes } from './routes/message-type-routes.ts';
@@ -33,6 +34,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerSubscriberRoutes,
   registerWebPushRoutes,
   registerChannelAccountRoutes,
+  registerAccountQuotaRoutes,
   registerChannelRouteRoutes,
   registerMessageRoutes,
   registerMessageTypeRoutes,

@@ -17,8 +17,13 @@ export type SendOutcome =
   | { kind: 'sent'; providerMessageId?: string }
   /** Transient failure (5xx, timeout, connection error, "busy"): try again, honouring `retryAfterMs` if given. */
   | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
-  /** The provider throttled us (e.g. DingTalk 130101, HTTP 429): reschedule without burning an attempt. */
-  | { kind: 'rate_limited'; code: string; message: string; retryAfterMs?: number }
+  /**
+   * The provider throttled us (e.g. DingTalk 130101, HTTP 429): reschedule without burning an attempt.
+   * `quotaExhausted`: the account's quota with the platform is used up (WeChat 45009, an Aliyun balance),
+   * until `untilMs` when the platform says when it resets, else until an operator clears the mark;
+   * the worker marks the account so its other deliveries wait or fail over instead of calling.
+   */
+  | { kind: 'rate_limited'; code: string; message: string; retryAfterMs?: number; quotaExhausted?: { untilMs?: number } }
   /**
    * Permanent failure (bad address, bad signature, unsubscribed): record and never retry.
    * `addressGone`: the platform says the address no longer exists (Web Push 404/410), so Herald
@@ -238,6 +243,12 @@ export type ResultsOutcome =
   | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
   | { kind: 'failed'; code: string; message: string };
 
+/** What the platform reports about the account's quota of the API Herald sends through (WeChat openapi/quota/get), or why it could not be read. */
+export type QuotaReadOutcome =
+  | { kind: 'quota'; limit: number; used: number; remaining: number }
+  | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
+  | { kind: 'failed'; code: string; message: string };
+
 /** Built once per account and reused across sends (holds pools, e.g. SMTP connections). */
 export interface ProviderSender {
   send(request: SendRequest, context: ProviderContext): Promise<SendOutcome>;
@@ -252,6 +263,8 @@ export interface ProviderSender {
   recall?(sent: SentMessage, context: ProviderContext): Promise<RecallOutcome>;
   /** Asks the platform what became of a sent message; present when the definition declares `results`. */
   fetchResults?(sent: SentMessage, context: ProviderContext): Promise<ResultsOutcome>;
+  /** Asks the platform how much of the send API's quota is left; present when the definition declares `readsQuota`. */
+  readQuota?(context: ProviderContext): Promise<QuotaReadOutcome>;
   close?(): Promise<void>;
 }
 
@@ -297,6 +310,8 @@ interface ProviderDefinitionFields<Config> {
    * with growing pauses until every recipient is final or `windowSeconds` has passed.
    */
   results?: { firstCheckAfterSeconds: number; windowSeconds: number };
+  /** The platform reports the account's remaining quota (needs `readQuota`); the scheduler reads it every HERALD_QUOTA_READ_INTERVAL_SECONDS. */
+  readsQuota?: boolean;
   /** Checks what a schema cannot (e.g. a URL allowed by the SSRF guard); throw a HeraldError('invalid', ...) naming the field. */
   validateConfig?(config: Config): void;
   createSender(account: ProviderAccount<Config>, environment: SenderEnvironment): ProviderSender;

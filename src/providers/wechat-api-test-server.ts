@@ -40,6 +40,10 @@ export interface WechatApiTestServer {
   revokeTokens(): void;
   /** This openid cannot receive: answered with the API's recipient errcode (43004 not following, 43101 refused). */
   refuseRecipient(openId: string): void;
+  /** The daily limit openapi/quota/get reports for the message API (default 100,000); `used` counts every call of the message API, as WeChat counts calls. */
+  setDailyLimit(limit: number): void;
+  /** openapi/quota/get calls answered, 76021 and others included. */
+  readonly quotaRequestCount: number;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,9 @@ export async function startWechatApiTestServer(api: WechatApiDefinition, options
   const received: ReceivedWechatMessage[] = [];
   const msgidByClientMsgId = new Map<string, string>();
   let current: IssuedToken | undefined;
+  let dailyLimit = 100_000;
+  let quotaRequestCount = 0;
+  let usedToday = 0;
 
   const answer = (response: ServerResponse, fields: Record<string, unknown>, rawFields = '') => {
     const json = JSON.stringify(fields);
@@ -144,9 +151,22 @@ export async function startWechatApiTestServer(api: WechatApiDefinition, options
     return undefined;
   }
 
+  /**
+   * openapi/quota/get as documented: `{"cgi_path"}` → the daily limit, used and remaining calls of
+   * that API; 76021 for a path it does not know (here: anything but the message API and the quota calls).
+   */
+  function quotaGet(rawBody: Buffer, response: ServerResponse) {
+    quotaRequestCount++;
+    const body = parseJson(rawBody);
+    if (!body || typeof body.cgi_path !== 'string') return error(response, 47001, 'data format error');
+    if (body.cgi_path !== api.path) return error(response, 76021, 'cgi_path not found, please check');
+    answer(response, { errcode: 0, errmsg: 'ok', quota: { daily_limit: dailyLimit, used: usedToday, remain: Math.max(0, dailyLimit - usedToday) } });
+  }
+
   function sendMessage(accessToken: string, rawBody: Buffer, response: ServerResponse) {
     const body = parseJson(rawBody);
     if (!body) return error(response, 47001, 'data format error');
+    usedToday++;
     if (mode === 'busy') return error(response, -1, 'system error');
     if (mode === 'quota-exceeded') return error(response, 45009, 'reach max api daily quota limit');
     if (typeof body.touser !== 'string' || !OPEN_ID.test(body.touser)) return error(response, 40003, 'invalid openid');
@@ -172,10 +192,11 @@ export async function startWechatApiTestServer(api: WechatApiDefinition, options
     const url = new URL(request.url ?? '/', 'http://api.weixin.test');
     if (request.method !== 'POST') return void response.writeHead(405).end();
     if (url.pathname === '/cgi-bin/stable_token') return stableToken(rawBody, response);
-    if (url.pathname !== api.path) return void response.writeHead(404).end();
+    if (url.pathname !== api.path && url.pathname !== '/cgi-bin/openapi/quota/get') return void response.writeHead(404).end();
     const accessToken = url.searchParams.get('access_token');
     const rejected = tokenProblem(accessToken);
     if (rejected) return error(response, rejected.errcode, rejected.errmsg);
+    if (url.pathname === '/cgi-bin/openapi/quota/get') return quotaGet(rawBody, response);
     sendMessage(accessToken!, rawBody, response);
   });
 
@@ -197,6 +218,12 @@ export async function startWechatApiTestServer(api: WechatApiDefinition, options
     },
     refuseRecipient(openId) {
       refused.add(openId);
+    },
+    setDailyLimit(limit) {
+      dailyLimit = limit;
+    },
+    get quotaRequestCount() {
+      return quotaRequestCount;
     },
     close: () => server.close(),
   };

@@ -1,6 +1,6 @@
 import { callErrcodeApiWithToken, type ErrcodeAnswer } from './errcode-api-call.ts';
 import { buildProviderUrl } from './outbound-http.ts';
-import type { ProviderContext, RenderedMessage, SendOutcome } from './provider.ts';
+import type { ProviderContext, QuotaReadOutcome, RenderedMessage, SendOutcome } from './provider.ts';
 import {
   fetchWechatStableToken,
   WECHAT_DEFAULT_BASE_URL,
@@ -57,6 +57,35 @@ export async function callWechatMessageApi(config: WechatAccountConfig, api: str
     WECHAT_TOKEN_REJECTED,
   );
   return outcome ?? outcomeFromWechatAnswer(answer, api, context.clock.now());
+}
+
+export const WECHAT_QUOTA_GET_API = '/cgi-bin/openapi/quota/get';
+
+/**
+ * POST openapi/quota/get `{"cgi_path": api}`: the daily limit, used and remaining calls of one
+ * API (providers.md "WeChat API quota"; limits are adjusted dynamically, so they are read, not assumed).
+ */
+export async function readWechatApiQuota(config: WechatAccountConfig, api: string, context: ProviderContext): Promise<QuotaReadOutcome> {
+  const { answer, outcome } = await callErrcodeApiWithToken(
+    { tokens: context.tokens, key: wechatTokenKey(config.appId), fetch: () => fetchWechatStableToken(config, context) },
+    (token) => buildProviderUrl(config.baseUrl ?? WECHAT_DEFAULT_BASE_URL, WECHAT_QUOTA_GET_API, { access_token: token }),
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cgi_path: api }) },
+    context,
+    WECHAT_TOKEN_REJECTED,
+  );
+  if (outcome) return outcome.kind === 'retry' || outcome.kind === 'rate_limited' ? { kind: 'retry', code: outcome.code, message: outcome.message } : { kind: 'failed', code: outcome.code, message: outcome.message };
+  const code = `WECHAT_${answer.errcode}`;
+  if (answer.errcode === -1) return { kind: 'retry', code, message: `WeChat quota/get answered errcode -1 (system busy): ${answer.errmsg}` };
+  if (answer.errcode !== 0) {
+    const reason = answer.errcode === 76021 ? ` (WeChat knows no API ${api})` : answer.errcode === 76022 ? ' (the token is of another account)' : '';
+    return { kind: 'failed', code, message: `WeChat quota/get for ${api} answered errcode ${answer.errcode}${reason}: ${answer.errmsg}` };
+  }
+  const quota = answer.body.quota as Record<string, unknown> | undefined;
+  const [limit, used, remaining] = [quota?.daily_limit, quota?.used, quota?.remain];
+  if (typeof limit !== 'number' || typeof used !== 'number' || typeof remaining !== 'number') {
+    return { kind: 'failed', code: 'WECHAT_QUOTA_UNREADABLE', message: `WeChat quota/get answered without quota.daily_limit, used and remain: ${answer.rawBody.slice(0, 200)}` };
+  }
+  return { kind: 'quota', limit, used, remaining };
 }
 
 /** What both renderers put into `extras.wechat` / `extras.miniprogram`: a template id and its rendered data. */

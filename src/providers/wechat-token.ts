@@ -66,6 +66,7 @@ export function wechatQuotaOutcome(errmsg: string, api: string, nowMs: number): 
       `WeChat errcode 45009 (${errmsg}): the daily quota of ${api} is used up; sends wait until it resets at midnight China time. ` +
       `Check it with POST /cgi-bin/openapi/quota/get {"cgi_path":"${api}"} or reset it with POST /cgi-bin/clear_quota (10 resets a month).`,
     retryAfterMs: msUntilChinaMidnight(nowMs),
+    quotaExhausted: { untilMs: nowMs + msUntilChinaMidnight(nowMs) },
   };
 }
 

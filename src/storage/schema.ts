@@ -174,7 +174,45 @@ export interface ChannelAccountsTable {
   flow_limits: string | null;
   /** Encrypted random token of the account's receipt URL; null when its provider takes no receipts. */
   receipt_token_enc: string | null;
+  /** The token a rotation replaced, still accepted until `previous_receipt_token_until` (epoch ms). */
+  previous_receipt_token_enc: string | null;
+  previous_receipt_token_until: number | null;
+  /** JSON `{ period, limit, timeZone, sinceMs }` (src/deliveries/account-quotas.ts); null: no configured quota. */
+  quota: string | null;
+  /** JSON `{ sinceMs, untilMs, code, message }` while a provider's quota error marks the account exhausted; null otherwise. */
+  quota_exhausted: string | null;
   created_at: number;
+  updated_at: number;
+}
+
+/** Sends counted against an account's configured quota, per period (day/month start, or when a balance was set). */
+export interface AccountQuotaUsageTable {
+  channel_account_id: string;
+  period_start: number;
+  used: number;
+  updated_at: number;
+}
+
+/** What the platform last reported about an account's quota (WeChat openapi/quota/get), and the last read error. */
+export interface AccountQuotaReadingsTable {
+  channel_account_id: string;
+  reported_limit: number | null;
+  reported_used: number | null;
+  reported_remaining: number | null;
+  read_at: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_at: number | null;
+}
+
+/** The one leased row a scheduler process holds while it reads the platforms' quotas. */
+export interface QuotaReadRunsTable {
+  id: string;
+  status: 'waiting' | 'running';
+  run_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_run_at: number | null;
   updated_at: number;
 }
 
@@ -686,4 +724,7 @@ export interface HeraldSchema {
   alarm_rules: AlarmRulesTable;
   alarms: AlarmsTable;
   outcome_counters: OutcomeCountersTable;
+  account_quota_usage: AccountQuotaUsageTable;
+  account_quota_readings: AccountQuotaReadingsTable;
+  quota_read_runs: QuotaReadRunsTable;
 }

@@ -222,3 +222,42 @@ for (const dialect of testDialects) {
     });
   });
 }
+
+for (const dialect of testDialects) {
+  describe(`account quota gauges on ${dialect}`, () => {
+    let herald: TestHerald;
+    let app: AppCredentials;
+    const clock = new ManualClock();
+
+    before(async () => {
+      herald = await createTestHerald(dialect, { clock, env: { HERALD_METRICS_TOKEN: TOKEN } });
+      app = await createAppWithKey(herald, 'quota-metrics-app');
+    });
+    after(() => herald.close());
+
+    const account = async (name: string, quota?: unknown) => {
+      const created = await signedInject(herald, app, { method: 'POST', url: '/v1/channel-accounts', body: { type: 'webhook', name, config: { url: 'http://127.0.0.1:9/hook' }, ...(quota ? { quota } : {}) } });
+      assert.equal(created.statusCode, 201, created.body);
+      return created.json() as { id: string };
+    };
+
+    test('herald_account_quota_remaining and _limit show accounts with quota information: counted usage, 0 while exhausted, nothing for the others', async () => {
+      const daily = await account('daily', { period: 'day', limit: 100 });
+      const marked = await account('marked');
+      const plain = await account('plain');
+      const { db } = herald.context.database;
+      const quota = JSON.parse((await db.selectFrom('channel_accounts').select('quota').where('id', '=', daily.id).executeTakeFirstOrThrow()).quota!);
+      // 2026-01-05 09:00 UTC is in the Shanghai day that began at 2026-01-04 16:00 UTC.
+      assert.equal(quota.timeZone, 'Asia/Shanghai');
+      await db.insertInto('account_quota_usage').values({ channel_account_id: daily.id, period_start: Date.UTC(2026, 0, 4, 16, 0), used: 40, updated_at: clock.now() }).execute();
+      await db.updateTable('channel_accounts').set({ quota_exhausted: JSON.stringify({ sinceMs: clock.now(), untilMs: null, code: 'ALIYUN_isv.AMOUNT_NOT_ENOUGH', message: 'out of balance' }) }).where('id', '=', marked.id).execute();
+
+      const { samples } = await scrape(herald);
+      assert.equal(valueOf(samples, 'herald_account_quota_remaining', { account: daily.id, app: app.appId, type: 'webhook', name: 'daily' }), 60);
+      assert.equal(valueOf(samples, 'herald_account_quota_limit', { account: daily.id }), 100);
+      assert.equal(valueOf(samples, 'herald_account_quota_remaining', { account: marked.id }), 0);
+      assert.equal(valueOf(samples, 'herald_account_quota_limit', { account: marked.id }), undefined, 'no limit is known');
+      assert.equal(valueOf(samples, 'herald_account_quota_remaining', { account: plain.id }), undefined);
+    });
+  });
+}

@@ -40,9 +40,9 @@ const examples: Record<string, unknown[]> = {
   'PATCH /v1/subscribers/{externalId}': [{ name: 'Ada L.', locale: null, addresses: { phone: '+8613800138001', email: null }, data: { vip: true } }],
   'POST /v1/channel-accounts': [
     { type: 'webhook', name: 'hooks-2', config: { url: 'http://127.0.0.1:9/hook', secret: 's3cret' }, isDefault: false, flowLimits: [{ count: 10, perSeconds: 60 }] },
-    { type: 'smtp', name: 'mail-2', config: { host: '127.0.0.1', port: 2525, from: 'Shop <shop@example.com>' }, enabled: false },
+    { type: 'smtp', name: 'mail-2', config: { host: '127.0.0.1', port: 2525, from: 'Shop <shop@example.com>' }, enabled: false, quota: { period: 'day', limit: 100, timeZone: 'Asia/Shanghai' } },
   ],
-  'PATCH /v1/channel-accounts/{idOrName}': [{ config: { secret: 'rotated' }, enabled: true, flowLimits: null }],
+  'PATCH /v1/channel-accounts/{idOrName}': [{ config: { secret: 'rotated' }, enabled: true, flowLimits: null }, { quota: { period: 'balance', limit: 5000 } }],
   'POST /v1/messages': [
     { to: [hooks], content: { title: 'Order {{ order.id }}', body: 'Paid **{{ amount }}**', format: 'markdown' }, data: order, metadata: { orderId: '1' } },
     { to: ['u1', { email: 'c@example.com' }], channels: ['email'], template: 'order.paid', data: order, priority: 'high', delaySeconds: 60, callbackUrl: 'http://127.0.0.1:9/result' },

@@ -152,5 +152,36 @@ for (const dialect of testDialects) {
       assert.deepEqual((await waitForMessages('circuits', 2)).map(([state]) => state), ['fired', 'resolved']);
       await ok('DELETE', `/v1/alarm-rules/${created.id}`, undefined, 204);
     });
+
+    // Last: it moves the clock past the quota's midnight.
+    test('quota: an account with 100 a day that sent 90 → one alarm to the ops webhook, none on the next evaluation, one "resolved" after the day resets', async () => {
+      const account = await ok('POST', '/v1/channel-accounts', { type: 'webhook', name: 'sms-daily', config: { url: flaky.url }, isDefault: false, quota: { period: 'day', limit: 100 } }, 201);
+      assert.equal(account.quota.timeZone, 'Asia/Shanghai');
+      const created = await rule({ name: 'quota', kind: 'quota_remaining', scope: { account: 'sms-daily' }, params: { remainingPercent: 10 } });
+      flaky.setMode('normal');
+      for (let start = 0; start < 90; start += 10) {
+        await Promise.all(Array.from({ length: 10 }, (_, i) => ok('POST', '/v1/messages', { to: [{ channelAccount: 'sms-daily' }], content: { title: `code ${start + i}`, body: 'x' } }, 202)));
+      }
+      await waitFor(async () => (await ok('GET', '/v1/channel-accounts/sms-daily', undefined, 200)).quotaStatus.remaining === 10, { what: '90 of 100 used' });
+      await evaluate();
+      assert.deepEqual(await waitForMessages('quota', 1), [['fired', '[Herald alarm] Quota of sms-daily at 10 left (≤ 10%)']]);
+
+      clock.advance(MINUTE);
+      await evaluate();
+      const accepted = async () => db().selectFrom('messages').select('id').where('app_id', '=', app.appId).where('metadata', 'like', '%"alarmRule":"quota"%').execute();
+      assert.equal((await accepted()).length, 1, 'the condition holding again sends nothing');
+
+      // Midnight in Shanghai is 16:00 UTC: the day's usage starts again.
+      clock.set(Date.UTC(2026, 0, 5, 16, 0, 30));
+      assert.equal((await ok('GET', '/v1/channel-accounts/sms-daily', undefined, 200)).quotaStatus.remaining, 100);
+      await evaluate();
+      assert.deepEqual(await waitForMessages('quota', 2), [
+        ['fired', '[Herald alarm] Quota of sms-daily at 10 left (≤ 10%)'],
+        ['resolved', '[Herald alarm resolved] Quota of sms-daily at 100 left (≤ 10%)'],
+      ]);
+      assert.equal((await accepted()).length, 2);
+      const [alarm] = (await ok('GET', `/v1/alarms?rule=${created.id}`, undefined, 200)).items;
+      assert.deepEqual([alarm.status, alarm.subjectLabel, alarm.value, alarm.detail.limit], ['resolved', 'sms-daily', 10, 100]);
+    });
   });
 }

@@ -90,5 +90,46 @@ for (const dialect of testDialects) {
       assert.equal(wrongToken.json().code, 'RECEIPT_ENDPOINT_UNKNOWN');
       assert.equal((await call('GET', `/v1/messages/${messageId}`)).json().deliveries[0].status, 'sent');
     });
+
+    test('rotating the receipt URL: the new one works at once, the previous one until its grace period ends, then is not found', async () => {
+      const first = await sentSms('+14155550103');
+      const second = await sentSms('+14155550104');
+      const [firstSid, secondSid] = twilio.received.slice(-2).map((message) => message.sid);
+      const rotated = await call('POST', '/v1/channel-accounts/twilio/receipt-url/rotate');
+      assert.equal(rotated.statusCode, 200, rotated.body);
+      const newUrl = rotated.json().receiptUrl as string;
+      assert.notEqual(newUrl, receiptUrl);
+      assert.ok(Date.parse(rotated.json().previousReceiptUrlValidUntil) > Date.now() + 23 * 3_600_000, 'the previous URL works for a day by default');
+      assert.equal((await call('GET', '/v1/channel-accounts/twilio')).json().receiptUrl, newUrl);
+
+      // The first SMS went out naming the previous URL: its receipt still counts.
+      assert.equal((await deliver(twilio.statusPush(firstSid!, 'delivered'))).statusCode, 200);
+      assert.equal((await call('GET', `/v1/messages/${first.messageId}`)).json().deliveries[0].status, 'delivered');
+
+      // Rotating again with no grace ends the URL before at once: Twilio's push for the second SMS, sent with the original URL, is refused.
+      const again = await call('POST', '/v1/channel-accounts/twilio/receipt-url/rotate?previousValidForSeconds=0');
+      assert.equal(again.statusCode, 200, again.body);
+      assert.equal(again.json().previousReceiptUrlValidUntil, null);
+      assert.notEqual(again.json().receiptUrl, newUrl);
+      const refused = await deliver(twilio.statusPush(secondSid!, 'delivered'));
+      assert.equal(refused.statusCode, 404);
+      assert.equal(refused.json().code, 'RECEIPT_ENDPOINT_UNKNOWN');
+      assert.equal((await call('GET', `/v1/messages/${second.messageId}`)).json().deliveries[0].status, 'sent');
+
+      const rows = await herald.context.database.db.selectFrom('audit_log').select(['action', 'after_json']).where('action', '=', 'POST /v1/channel-accounts/{idOrName}/receipt-url/rotate').execute();
+      assert.equal(rows.length, 2, 'each rotation is audited');
+    });
+
+    test('an account whose provider takes no receipts has no receipt URL to rotate (409); bad grace periods are refused (400)', async () => {
+      assert.equal((await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'hooks', config: { url: 'http://127.0.0.1:9/hook' } })).statusCode, 201);
+      const refused = await call('POST', '/v1/channel-accounts/hooks/receipt-url/rotate');
+      assert.equal(refused.statusCode, 409);
+      assert.equal(refused.json().code, 'RECEIPTS_NOT_TAKEN');
+      for (const previousValidForSeconds of [-1, 604_801, 1.5, 'soon']) {
+        const bad = await call('POST', `/v1/channel-accounts/twilio/receipt-url/rotate?previousValidForSeconds=${previousValidForSeconds}`);
+        assert.equal(bad.statusCode, 400, `${previousValidForSeconds}: ${bad.body}`);
+      }
+      assert.equal((await call('POST', '/v1/channel-accounts/nobody/receipt-url/rotate')).statusCode, 404);
+    });
   });
 }

@@ -25,7 +25,7 @@ export interface DispatchConfigOverrides {
 export function dispatchTestConfig(overrides: DispatchConfigOverrides = {}): DispatchConfig {
   return {
     worker: { id: undefined, concurrency: 32, batchSize: 50, leaseSeconds: 30, pollIntervalMs: 25, heartbeatIntervalSeconds: 5, deadAfterSeconds: 15, ...overrides.worker },
-    delivery: { maxAttempts: 5, maxAgeSeconds: 86_400, backoffBaseMs: 1000, backoffMaxMs: 60_000, circuitFailureThreshold: 5, circuitCooldownSeconds: 30, ...overrides.delivery },
+    delivery: { maxAttempts: 5, maxAgeSeconds: 86_400, backoffBaseMs: 1000, backoffMaxMs: 60_000, circuitFailureThreshold: 5, circuitCooldownSeconds: 30, quotaRecheckSeconds: 600, quotaReadIntervalSeconds: 600, ...overrides.delivery },
     outbound: { allowLoopback: true, allowPrivateNetworks: false, connectTimeoutMs: 2000, requestTimeoutMs: 5000, ...overrides.outbound },
   };
 }

@@ -1,13 +1,16 @@
 import { circuitBreakerGate } from './circuit-breaker-gate.ts';
 import { flowLimitGate } from './flow-limit-gate.ts';
+import { quotaGate } from './quota-gate.ts';
 import type { GateDecision, SendCandidate, SendGate, SendGateServices } from './send-gate.ts';
 
 /**
  * The gates a batch passes before the provider is called, in order. The flow limit spends window
  * slots on what it lets through, so a gate that holds deliveries back for a policy reason (quiet
- * hours, ...) or moves them to another account (an open circuit) goes before it. See docs/adding-a-policy.md.
+ * hours, ...) or moves them to another account (an open circuit) goes before it. The quota gate
+ * goes last: it spends a period's quota (a day's, a prepaid balance), dearer than a window slot,
+ * so only on what every other gate let through. See docs/adding-a-policy.md.
  */
-export const SEND_GATES: readonly SendGate[] = [circuitBreakerGate, flowLimitGate];
+export const SEND_GATES: readonly SendGate[] = [circuitBreakerGate, flowLimitGate, quotaGate];
 
 /** Runs the batch through the gates in order; each held delivery goes to `hold`, and what passed every gate is answered. */
 export async function passSendGates(

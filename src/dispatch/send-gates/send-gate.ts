@@ -7,6 +7,7 @@ import type { DeliveryOutcome } from '../../deliveries/delivery-outcome.ts';
 import type { FlowLimiter } from '../flow-limiter.ts';
 import type { AccountCircuits } from '../account-circuits.ts';
 import type { ChannelRouteLookup } from '../channel-route-lookup.ts';
+import type { AccountQuotaLedger } from '../account-quota-ledger.ts';
 
 /** A claimed delivery, rendered and with its account, about to be sent. */
 export interface SendCandidate {
@@ -30,6 +31,9 @@ export interface SendGateServices {
   flowLimiter: FlowLimiter;
   routes: ChannelRouteLookup;
   circuits: AccountCircuits;
+  quotas: AccountQuotaLedger;
+  /** How long deliveries of an account out of quota with no known reset wait before the gate looks again. */
+  quotaRecheckMs: number;
 }
 
 /**

@@ -17,6 +17,7 @@ import { receiptUrlOf } from '../../deliveries/channel-account-row.ts';
 import { randomBytes } from 'node:crypto';
 import type { AccountForSend, AccountsForSend, RouteForSend } from '../messages/send-directory.ts';
 import type { RouteAccounts } from './channel-route-service.ts';
+import { quotaColumn, quotaStatusViews, quotaView, type AccountQuotaStatusView, type QuotaInput } from './account-quota-config.ts';
 
 /** A configured provider instance of one app: which provider, its credentials, and how fast it may send. */
 export interface ChannelAccountView {
@@ -38,6 +39,10 @@ export interface ChannelAccountView {
    * that take them; a path only until HERALD_PUBLIC_URL says where Herald is reachable.
    */
   receiptUrl?: string;
+  /** The quota configured on the account (sends per day / month, or a prepaid balance); null: none. */
+  quota: QuotaInput | null;
+  /** Usage against it, what the platform reports, and whether a provider's quota error marks the account exhausted. */
+  quotaStatus: AccountQuotaStatusView;
   createdAt: string;
   updatedAt: string;
 }
@@ -50,6 +55,7 @@ export interface ChannelAccountInput {
   /** Default: true when the channel has no default account yet. */
   isDefault?: boolean;
   flowLimits?: FlowLimit[] | null;
+  quota?: QuotaInput | null;
 }
 
 export interface ChannelAccountPatch {
@@ -60,6 +66,8 @@ export interface ChannelAccountPatch {
   isDefault?: boolean;
   /** null: back to the provider's default limits. */
   flowLimits?: FlowLimit[] | null;
+  /** null removes it; setting it again starts counting afresh (a topped-up balance). */
+  quota?: QuotaInput | null;
 }
 
 /** What the console needs to offer a form for a provider type. */
@@ -76,6 +84,8 @@ export interface ChannelAccountTypeView {
   maxRecipientsPerCall: number | null;
   /** How long after sending a message can be recalled; null when the platform cannot recall. */
   recallWindowSeconds: number | null;
+  /** The platform reports the account's remaining quota (read on a schedule, shown in `quotaStatus.reported`). */
+  readsQuota: boolean;
   /** JSON Schema of the config. */
   configSchema: TSchema;
 }
@@ -97,7 +107,11 @@ export type ChannelAccountService = ReturnType<typeof createChannelAccountServic
 /** How long the accept path trusts its view of an app's accounts; edits in this process apply at once. */
 const SENDABLE_CACHE_MS = 2_000;
 
-export function createChannelAccountService({ database: { db }, clock, cryptoBox, config }: HeraldContext, providers: ProviderRegistry) {
+/** The secret part of a receipt URL: 24 random bytes, base64url. */
+const newReceiptToken = () => randomBytes(24).toString('base64url');
+
+export function createChannelAccountService({ database, clock, cryptoBox, config }: HeraldContext, providers: ProviderRegistry) {
+  const { db } = database;
   const sendable = createTtlCache<AccountsForSend>({ ttlMs: SENDABLE_CACHE_MS, clock });
   function providerFor(type: string): ProviderDefinition {
     const provider = providers.get(type);
@@ -108,7 +122,13 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
     return provider;
   }
 
-  function toView(row: ChannelAccountsTable): ChannelAccountView {
+  /** The views of rows, with their quota statuses read in one go. */
+  async function toViews(rows: readonly ChannelAccountsTable[]): Promise<ChannelAccountView[]> {
+    const statuses = await quotaStatusViews(database, clock.now(), rows.map((row) => row.id));
+    return rows.map((row, index) => toView(row, statuses[index]!));
+  }
+
+  function toView(row: ChannelAccountsTable, quotaStatus: AccountQuotaStatusView): ChannelAccountView {
     const provider = providers.get(row.type);
     const secrets = readSecrets(row, cryptoBox);
     return {
@@ -123,6 +143,8 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       flowLimits: ownFlowLimits(row) ?? null,
       effectiveFlowLimits: effectiveFlowLimits(row, provider),
       ...(row.receipt_token_enc === null ? {} : { receiptUrl: receiptUrlOf(config.http.publicUrl, row.id, cryptoBox.decrypt(row.receipt_token_enc)) }),
+      quota: quotaView(row),
+      quotaStatus,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
@@ -169,7 +191,11 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         enabled: input.enabled === false ? 0 : 1,
         is_default: 0,
         flow_limits: flowLimitsColumn(input.flowLimits),
-        receipt_token_enc: provider.receipts ? cryptoBox.encrypt(randomBytes(24).toString('base64url')) : null,
+        receipt_token_enc: provider.receipts ? cryptoBox.encrypt(newReceiptToken()) : null,
+        previous_receipt_token_enc: null,
+        previous_receipt_token_until: null,
+        quota: quotaColumn(input.quota, now),
+        quota_exhausted: null,
         created_at: now,
         updated_at: now,
       };
@@ -188,7 +214,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         }
       });
       sendable.delete(appId);
-      return toView(row);
+      return (await toViews([row]))[0]!;
     },
 
     async list(appId: string, filter: { channel?: string; type?: string } = {}): Promise<ChannelAccountView[]> {
@@ -196,12 +222,12 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
       if (filter.type !== undefined) query = query.where('type', '=', filter.type);
       const rows = await query.orderBy('channel').orderBy('name').execute();
-      return rows.map(toView);
+      return toViews(rows);
     },
 
     /** Looks an account up by id or by name, within one app. */
     async get(appId: string, idOrName: string): Promise<ChannelAccountView> {
-      return toView(await findRow(appId, idOrName));
+      return (await toViews([await findRow(appId, idOrName)]))[0]!;
     },
 
     async update(appId: string, idOrName: string, patch: ChannelAccountPatch): Promise<ChannelAccountView> {
@@ -219,8 +245,11 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       }
       if (patch.enabled !== undefined) updated.enabled = patch.enabled ? 1 : 0;
       if (patch.flowLimits !== undefined) updated.flow_limits = flowLimitsColumn(patch.flowLimits);
+      if (patch.quota !== undefined) updated.quota = quotaColumn(patch.quota, updated.updated_at);
+      // The worker sets the exhaustion mark meanwhile: only the reset endpoint clears it.
+      const { quota_exhausted: _exhausted, ...withoutMark } = updated;
       // is_default is written only when the patch changes it: the value read above may be stale by now.
-      const { is_default: _, ...columns } = updated;
+      const { is_default: _, ...columns } = withoutMark;
 
       await failIfTaken(
         db.transaction().execute(async (trx) => {
@@ -238,7 +267,63 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         () => nameTaken(updated.name),
       );
       sendable.delete(appId);
-      return toView(await findRow(appId, row.id));
+      return (await toViews([await findRow(appId, row.id)]))[0]!;
+    },
+
+    /** Clears the account's exhaustion mark (after a top-up or WeChat clear_quota): the deliveries waiting for it are due at once. */
+    /**
+     * A new receipt URL for the account (its token leaked, or on a schedule). The previous URL keeps
+     * working for `previousValidForSeconds`, so receipts of messages already sent with it still count.
+     */
+    async rotateReceiptUrl(appId: string, idOrName: string, previousValidForSeconds: number): Promise<ChannelAccountView & { previousReceiptUrlValidUntil: string | null }> {
+      const row = await findRow(appId, idOrName);
+      if (row.receipt_token_enc === null) {
+        throw conflict('RECEIPTS_NOT_TAKEN', `Channel account "${row.name}" (${row.type}) takes no delivery receipts, so it has no receipt URL to rotate`);
+      }
+      const nowMs = clock.now();
+      const previousUntil = previousValidForSeconds > 0 ? nowMs + previousValidForSeconds * 1000 : null;
+      const rotated: ChannelAccountsTable = {
+        ...row,
+        receipt_token_enc: cryptoBox.encrypt(newReceiptToken()),
+        previous_receipt_token_enc: previousUntil === null ? null : row.receipt_token_enc,
+        previous_receipt_token_until: previousUntil,
+        updated_at: nowMs,
+      };
+      await db
+        .updateTable('channel_accounts')
+        .set({ receipt_token_enc: rotated.receipt_token_enc, previous_receipt_token_enc: rotated.previous_receipt_token_enc, previous_receipt_token_until: previousUntil, updated_at: nowMs })
+        .where('id', '=', row.id)
+        .execute();
+      // Workers re-read accounts within seconds; what they send meanwhile names the previous URL, which the grace period covers.
+      sendable.delete(appId);
+      return { ...(await toViews([rotated]))[0]!, previousReceiptUrlValidUntil: previousUntil === null ? null : new Date(previousUntil).toISOString() };
+    },
+
+    async resetQuota(appId: string, idOrName: string): Promise<ChannelAccountView> {
+      const row = await findRow(appId, idOrName);
+      const nowMs = clock.now();
+      const markCode = row.quota_exhausted === null ? undefined : (JSON.parse(row.quota_exhausted) as { code: string }).code;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('channel_accounts').set({ quota_exhausted: null }).where('id', '=', row.id).execute();
+        // What waits for the quota goes out at once rather than at the reset it was deferred to.
+        await trx
+          .updateTable('deliveries')
+          .set({ run_at: nowMs, updated_at: nowMs })
+          .where('channel_account_id', '=', row.id)
+          .where('status', 'in', ['queued', 'retrying'])
+          .where('lease_owner', 'is', null)
+          .where('run_at', '>', nowMs)
+          .where('last_error_code', 'in', markCode === undefined ? ['QUOTA_EXHAUSTED'] : ['QUOTA_EXHAUSTED', markCode])
+          .execute();
+      });
+      return (await toViews([{ ...row, quota_exhausted: null }]))[0]!;
+    },
+
+    /** The quota statuses of the app's accounts, for the console's dashboard and the alarms. */
+    async quotas(appId: string): Promise<Array<{ accountId: string; name: string; type: string; channel: ChannelName; enabled: boolean } & Omit<AccountQuotaStatusView, 'accountId'>>> {
+      const rows = await db.selectFrom('channel_accounts').select(['id', 'name', 'type', 'channel', 'enabled']).where('app_id', '=', appId).orderBy('channel').orderBy('name').execute();
+      const statuses = await quotaStatusViews(database, clock.now(), rows.map((row) => row.id));
+      return rows.map((row, index) => ({ ...statuses[index]!, accountId: row.id, name: row.name, type: row.type, channel: row.channel as ChannelName, enabled: row.enabled === 1 }));
     },
 
     /** Deletes the account; when it was its channel's default, the channel has none until one is chosen. */
@@ -247,6 +332,8 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('channel_accounts').where('id', '=', row.id).execute();
         await trx.deleteFrom('flow_windows').where('channel_account_id', '=', row.id).execute();
+        await trx.deleteFrom('account_quota_usage').where('channel_account_id', '=', row.id).execute();
+        await trx.deleteFrom('account_quota_readings').where('channel_account_id', '=', row.id).execute();
       });
       sendable.delete(appId);
     },
@@ -263,6 +350,7 @@ export function createChannelAccountService({ database: { db }, clock, cryptoBox
         defaultFlowLimits: provider.defaultFlowLimits ?? [],
         maxRecipientsPerCall: provider.maxRecipientsPerCall ?? null,
         recallWindowSeconds: provider.recallWindowSeconds ?? null,
+        readsQuota: provider.readsQuota === true,
         configSchema: provider.configSchema,
       }));
     },

@@ -55,6 +55,13 @@ export function createReceiptIntake({ database, clock, cryptoBox, config, logger
     return { row, provider: provider as ProviderDefinition & Required<Pick<ProviderDefinition, 'receipts'>> };
   }
 
+  /** The account's current token, or the one a rotation replaced while its grace period lasts. */
+  function tokenAccepted(row: ChannelAccountsTable, token: string): boolean {
+    if (sameToken(token, cryptoBox.decrypt(row.receipt_token_enc!))) return true;
+    const { previous_receipt_token_enc: previous, previous_receipt_token_until: until } = row;
+    return previous !== null && until !== null && clock.now() < Number(until) && sameToken(token, cryptoBox.decrypt(previous));
+  }
+
   /** The deliveries each entry names, read in one query per chunk of platform ids; entries naming none are logged. */
   async function reportsFor(accountId: string, entries: readonly ReceiptEntry[]): Promise<StatusReport[]> {
     const byProviderId = new Map<string, Array<ReportedRow>>();
@@ -84,7 +91,7 @@ export function createReceiptIntake({ database, clock, cryptoBox, config, logger
   return {
     async receive(accountId, token, push) {
       const account = await accountFor(accountId);
-      if (!account || !sameToken(token, cryptoBox.decrypt(account.row.receipt_token_enc!))) throw unknownEndpoint();
+      if (!account || !tokenAccepted(account.row, token)) throw unknownEndpoint();
       const { row, provider } = account;
       const url = `${receiptUrlOf(config.http.publicUrl, row.id, token)}${push.search}`;
       const parsed = provider.receipts.parse({ url, headers: push.headers, body: push.body }, readConfigWithSecrets(row, cryptoBox));

@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../clock.ts';
 import type { HeraldDatabase } from '../../storage/database.ts';
 import { readQueueSnapshot, type QueueSnapshot } from './queue-snapshot.ts';
+import { scrapeCache } from './scrape-cache.ts';
 
 /** The statuses of deliveries still in the queue: waiting, or leased by a worker (`sending`). */
 const QUEUE_STATUSES = ['queued', 'scheduled', 'retrying', 'sending'] as const;
@@ -13,19 +14,7 @@ const QUEUE_STATUSES = ['queued', 'scheduled', 'retrying', 'sending'] as const;
  */
 export function registerQueueMetrics(registry: Registry, options: { database: HeraldDatabase; clock: Clock; cacheTtlMs: number }): void {
   const { database, clock, cacheTtlMs } = options;
-  let cached: { atMs: number; snapshot: Promise<QueueSnapshot> } | undefined;
-
-  function snapshot(): Promise<QueueSnapshot> {
-    const nowMs = clock.now();
-    if (cached && nowMs >= cached.atMs && nowMs - cached.atMs < cacheTtlMs) return cached.snapshot;
-    const entry = { atMs: nowMs, snapshot: readQueueSnapshot(database, nowMs) };
-    // A failed read is not kept: the next scrape asks the database again.
-    entry.snapshot.catch(() => {
-      if (cached === entry) cached = undefined;
-    });
-    cached = entry;
-    return entry.snapshot;
-  }
+  const snapshot = scrapeCache<QueueSnapshot>(clock, cacheTtlMs, (nowMs) => readQueueSnapshot(database, nowMs));
 
   const registers = [registry];
   new Gauge({

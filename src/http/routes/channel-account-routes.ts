@@ -14,9 +14,25 @@ const FlowLimit = Type.Object(
 const FlowLimits = Type.Union([Type.Array(FlowLimit, { minItems: 1, maxItems: 5 }), Type.Null()], {
   description: "Windows enforced together across all workers (e.g. 5 per 1 s and 100 per 60 s); null: the provider's documented defaults apply",
 });
+const Quota = Type.Union(
+  [
+    Type.Object(
+      {
+        period: Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('balance')], { description: 'day / month: resets at midnight in timeZone; balance: a prepaid package that never resets by itself (set it again after topping up)' }),
+        limit: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Sends allowed per period (or in the balance)' }),
+        timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone whose midnight resets day and month quotas; default Asia/Shanghai' })),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: "Herald's own count of sends through the account; over it, deliveries go to the route's next account with quota or wait for the reset (QUOTA_EXHAUSTED). null: none" },
+);
 const Name = Type.String({ minLength: 1, maxLength: 63, description: 'Unique in the app; sends may name the account by it' });
 // The provider's own schema checks the config (GET /v1/channel-account-types lists them).
 const Config = Type.Record(Type.String(), Type.Unknown(), { description: `Provider config; secret fields read back as "${SECRET_MASK}"` });
+/** A day: receipts of messages sent with the previous URL mostly arrive within minutes, and SMS within hours. */
+const DEFAULT_PREVIOUS_RECEIPT_URL_SECONDS = 86_400;
 const IdOrNameParams = Type.Object({ idOrName: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 
 /** Channel accounts of the calling app (console users name the app in X-Herald-App): read to read, manage to write. */
@@ -41,6 +57,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
             enabled: Type.Optional(Type.Boolean()),
             isDefault: Type.Optional(Type.Boolean({ description: 'Default: true when the channel has no default account yet' })),
             flowLimits: Type.Optional(FlowLimits),
+            quota: Type.Optional(Quota),
           },
           { additionalProperties: false },
         ),
@@ -96,6 +113,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
             enabled: Type.Optional(Type.Boolean()),
             isDefault: Type.Optional(Type.Boolean()),
             flowLimits: Type.Optional(FlowLimits),
+            quota: Type.Optional(Quota),
           },
           { additionalProperties: false },
         ),
@@ -105,6 +123,27 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
       const appId = appIdOf(request);
       return channelAccounts.update(appId, request.params.idOrName, request.body);
     },
+  );
+
+  server.post(
+    '/channel-accounts/:idOrName/receipt-url/rotate',
+    {
+      config: { access: 'manage', audit: { before } },
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'A new receipt URL (set it in the vendor console); the previous one keeps working for previousValidForSeconds',
+        params: IdOrNameParams,
+        querystring: Type.Object(
+          {
+            previousValidForSeconds: Type.Optional(
+              Type.Integer({ minimum: 0, maximum: 604_800, description: 'How long the previous URL still takes receipts (messages already sent name it); 0 ends it at once. Default 86400' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => channelAccounts.rotateReceiptUrl(appIdOf(request), request.params.idOrName, request.query.previousValidForSeconds ?? DEFAULT_PREVIOUS_RECEIPT_URL_SECONDS),
   );
 
   server.delete(

@@ -179,6 +179,35 @@ describe('aliyun-sms provider', () => {
     assert.equal(outcomeFromAliyunCode('Throttling.User', 'Request was denied due to user flow control.', undefined, response).kind, 'rate_limited');
   });
 
+  test('out of balance (isv.AMOUNT_NOT_ENOUGH, isv.OUT_OF_SERVICE) is rate_limited with the account exhausted until an operator clears it, not failed', async () => {
+    server.setMode('out-of-balance');
+    try {
+      const outcome = await senderWith().send(requestsFor(['+8613800138000'])[0], context);
+      assertOutcomeKind(outcome, 'rate_limited');
+      assert.equal(outcome.code, 'ALIYUN_isv.AMOUNT_NOT_ENOUGH');
+      assert.deepEqual(outcome.quotaExhausted, {}, 'no reset time: until cleared');
+      assert.match(outcome.message, /top it up/);
+    } finally {
+      server.setMode('normal');
+    }
+    const stopped = outcomeFromAliyunCode('isv.OUT_OF_SERVICE', '业务停机', undefined, { statusCode: 200, headers: {}, body: '' });
+    assertOutcomeKind(stopped, 'rate_limited');
+    assert.deepEqual(stopped.quotaExhausted, {});
+  });
+
+  test('the console’s daily and monthly send limits mark the account exhausted until they reset in China time', () => {
+    const response = { statusCode: 200, headers: {}, body: '' };
+    const nowMs = Date.UTC(2026, 0, 31, 15, 0); // 23:00 on 31 January in Beijing
+    const daily = outcomeFromAliyunCode('isv.DAY_LIMIT_CONTROL', '触发日发送限额', undefined, response, nowMs);
+    assertOutcomeKind(daily, 'rate_limited');
+    assert.deepEqual([daily.quotaExhausted, daily.retryAfterMs], [{ untilMs: Date.UTC(2026, 0, 31, 16, 0) }, 3_600_000]);
+    const monthly = outcomeFromAliyunCode('isv.MONTH_LIMIT_CONTROL', '触发月发送限额', undefined, response, nowMs);
+    assertOutcomeKind(monthly, 'rate_limited');
+    assert.deepEqual(monthly.quotaExhausted, { untilMs: Date.UTC(2026, 0, 31, 16, 0) }, 'the first of February in Beijing');
+    const midMonth = outcomeFromAliyunCode('isv.MONTH_LIMIT_CONTROL', '触发月发送限额', undefined, response, Date.UTC(2026, 1, 10, 1, 0));
+    assert.deepEqual((midMonth as { quotaExhausted?: unknown }).quotaExhausted, { untilMs: Date.UTC(2026, 1, 28, 16, 0) }, 'the first of March in Beijing');
+  });
+
   test('isp.SYSTEM_ERROR and a gateway 503 are retry', async () => {
     server.setMode('transient-error');
     const systemError = await senderWith().send(requestsFor(['+8613800138000'])[0], context);

@@ -7,6 +7,7 @@ import type { ProviderContext, ProviderDefinition, SendOutcome, SendRequest } fr
 import { signNameMissing, vendorSmsTemplateOf } from '../vendor-sms-template.ts';
 import { acs3Authorization, acs3ContentSha256 } from './acs3-signature.ts';
 import { parseAliyunSmsReport } from './aliyun-sms-receipts.ts';
+import { calendarPeriodAt } from '../../zoned-time.ts';
 
 /**
  * Aliyun SMS (阿里云短信): SendSms signed with ACS3-HMAC-SHA256. One call carries up to
@@ -41,13 +42,25 @@ const FLOW_CONTROL_WINDOWS: ReadonlyArray<{ words: RegExp; seconds: number }> = 
 /** A message naming no window (its wording is unverified): the hour window, so a number is not asked again every minute all day. */
 const UNKNOWN_WINDOW_SECONDS = 60 * 60;
 
+/**
+ * Codes that mean the Aliyun account cannot pay for more messages: `isv.AMOUNT_NOT_ENOUGH` (账户余额不足)
+ * and `isv.OUT_OF_SERVICE` (业务停机: out of balance, packages included). Aliyun SMS error-code docs.
+ */
+export const ALIYUN_OUT_OF_BALANCE: ReadonlySet<string> = new Set(['isv.AMOUNT_NOT_ENOUGH', 'isv.OUT_OF_SERVICE']);
+
+/** The send limits an operator sets in the Aliyun console (系统设置 > 安全设置): `isv.DAY_LIMIT_CONTROL`, `isv.MONTH_LIMIT_CONTROL`. */
+const ALIYUN_SEND_LIMITS: Readonly<Record<string, 'daily' | 'monthly'>> = { 'isv.DAY_LIMIT_CONTROL': 'daily', 'isv.MONTH_LIMIT_CONTROL': 'monthly' };
+
+/** The next midnight (daily) or first of the month (monthly) in China time after `nowMs`. */
+const chinaPeriodEndMs = (period: 'daily' | 'monthly', nowMs: number) => calendarPeriodAt('Asia/Shanghai', nowMs, period === 'daily' ? 'day' : 'month').endMs;
+
 /** Aliyun numbers: mainland numbers as their 11 national digits, others as country code and number, without "+". */
 export function aliyunPhoneNumber(e164: string): string {
   return e164.startsWith('+86') ? e164.slice(3) : e164.replace(/^\+/, '');
 }
 
 /** How Aliyun's answer `Code` classifies (providers.md "Aliyun SMS"). */
-export function outcomeFromAliyunCode(code: string, message: string, bizId: string | undefined, response: HttpResponseSummary): SendOutcome {
+export function outcomeFromAliyunCode(code: string, message: string, bizId: string | undefined, response: HttpResponseSummary, nowMs = Date.now()): SendOutcome {
   if (code === 'OK') return bizId ? { kind: 'sent', providerMessageId: bizId } : { kind: 'sent' };
   const platformCode = `ALIYUN_${code}`;
   const text = `Aliyun SendSms ${code}: ${message}`;
@@ -55,6 +68,16 @@ export function outcomeFromAliyunCode(code: string, message: string, bizId: stri
     const window = FLOW_CONTROL_WINDOWS.find(({ words }) => words.test(message));
     const seconds = window?.seconds ?? UNKNOWN_WINDOW_SECONDS;
     return { kind: 'rate_limited', code: platformCode, message: `${text} (per-number flow control: not before ${seconds} s)`, retryAfterMs: seconds * 1000 };
+  }
+  if (ALIYUN_OUT_OF_BALANCE.has(code)) {
+    // Nothing goes out until the account is topped up: the deliveries wait (no attempt used) and the account is marked exhausted until an operator clears it.
+    return { kind: 'rate_limited', code: platformCode, message: `${text} (the Aliyun account is out of balance: top it up, then reset the channel account's quota mark)`, quotaExhausted: {} };
+  }
+  const sendLimit = ALIYUN_SEND_LIMITS[code];
+  if (sendLimit) {
+    // The daily / monthly send limit the operator set in the Aliyun console: nothing goes out until it resets (China time).
+    const untilMs = chinaPeriodEndMs(sendLimit, nowMs);
+    return { kind: 'rate_limited', code: platformCode, message: `${text} (the ${sendLimit} send limit set in the Aliyun console is reached; sends wait until it resets)`, retryAfterMs: untilMs - nowMs, quotaExhausted: { untilMs } };
   }
   // The API gateway's own throttling (Throttling.User, Throttling.Api ...): the account, not a number.
   if (code.startsWith('Throttling')) return { kind: 'rate_limited', code: platformCode, message: text, retryAfterMs: 1000 };
@@ -70,7 +93,7 @@ function outcomeOfAnswer(response: HttpResponseSummary, nowMs: number): SendOutc
     return isSuccessStatus(response.statusCode) ? unreadableResponseOutcome(response) : outcomeFromHttpStatus(response, nowMs);
   }
   const bizId = typeof body.BizId === 'string' && body.BizId !== '' ? body.BizId : undefined;
-  const outcome = outcomeFromAliyunCode(body.Code, typeof body.Message === 'string' ? body.Message : describeHttpResponse(response), bizId, response);
+  const outcome = outcomeFromAliyunCode(body.Code, typeof body.Message === 'string' ? body.Message : describeHttpResponse(response), bizId, response, nowMs);
   // An "OK" that is not HTTP 2xx is no answer Aliyun gives.
   return outcome.kind === 'sent' && !isSuccessStatus(response.statusCode) ? outcomeFromHttpStatus(response, nowMs) : outcome;
 }

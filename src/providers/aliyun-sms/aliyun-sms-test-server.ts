@@ -13,7 +13,8 @@ import { startLoopbackHttpServer } from '../conformance/loopback-http-server.ts'
  * `receiptPush` builds the SmsReport push Aliyun would send for an accepted call.
  */
 
-export type AliyunSmsTestServerMode = 'normal' | 'transient-error' | 'http-503' | 'hang';
+/** `out-of-balance`: every send answers isv.AMOUNT_NOT_ENOUGH, as an account with no balance left. */
+export type AliyunSmsTestServerMode = 'normal' | 'transient-error' | 'http-503' | 'hang' | 'out-of-balance';
 export type AliyunFlowControlWindow = 'minute' | 'hour' | 'day';
 
 export interface AcceptedAliyunSms {
@@ -163,6 +164,7 @@ export async function startAliyunSmsTestServer(options: AliyunSmsTestServerOptio
       return code(response, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', 404);
     }
     if (mode === 'transient-error') return code(response, 'isp.SYSTEM_ERROR', 'isp.SYSTEM_ERROR');
+    if (mode === 'out-of-balance') return code(response, 'isv.AMOUNT_NOT_ENOUGH', '账户余额不足');
     if (!String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return code(response, 'isv.INVALID_PARAMETERS', 'form body expected');
     handleSendSms(new URLSearchParams(rawBody.toString('utf8')), response);
   });

@@ -102,6 +102,7 @@ export function describeProviderConformance<Config>(options: ProviderConformance
       declares(definition.maxRecipientsPerCall, sender.sendBatch, 'maxRecipientsPerCall / sendBatch');
       declares(definition.recallWindowSeconds, sender.recall, 'recallWindowSeconds / recall');
       declares(definition.results, sender.fetchResults, 'results / fetchResults');
+      declares(definition.readsQuota || undefined, sender.readQuota, 'readsQuota / readQuota');
       if (definition.maxRecipientsPerCall !== undefined) {
         assert.ok(definition.target === 'address' && Number.isInteger(definition.maxRecipientsPerCall) && definition.maxRecipientsPerCall > 1);
       }

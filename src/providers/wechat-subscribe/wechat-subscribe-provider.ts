@@ -1,5 +1,5 @@
 import type { ProviderDefinition } from '../provider.ts';
-import { callWechatMessageApi, renderedWechatTemplate, wechatTemplateData, type RenderedWechatTemplateFields } from '../wechat-message-call.ts';
+import { callWechatMessageApi, readWechatApiQuota, renderedWechatTemplate, wechatTemplateData, type RenderedWechatTemplateFields } from '../wechat-message-call.ts';
 import { wechatAccountDefinition, type WechatAccountConfig } from '../wechat-token.ts';
 
 /**
@@ -33,9 +33,11 @@ export const wechatSubscribeProvider: ProviderDefinition<WechatAccountConfig> = 
   type: 'wechat-subscribe',
   channel: 'miniprogram',
   ...wechatAccountDefinition,
+  readsQuota: true,
 
   createSender({ config }) {
     return {
+      readQuota: (context) => readWechatApiQuota(config, WECHAT_SUBSCRIBE_SEND_API, context),
       async send(request, context) {
         const message = renderedWechatTemplate<RenderedSubscribeMessage>(request.content, 'miniprogram');
         if (!message) {

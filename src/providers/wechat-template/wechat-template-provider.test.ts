@@ -13,6 +13,7 @@ import {
 import type { SendRequest, TokenCache } from '../provider.ts';
 import type { WechatApiTestServer } from '../wechat-api-test-server.ts';
 import { fetchWechatStableToken, msUntilChinaMidnight, type WechatAccountConfig } from '../wechat-token.ts';
+import { readWechatApiQuota } from '../wechat-message-call.ts';
 import { wechatTemplateProvider } from './wechat-template-provider.ts';
 import { startWechatTemplateTestServer } from './wechat-template-test-server.ts';
 
@@ -173,9 +174,24 @@ describe('wechat-template provider', () => {
     assertOutcomeKind(outcome, 'rate_limited');
     assert.equal(outcome.code, 'WECHAT_45009');
     assert.equal(outcome.retryAfterMs, 2 * 3_600_000);
+    assert.deepEqual(outcome.quotaExhausted, { untilMs: Date.UTC(2026, 0, 5, 16, 0) }, 'the account is exhausted until midnight in Beijing');
     assert.match(outcome.message, /quota\/get/);
     assert.match(outcome.message, /clear_quota/);
     assert.match(outcome.message, /\/cgi-bin\/message\/template\/send/);
+  });
+
+  test('readQuota asks openapi/quota/get for template/send and reads daily_limit, used and remain; an unknown cgi_path is 76021', async () => {
+    server.setDailyLimit(1000);
+    const sender = wechatTemplateProvider.createSender({ id: 'acc_wx', name: 'official account', config: config() }, testSenderEnvironment());
+    const before = await sender.readQuota!(environment.context({ tokens }));
+    assert.equal(before.kind, 'quota');
+    await send();
+    const after = await sender.readQuota!(environment.context({ tokens }));
+    assert.deepEqual(after, { kind: 'quota', limit: 1000, used: (before as { used: number }).used + 1, remaining: 1000 - (before as { used: number }).used - 1 });
+    const unknown = await readWechatApiQuota(config(), '/cgi-bin/no/such/api', environment.context({ tokens }));
+    assert.equal(unknown.kind, 'failed');
+    assert.equal((unknown as { code: string }).code, 'WECHAT_76021');
+    assert.match((unknown as { message: string }).message, /knows no API \/cgi-bin\/no\/such\/api/);
   });
 
   test('system busy (-1) is retry; a 502 is retry HTTP_502', async () => {
