@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createAccountCircuits } from '../../src/dispatch/account-circuits.ts';
+import { createAccountQuotaLedger } from '../../src/dispatch/account-quota-ledger.ts';
 import { startWebhookTestServer, type WebhookTestServer } from '../../src/providers/webhook/webhook-test-server.ts';
 import { testDialects } from '../support/test-databases.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -182,6 +183,21 @@ for (const dialect of testDialects) {
       assert.equal((await accepted()).length, 2);
       const [alarm] = (await ok('GET', `/v1/alarms?rule=${created.id}`, undefined, 200)).items;
       assert.deepEqual([alarm.status, alarm.subjectLabel, alarm.value, alarm.detail.limit], ['resolved', 'sms-daily', 10, 100]);
+      await ok('DELETE', `/v1/alarm-rules/${created.id}`, undefined, 204);
+
+      // Without a scope: each account with a known quota. A provider's balance error marks one exhausted until it is reset.
+      const balance = await ok('POST', '/v1/channel-accounts', { type: 'webhook', name: 'balance-hook', config: { url: flaky.url }, isDefault: false }, 201);
+      const everyAccount = await rule({ name: 'quota-all', kind: 'quota_remaining', params: { remainingCount: 5 } });
+      await evaluate();
+      await createAccountQuotaLedger({ database: herald.context.database, clock }).markExhausted(balance.id, { sinceMs: clock.now(), untilMs: null, code: 'isv.AMOUNT_NOT_ENOUGH', message: 'account balance is not enough' });
+      clock.advance(MINUTE);
+      await evaluate();
+      assert.deepEqual(await waitForMessages('quota-all', 1), [['fired', '[Herald alarm] Quota of balance-hook at 0 left (≤ 5)']], 'only the exhausted account: sms-daily has 100 left, the others no quota');
+      await ok('POST', '/v1/channel-accounts/balance-hook/quota/reset', undefined, 200);
+      clock.advance(MINUTE);
+      await evaluate();
+      assert.deepEqual((await waitForMessages('quota-all', 2)).map(([state]) => state), ['fired', 'resolved']);
+      await ok('DELETE', `/v1/alarm-rules/${everyAccount.id}`, undefined, 204);
     });
   });
 }
