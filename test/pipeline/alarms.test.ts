@@ -55,7 +55,12 @@ for (const dialect of testDialects) {
     const rule = (body: Record<string, unknown>) => ok('POST', '/v1/alarm-rules', { to: [{ channelAccount: 'ops-hook' }], holdDownSeconds: 0, ...body }, 201);
 
     before(async () => {
-      herald = await createTestHerald(dialect, { clock, roles: ['api', 'worker', 'scheduler'], env: { HERALD_POLL_INTERVAL_MS: '50' } });
+      // The clock jumps minutes ahead while sends are in flight: leases and heartbeats as long as an hour keep the worker's own work its own.
+      herald = await createTestHerald(dialect, {
+        clock,
+        roles: ['api', 'worker', 'scheduler'],
+        env: { HERALD_POLL_INTERVAL_MS: '50', HERALD_LEASE_SECONDS: '3600', HERALD_WORKER_DEAD_AFTER_SECONDS: '3600' },
+      });
       await herald.start();
       // The test evaluates the rules itself (runDue), so the runner's own poll does not race it.
       await herald.alarmRunner!.stop();
