@@ -29,6 +29,9 @@ export function createMqttAdapter(options: MqttIngestOptions, deps: { intake: Se
   const stopping = new AbortController();
   const sendTopics = `${options.topicPrefix}/+/send`;
   let client: MqttClient | undefined;
+  // Dead letters and replies go through a second connection: the consuming one reads no packet (not even
+  // the PUBACK of a publish) until handleMessage calls back, so awaiting a publish on it would never end.
+  let publisher: MqttClient | undefined;
 
   /** `<prefix>/<app>/send` → `<app>`. */
   const appOfTopic = (topic: string): string | undefined => {
@@ -36,7 +39,7 @@ export function createMqttAdapter(options: MqttIngestOptions, deps: { intake: Se
     return topic.startsWith(`${options.topicPrefix}/`) && rest.endsWith('/send') ? rest.slice(0, -'/send'.length) : undefined;
   };
 
-  async function handle(connected: MqttClient, packet: IPublishPacket): Promise<void> {
+  async function handle(packet: IPublishPacket): Promise<void> {
     const properties = packet.properties ?? {};
     const userProperties = properties.userProperties ?? {};
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -50,7 +53,17 @@ export function createMqttAdapter(options: MqttIngestOptions, deps: { intake: Se
       addressedApp,
     };
     const publish = (topic: string, body: Buffer, extra: Record<string, string>) =>
-      connected.publishAsync(topic, body, { qos: 1, properties: { contentType: 'application/json', userProperties: extra, ...(properties.correlationData ? { correlationData: properties.correlationData } : {}) } }).then(() => undefined);
+      publisher!
+        .publishAsync(topic, body, {
+          qos: 1,
+          properties: {
+            contentType: 'application/json',
+            // An empty user property map makes mqtt.js write a packet the broker drops the connection over.
+            ...(Object.keys(extra).length > 0 ? { userProperties: extra } : {}),
+            ...(properties.correlationData ? { correlationData: properties.correlationData } : {}),
+          },
+        })
+        .then(() => undefined);
     // Held until settled: a retry judges the same request again after the delay, never acking it meanwhile.
     for (;;) {
       if (stopping.signal.aborted) return new Promise(() => undefined);
@@ -82,6 +95,8 @@ export function createMqttAdapter(options: MqttIngestOptions, deps: { intake: Se
   return {
     name: 'mqtt',
     async start() {
+      publisher = await mqtt.connectAsync(options.url, { protocolVersion: 5, clientId: `${options.clientId}-publisher`, clean: true, reconnectPeriod: 1000 });
+      publisher.on('error', (error) => logger.warn({ err: error }, 'MQTT publisher error'));
       const connecting = mqtt.connect(options.url, {
         protocolVersion: 5,
         clientId: options.clientId,
@@ -92,7 +107,7 @@ export function createMqttAdapter(options: MqttIngestOptions, deps: { intake: Se
       client = connecting;
       // mqtt.js acknowledges (PUBACK) a QoS 1 message when this calls back, and takes the next one after.
       connecting.handleMessage = (packet, done) => {
-        handle(connecting, packet).then(
+        handle(packet).then(
           () => done(),
           (error: unknown) => {
             logger.error({ err: error }, 'handling an MQTT message failed; it is delivered again on the next connection');
@@ -112,6 +127,7 @@ export function createMqttAdapter(options: MqttIngestOptions, deps: { intake: Se
       stopping.abort();
       // Forced: a request in hand is not acked, so the broker delivers it again to the next session.
       await client?.endAsync(true);
+      await publisher?.endAsync(true);
     },
   };
 }
