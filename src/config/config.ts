@@ -78,7 +78,7 @@ export interface HeraldConfig {
     retryDelayMs: number;
     amqp: { url: string; queue: string } | undefined;
     mqtt: { url: string; topicPrefix: string; clientId: string } | undefined;
-    nats: { url: string; stream: string; subjectPrefix: string; consumer: string } | undefined;
+    nats: { url: string; stream: string; subjectPrefix: string; consumer: string; ackWaitSeconds: number } | undefined;
   };
 }
 
@@ -226,6 +226,7 @@ export const configFields = {
   natsStream: text('HERALD_INGEST_NATS_STREAM', 'HERALD_INGEST', 'JetStream stream of `<prefix>.*.send` and `<prefix>.*.dead` (created when missing)'),
   natsSubjectPrefix: text('HERALD_INGEST_NATS_SUBJECT_PREFIX', 'herald', 'Requests on `<prefix>.<app>.send`, dead letters to `<prefix>.<app>.dead`'),
   natsConsumer: text('HERALD_INGEST_NATS_CONSUMER', 'herald-ingest', 'Durable consumer name; processes sharing it share the requests'),
+  natsAckWaitSeconds: integer('HERALD_INGEST_NATS_ACK_WAIT_SECONDS', 60, 1, 86_400, 'JetStream delivers a request again when Herald has not acked it within this (e.g. Herald died holding it); set when the consumer is created'),
 } as const;
 
 /** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
@@ -334,7 +335,7 @@ function readIngest(read: <T>(field: Field<T>) => T): HeraldConfig['ingest'] {
     retryDelayMs: read(configFields.ingestRetryDelayMs),
     amqp: amqpUrl === undefined ? undefined : { url: amqpUrl, queue: read(configFields.amqpQueue)! },
     mqtt: mqttUrl === undefined ? undefined : { url: mqttUrl, topicPrefix: read(configFields.mqttTopicPrefix)!, clientId: read(configFields.mqttClientId)! },
-    nats: natsUrl === undefined ? undefined : { url: natsUrl, stream: read(configFields.natsStream)!, subjectPrefix: read(configFields.natsSubjectPrefix)!, consumer: read(configFields.natsConsumer)! },
+    nats: natsUrl === undefined ? undefined : { url: natsUrl, stream: read(configFields.natsStream)!, subjectPrefix: read(configFields.natsSubjectPrefix)!, consumer: read(configFields.natsConsumer)!, ackWaitSeconds: read(configFields.natsAckWaitSeconds) },
   };
 }
 

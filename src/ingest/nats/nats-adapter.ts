@@ -13,12 +13,11 @@ export interface NatsIngestOptions {
   subjectPrefix: string;
   /** The durable consumer's name: Herald processes sharing it share the requests. */
   consumer: string;
+  /** How long JetStream waits for an ack before delivering a request again: longer than any accept takes. */
+  ackWaitSeconds: number;
   prefetch: number;
   retryDelayMs: number;
 }
-
-/** How long JetStream waits for an ack before delivering a request again: longer than any accept takes. */
-const ACK_WAIT_MS = 60_000;
 
 /**
  * NATS JetStream through nats.js: a durable pull consumer with explicit acks on `<prefix>.*.send`.
@@ -102,7 +101,7 @@ export function createNatsAdapter(options: NatsIngestOptions, deps: { intake: Se
         durable_name: options.consumer,
         ack_policy: AckPolicy.Explicit,
         filter_subject: sendSubjects,
-        ack_wait: nanos(ACK_WAIT_MS),
+        ack_wait: nanos(options.ackWaitSeconds * 1000),
         max_ack_pending: Math.max(options.prefetch * 4, 1000),
       });
       const consumer = await nc.jetstream().consumers.get(options.stream, options.consumer);
