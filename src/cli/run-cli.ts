@@ -8,7 +8,8 @@ import { runAdminCommand, runAppCommand, runKeyCommand } from './management-comm
 
 const USAGE = `Usage: herald <command>
 
-  start [--role api|worker|scheduler|ingest ...]   run Herald (all roles by default)
+  start [--role api|worker|scheduler|ingest ...]
+                                            run Herald (all roles by default)
   migrate                                   apply database migrations
   app create NAME [--description TEXT] [--json]
   app list [--json]
