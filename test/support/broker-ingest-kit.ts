@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { signIngestRequest, INGEST_HEADERS } from '../../src/security/ingest-signature.ts';
 import { testDialects } from './test-databases.ts';
 import { inheritedEnvironment } from './test-environment.ts';
@@ -197,6 +198,36 @@ export function brokerIngestSuite(broker: BrokerUnderTest): void {
           await probe.close();
         }
       });
+
+      // SQLite can be made to refuse writes from inside the process (a full disk); PostgreSQL's outage drill is test/outage/.
+      if (dialect === 'sqlite') {
+        test('a database outage: the request stays unacked and undropped, delivered again until the database takes it', async () => {
+          const runId = randomBytes(5).toString('hex');
+          const probe = await broker.probe(runId);
+          const ingesting = await createTestHerald('sqlite', { roles: ['ingest'], env: { ...probe.env, HERALD_INGEST_RETRY_DELAY_MS: '100' } });
+          try {
+            const owner = await createAppWithKey(ingesting, 'shop');
+            await ingesting.services.channelAccounts.create(owner.appId, { type: 'webhook', name: 'hooks', config: { url: 'http://127.0.0.1:9/hook' } });
+            await ingesting.start();
+            const db = ingesting.context.database.db;
+            // The database may not grow past its current pages: what a full disk does to SQLite.
+            await sql`pragma max_page_count = 1`.execute(db);
+            await probe.publish(signedRequest(owner, sendBody('x'.repeat(30_000)), { idempotencyKey: `${runId}-outage` }));
+            const refusals = () => ingesting.logs.text.split('broker request not taken now').length - 1;
+            await waitFor(() => refusals() >= 3, { what: 'the request to be tried again during the outage' });
+            const stored = async () => (await db.selectFrom('messages').select('id').where('idempotency_key', '=', `${runId}-outage`).execute()).length;
+            assert.equal(await stored(), 0);
+            assert.equal(probe.deadLetters.length, 0, 'an outage is not the request\'s fault: no dead letter');
+            await sql`pragma max_page_count = 1073741823`.execute(db);
+            await waitFor(async () => (await stored()) === 1, { what: 'the request committed once the database takes writes' });
+            await waitFor(async () => [0, undefined].includes(await probe.pending()), { what: 'the request acked' });
+            assert.equal(probe.deadLetters.length, 0);
+          } finally {
+            await ingesting.close();
+            await probe.close();
+          }
+        });
+      }
     });
   }
 }
