@@ -8,7 +8,7 @@ import type { Problem } from '../problem.ts';
  * more folder and one line in create-ingest-adapters.ts.
  */
 export interface IngestAdapter {
-  /** `amqp`, `mqtt`, `nats`: in logs and metrics. */
+  /** `amqp`, `mqtt`, `nats`: names the broker in logs. */
   readonly name: string;
   /** Connects and starts consuming; resolves once consuming (reconnects on its own afterwards). */
   start(): Promise<void>;
