@@ -76,7 +76,8 @@ describe('ingestion in the api role', () => {
     } finally {
       await apiWithIngest.close();
       await apiOnly.close();
-      await channel.deleteQueue(queue);
+      // The adapter declared the dead-letter queue too.
+      for (const name of [queue, `${queue}.dead`]) await channel.deleteQueue(name);
       await connection.close();
     }
   });
