@@ -14,7 +14,7 @@ const management = () => import('./management-commands.ts');
 
 const USAGE = `Usage: herald <command>
 
-  start [--role api|worker|scheduler ...] [--processes N]
+  start [--role api|worker|scheduler|ingest ...] [--processes N]
                                             run Herald (all roles by default); N processes
                                             share the port (PostgreSQL only)
   migrate                                   apply database migrations
