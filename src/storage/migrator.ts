@@ -18,7 +18,7 @@ import * as rateLimits from './migrations/0015-rate-limits.ts';
 import * as auditLog from './migrations/0016-audit-log.ts';
 import * as retention from './migrations/0017-retention.ts';
 import * as accountQuotas from './migrations/0018-account-quotas.ts';
-import * as receiptTokenRotation from './migrations/0021-receipt-token-rotation.ts';
+import * as receiptTokenRotation from './migrations/0020-receipt-token-rotation.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -40,7 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016-audit-log': auditLog,
   '0017-retention': retention,
   '0018-account-quotas': accountQuotas,
-  '0021-receipt-token-rotation': receiptTokenRotation,
+  '0020-receipt-token-rotation': receiptTokenRotation,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */
