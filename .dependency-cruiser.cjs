@@ -7,7 +7,8 @@
  */
 const LAYERS = [
   { name: 'composition root', path: '^src/(main\\.ts|herald\\.ts|cli/)' },
-  { name: 'http (the edge)', path: '^src/http/' },
+  // The edges: HTTP, and broker ingestion (src/ingest/, one folder per broker). Peers.
+  { name: 'edges (http, ingest)', path: '^src/(http|ingest)/' },
   { name: 'domain, dispatch, scheduler', path: '^src/(domain|dispatch|scheduler)/' },
   { name: 'deliveries', path: '^src/deliveries/' },
   { name: 'context', path: '^src/context/' },
@@ -25,6 +26,7 @@ const LAYERS = [
 ];
 
 const PEERS = ['domain', 'dispatch', 'scheduler'];
+const EDGES = ['http', 'ingest'];
 
 /** Tests, and the loopback servers and conformance kit that provider tests run against. */
 const TEST_SUPPORT = '\\.test\\.ts$|-test-server\\.ts$|^src/providers/conformance/';
@@ -49,11 +51,20 @@ const peerRules = PEERS.map((peer) => ({
   to: { path: PEERS.filter((other) => other !== peer).map((other) => `^src/${other}/`) },
 }));
 
+const edgeRules = EDGES.map((edge) => ({
+  name: `edges: ${edge}`,
+  comment: `${edge} does not import ${EDGES.filter((other) => other !== edge).join(' or ')}; what edges share lives in src/validation, src/problem.ts or below`,
+  severity: 'error',
+  from: { path: `^src/${edge}/`, pathNot: TEST_SUPPORT },
+  to: { path: EDGES.filter((other) => other !== edge).map((other) => `^src/${other}/`) },
+}));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     ...layerRules,
     ...peerRules,
+    ...edgeRules,
     {
       name: 'state machine is a leaf',
       comment: 'delivery-status.ts imports nothing, so every layer may use it',

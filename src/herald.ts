@@ -75,10 +75,12 @@ import { createAckLinks } from './security/ack-links.ts';
 import { createDeliveryAcknowledgement } from './deliveries/delivery-acknowledgement.ts';
 import { createTemplateService } from './domain/templates/template-service.ts';
 import { createOutboundDispatcher } from './providers/outbound-http.ts';
+import { createIngestAdapters } from './ingest/create-ingest-adapters.ts';
+import { createSendRequestIntake } from './ingest/send-request-intake.ts';
 import { createRenderPool } from './templates/render-pool.ts';
 import { createTemplateRenderer } from './templates/template-renderer.ts';
 
-export const ROLES = ['api', 'worker', 'scheduler'] as const;
+export const ROLES = ['api', 'worker', 'scheduler', 'ingest'] as const;
 export type HeraldRole = (typeof ROLES)[number];
 
 export interface HeraldOptions {
@@ -277,6 +279,14 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const server = roles.has('api') ? await createHttpServer(services) : undefined;
   // Worker and scheduler processes serve probes and their own metrics on HERALD_OPS_PORT, when it is set.
   const opsServer = !server && config.http.opsPort !== undefined ? await createOpsServer(services) : undefined;
+  // Broker ingestion: the ingest role, or the api role when configured; no broker URL, no adapter.
+  const ingestAdapters =
+    roles.has('ingest') || (roles.has('api') && config.ingest.withApi)
+      ? createIngestAdapters(config.ingest, {
+          intake: createSendRequestIntake({ keys, apps, rateLimits: services.rateLimits, intake, clock, logger, jsonMaxDepth: config.http.jsonMaxDepth, retryDelayMs: config.ingest.retryDelayMs }),
+          logger,
+        })
+      : [];
   const deliveryWorker = heartbeat
     ? createDeliveryWorker({
         database,
@@ -377,10 +387,13 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       quotaReadRunner?.start();
       if (server) await server.listen({ host: config.http.host, port: config.http.port });
       if (opsServer) await opsServer.listen({ host: config.http.host, port: config.http.opsPort });
+      for (const adapter of ingestAdapters) await adapter.start();
     },
     async stop() {
       // Live streams never end by themselves: they are closed first, or closing the server would wait for them.
       inboxStreams.close();
+      // Brokers first: requests in hand settle while the database is still open; the rest stay unacked in the broker.
+      await Promise.all(ingestAdapters.map((adapter) => adapter.stop()));
       await server?.close();
       await opsServer?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), quotaReadRunner?.stop(), alarmRunner?.stop()]);

@@ -14,7 +14,7 @@ const management = () => import('./management-commands.ts');
 
 const USAGE = `Usage: herald <command>
 
-  start [--role api|worker|scheduler ...] [--processes N]
+  start [--role api|worker|scheduler|ingest ...] [--processes N]
                                             run Herald (all roles by default); N processes
                                             share the port (PostgreSQL only)
   migrate                                   apply database migrations
@@ -126,6 +126,13 @@ async function start(config: HeraldConfig, args: string[]): Promise<number> {
   if (processes > 1 && !isClusterWorker()) {
     if (config.storage.dialect === 'sqlite') {
       throw new HeraldError('invalid', 'PROCESSES_NEED_POSTGRES', '--processes: several processes need PostgreSQL (set DATABASE_URL); the embedded SQLite database takes one writing process');
+    }
+    if (roles.includes('ingest') && config.ingest.mqtt) {
+      throw new HeraldError(
+        'invalid',
+        'PROCESSES_MQTT_SESSION',
+        '--processes: MQTT ingestion holds one persistent session per client id, which several processes would take from each other; run it in its own process (--role ingest) and the other roles with --processes',
+      );
     }
     const { createLogger } = await import('../logger.ts');
     return runProcessCluster({ processes, workerId: config.worker.id, logger: createLogger(config.logLevel, undefined, config.logFormat) });

@@ -63,3 +63,27 @@ test('the readiness lag limit: unset by default, a value, and a bad value named'
     assert.match(error.message, message);
   }
 });
+
+test('broker ingestion: no broker without its URL, defaults for the names, and a URL of the wrong scheme named', () => {
+  assert.deepEqual(parseConfig({}).ingest, { withApi: false, prefetch: 64, retryDelayMs: 5000, amqp: undefined, mqtt: undefined, nats: undefined });
+  const ingest = parseConfig({
+    HERALD_INGEST_AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+    HERALD_INGEST_MQTT_URL: 'mqtt://127.0.0.1:1883',
+    HERALD_INGEST_NATS_URL: 'nats://127.0.0.1:4222',
+    HERALD_INGEST_NATS_ACK_WAIT_SECONDS: '5',
+    HERALD_INGEST_WITH_API: 'true',
+  }).ingest;
+  assert.equal(ingest.withApi, true);
+  assert.deepEqual(ingest.amqp, { url: 'amqp://guest:guest@127.0.0.1:5672', queue: 'herald.send' });
+  assert.deepEqual(ingest.mqtt, { url: 'mqtt://127.0.0.1:1883', topicPrefix: 'herald', clientId: 'herald-ingest' });
+  assert.deepEqual(ingest.nats, { url: 'nats://127.0.0.1:4222', stream: 'HERALD_INGEST', subjectPrefix: 'herald', consumer: 'herald-ingest', ackWaitSeconds: 5 });
+  for (const [name, value] of [
+    ['HERALD_INGEST_AMQP_URL', 'http://127.0.0.1:5672'],
+    ['HERALD_INGEST_MQTT_URL', '127.0.0.1:1883'],
+    ['HERALD_INGEST_NATS_URL', 'amqp://127.0.0.1:4222'],
+  ] as const) {
+    const error = heraldError(() => parseConfig({ [name]: value }));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.match(error.message, new RegExp(`^${name}: expected a`));
+  }
+});

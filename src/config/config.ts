@@ -77,6 +77,17 @@ export interface HeraldConfig {
   alarms: { evaluationIntervalSeconds: number };
   /** /readyz fails when the oldest due delivery has waited longer than this; undefined: the lag is reported only. */
   readiness: { maxLagSeconds: number | undefined };
+  /** Send requests consumed from message brokers (the `ingest` role; see docs/brokers.md). A broker without a URL is not used. */
+  ingest: {
+    /** The api role consumes too, so one process serves both. */
+    withApi: boolean;
+    prefetch: number;
+    /** Longest wait before a request that met an outage or a rate limit is delivered again. */
+    retryDelayMs: number;
+    amqp: { url: string; queue: string } | undefined;
+    mqtt: { url: string; topicPrefix: string; clientId: string } | undefined;
+    nats: { url: string; stream: string; subjectPrefix: string; consumer: string; ackWaitSeconds: number } | undefined;
+  };
 }
 
 /** One entry of HERALD_METRICS_ALLOW: an address, or a network as address/prefix. */
@@ -216,6 +227,19 @@ export const configFields = {
   alarmEvaluationIntervalSeconds: integer('HERALD_ALARM_EVALUATION_INTERVAL_SECONDS', 60, 5, 86_400, 'How often one scheduler process evaluates each alarm rule'),
   opsPort: optionalInteger('HERALD_OPS_PORT', 0, 65535, 'A process without the api role (`--role worker`, `--role scheduler`) serves `/healthz`, `/readyz` and its own `/metrics` on this port; unset: it serves no HTTP'),
   readyMaxLagSeconds: optionalInteger('HERALD_READY_MAX_LAG_SECONDS', 1, 604_800, '`/readyz` answers 503 `WORKER_LAG_TOO_HIGH` when the oldest due delivery has waited longer than this; unset: the lag is reported, never fails readiness'),
+  ingestWithApi: boolean('HERALD_INGEST_WITH_API', false, 'The api role also consumes send requests from the configured brokers (otherwise only the `ingest` role does)'),
+  ingestPrefetch: integer('HERALD_INGEST_PREFETCH', 64, 1, 10_000, 'Broker requests in hand at once per broker (AMQP prefetch, NATS pull batch)'),
+  ingestRetryDelayMs: integer('HERALD_INGEST_RETRY_DELAY_MS', 5000, 10, 600_000, 'Longest wait before a broker request that met a database outage or a rate limit is delivered again (it is never acked meanwhile)'),
+  amqpUrl: text('HERALD_INGEST_AMQP_URL', undefined, 'RabbitMQ URL (amqp://user:password@host:5672/vhost) to consume send requests from'),
+  amqpQueue: text('HERALD_INGEST_AMQP_QUEUE', 'herald.send', 'The shared durable queue of send requests; dead letters go to `<queue>.dead`'),
+  mqttUrl: text('HERALD_INGEST_MQTT_URL', undefined, 'MQTT 5 broker URL (mqtt://host:1883) to consume send requests from'),
+  mqttTopicPrefix: text('HERALD_INGEST_MQTT_TOPIC_PREFIX', 'herald', 'Requests on `<prefix>/<app>/send`, dead letters to `<prefix>/<app>/dead`'),
+  mqttClientId: text('HERALD_INGEST_MQTT_CLIENT_ID', 'herald-ingest', 'Client id of the persistent MQTT session (one process per id)'),
+  natsUrl: text('HERALD_INGEST_NATS_URL', undefined, 'NATS URL (nats://host:4222, JetStream enabled) to consume send requests from'),
+  natsStream: text('HERALD_INGEST_NATS_STREAM', 'HERALD_INGEST', 'JetStream stream of `<prefix>.*.send` and `<prefix>.*.dead` (created when missing)'),
+  natsSubjectPrefix: text('HERALD_INGEST_NATS_SUBJECT_PREFIX', 'herald', 'Requests on `<prefix>.<app>.send`, dead letters to `<prefix>.<app>.dead`'),
+  natsConsumer: text('HERALD_INGEST_NATS_CONSUMER', 'herald-ingest', 'Durable consumer name; processes sharing it share the requests'),
+  natsAckWaitSeconds: integer('HERALD_INGEST_NATS_ACK_WAIT_SECONDS', 60, 1, 86_400, 'JetStream delivers a request again when Herald has not acked it within this (e.g. Herald died holding it); set when the consumer is created'),
 } as const;
 
 /** Parses and validates an environment; throws a HeraldError naming the first bad variable. */
@@ -312,6 +336,26 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       evaluationIntervalSeconds: read(configFields.alarmEvaluationIntervalSeconds),
     },
     readiness: { maxLagSeconds: read(configFields.readyMaxLagSeconds) },
+    ingest: readIngest(read),
+  };
+}
+
+function readIngest(read: <T>(field: Field<T>) => T): HeraldConfig['ingest'] {
+  const url = (field: Field<string | undefined>, schemes: readonly string[]): string | undefined => {
+    const value = read(field);
+    if (value !== undefined && !schemes.some((scheme) => value.startsWith(`${scheme}://`))) throw configError(field.name, `expected a ${schemes.join(':// or ')}:// URL`);
+    return value;
+  };
+  const amqpUrl = url(configFields.amqpUrl, ['amqp', 'amqps']);
+  const mqttUrl = url(configFields.mqttUrl, ['mqtt', 'mqtts', 'ws', 'wss']);
+  const natsUrl = url(configFields.natsUrl, ['nats', 'tls']);
+  return {
+    withApi: read(configFields.ingestWithApi),
+    prefetch: read(configFields.ingestPrefetch),
+    retryDelayMs: read(configFields.ingestRetryDelayMs),
+    amqp: amqpUrl === undefined ? undefined : { url: amqpUrl, queue: read(configFields.amqpQueue)! },
+    mqtt: mqttUrl === undefined ? undefined : { url: mqttUrl, topicPrefix: read(configFields.mqttTopicPrefix)!, clientId: read(configFields.mqttClientId)! },
+    nats: natsUrl === undefined ? undefined : { url: natsUrl, stream: read(configFields.natsStream)!, subjectPrefix: read(configFields.natsSubjectPrefix)!, consumer: read(configFields.natsConsumer)!, ackWaitSeconds: read(configFields.natsAckWaitSeconds) },
   };
 }
 

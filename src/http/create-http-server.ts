@@ -4,8 +4,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import addFormatsPlugin from 'ajv-formats';
+import { createRequestValidators } from '../validation/request-validators.ts';
 import type { ApiServices } from './api-services.ts';
 import { answerClientError, answerWithProblem, installErrorHandling } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
@@ -23,23 +22,10 @@ import { registerSignedApi } from './signed-api-plugin.ts';
 import { registerInboxApi } from './inbox-api-plugin.ts';
 import './auth/principal.ts';
 
-/**
- * Two validators: query strings and path params are text, so they are coerced
- * ("20" → 20); JSON bodies are not — a number where a string belongs is an error,
- * not silently converted. Unknown fields are rejected by `additionalProperties: false`.
- */
-// ajv-formats is CommonJS; its default export is the plugin function.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
-
+/** Fastify compiles each route's schemas with the edge's shared validators (src/validation/request-validators.ts). */
 function createValidators() {
-  const build = (coerceTypes: false | 'array') => {
-    const ajv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes, allErrors: false, strict: false });
-    addFormats(ajv);
-    return ajv;
-  };
-  const strict = build(false);
-  const coercing = build('array');
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+  const { body, text } = createRequestValidators();
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -2,7 +2,9 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError } from '../errors.ts';
 import { isStorageUnavailable, isTransactionConflict, storageUnavailableError, transactionConflictError } from '../storage/storage-unavailable.ts';
-import { problem, STATUS_BY_KIND, type Problem } from './problem.ts';
+import type { ErrorObject } from 'ajv';
+import { problem, problemOf, type Problem } from '../problem.ts';
+import { validationFailed } from '../validation/request-validators.ts';
 
 /**
  * The one place where errors become HTTP responses (problem+json). Domain code
@@ -67,19 +69,11 @@ function toProblem(error: FastifyError | HeraldError | Error, request: FastifyRe
   if (!(error instanceof HeraldError) && isStorageUnavailable(error)) error = storageUnavailableError(error);
   if (!(error instanceof HeraldError) && isTransactionConflict(error)) error = transactionConflictError(error);
   if (error instanceof HeraldError) {
-    return problem(STATUS_BY_KIND[error.kind], error.code, error.message, error.details);
+    return problemOf(error);
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const first = fastifyError.validation[0];
-    const where = fastifyError.validationContext ?? 'body';
-    const field = [where, ...(first?.instancePath ?? '').split('/').filter(Boolean)].join('.');
-    const params = (first?.params ?? {}) as Record<string, unknown>;
-    let message = `${field} ${first?.message ?? 'is invalid'}`;
-    if (first?.keyword === 'additionalProperties') message = `${field} has an unknown property "${String(params.additionalProperty)}"`;
-    if (first?.keyword === 'required') message = `${field} is missing the required property "${String(params.missingProperty)}"`;
-    if (first?.keyword === 'enum') message = `${field} must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
-    return problem(400, 'VALIDATION_FAILED', message, { field });
+    return problemOf(validationFailed(fastifyError.validation as ErrorObject[], fastifyError.validationContext ?? 'body'));
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { heraldError } from '../../test/support/herald-error.ts';
-import { parseJsonBody } from './json-body-parser.ts';
+import { parseJsonBody } from '../validation/json-text.ts';
 
 const parse = (text: string | Buffer, maxDepth = 4) => parseJsonBody(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, maxDepth);
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);

@@ -19,7 +19,7 @@ import * as auditLog from './migrations/0016-audit-log.ts';
 import * as retention from './migrations/0017-retention.ts';
 import * as accountQuotas from './migrations/0018-account-quotas.ts';
 import * as alarms from './migrations/0019-alarms.ts';
-import * as receiptTokenRotation from './migrations/0021-receipt-token-rotation.ts';
+import * as receiptTokenRotation from './migrations/0020-receipt-token-rotation.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -42,7 +42,7 @@ const migrations: Record<string, Migration> = {
   '0017-retention': retention,
   '0018-account-quotas': accountQuotas,
   '0019-alarms': alarms,
-  '0021-receipt-token-rotation': receiptTokenRotation,
+  '0020-receipt-token-rotation': receiptTokenRotation,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

@@ -70,6 +70,9 @@ for (const dialect of testDialects) {
       await assert.rejects(herald(['start', '--processes', '0'], envFor(testStorage)), (error: { stderr: string }) => /PROCESSES_INVALID/.test(error.stderr));
       if (dialect === 'sqlite') {
         await assert.rejects(herald(['start', '--processes', '2'], envFor(testStorage)), (error: { stderr: string }) => /needs? PostgreSQL.*PROCESSES_NEED_POSTGRES/.test(error.stderr));
+      } else {
+        const mqtt = envFor(testStorage, { HERALD_INGEST_MQTT_URL: 'mqtt://127.0.0.1:1883' });
+        await assert.rejects(herald(['start', '--processes', '2'], mqtt), (error: { stderr: string }) => /PROCESSES_MQTT_SESSION/.test(error.stderr));
       }
       const heartbeats = { HERALD_HEARTBEAT_INTERVAL_SECONDS: '5', HERALD_WORKER_DEAD_AFTER_SECONDS: '6' };
       await assert.rejects(herald(['start'], envFor(testStorage, heartbeats)), (error: { stderr: string }) => /HERALD_WORKER_DEAD_AFTER_SECONDS: must be at least twice/.test(error.stderr));

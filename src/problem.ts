@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../errors.ts';
+import type { ErrorKind, HeraldError } from './errors.ts';
 
 /** RFC 9457 problem details, with Herald's stable `code`. */
 export interface Problem {
@@ -56,4 +56,9 @@ export function problem(status: number, code: string, detail: string, extensions
     if (!STANDARD_MEMBERS.has(name)) body[name] = value;
   }
   return body;
+}
+
+/** A domain error as the problem every edge reports (HTTP answers, broker dead letters and replies). */
+export function problemOf(error: HeraldError): Problem {
+  return problem(STATUS_BY_KIND[error.kind], error.code, error.message, error.details);
 }
