@@ -200,6 +200,35 @@ for (const dialect of testDialects) {
       assert.deepEqual((await database.db.selectFrom('workers').select('id').execute()).map((row) => row.id), ['alive']);
     });
 
+    test('alarms resolved before the cut-off go; open ones and those resolved lately stay', async () => {
+      const alarm = (status: 'open' | 'resolved', firedDaysAgo: number, resolvedDaysAgo: number | null) => ({
+        id: newId('alm', T0 - firedDaysAgo * DAY_MS),
+        app_id: appId,
+        rule_id: 'alr_rule',
+        rule_name: 'backlog',
+        kind: 'backlog_age',
+        subject: `app:${firedDaysAgo}`,
+        subject_label: 'the app',
+        status,
+        value: 600,
+        detail: '{}',
+        fired_at: T0 - firedDaysAgo * DAY_MS,
+        clear_since: null,
+        resolved_at: resolvedDaysAgo === null ? null : T0 - resolvedDaysAgo * DAY_MS,
+        fired_message_id: null,
+        resolved_message_id: null,
+        updated_at: T0,
+      });
+      const resolvedLongAgo = alarm('resolved', 60, 59);
+      const stillOpen = alarm('open', 90, null);
+      const resolvedLately = alarm('resolved', 40, 2);
+      await database.db.insertInto('alarms').values([resolvedLongAgo, stillOpen, resolvedLately]).execute();
+      const logs = new LogCapture();
+      await runner(logs).runDue();
+      assert.deepEqual((await database.db.selectFrom('alarms').select('id').orderBy('id').execute()).map((r) => r.id), [stillOpen.id, resolvedLately.id].sort());
+      assert.equal(runsIn(logs)[0]!.deleted.alarms, 1);
+    });
+
     test('audit rows older than HERALD_AUDIT_RETENTION_DAYS go, in batches; younger ones stay', async () => {
       const row = (daysAgo: number) => ({
         id: newId('aud', T0 - daysAgo * DAY_MS),

@@ -43,7 +43,7 @@ export type RetentionRunner = PolledLeaseRunner;
  * Purges what each app no longer needs, in one scheduler process at a time (the purge holds
  * the one `retention_runs` row's lease, renewed between batches): finished messages older than
  * the app's `retentionDays` with everything keyed by them, inbox items past their validity or
- * read before the cut-off, announcements expired or withdrawn before it with their states, the
+ * read before the cut-off, alarms resolved before it, announcements expired or withdrawn before it with their states, the
  * rows of workers silent for longer than the default retention, and audit rows older than
  * `auditDays` (kept longer than messages: they answer "who changed this" months later). Messages go a batch per
  * transaction with a pause between, so sends queue behind one short transaction at most.
@@ -160,6 +160,22 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
       async (ids) => ({ inbox_items: Number((await db.deleteFrom('inbox_items').where('id', 'in', ids).executeTakeFirst()).numDeletedRows) }),
     );
     if (!itemsDone) return false;
+    const alarmsDone = await inBatches(
+      counts,
+      async () =>
+        (
+          await db
+            .selectFrom('alarms')
+            .select('id')
+            .where('app_id', '=', appId)
+            .where('status', '=', 'resolved')
+            .where('resolved_at', '<', cutoffMs)
+            .limit(retention.batchSize)
+            .execute()
+        ).map((row) => row.id),
+      async (ids) => ({ alarms: Number((await db.deleteFrom('alarms').where('id', 'in', ids).executeTakeFirst()).numDeletedRows) }),
+    );
+    if (!alarmsDone) return false;
     return inBatches(
       counts,
       async () =>

@@ -31,7 +31,7 @@ for (const dialect of testDialects) {
     });
     afterEach(() => herald.close());
 
-    test(`${OLD_MESSAGES} old messages purged in batches while sends through the API get 202 promptly`, { timeout: 120_000 }, async (t) => {
+    test(`${OLD_MESSAGES} old messages purged in batches while sends through the API get 202 promptly`, { timeout: 300_000 }, async (t) => {
       const seeded = Date.now();
       await seedMessages(herald.context.database, { appId: app.appId, channelAccountId: accountId, channel: 'webhook', nowMs: Date.now() - 40 * DAY_MS, count: OLD_MESSAGES, finalStatus: 'sent' });
       const seedMs = Date.now() - seeded;
