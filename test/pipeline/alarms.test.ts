@@ -146,7 +146,7 @@ for (const dialect of testDialects) {
       const circuits = createAccountCircuits({ database: herald.context.database, clock, policy: { failureThreshold: 3, cooldownSeconds: 120 } });
       await circuits.record([1, 2, 3].map(() => ({ accountId: flakyId, transient: true })));
       await evaluate();
-      assert.deepEqual(await waitForMessages('circuits', 1), [['fired', '[Herald alarm] Circuit of flaky-hook open']]);
+      assert.deepEqual(await waitForMessages('circuits', 1), [['fired', '[Herald alarm] Circuit breaker on flaky-hook']]);
       const [alarm] = (await ok('GET', `/v1/alarms?rule=${created.id}&status=open`, undefined, 200)).items;
       assert.deepEqual([alarm.subject, alarm.subjectLabel, alarm.value], [`account:${flakyId}`, 'flaky-hook', 3]);
 
@@ -155,7 +155,10 @@ for (const dialect of testDialects) {
       assert.equal(alarmMessages('circuits').length, 1, 'still open: nothing more');
       clock.advance(2 * MINUTE);
       await evaluate();
-      assert.deepEqual((await waitForMessages('circuits', 2)).map(([state]) => state), ['fired', 'resolved']);
+      assert.deepEqual(await waitForMessages('circuits', 2), [
+        ['fired', '[Herald alarm] Circuit breaker on flaky-hook'],
+        ['resolved', '[Herald alarm resolved] Circuit breaker on flaky-hook'],
+      ]);
       await ok('DELETE', `/v1/alarm-rules/${created.id}`, undefined, 204);
     });
 

@@ -16,7 +16,7 @@ const EN_TITLE =
   '{%when "success_rate"%}Success rate of {{subject}} at {{value}} over {{window}}' +
   '{%when "backlog_age"%}Oldest due delivery waiting {{value}}' +
   '{%when "callbacks_failing"%}{{value}} result callbacks failed in {{window}}' +
-  '{%when "circuit_open"%}Circuit of {{subject}} open' +
+  '{%when "circuit_open"%}Circuit breaker on {{subject}}' +
   '{%else%}{{rule}}: {{subject}} {{value}}{%endcase%}{%if threshold%} ({{threshold}}){%endif%}';
 
 const ZH_TITLE =
@@ -25,7 +25,7 @@ const ZH_TITLE =
   '{%when "success_rate"%}{{subject}} 近 {{window}} 成功率 {{value}}' +
   '{%when "backlog_age"%}最早到期的投递已等待 {{value}}' +
   '{%when "callbacks_failing"%}近 {{window}} 结果回调失败 {{value}} 次' +
-  '{%when "circuit_open"%}{{subject}} 熔断已打开' +
+  '{%when "circuit_open"%}{{subject}} 熔断' +
   '{%else%}{{rule}}：{{subject}} {{value}}{%endcase%}{%if threshold%}（{{threshold}}）{%endif%}';
 
 const EN_BODY =
