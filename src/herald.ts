@@ -59,6 +59,7 @@ import { createMessageQuery } from './domain/messages/message-query.ts';
 import { createMessageRenderer } from './domain/messages/message-renderer.ts';
 import { createAnnouncementService } from './domain/inbox/announcement-service.ts';
 import { createAuditLogService } from './domain/audit/audit-log-service.ts';
+import { createProviderCallStats } from './domain/stats/provider-call-stats.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
 import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
@@ -269,6 +270,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     alarmRules: createAlarmRuleService(context, (appId, actor) => ensureAlarmMessageType(appId, { messageTypes, templates }, actor)),
     alarmHistory: createAlarmHistory(context),
     auditLog: createAuditLogService(context),
+    providerCallStats: createProviderCallStats(context),
     inboxAuth: createInboxAuthenticator({ apps, clock }),
     inbox,
     inboxStreams,

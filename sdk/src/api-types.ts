@@ -4469,6 +4469,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats/provider-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provider calls over time per channel or channel account: sent vs failed (retried, rate limited or failed), with success rates
+         * @description Read from per-minute counters kept for 31 days. Every series has a point per bucket, zeros included.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Whole minutes; default 3600 */
+                    bucketSeconds?: number;
+                    /** @description Default: 24 hours before to */
+                    from?: string;
+                    /** @description One series per channel (default) or per channel account id */
+                    groupBy?: "channel" | "account";
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subscribers": {
         parameters: {
             query?: never;

@@ -5,6 +5,7 @@ import type { AlarmRuleService } from '../domain/alarms/alarm-rule-service.ts';
 import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AuditLogService } from '../domain/audit/audit-log-service.ts';
+import type { ProviderCallStats } from '../domain/stats/provider-call-stats.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
 import type { AppRateLimiter } from '../domain/rate-limits/app-rate-limiter.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
@@ -60,6 +61,8 @@ export interface ApiServices {
   announcements: AnnouncementService;
   alarmRules: AlarmRuleService;
   alarmHistory: AlarmHistory;
+  /** Provider calls over time per channel or account, for dashboards. */
+  providerCallStats: ProviderCallStats;
   /** Written by the signed API's audit hooks, searched at GET /v1/audit-log. */
   auditLog: AuditLogService;
   /** Authenticates /inbox/v1 requests (subscriber hash or inbox token). */

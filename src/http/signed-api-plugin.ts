@@ -11,6 +11,7 @@ import type { HeraldServer, RouteModule } from './route-module.ts';
 import { registerAlarmRoutes } from './routes/alarm-routes.ts';
 import { registerAnnouncementRoutes } from './routes/announcement-routes.ts';
 import { registerAuditLogRoutes } from './routes/audit-log-routes.ts';
+import { registerStatsRoutes } from './routes/stats-routes.ts';
 import { registerAppRoutes } from './routes/app-routes.ts';
 import { registerChannelAccountRoutes } from './routes/channel-account-routes.ts';
 import { registerAccountQuotaRoutes } from './routes/account-quota-routes.ts';
@@ -43,6 +44,7 @@ const SIGNED_API_ROUTES: RouteModule[] = [
   registerScheduleRoutes,
   registerAnnouncementRoutes,
   registerAuditLogRoutes,
+  registerStatsRoutes,
   registerAlarmRoutes,
 ];
 

@@ -1,0 +1,35 @@
+import { Type } from 'typebox';
+import { appIdOf } from '../auth/access.ts';
+import type { RouteModule } from '../route-module.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Dashboard figures of the calling app. */
+export const registerStatsRoutes: RouteModule = (server, { providerCallStats, context: { clock } }) => {
+  server.get(
+    '/stats/provider-calls',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['stats'],
+        summary: 'Provider calls over time per channel or channel account: sent vs failed (retried, rate limited or failed), with success rates',
+        description: 'Read from per-minute counters kept for 31 days. Every series has a point per bucket, zeros included.',
+        querystring: Type.Object(
+          {
+            groupBy: Type.Optional(Type.Union([Type.Literal('channel'), Type.Literal('account')], { description: 'One series per channel (default) or per channel account id' })),
+            from: Type.Optional(Type.String({ format: 'date-time', description: 'Default: 24 hours before to' })),
+            to: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
+            bucketSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 2_678_400, description: 'Whole minutes; default 3600' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { groupBy = 'channel', from, to, bucketSeconds = 3600 } = request.query;
+      const toMs = to === undefined ? clock.now() : Date.parse(to);
+      const fromMs = from === undefined ? toMs - DAY_MS : Date.parse(from);
+      return providerCallStats.series(appIdOf(request), { groupBy, fromMs, toMs, bucketSeconds });
+    },
+  );
+};
