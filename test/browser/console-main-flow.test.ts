@@ -45,8 +45,8 @@ describe('web console: the main flow in Chromium', () => {
     browser = await launchChromium();
     // axe-core is injected as an inline script, which the console's Content-Security-Policy rightly forbids.
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, bypassCSP: true });
-    // Fail fast: a step waits seconds at most on loopback.
-    context.setDefaultTimeout(5000);
+    // A step takes well under a second on loopback; the margin is for a loaded CI machine.
+    context.setDefaultTimeout(15_000);
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // Refused requests (the weak password, the unpublishable template) log "Failed to load resource": expected here.
@@ -91,6 +91,10 @@ describe('web console: the main flow in Chromium', () => {
   test('first-run setup creates the owner and signs in', async () => {
     await assertAccessible(page, 'setup');
     await screenshot(page, 'setup', 'en');
+    await choose('[data-test=language]', '简体中文');
+    await page.getByRole('heading', { name: '初始化 Herald' }).waitFor();
+    await screenshot(page, 'setup', 'zh-CN');
+    await choose('[data-test=language]', 'English');
     // Validation before sending: an empty form names the missing fields.
     await page.locator('[data-test=submit]').click();
     await page.getByText('E-mail is required').waitFor();
@@ -153,6 +157,7 @@ describe('web console: the main flow in Chromium', () => {
     assert.equal(stored.length, 1);
   });
 
+  let messagePath = '';
   test('a template with a live preview of every channel, published, then test-sent to the webhook', async () => {
     await page.getByRole('menuitem', { name: 'Templates' }).click();
     await page.locator('[data-test=new-template]').click();
@@ -182,6 +187,7 @@ describe('web console: the main flow in Chromium', () => {
     await page.locator('#tpl-receiver').fill('hooks');
     await page.locator('[data-test=template-test-send]').click();
     await page.waitForURL(/\/messages\/msg_/);
+    messagePath = new URL(page.url()).pathname;
     // The worker sends; the trail shows it once the page is refreshed.
     await waitFor(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
@@ -208,12 +214,32 @@ describe('web console: the main flow in Chromium', () => {
     await page.locator('[data-test=messages]').getByText('Nothing here yet').waitFor();
   });
 
+  test('a signed-in user\'s first load (shell, layout and the messages page) is under 400 KB gzipped too', async () => {
+    // A new context has the session cookie but an empty cache.
+    const freshContext = await browser.newContext({ storageState: await context.storageState(), viewport: { width: 1280, height: 800 } });
+    const fresh = await freshContext.newPage();
+    const sizes = new Map<string, number>();
+    fresh.on('response', async (response) => {
+      const url = new URL(response.url());
+      if (url.origin !== base || !(url.pathname.startsWith('/assets/') || response.request().resourceType() === 'document')) return;
+      const measured = await response.request().sizes().catch(() => undefined);
+      if (measured) sizes.set(url.pathname, measured.responseBodySize);
+    });
+    await fresh.goto(`${base}/messages`);
+    await fresh.locator('[data-test=messages] a.mono').first().waitFor();
+    await fresh.waitForLoadState('networkidle');
+    const total = [...sizes.values()].reduce((sum, size) => sum + size, 0);
+    console.log(`first load when signed in (/messages): ${sizes.size} files, ${(total / 1024).toFixed(1)} KB gzipped`);
+    assert.ok(total > 10_000 && total < 400 * 1024, `${total} bytes`);
+    await freshContext.close();
+  });
+
   test('the language switch shows Chinese and is remembered', async () => {
     await choose('[data-test=language]', '简体中文');
     await page.getByRole('menuitem', { name: '消息记录' }).waitFor();
     await page.reload();
     await page.getByRole('menuitem', { name: '消息模板' }).waitFor();
-    for (const [path, name] of [['/messages', 'messages'], ['/templates/order.paid', 'template'], ['/channel-accounts', 'channel-accounts'], ['/apps', 'apps']] as const) {
+    for (const [path, name] of [['/messages', 'messages'], ['/templates/order.paid', 'template'], ['/channel-accounts', 'channel-accounts'], ['/apps', 'apps'], [messagePath, 'message']] as const) {
       await page.goto(`${base}${path}`);
       await page.locator('h1').waitFor();
       await page.waitForLoadState('networkidle');

@@ -38,6 +38,8 @@ export async function screenshot(page: Page, name: string, locale: string): Prom
   if (process.env.HERALD_WRITE_SCREENSHOTS !== '1') return;
   const directory = path.join(root, 'docs/console');
   mkdirSync(directory, { recursive: true });
+  // Toasts of the step before are not part of the page shown.
+  await page.evaluate("document.querySelectorAll('.el-message').forEach((toast) => toast.remove())");
   await page.screenshot({ path: path.join(directory, `${name}-${locale}.png`), fullPage: false });
 }
 

@@ -12,14 +12,15 @@ import type { RouteModule } from '../route-module.ts';
  * index.html (history-mode routing), never cached, so a deployment takes effect on the next load.
  */
 
-/** First path segments that belong to the API and other servers' routes: never the console's index.html. */
-const RESERVED_SEGMENTS = new Set(['v1', 'auth', 'inbox', 'docs', 'openapi.json', 'metrics', 'healthz', 'readyz', 'widget', 'receipts', 'ack', 'assets']);
-
 /**
- * A console page's path as the console's router writes it: lowercase first segment, plain
- * segments, no encoding tricks. Anything else (`/V1/x`, `//v1`, `/%2Fv1`, `/v1;x`) stays a 404.
+ * The first path segments of the console's pages (console/src/router.ts; a test keeps the two
+ * lists equal). Only these get index.html: every other path stays the API's 404, and no catch-all
+ * route competes with the API's routes (or turns the router's 414 for an over-long id into a 404).
  */
-const CONSOLE_PATH = /^\/[a-z][a-z0-9-]*(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
+export const CONSOLE_SECTIONS = ['setup', 'login', 'apps', 'channel-accounts', 'templates', 'messages'] as const;
+
+/** A console page's path as its router writes it: plain segments, no encoding tricks (`%2F`, `;`, `//`, a trailing `/`). */
+const CONSOLE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,255}){1,6}$/;
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -111,10 +112,12 @@ export const registerConsoleRoutes: RouteModule = (server, { context }) => {
     return send(request, reply, file);
   });
 
-  server.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    const target = request.url.split('?')[0]!;
-    const first = target.split('/')[1]!.toLowerCase();
-    if (!CONSOLE_PATH.test(target) || RESERVED_SEGMENTS.has(first)) return reply.callNotFound();
+  const sendPage = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!CONSOLE_PATH.test(request.url.split('?')[0]!)) return reply.callNotFound();
     return sendIndex(request, reply);
-  });
+  };
+  for (const section of CONSOLE_SECTIONS) {
+    server.get(`/${section}`, { schema: { hide: true } }, sendPage);
+    server.get(`/${section}/*`, { schema: { hide: true } }, sendPage);
+  }
 };
