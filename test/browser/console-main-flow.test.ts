@@ -195,6 +195,8 @@ describe('web console: the main flow in Chromium', () => {
       return (await page.locator('[data-test=delivery-status]').first().textContent())?.trim() === 'sent';
     }, { what: 'the delivery to be sent' });
     await page.locator('[data-test=trail]').getByText('sent', { exact: true }).waitFor();
+    // A webhook cannot take a message back, so Recall is not offered; the message is final, so neither is Cancel.
+    assert.equal(await page.locator('[data-test=recall], [data-test=cancel]').count(), 0);
     assert.ok(received.some((body) => body.includes('A-1001') && body.includes('thank you')), `webhook got ${received.join('\n')}`);
     await assertAccessible(page, 'message detail');
     await screenshot(page, 'message', 'en');

@@ -64,6 +64,8 @@ export interface ChannelAccountType {
   target: 'account' | 'address';
   secretFields: string[];
   defaultFlowLimits: FlowLimit[];
+  /** How long after sending the provider can take a message back; null: no recall. */
+  recallWindowSeconds: number | null;
   configSchema: JsonSchema;
 }
 export interface TemplateVariable {
