@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
 import { createTestHerald, signedInject, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -43,8 +43,8 @@ describe('web console: the main flow in Chromium', () => {
     await herald.start();
     base = `http://127.0.0.1:${(herald.server!.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
-    // axe-core is injected as an inline script, which the console's Content-Security-Policy rightly forbids.
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    await enableAxe(context);
     // A step takes well under a second on loopback; the margin is for a loaded CI machine.
     context.setDefaultTimeout(15_000);
     page = await context.newPage();

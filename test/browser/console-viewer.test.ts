@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, enableAxe, screenshot } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -18,6 +18,7 @@ describe('web console: a viewer cannot change anything', () => {
   let base: string;
   let app: AppCredentials;
   let messageId: string;
+  const pageErrors: string[] = [];
 
   before(async () => {
     assertConsoleBuilt();
@@ -35,9 +36,15 @@ describe('web console: a viewer cannot change anything', () => {
     assert.equal(accepted.statusCode, 202, accepted.body);
     messageId = accepted.json().id;
     browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    await enableAxe(context);
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Refused requests log "Failed to load resource"; anything else (a script error, a Content-Security-Policy refusal) fails.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
   });
   after(async () => {
     await browser?.close();
@@ -89,13 +96,14 @@ describe('web console: a viewer cannot change anything', () => {
   });
 
   test('a write sent anyway from the console page is refused with ROLE_INSUFFICIENT', async () => {
-    const refused: { status: number; code: string; detail: string } = await page.evaluate(`
-      fetch('/v1/templates', { method: 'POST', headers: { 'content-type': 'application/json', 'x-herald-app': ${JSON.stringify(app.appId)} }, body: JSON.stringify({ code: 'sneaky', content: { body: 'x' } }) })
-        .then(async (response) => ({ status: response.status, ...(await response.json()) }))
-    `);
+    const refused = await page.evaluate(async (appId) => {
+      const response = await fetch('/v1/templates', { method: 'POST', headers: { 'content-type': 'application/json', 'x-herald-app': appId }, body: JSON.stringify({ code: 'sneaky', content: { body: 'x' } }) });
+      return { status: response.status, ...((await response.json()) as { code: string; detail: string }) };
+    }, app.appId);
     assert.equal(refused.status, 403);
     assert.equal(refused.code, 'ROLE_INSUFFICIENT');
     assert.match(refused.detail, /viewer/);
     assert.equal((await signedInject(herald, app, { method: 'GET', url: '/v1/templates/sneaky' })).statusCode, 404);
+    assert.deepEqual(pageErrors, []);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /**
  * Helpers for the web console's browser tests (test/browser/console-*.test.ts): the built console's
@@ -17,18 +17,39 @@ export function assertConsoleBuilt(): void {
   assert.ok(existsSync(path.join(CONSOLE_DIST, 'index.html')), 'console/dist/index.html is missing: run `npm run console:build` (npm install runs it)');
 }
 
+/**
+ * The page's globals as these helpers use them (this project's TypeScript has no DOM types). Page
+ * functions are passed as functions, not strings: the console's Content-Security-Policy forbids eval.
+ * (They run in the page, so they name page globals only, never this module's variables.)
+ */
+interface AxeResult {
+  violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
+}
+interface PageGlobals {
+  document: { getAnimations(): Array<{ playState: string }>; querySelectorAll(selector: string): { forEach(each: (element: { remove(): void }) => void): void } };
+  axe?: { run(context: unknown, options: object): Promise<AxeResult> };
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Runs axe-core on the page as it is and fails on serious or critical violations (WCAG 2.x A/AA rules). */
+/**
+ * Makes axe-core available on every page of the context. An init script runs outside the page's
+ * Content-Security-Policy, so the console is tested under its real policy (an inline script tag
+ * would need the policy bypassed).
+ */
+export async function enableAxe(context: BrowserContext): Promise<void> {
+  await context.addInitScript({ content: axeSource });
+}
+
+/** Runs axe-core (see enableAxe) on the page as it is and fails on serious or critical violations (WCAG 2.x A/AA rules). */
 export async function assertAccessible(page: Page, where: string): Promise<void> {
   // Mid-transition (a dialog fading in) colours are blends that no one reads: check the settled page.
-  // (Page code is given as text: this project's TypeScript has no DOM types.)
-  await page.waitForFunction("document.getAnimations().every((animation) => animation.playState !== 'running')");
-  if (!(await page.evaluate("'axe' in window"))) await page.addScriptTag({ content: axeSource });
-  const violations: Array<{ id: string; impact: string; help: string; targets: string[] }> = await page.evaluate(`
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((result) =>
-      result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')) })))
-  `);
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getAnimations().every((animation) => animation.playState !== 'running'));
+  assert.ok(await page.evaluate(() => (globalThis as unknown as PageGlobals).axe !== undefined), 'axe-core is missing: call enableAxe(context) first');
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as unknown as PageGlobals).axe!.run((globalThis as unknown as PageGlobals).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')) }));
+  });
   const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   assert.deepEqual(serious, [], `axe-core found serious or critical violations on ${where}`);
 }
@@ -39,7 +60,7 @@ export async function screenshot(page: Page, name: string, locale: string): Prom
   const directory = path.join(root, 'docs/console');
   mkdirSync(directory, { recursive: true });
   // Toasts of the step before are not part of the page shown.
-  await page.evaluate("document.querySelectorAll('.el-message').forEach((toast) => toast.remove())");
+  await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.el-message').forEach((toast) => toast.remove()));
   await page.screenshot({ path: path.join(directory, `${name}-${locale}.png`), fullPage: false });
 }
 
