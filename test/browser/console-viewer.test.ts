@@ -66,8 +66,15 @@ describe('web console: a viewer cannot change anything', () => {
     await page.locator('#login-password').fill('not-the-password');
     await page.locator('[data-test=submit]').click();
     await page.locator('[data-test=form-error]').waitFor();
-    await page.locator('#login-password').fill(TEST_PASSWORD);
-    await page.locator('[data-test=submit]').click();
+    // With the keyboard alone: e-mail, Tab to the password, Enter submits.
+    await page.locator('#login-email').focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('vic@example.com');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id), 'login-password');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
     await page.waitForURL(/\/templates$/);
     await page.locator('[data-test=read-only]', { hasText: 'viewer' }).waitFor();
   });
