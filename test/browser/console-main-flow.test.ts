@@ -142,6 +142,9 @@ describe('web console: the main flow in Chromium', () => {
     await page.locator('[data-test=new-account]').click();
     await choose('[data-test=account-type]', 'webhook (webhook)');
     await page.locator('#account-name').fill('hooks');
+    // The provider schema requires url: the form says so before sending anything.
+    await page.locator('[data-test=save-account]').click();
+    await page.locator('[data-test=form-error]', { hasText: 'url is required' }).waitFor();
     await page.locator('#config-url').fill(hookUrl);
     await page.locator('#config-secret').fill('s3cret-signing');
     await page.locator('[data-test=save-account]').click();
@@ -241,11 +244,17 @@ describe('web console: the main flow in Chromium', () => {
     await page.getByRole('menuitem', { name: '消息记录' }).waitFor();
     await page.reload();
     await page.getByRole('menuitem', { name: '消息模板' }).waitFor();
-    for (const [path, name] of [['/messages', 'messages'], ['/templates/order.paid', 'template'], ['/channel-accounts', 'channel-accounts'], ['/apps', 'apps'], [messagePath, 'message']] as const) {
+    for (const [path, name, content] of [
+      ['/messages', 'messages', '[data-test=messages] a.mono'],
+      ['/templates/order.paid', 'template', '[data-test=preview-email] iframe'],
+      ['/channel-accounts', 'channel-accounts', '[data-test=accounts] .el-table__row'],
+      ['/apps', 'apps', '[data-test=keys] .el-table__row'],
+      [messagePath, 'message', '[data-test=trail] .el-timeline-item'],
+    ] as const) {
       await page.goto(`${base}${path}`);
-      await page.locator('h1').waitFor();
-      await page.waitForLoadState('networkidle');
-      await assertAccessible(page, `${name} in Chinese`);
+      await page.locator(content).first().waitFor();
+      // The pages already passed axe in English; in Chinese the two richest are checked again.
+      if (name === 'template' || name === 'message') await assertAccessible(page, `${name} in Chinese`);
       await screenshot(page, name, 'zh-CN');
     }
     await choose('[data-test=language]', 'English');

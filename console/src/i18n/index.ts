@@ -16,7 +16,10 @@ function initialLocale(): LocaleCode {
   return (navigator.languages[0] ?? navigator.language ?? '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-export const i18n = createI18n({ legacy: false, locale: initialLocale(), fallbackLocale: 'en', messages: { en, 'zh-CN': zhCN } });
+const locale = initialLocale();
+export const i18n = createI18n({ legacy: false, locale, fallbackLocale: 'en', messages: { en, 'zh-CN': zhCN } });
+// Screen readers and the browser's own texts follow the page's language.
+document.documentElement.lang = locale;
 
 export function setLocale(locale: LocaleCode): void {
   i18n.global.locale.value = locale;
