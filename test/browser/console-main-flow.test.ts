@@ -136,6 +136,23 @@ describe('web console: the main flow in Chromium', () => {
     await screenshot(page, 'apps', 'en');
   });
 
+  test('rotating a key shows the new secret once and revokes the old key', async () => {
+    const keyRow = (id: string) => page.locator('[data-test=keys] .el-table__row', { hasText: id });
+    await keyRow(accessKeyId).getByRole('button', { name: 'Rotate' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: 'OK' }).click();
+    await page.locator('[data-test=new-secret]').waitFor();
+    const rotatedId = (await page.locator('[data-test=access-key-id]').textContent())!.trim();
+    const rotatedSecret = (await page.locator('[data-test=secret-access-key]').textContent())!.trim();
+    assert.notEqual(rotatedId, accessKeyId);
+    await page.locator('[data-test=close-secret]').click();
+    await keyRow(accessKeyId).getByText('Revoked').waitFor();
+    await keyRow(rotatedId).getByText('Active').waitFor();
+    const refused = await signedInject(herald, { accessKeyId, secretAccessKey }, { method: 'GET', url: '/v1/whoami' });
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().code, 'ACCESS_KEY_DISABLED');
+    assert.equal((await signedInject(herald, { accessKeyId: rotatedId, secretAccessKey: rotatedSecret }, { method: 'GET', url: '/v1/whoami' })).statusCode, 200);
+  });
+
   test('a webhook channel account from the provider schema form, secret write-only', async () => {
     await page.getByRole('menuitem', { name: 'Channel accounts' }).click();
     await page.waitForURL(/\/channel-accounts$/);
