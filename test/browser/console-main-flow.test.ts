@@ -46,7 +46,7 @@ describe('web console: the main flow in Chromium', () => {
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
     await enableAxe(context);
     // A step takes well under a second on loopback; the margin is for a loaded CI machine.
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(30_000);
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // Refused requests (the weak password, the unpublishable template) log "Failed to load resource": expected here.

@@ -38,7 +38,7 @@ describe('web console: a viewer cannot change anything', () => {
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
     await enableAxe(context);
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(30_000);
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // Refused requests log "Failed to load resource"; anything else (a script error, a Content-Security-Policy refusal) fails.
