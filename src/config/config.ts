@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HeraldError } from '../errors.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface HeraldConfig {
     publicUrl: string | undefined;
     /** Where a process without the api role serves /healthz, /readyz and /metrics; undefined: it serves no HTTP. */
     opsPort: number | undefined;
+    /** The built web console served at `/` (Vite's output). */
+    consoleDir: string;
   };
   dataDir: string;
   storage: StorageConfig;
@@ -163,6 +166,9 @@ function oneOf<T extends string>(name: string, fallback: T, values: readonly T[]
   };
 }
 
+/** Where `npm run console:build` writes the console: console/dist beside src/. */
+const BUILT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
+
 /** Every variable Herald reads; the README's configuration table is generated from this list. */
 export const configFields = {
   port: integer('PORT', 8080, 0, 65535, 'HTTP port for the API and console'),
@@ -176,6 +182,7 @@ export const configFields = {
   bodyLimitBytes: integer('HERALD_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, 'Largest accepted request body'),
   jsonMaxDepth: integer('HERALD_JSON_MAX_DEPTH', 64, 2, 256, 'Deepest nesting of objects and arrays accepted in a JSON body'),
   trustProxy: boolean('HERALD_TRUST_PROXY', false, 'Trust X-Forwarded-* headers (behind a reverse proxy)'),
+  consoleDir: text('HERALD_CONSOLE_DIR', undefined, 'Directory of the built web console that Herald serves at `/`', 'console/dist of this installation (built by `npm install`)'),
   publicUrl: text('HERALD_PUBLIC_URL', undefined, 'The http(s) URL platforms reach Herald at, e.g. https://herald.example.com; delivery receipt URLs shown on channel accounts (and given to Twilio) start with it'),
   signatureMaxSkewSeconds: integer('HERALD_SIGNATURE_MAX_SKEW_SECONDS', 300, 30, 3600, 'Allowed clock skew of a signed request (X-Amz-Date)'),
   sessionTtlSeconds: integer('HERALD_SESSION_TTL_SECONDS', 43_200, 300, 2_592_000, 'Console session lifetime'),
@@ -271,6 +278,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): HeraldConfig {
       trustProxy: read(configFields.trustProxy),
       publicUrl: readPublicUrl(read(configFields.publicUrl)),
       opsPort: read(configFields.opsPort),
+      consoleDir: path.resolve(cwd, read(configFields.consoleDir) ?? BUILT_CONSOLE_DIR),
     },
     dataDir,
     storage: databaseUrl

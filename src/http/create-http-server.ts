@@ -15,7 +15,7 @@ import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerReceiptRoutes } from './routes/receipt-routes.ts';
 import { registerAckRoutes } from './routes/ack-routes.ts';
 import { registerWidgetRoutes } from './routes/widget-routes.ts';
-import { registerRootRoutes } from './routes/root-routes.ts';
+import { registerConsoleRoutes } from './routes/console-routes.ts';
 import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { installHttpRequestMetrics } from './metrics/http-request-metrics.ts';
 import { registerSignedApi } from './signed-api-plugin.ts';
@@ -80,7 +80,7 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
 
   await registerSignedApi(server, services);
   await registerInboxApi(server, services);
-  for (const register of [registerRootRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerReceiptRoutes, registerAckRoutes, registerWidgetRoutes, registerMetricsRoutes]) register(server, services);
+  for (const register of [registerConsoleRoutes, registerHealthRoutes, registerConsoleAuthRoutes, registerReceiptRoutes, registerAckRoutes, registerWidgetRoutes, registerMetricsRoutes]) register(server, services);
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;
 }

@@ -1,23 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { acceptsGzip, matchesEtag } from '../accept-encoding.ts';
 import type { RouteModule } from '../route-module.ts';
 
 /** The widget's script, read and compressed once: it changes only with a deployment. */
 function loadWidget() {
   const raw = readFileSync(new URL('../../widget/herald-inbox.js', import.meta.url));
   return { raw, gzipped: gzipSync(raw, { level: 9 }), etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };
-}
-
-/** Whether the Accept-Encoding header allows gzip (a `;q=0` refuses it). */
-function acceptsGzip(acceptEncoding: string | undefined): boolean {
-  if (!acceptEncoding) return false;
-  return acceptEncoding.split(',').some((part) => {
-    const [coding, ...parameters] = part.trim().toLowerCase().split(';');
-    if (coding !== 'gzip' && coding !== '*') return false;
-    const quality = parameters.map((parameter) => parameter.trim()).find((parameter) => parameter.startsWith('q='));
-    return quality === undefined || Number(quality.slice(2)) > 0;
-  });
 }
 
 /**
@@ -30,8 +20,7 @@ export const registerWidgetRoutes: RouteModule = (server) => {
   server.get('/widget/herald-inbox.js', { schema: { hide: true } }, async (request, reply) => {
     reply.header('cache-control', 'public, max-age=300').header('etag', widget.etag).header('vary', 'Accept-Encoding').header('access-control-allow-origin', '*');
     reply.type('text/javascript; charset=utf-8');
-    const given: string | undefined = request.headers['if-none-match'];
-    if (given !== undefined && given.split(',').some((tag) => tag.trim().replace(/^W\//, '') === widget.etag)) return reply.status(304).send();
+    if (matchesEtag(request.headers['if-none-match'], widget.etag)) return reply.status(304).send();
     const acceptEncoding: string | undefined = request.headers['accept-encoding'];
     if (acceptsGzip(acceptEncoding)) return reply.header('content-encoding', 'gzip').send(widget.gzipped);
     return reply.send(widget.raw);

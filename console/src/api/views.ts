@@ -1,0 +1,139 @@
+/**
+ * The shapes Herald answers with. The OpenAPI document declares request schemas but few response
+ * schemas, so these mirror the services' views (src/domain/**: toUserView, app, key, account, template,
+ * message views); the request side is typed from the generated `paths`.
+ */
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: 'owner' | 'admin' | 'operator' | 'viewer';
+  status: string;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+export interface AppView {
+  id: string;
+  name: string;
+  description: string;
+  status: string;
+  createdAt: string;
+}
+export interface AccessKeyView {
+  accessKeyId: string;
+  appId: string;
+  status: 'active' | 'revoked';
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  secretAccessKey?: string;
+}
+export interface FlowLimit {
+  count: number;
+  perSeconds: number;
+}
+export interface ChannelAccountView {
+  id: string;
+  name: string;
+  type: string;
+  channel: string;
+  enabled: boolean;
+  isDefault: boolean;
+  config: Record<string, unknown>;
+  flowLimits: FlowLimit[] | null;
+  effectiveFlowLimits: FlowLimit[];
+  receiptUrl?: string | null;
+  createdAt: string;
+}
+export interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  description?: string;
+  const?: unknown;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  items?: JsonSchema;
+}
+export interface ChannelAccountType {
+  type: string;
+  channel: string;
+  target: 'account' | 'address';
+  secretFields: string[];
+  defaultFlowLimits: FlowLimit[];
+  /** How long after sending the provider can take a message back; null: no recall. */
+  recallWindowSeconds: number | null;
+  configSchema: JsonSchema;
+}
+export interface TemplateVariable {
+  name: string;
+  type: string;
+  required?: boolean;
+  example?: unknown;
+  description?: string;
+}
+export interface TemplateView {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  defaultChannels: string[];
+  publishedVersion: number | null;
+  hasUnpublishedChanges: boolean;
+  updatedAt: string;
+  variables?: TemplateVariable[];
+  content?: { title?: string; body?: string; bodyFormat?: string; [key: string]: unknown };
+}
+export interface RenderedChannel {
+  title?: string;
+  text?: string;
+  markdown?: string;
+  html?: string;
+  [key: string]: unknown;
+}
+export interface DeliveryView {
+  id: string;
+  channel: string;
+  channelAccountId: string | null;
+  receiver: Record<string, string> | string;
+  address: string | null;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  providerMessageId: string | null;
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+export interface MessageEvent {
+  id: string;
+  deliveryId: string | null;
+  type: string;
+  at: string;
+  attempt: number | null;
+  code: string | null;
+  detail: string | null;
+}
+export interface MessageView {
+  id: string;
+  status: string;
+  priority: string;
+  type: string | null;
+  template: { code: string; version: number } | null;
+  content: { title?: string; body?: string } | null;
+  metadata: Record<string, string>;
+  sendAt: string | null;
+  deliveryCount: number;
+  pendingCount: number;
+  createdAt: string;
+  completedAt: string | null;
+  deliveries?: DeliveryView[];
+  events?: MessageEvent[];
+}
+// Herald's own lists (dependency-free modules of src/), so the console's filters and previews cannot drift from them.
+export { CHANNELS } from '../../../src/channels/channel-catalog.ts';
+export { MESSAGE_STATUSES, RETRYABLE_DELIVERY_STATUSES } from '../../../src/deliveries/delivery-status.ts';
