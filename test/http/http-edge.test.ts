@@ -19,12 +19,6 @@ for (const dialect of testDialects) {
       assert.deepEqual(ready.json(), { status: 'ready', database: dialect, workerLagSeconds: 0, liveWorkers: 0 });
     });
 
-    test('/ leads a browser to the API reference', async () => {
-      const response = await herald.server!.inject({ method: 'GET', url: '/' });
-      assert.equal(response.statusCode, 302);
-      assert.equal(response.headers.location, '/docs');
-    });
-
     test('a body over the limit gets 413 problem+json', async () => {
       const response = await herald.server!.inject({ method: 'POST', url: '/v1/apps', headers: { ...session, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', description: 'y'.repeat(4000) }) });
       assert.equal(response.statusCode, 413);
