@@ -44,7 +44,8 @@ for (const dialect of testDialects) {
     };
 
     before(async () => {
-      herald = await createTestHerald(dialect, { clock, roles: ['api', 'worker'], env: { HERALD_POLL_INTERVAL_MS: '50' } });
+      // Leases and heartbeats outlast the clock's jumps, so a send in flight across one is not taken for abandoned.
+      herald = await createTestHerald(dialect, { clock, roles: ['api', 'worker'], env: { HERALD_POLL_INTERVAL_MS: '50', HERALD_LEASE_SECONDS: '3600', HERALD_WORKER_DEAD_AFTER_SECONDS: '3600' } });
       await herald.start();
       app = await createAppWithKey(herald, 'policies');
       smtp = await startSmtpTestServer();

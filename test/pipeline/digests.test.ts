@@ -44,7 +44,12 @@ for (const dialect of testDialects) {
     const digestMessages = () => herald.context.database.db.selectFrom('messages').select(['id', 'idempotency_key']).where('idempotency_key', 'like', 'digest:%').where('app_id', '=', app.appId).execute();
 
     before(async () => {
-      herald = await createTestHerald(dialect, { clock, roles: ['api', 'worker'], env: { HERALD_POLL_INTERVAL_MS: '50', PORT: '0', HOST: '127.0.0.1' } });
+      // Leases and heartbeats outlast the clock's jumps, so a send in flight across one is not taken for abandoned.
+      herald = await createTestHerald(dialect, {
+        clock,
+        roles: ['api', 'worker'],
+        env: { HERALD_POLL_INTERVAL_MS: '50', PORT: '0', HOST: '127.0.0.1', HERALD_LEASE_SECONDS: '3600', HERALD_WORKER_DEAD_AFTER_SECONDS: '3600' },
+      });
       await herald.start();
       app = await createAppWithKey(herald, 'shop');
       smtp = await startSmtpTestServer();
