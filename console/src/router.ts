@@ -19,6 +19,8 @@ export const router = createRouter({
         { path: 'templates/:code', name: 'template', component: () => import('./pages/TemplateEditPage.vue'), props: true },
         { path: 'messages', name: 'messages', component: () => import('./pages/MessagesPage.vue') },
         { path: 'messages/:id', name: 'message', component: () => import('./pages/MessageDetailPage.vue'), props: true },
+        { path: 'message-types', name: 'message-types', component: () => import('./pages/MessageTypesPage.vue') },
+        { path: 'receiver-groups', name: 'receiver-groups', component: () => import('./pages/ReceiverGroupsPage.vue') },
       ],
     },
     { path: '/:unknown(.*)', redirect: '/' },
