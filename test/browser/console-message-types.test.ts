@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
-import { consoleSession, createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
+import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -19,30 +20,11 @@ describe('web console: message types and receiver groups', () => {
   let page: Page;
   let base: string;
   let app: AppCredentials;
-  const apiRequests: string[] = [];
-  const pageErrors: string[] = [];
   const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
 
-  /** A browser context signed in as a new console user of `role` (the session cookie set directly: the login page has its own test). */
-  async function signedIn(role: 'owner' | 'viewer'): Promise<{ context: BrowserContext; page: Page }> {
-    const { cookie } = await consoleSession(herald, role);
-    const [name, value] = cookie.split('=') as [string, string];
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-    await context.addCookies([{ name, value, url: base }]);
-    await enableAxe(context);
-    context.setDefaultTimeout(30_000);
-    const opened = await context.newPage();
-    opened.on('pageerror', (error) => pageErrors.push(error.message));
-    // Refused requests (the server's refusal shown in the form) log "Failed to load resource": expected.
-    opened.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
-    opened.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin === base && request.resourceType() === 'fetch') apiRequests.push(`${request.method()} ${url.pathname}`);
-    });
-    return { context, page: opened };
-  }
+  const record: ConsoleRecord = { apiRequests: [], pageErrors: [] };
+  const { apiRequests, pageErrors } = record;
+  const signedIn = (role: 'owner' | 'viewer') => signedInPage(browser, herald, base, role, record);
 
   const choose = async (select: Locator, label: string) => {
     await select.click();

@@ -164,3 +164,20 @@ export interface ReceiverGroupView {
   createdAt: string;
   updatedAt: string;
 }
+export { MISSED_TICK_POLICIES } from '../../../src/domain/schedules/missed-tick-policies.ts';
+export interface ScheduleView {
+  id: string;
+  name: string;
+  cron: string | null;
+  timeZone: string;
+  at: string | null;
+  missedTicks: string;
+  message: Record<string, unknown>;
+  status: 'active' | 'paused' | 'finished';
+  nextRunAt: string | null;
+  nextRuns: string[];
+  runs: number;
+  lastRun: { tickAt: string; outcome: 'sent' | 'skipped' | 'failed'; messageId: string | null; error: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+}

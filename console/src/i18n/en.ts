@@ -48,4 +48,12 @@ export default {
     name: 'Name', members: 'Members', membersHint: 'Subscriber external ids, separated by commas', tagFilter: 'Tag filter', tagFilterHint: 'Tags, separated by commas: subscribers having all of them',
     reaches: 'Reaches now', showMembers: 'Who it reaches', nobody: 'Nobody yet', deleteConfirm: 'Delete receiver group {name}? Message types and sends naming it are refused from then on.',
   },
+  schedules: {
+    nav: 'Schedules', title: 'Schedules', create: 'New schedule', editTitle: 'Schedule {name}', when: 'When', once: 'Once at', nextRuns: 'Next runs', lastRun: 'Last run', runs: '{count} run(s)',
+    pause: 'Pause', resume: 'Resume', kind: 'Repeats', repeating: 'On a cron expression', oneOff: 'Once', cron: 'Cron expression', timeZone: 'Time zone', at: 'At (your local time)',
+    cronHint: '5 fields (minute hour day month weekday) or 6 with seconds first, read in the time zone (IANA, e.g. Asia/Shanghai).',
+    missedTicks: 'Ticks missed while no scheduler ran', missed: { 'run-once': 'Send one message on recovery', skip: 'Skip them' },
+    message: 'Message (the body of POST /v1/messages)', messageHint: `{'{'}"type": "report.daily", "data": {'{'}"region": "cn"{'}'}{'}'}`,
+    status: { active: 'Active', paused: 'Paused', finished: 'Finished' }, outcome: { sent: 'Sent', skipped: 'Skipped', failed: 'Failed' }, deleteConfirm: 'Delete schedule {name}? Its coming runs are dropped.',
+  },
 };

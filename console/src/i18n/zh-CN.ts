@@ -50,5 +50,13 @@ const zhCN: typeof en = {
     name: '名称', members: '成员', membersHint: '订阅者外部 ID，以逗号分隔', tagFilter: '标签筛选', tagFilterHint: '标签，以逗号分隔：拥有全部这些标签的订阅者',
     reaches: '当前覆盖', showMembers: '覆盖的订阅者', nobody: '暂无', deleteConfirm: '删除接收组 {name}？之后指定它的消息类型和发送将被拒绝。',
   },
+  schedules: {
+    nav: '定时任务', title: '定时任务', create: '新建定时任务', editTitle: '定时任务 {name}', when: '时间', once: '一次于', nextRuns: '接下来的运行', lastRun: '上次运行', runs: '已运行 {count} 次',
+    pause: '暂停', resume: '恢复', kind: '重复方式', repeating: '按 Cron 表达式', oneOff: '仅一次', cron: 'Cron 表达式', timeZone: '时区', at: '时间（本地时间）',
+    cronHint: '5 个字段（分 时 日 月 周），或以秒开头的 6 个字段，按所选时区（IANA，例如 Asia/Shanghai）解释。',
+    missedTicks: '调度器停机期间错过的运行', missed: { 'run-once': '恢复后发送一条', skip: '跳过' },
+    message: '消息（POST /v1/messages 的请求体）', messageHint: `{'{'}"type": "report.daily", "data": {'{'}"region": "cn"{'}'}{'}'}`,
+    status: { active: '运行中', paused: '已暂停', finished: '已完成' }, outcome: { sent: '已发送', skipped: '已跳过', failed: '失败' }, deleteConfirm: '删除定时任务 {name}？之后的运行将不再执行。',
+  },
 };
 export default zhCN;
