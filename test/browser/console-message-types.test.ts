@@ -96,6 +96,7 @@ describe('web console: message types and receiver groups', () => {
     await screenshot(page, 'receiver-groups', 'en');
     await switchLanguage('简体中文');
     await page.getByRole('heading', { name: '接收组' }).waitFor();
+    await assertAccessible(page, 'receiver groups (zh-CN)');
     await screenshot(page, 'receiver-groups', 'zh-CN');
     await switchLanguage('English');
   });
@@ -163,6 +164,7 @@ describe('web console: message types and receiver groups', () => {
     await screenshot(page, 'message-types', 'en');
     await switchLanguage('简体中文');
     await page.getByRole('heading', { name: '消息类型' }).waitFor();
+    await assertAccessible(page, 'message types (zh-CN)');
     await screenshot(page, 'message-types', 'zh-CN');
     await switchLanguage('English');
   });

@@ -92,6 +92,7 @@ describe('web console: schedules', () => {
     await screenshot(page, 'schedules', 'en');
     await switchLanguage('简体中文');
     await page.getByRole('heading', { name: '定时任务' }).waitFor();
+    await assertAccessible(page, 'schedules (zh-CN)');
     await screenshot(page, 'schedules', 'zh-CN');
     await switchLanguage('English');
   });
