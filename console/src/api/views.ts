@@ -137,3 +137,47 @@ export interface MessageView {
 // Herald's own lists (dependency-free modules of src/), so the console's filters and previews cannot drift from them.
 export { CHANNELS } from '../../../src/channels/channel-catalog.ts';
 export { MESSAGE_STATUSES, RETRYABLE_DELIVERY_STATUSES } from '../../../src/deliveries/delivery-status.ts';
+export { MESSAGE_PRIORITIES } from '../../../src/providers/provider.ts';
+/** A receiver as a send's `to` or a message type's receivers name it: a subscriber id, an address, an account, a group. */
+export type SendReceiver = string | Record<string, string>;
+export interface MessageTypeView {
+  id: string;
+  code: string;
+  name: string;
+  category: string | null;
+  urgency: string;
+  critical: boolean;
+  channels: string[];
+  template: string | null;
+  receivers: SendReceiver[];
+  policies: Record<string, unknown>;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface ReceiverGroupView {
+  id: string;
+  name: string;
+  description: string;
+  members: string[];
+  tagFilter: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+export { MISSED_TICK_POLICIES } from '../../../src/domain/schedules/missed-tick-policies.ts';
+export interface ScheduleView {
+  id: string;
+  name: string;
+  cron: string | null;
+  timeZone: string;
+  at: string | null;
+  missedTicks: string;
+  message: Record<string, unknown>;
+  status: 'active' | 'paused' | 'finished';
+  nextRunAt: string | null;
+  nextRuns: string[];
+  runs: number;
+  lastRun: { tickAt: string; outcome: 'sent' | 'skipped' | 'failed'; messageId: string | null; error: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+}

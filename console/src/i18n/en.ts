@@ -35,4 +35,25 @@ export default {
     detailTitle: 'Message {id}', canceled: 'Canceled', recalled: 'Recall requested', retried: 'Delivery queued again', data: 'Data', metadata: 'Metadata', back: 'All messages',
     status: { accepted: 'Accepted', completed: 'Completed', partially_failed: 'Partially failed', failed: 'Failed', canceled: 'Canceled' },
   },
+  messageTypes: {
+    nav: 'Message types', title: 'Message types', create: 'New message type', editTitle: 'Message type {code}', intro: 'Each business event is a message type: a send names it and gets its channels, template, receivers and policies.',
+    code: 'Code', codeHint: 'Code: a lowercase letter, then letters, digits, ".", "_" or "-" (at most 64)', category: 'Category', categoryHint: 'Free text, e.g. Server alerts',
+    urgency: 'Urgency', urgencies: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' }, critical: 'Critical', criticalHint: "Critical types reach subscribers who opted out; a disabled type refuses sends.",
+    enabled: 'Enabled', disabled: 'Disabled', channels: 'Default channels', templateChannels: "the template's", template: 'Template', receivers: 'Receivers',
+    groups: 'Receiver groups', noGroups: 'No receiver groups yet', subscribers: 'Subscribers', subscribersHint: 'External ids, separated by commas', otherReceivers: 'Also {count} other receiver(s) (addresses or accounts), kept as they are',
+    policies: 'Policies', policiesHint: `JSON, e.g. {'{'}"quietHours": {'{'}"start": "22:00", "end": "08:00", "action": "hold"{'}'}, "dedupSeconds": 300{'}'}`, deleteConfirm: 'Delete message type {code}? Sends naming it are refused from then on.',
+  },
+  receiverGroups: {
+    nav: 'Receiver groups', title: 'Receiver groups', create: 'New receiver group', editTitle: 'Receiver group {name}', intro: 'A group reaches its static members and every subscriber having all the tags of its filter, as they are when a message is accepted.',
+    name: 'Name', members: 'Members', membersHint: 'Subscriber external ids, separated by commas', tagFilter: 'Tag filter', tagFilterHint: 'Tags, separated by commas: subscribers having all of them',
+    reaches: 'Reaches now', showMembers: 'Who it reaches', nobody: 'Nobody yet', deleteConfirm: 'Delete receiver group {name}? Message types and sends naming it are refused from then on.',
+  },
+  schedules: {
+    nav: 'Schedules', title: 'Schedules', create: 'New schedule', editTitle: 'Schedule {name}', when: 'When', once: 'Once at', nextRuns: 'Next runs', lastRun: 'Last run', runs: '{count} run(s)',
+    pause: 'Pause', resume: 'Resume', kind: 'Repeats', repeating: 'On a cron expression', oneOff: 'Once', cron: 'Cron expression', timeZone: 'Time zone', at: 'At (your local time)',
+    cronHint: '5 fields (minute hour day month weekday) or 6 with seconds first, read in the time zone (IANA, e.g. Asia/Shanghai).',
+    missedTicks: 'Ticks missed while no scheduler ran', missed: { 'run-once': 'Send one message on recovery', skip: 'Skip them' },
+    message: 'Message (the body of POST /v1/messages)', messageHint: `{'{'}"type": "report.daily", "data": {'{'}"region": "cn"{'}'}{'}'}`,
+    status: { active: 'Active', paused: 'Paused', finished: 'Finished' }, outcome: { sent: 'Sent', skipped: 'Skipped', failed: 'Failed' }, deleteConfirm: 'Delete schedule {name}? Its coming runs are dropped.',
+  },
 };

@@ -37,5 +37,26 @@ const zhCN: typeof en = {
     detailTitle: '消息 {id}', canceled: '已取消', recalled: '已请求撤回', retried: '投递已重新排队', data: '数据', metadata: '元数据', back: '全部消息',
     status: { accepted: '已受理', completed: '已完成', partially_failed: '部分失败', failed: '失败', canceled: '已取消' },
   },
+  messageTypes: {
+    nav: '消息类型', title: '消息类型', create: '新建消息类型', editTitle: '消息类型 {code}', intro: '每个业务事件是一个消息类型：发送时指定它，即可使用其渠道、模板、接收者和策略。',
+    code: '编码', codeHint: '编码：以小写字母开头，之后为字母、数字、“.”、“_”或“-”（最多 64 个）', category: '分类', categoryHint: '自由文本，例如 服务器警告',
+    urgency: '紧急程度', urgencies: { urgent: '紧急', high: '高', normal: '普通', low: '低' }, critical: '关键', criticalHint: '关键类型会送达已退订的订阅者；停用的类型拒绝发送。',
+    enabled: '启用', disabled: '已停用', channels: '默认渠道', templateChannels: '使用模板的渠道', template: '模板', receivers: '接收者',
+    groups: '接收组', noGroups: '还没有接收组', subscribers: '订阅者', subscribersHint: '外部 ID，以逗号分隔', otherReceivers: '另有 {count} 个其他接收者（地址或账号），保持不变',
+    policies: '策略', policiesHint: `JSON，例如 {'{'}"quietHours": {'{'}"start": "22:00", "end": "08:00", "action": "hold"{'}'}, "dedupSeconds": 300{'}'}`, deleteConfirm: '删除消息类型 {code}？之后指定它的发送将被拒绝。',
+  },
+  receiverGroups: {
+    nav: '接收组', title: '接收组', create: '新建接收组', editTitle: '接收组 {name}', intro: '接收组包含其固定成员，以及拥有筛选条件中全部标签的订阅者（以消息受理时为准）。',
+    name: '名称', members: '成员', membersHint: '订阅者外部 ID，以逗号分隔', tagFilter: '标签筛选', tagFilterHint: '标签，以逗号分隔：拥有全部这些标签的订阅者',
+    reaches: '当前覆盖', showMembers: '覆盖的订阅者', nobody: '暂无', deleteConfirm: '删除接收组 {name}？之后指定它的消息类型和发送将被拒绝。',
+  },
+  schedules: {
+    nav: '定时任务', title: '定时任务', create: '新建定时任务', editTitle: '定时任务 {name}', when: '时间', once: '一次于', nextRuns: '接下来的运行', lastRun: '上次运行', runs: '已运行 {count} 次',
+    pause: '暂停', resume: '恢复', kind: '重复方式', repeating: '按 Cron 表达式', oneOff: '仅一次', cron: 'Cron 表达式', timeZone: '时区', at: '时间（本地时间）',
+    cronHint: '5 个字段（分 时 日 月 周），或以秒开头的 6 个字段，按所选时区（IANA，例如 Asia/Shanghai）解释。',
+    missedTicks: '调度器停机期间错过的运行', missed: { 'run-once': '恢复后发送一条', skip: '跳过' },
+    message: '消息（POST /v1/messages 的请求体）', messageHint: `{'{'}"type": "report.daily", "data": {'{'}"region": "cn"{'}'}{'}'}`,
+    status: { active: '运行中', paused: '已暂停', finished: '已完成' }, outcome: { sent: '已发送', skipped: '已跳过', failed: '失败' }, deleteConfirm: '删除定时任务 {name}？之后的运行将不再执行。',
+  },
 };
 export default zhCN;

@@ -6,6 +6,7 @@ import { canonicalScheduleTimeZone, checkCron, nextTickAfter, ticksFrom, type Sc
 import type { SchedulesTable } from '../../storage/schema.ts';
 import { failIfTaken } from '../../storage/unique-violation.ts';
 import type { SendRequestBody } from '../messages/send-request-schema.ts';
+import type { MissedTickPolicy } from './missed-tick-policies.ts';
 
 /**
  * Schedules (`/v1/schedules`): a send request accepted on a cron expression in a time zone, or
@@ -13,8 +14,7 @@ import type { SendRequestBody } from '../messages/send-request-schema.ts';
  * their management: create, read with the next run times, change, pause, resume, delete.
  */
 
-export const MISSED_TICK_POLICIES = ['run-once', 'skip'] as const;
-export type MissedTickPolicy = (typeof MISSED_TICK_POLICIES)[number];
+export { MISSED_TICK_POLICIES, type MissedTickPolicy } from './missed-tick-policies.ts';
 
 /** How many coming run times a schedule shows. */
 export const SHOWN_NEXT_RUNS = 5;
