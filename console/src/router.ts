@@ -19,6 +19,7 @@ export const router = createRouter({
         { path: 'templates/:code', name: 'template', component: () => import('./pages/TemplateEditPage.vue'), props: true },
         { path: 'messages', name: 'messages', component: () => import('./pages/MessagesPage.vue') },
         { path: 'messages/:id', name: 'message', component: () => import('./pages/MessageDetailPage.vue'), props: true },
+        { path: 'announcements', name: 'announcements', component: () => import('./pages/AnnouncementsPage.vue') },
       ],
     },
     { path: '/:unknown(.*)', redirect: '/' },

@@ -137,3 +137,28 @@ export interface MessageView {
 // Herald's own lists (dependency-free modules of src/), so the console's filters and previews cannot drift from them.
 export { CHANNELS } from '../../../src/channels/channel-catalog.ts';
 export { MESSAGE_STATUSES, RETRYABLE_DELIVERY_STATUSES } from '../../../src/deliveries/delivery-status.ts';
+// Announcements (src/domain/inbox/announcement-schema.ts, which imports TypeBox, so its statuses and the inbox severities are
+// mirrored here; the generated request types fail the console's type check if they change).
+export interface AnnouncementAudienceAll {
+  all: true;
+}
+export type AnnouncementAudience = AnnouncementAudienceAll | { group: string } | { tags: string[] };
+export interface AnnouncementView {
+  id: string;
+  title: string;
+  summary: string | null;
+  body: string | null;
+  bodyHtml: string | null;
+  link: string | null;
+  category: string | null;
+  severity: 'info' | 'success' | 'warning' | 'error';
+  audience: AnnouncementAudience;
+  publishAt: string;
+  expiresAt: string | null;
+  withdrawnAt: string | null;
+  status: 'scheduled' | 'live' | 'expired' | 'withdrawn';
+  createdAt: string;
+  updatedAt: string;
+}
+export const ANNOUNCEMENT_STATUSES = ['scheduled', 'live', 'expired', 'withdrawn'] as const;
+export const INBOX_SEVERITIES = ['info', 'success', 'warning', 'error'] as const;

@@ -35,4 +35,13 @@ export default {
     detailTitle: 'Message {id}', canceled: 'Canceled', recalled: 'Recall requested', retried: 'Delivery queued again', data: 'Data', metadata: 'Metadata', back: 'All messages',
     status: { accepted: 'Accepted', completed: 'Completed', partially_failed: 'Partially failed', failed: 'Failed', canceled: 'Canceled' },
   },
+  announcements: {
+    nav: 'Announcements', title: 'Announcements', create: 'New announcement', editTitle: 'Edit “{title}”', empty: 'No announcements', titleField: 'Title', summary: 'Summary', body: 'Body (Markdown)',
+    bodyHint: '**Bold**, _italic_, [links](https://example.com), lists…', preview: 'Preview', previewHint: "HTML tags are dropped (their text stays); inboxes show Herald's rendering, saved with the announcement.",
+    audience: 'Audience', audienceAll: 'Everyone', audienceGroup: 'Receiver group', audienceTags: 'Subscribers with tags', tagsHint: 'vip, beta (all of them)',
+    publishAt: 'Publish at', publishNow: 'Now', expiresAt: 'Valid until', noExpiry: 'No end', severity: 'Severity', category: 'Category', link: 'Link',
+    publish: 'Publish', withdraw: 'Withdraw', withdrawn: 'Withdrawn from every inbox', withdrawConfirm: 'Withdraw “{title}” from every inbox?',
+    status: { scheduled: 'Scheduled', live: 'Live', expired: 'Expired', withdrawn: 'Withdrawn' },
+    severities: { info: 'Info', success: 'Success', warning: 'Warning', error: 'Error' },
+  },
 };

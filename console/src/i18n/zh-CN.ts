@@ -37,5 +37,14 @@ const zhCN: typeof en = {
     detailTitle: '消息 {id}', canceled: '已取消', recalled: '已请求撤回', retried: '投递已重新排队', data: '数据', metadata: '元数据', back: '全部消息',
     status: { accepted: '已受理', completed: '已完成', partially_failed: '部分失败', failed: '失败', canceled: '已取消' },
   },
+  announcements: {
+    nav: '公告', title: '公告', create: '新建公告', editTitle: '编辑“{title}”', empty: '暂无公告', titleField: '标题', summary: '摘要', body: '正文（Markdown）',
+    bodyHint: '**粗体**、_斜体_、[链接](https://example.com)、列表…', preview: '预览', previewHint: 'HTML 标签会被丢弃（保留其文字）；收件箱显示 Herald 保存时的渲染结果。',
+    audience: '受众', audienceAll: '所有人', audienceGroup: '接收组', audienceTags: '带标签的订阅者', tagsHint: 'vip, beta（需全部具备）',
+    publishAt: '发布时间', publishNow: '立即', expiresAt: '有效期至', noExpiry: '长期有效', severity: '级别', category: '分类', link: '链接',
+    publish: '发布', withdraw: '撤回', withdrawn: '已从所有收件箱撤回', withdrawConfirm: '从所有收件箱撤回“{title}”？',
+    status: { scheduled: '待发布', live: '生效中', expired: '已过期', withdrawn: '已撤回' },
+    severities: { info: '信息', success: '成功', warning: '警告', error: '错误' },
+  },
 };
 export default zhCN;
