@@ -20,6 +20,7 @@ export const router = createRouter({
         { path: 'messages', name: 'messages', component: () => import('./pages/MessagesPage.vue') },
         { path: 'messages/:id', name: 'message', component: () => import('./pages/MessageDetailPage.vue'), props: true },
         { path: 'announcements', name: 'announcements', component: () => import('./pages/AnnouncementsPage.vue') },
+        { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue') },
       ],
     },
     { path: '/:unknown(.*)', redirect: '/' },

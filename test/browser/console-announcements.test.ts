@@ -27,7 +27,7 @@ describe('web console: announcements', () => {
     await page.locator('#login-email').fill(email);
     await page.locator('#login-password').fill(TEST_PASSWORD);
     await page.locator('[data-test=submit]').click();
-    await page.waitForURL(/\/announcements$/);
+    await page.waitForURL(`${base}/announcements`);
     await page.locator('[data-test=announcements]').waitFor();
   }
   async function choose(select: string, option: string) {

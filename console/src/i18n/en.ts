@@ -44,4 +44,12 @@ export default {
     status: { scheduled: 'Scheduled', live: 'Live', expired: 'Expired', withdrawn: 'Withdrawn' },
     severities: { info: 'Info', success: 'Success', warning: 'Warning', error: 'Error' },
   },
+  users: {
+    nav: 'Users', title: 'Users and roles', create: 'New user', initialPassword: 'First password', passwordShare: 'Give the user this password over a safe channel; they can change it after signing in.',
+    created: '{email} can now sign in', roleOf: 'Role of {email}', roleChanged: '{email} is now {role}', lastLogin: 'Last sign-in',
+    disable: 'Disable', enable: 'Enable', disableConfirm: 'Disable {email}? Their sessions end and they cannot sign in.', disabled: '{email} disabled', enabled: '{email} enabled',
+    adminsOnly: 'Only admins and owners manage users.',
+    roles: { owner: 'Owner', admin: 'Admin', operator: 'Operator', viewer: 'Viewer' },
+    statuses: { active: 'Active', disabled: 'Disabled' },
+  },
 };

@@ -46,5 +46,13 @@ const zhCN: typeof en = {
     status: { scheduled: '待发布', live: '生效中', expired: '已过期', withdrawn: '已撤回' },
     severities: { info: '信息', success: '成功', warning: '警告', error: '错误' },
   },
+  users: {
+    nav: '用户', title: '用户与角色', create: '新建用户', initialPassword: '初始密码', passwordShare: '请通过安全渠道把密码告诉该用户；登录后可自行修改。',
+    created: '{email} 现在可以登录了', roleOf: '{email} 的角色', roleChanged: '{email} 的角色已改为{role}', lastLogin: '最近登录',
+    disable: '停用', enable: '启用', disableConfirm: '停用 {email}？其会话将结束且无法登录。', disabled: '已停用 {email}', enabled: '已启用 {email}',
+    adminsOnly: '只有管理员和所有者可以管理用户。',
+    roles: { owner: '所有者', admin: '管理员', operator: '操作员', viewer: '只读用户' },
+    statuses: { active: '正常', disabled: '已停用' },
+  },
 };
 export default zhCN;
