@@ -162,3 +162,19 @@ export interface AnnouncementView {
 }
 export const ANNOUNCEMENT_STATUSES = ['scheduled', 'live', 'expired', 'withdrawn'] as const;
 export const INBOX_SEVERITIES = ['info', 'success', 'warning', 'error'] as const;
+/** A channel account's quota and its status (src/domain/channel-accounts/account-quota-config.ts), read with the account. */
+export interface AccountQuota {
+  period: 'day' | 'month' | 'balance';
+  limit: number;
+  timeZone?: string;
+}
+export interface AccountQuotaStatus {
+  configured: { period: AccountQuota['period']; limit: number; used: number; remaining: number; resetsAt: string | null } | null;
+  reported: { limit: number; used: number; remaining: number; at: string } | null;
+  exhausted: { since: string; until: string | null; code: string; message: string } | null;
+}
+export interface ChannelAccountExtras {
+  quota: AccountQuota | null;
+  quotaStatus: AccountQuotaStatus;
+  receiptUrl?: string;
+}

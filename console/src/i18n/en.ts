@@ -52,4 +52,11 @@ export default {
     roles: { owner: 'Owner', admin: 'Admin', operator: 'Operator', viewer: 'Viewer' },
     statuses: { active: 'Active', disabled: 'Disabled' },
   },
+  accountExtras: {
+    quota: 'Quota', period: 'Quota period', limit: 'Sends allowed', timeZone: 'Time zone of the reset', none: 'None', reported: 'Platform reports',
+    periods: { day: 'per day', month: 'per month', balance: 'balance' },
+    quotaHint: "Herald's own count of sends; over it, deliveries move to the route's next account or wait for the reset. A balance never resets: set it again after topping up.",
+    exhausted: 'Exhausted', reset: 'Reset', resetConfirm: 'Clear the exhaustion mark of {name}? It sends again at once.', resetDone: '{name} sends again',
+    receiptUrl: 'Receipt URL', rotate: 'Rotate', rotateConfirm: 'Give {name} a new receipt URL? Set it in the vendor console; the old one works for another day.', rotated: 'New receipt URL: set it in the vendor console',
+  },
 };

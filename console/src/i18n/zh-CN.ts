@@ -54,5 +54,12 @@ const zhCN: typeof en = {
     roles: { owner: '所有者', admin: '管理员', operator: '操作员', viewer: '只读用户' },
     statuses: { active: '正常', disabled: '已停用' },
   },
+  accountExtras: {
+    quota: '配额', period: '配额周期', limit: '允许发送数', timeZone: '重置时区', none: '无', reported: '平台报告',
+    periods: { day: '每天', month: '每月', balance: '余额' },
+    quotaHint: 'Herald 自行计数；超出后投递转到路由中的下一个账号或等待重置。余额不会自动重置：充值后请重新设置。',
+    exhausted: '已耗尽', reset: '重置', resetConfirm: '清除 {name} 的耗尽标记？它将立即恢复发送。', resetDone: '{name} 已恢复发送',
+    receiptUrl: '回执地址', rotate: '轮换', rotateConfirm: '为 {name} 生成新的回执地址？请在供应商控制台中设置；旧地址在一天内仍然有效。', rotated: '已生成新的回执地址：请在供应商控制台中设置',
+  },
 };
 export default zhCN;
