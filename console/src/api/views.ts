@@ -138,7 +138,7 @@ export interface MessageView {
 export { CHANNELS } from '../../../src/channels/channel-catalog.ts';
 export { MESSAGE_STATUSES, RETRYABLE_DELIVERY_STATUSES } from '../../../src/deliveries/delivery-status.ts';
 // Announcements (src/domain/inbox/announcement-schema.ts, which imports TypeBox, so its statuses and the inbox severities are
-// mirrored here; the generated request types fail the console's type check if they change).
+// mirrored here; `satisfies` against the generated request types fails the console's type check if one goes away).
 export interface AnnouncementAudienceAll {
   all: true;
 }
@@ -160,8 +160,10 @@ export interface AnnouncementView {
   createdAt: string;
   updatedAt: string;
 }
-export const ANNOUNCEMENT_STATUSES = ['scheduled', 'live', 'expired', 'withdrawn'] as const;
-export const INBOX_SEVERITIES = ['info', 'success', 'warning', 'error'] as const;
+type AnnouncementStatusParam = NonNullable<NonNullable<import('./generated/schema').paths['/v1/announcements']['get']['parameters']['query']>['status']>;
+type AnnouncementSeverityField = NonNullable<import('./generated/schema').paths['/v1/announcements']['post']['requestBody']>['content']['application/json']['severity'];
+export const ANNOUNCEMENT_STATUSES = ['scheduled', 'live', 'expired', 'withdrawn'] as const satisfies readonly AnnouncementStatusParam[];
+export const INBOX_SEVERITIES = ['info', 'success', 'warning', 'error'] as const satisfies readonly NonNullable<AnnouncementSeverityField>[];
 /** A channel account's quota and its status (src/domain/channel-accounts/account-quota-config.ts), read with the account. */
 export interface AccountQuota {
   period: 'day' | 'month' | 'balance';
