@@ -22,6 +22,8 @@ export const router = createRouter({
         { path: 'message-types', name: 'message-types', component: () => import('./pages/MessageTypesPage.vue') },
         { path: 'receiver-groups', name: 'receiver-groups', component: () => import('./pages/ReceiverGroupsPage.vue') },
         { path: 'schedules', name: 'schedules', component: () => import('./pages/SchedulesPage.vue') },
+        { path: 'announcements', name: 'announcements', component: () => import('./pages/AnnouncementsPage.vue') },
+        { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue') },
       ],
     },
     { path: '/:unknown(.*)', redirect: '/' },

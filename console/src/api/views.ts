@@ -181,3 +181,47 @@ export interface ScheduleView {
   createdAt: string;
   updatedAt: string;
 }
+
+// Announcements (src/domain/inbox/announcement-schema.ts, which imports TypeBox, so its statuses and the inbox severities are
+// mirrored here; `satisfies` against the generated request types fails the console's type check if one goes away).
+export interface AnnouncementAudienceAll {
+  all: true;
+}
+export type AnnouncementAudience = AnnouncementAudienceAll | { group: string } | { tags: string[] };
+export interface AnnouncementView {
+  id: string;
+  title: string;
+  summary: string | null;
+  body: string | null;
+  bodyHtml: string | null;
+  link: string | null;
+  category: string | null;
+  severity: 'info' | 'success' | 'warning' | 'error';
+  audience: AnnouncementAudience;
+  publishAt: string;
+  expiresAt: string | null;
+  withdrawnAt: string | null;
+  status: 'scheduled' | 'live' | 'expired' | 'withdrawn';
+  createdAt: string;
+  updatedAt: string;
+}
+type AnnouncementStatusParam = NonNullable<NonNullable<import('./generated/schema').paths['/v1/announcements']['get']['parameters']['query']>['status']>;
+type AnnouncementSeverityField = NonNullable<import('./generated/schema').paths['/v1/announcements']['post']['requestBody']>['content']['application/json']['severity'];
+export const ANNOUNCEMENT_STATUSES = ['scheduled', 'live', 'expired', 'withdrawn'] as const satisfies readonly AnnouncementStatusParam[];
+export const INBOX_SEVERITIES = ['info', 'success', 'warning', 'error'] as const satisfies readonly NonNullable<AnnouncementSeverityField>[];
+/** A channel account's quota and its status (src/domain/channel-accounts/account-quota-config.ts), read with the account. */
+export interface AccountQuota {
+  period: 'day' | 'month' | 'balance';
+  limit: number;
+  timeZone?: string;
+}
+export interface AccountQuotaStatus {
+  configured: { period: AccountQuota['period']; limit: number; used: number; remaining: number; resetsAt: string | null } | null;
+  reported: { limit: number; used: number; remaining: number; at: string } | null;
+  exhausted: { since: string; until: string | null; code: string; message: string } | null;
+}
+export interface ChannelAccountExtras {
+  quota: AccountQuota | null;
+  quotaStatus: AccountQuotaStatus;
+  receiptUrl?: string;
+}

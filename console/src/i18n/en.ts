@@ -56,4 +56,28 @@ export default {
     message: 'Message (the body of POST /v1/messages)', messageHint: `{'{'}"type": "report.daily", "data": {'{'}"region": "cn"{'}'}{'}'}`,
     status: { active: 'Active', paused: 'Paused', finished: 'Finished' }, outcome: { sent: 'Sent', skipped: 'Skipped', failed: 'Failed' }, deleteConfirm: 'Delete schedule {name}? Its coming runs are dropped.',
   },
+  announcements: {
+    nav: 'Announcements', title: 'Announcements', create: 'New announcement', editTitle: 'Edit “{title}”', empty: 'No announcements', titleField: 'Title', summary: 'Summary', body: 'Body (Markdown)',
+    bodyHint: '**Bold**, _italic_, [links](https://example.com), lists…', preview: 'Preview', previewHint: "HTML tags are dropped (their text stays); inboxes show Herald's rendering, saved with the announcement.",
+    audience: 'Audience', audienceAll: 'Everyone', audienceGroup: 'Receiver group', audienceTags: 'Subscribers with tags', tagsHint: 'vip, beta (all of them)',
+    publishAt: 'Publish at', publishNow: 'Now', expiresAt: 'Valid until', noExpiry: 'No end', severity: 'Severity', category: 'Category', link: 'Link',
+    publish: 'Publish', withdraw: 'Withdraw', withdrawn: 'Withdrawn from every inbox', withdrawConfirm: 'Withdraw “{title}” from every inbox?',
+    status: { scheduled: 'Scheduled', live: 'Live', expired: 'Expired', withdrawn: 'Withdrawn' },
+    severities: { info: 'Info', success: 'Success', warning: 'Warning', error: 'Error' },
+  },
+  users: {
+    nav: 'Users', title: 'Users and roles', create: 'New user', initialPassword: 'First password', passwordShare: 'Give the user this password over a safe channel; they can change it after signing in.',
+    created: '{email} can now sign in', roleOf: 'Role of {email}', roleChanged: '{email} is now {role}', lastLogin: 'Last sign-in',
+    disable: 'Disable', enable: 'Enable', disableConfirm: 'Disable {email}? Their sessions end and they cannot sign in.', disabled: '{email} disabled', enabled: '{email} enabled',
+    adminsOnly: 'Only admins and owners manage users.',
+    roles: { owner: 'Owner', admin: 'Admin', operator: 'Operator', viewer: 'Viewer' },
+    statuses: { active: 'Active', disabled: 'Disabled' },
+  },
+  accountExtras: {
+    quota: 'Quota', period: 'Quota period', limit: 'Sends allowed', timeZone: 'Time zone of the reset', none: 'None', reported: 'Platform reports',
+    periods: { day: 'per day', month: 'per month', balance: 'balance' },
+    quotaHint: "Herald's own count of sends; over it, deliveries move to the route's next account or wait for the reset. A balance never resets: set it again after topping up.",
+    exhausted: 'Exhausted', reset: 'Reset', resetConfirm: 'Clear the exhaustion mark of {name}? It sends again at once.', resetDone: '{name} sends again',
+    receiptUrl: 'Receipt URL', rotate: 'Rotate', rotateConfirm: 'Give {name} a new receipt URL? Set it in the vendor console; the old one works for another day.', rotated: 'New receipt URL: set it in the vendor console',
+  },
 };

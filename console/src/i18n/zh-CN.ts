@@ -58,5 +58,29 @@ const zhCN: typeof en = {
     message: '消息（POST /v1/messages 的请求体）', messageHint: `{'{'}"type": "report.daily", "data": {'{'}"region": "cn"{'}'}{'}'}`,
     status: { active: '运行中', paused: '已暂停', finished: '已完成' }, outcome: { sent: '已发送', skipped: '已跳过', failed: '失败' }, deleteConfirm: '删除定时任务 {name}？之后的运行将不再执行。',
   },
+  announcements: {
+    nav: '公告', title: '公告', create: '新建公告', editTitle: '编辑“{title}”', empty: '暂无公告', titleField: '标题', summary: '摘要', body: '正文（Markdown）',
+    bodyHint: '**粗体**、_斜体_、[链接](https://example.com)、列表…', preview: '预览', previewHint: 'HTML 标签会被丢弃（保留其文字）；收件箱显示 Herald 保存时的渲染结果。',
+    audience: '受众', audienceAll: '所有人', audienceGroup: '接收组', audienceTags: '带标签的订阅者', tagsHint: 'vip, beta（需全部具备）',
+    publishAt: '发布时间', publishNow: '立即', expiresAt: '有效期至', noExpiry: '长期有效', severity: '级别', category: '分类', link: '链接',
+    publish: '发布', withdraw: '撤回', withdrawn: '已从所有收件箱撤回', withdrawConfirm: '从所有收件箱撤回“{title}”？',
+    status: { scheduled: '待发布', live: '生效中', expired: '已过期', withdrawn: '已撤回' },
+    severities: { info: '信息', success: '成功', warning: '警告', error: '错误' },
+  },
+  users: {
+    nav: '用户', title: '用户与角色', create: '新建用户', initialPassword: '初始密码', passwordShare: '请通过安全渠道把密码告诉该用户；登录后可自行修改。',
+    created: '{email} 现在可以登录了', roleOf: '{email} 的角色', roleChanged: '{email} 的角色已改为{role}', lastLogin: '最近登录',
+    disable: '停用', enable: '启用', disableConfirm: '停用 {email}？其会话将结束且无法登录。', disabled: '已停用 {email}', enabled: '已启用 {email}',
+    adminsOnly: '只有管理员和所有者可以管理用户。',
+    roles: { owner: '所有者', admin: '管理员', operator: '操作员', viewer: '只读用户' },
+    statuses: { active: '正常', disabled: '已停用' },
+  },
+  accountExtras: {
+    quota: '配额', period: '配额周期', limit: '允许发送数', timeZone: '重置时区', none: '无', reported: '平台报告',
+    periods: { day: '每天', month: '每月', balance: '余额' },
+    quotaHint: 'Herald 自行计数；超出后投递转到路由中的下一个账号或等待重置。余额不会自动重置：充值后请重新设置。',
+    exhausted: '已耗尽', reset: '重置', resetConfirm: '清除 {name} 的耗尽标记？它将立即恢复发送。', resetDone: '{name} 已恢复发送',
+    receiptUrl: '回执地址', rotate: '轮换', rotateConfirm: '为 {name} 生成新的回执地址？请在供应商控制台中设置；旧地址在一天内仍然有效。', rotated: '已生成新的回执地址：请在供应商控制台中设置',
+  },
 };
 export default zhCN;
