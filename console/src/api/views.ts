@@ -137,3 +137,38 @@ export interface MessageView {
 // Herald's own lists (dependency-free modules of src/), so the console's filters and previews cannot drift from them.
 export { CHANNELS } from '../../../src/channels/channel-catalog.ts';
 export { MESSAGE_STATUSES, RETRYABLE_DELIVERY_STATUSES } from '../../../src/deliveries/delivery-status.ts';
+export interface ProviderCallSeries {
+  key: string;
+  succeeded: number;
+  failed: number;
+  successPercent: number | null;
+  points: Array<{ at: string; succeeded: number; failed: number }>;
+}
+export interface QuotaView {
+  accountId: string;
+  name: string;
+  type: string;
+  channel: string;
+  enabled: boolean;
+  configured: { period: string; limit: number; used: number; remaining: number; resetsAt: string | null } | null;
+  reported: { limit: number; used: number; remaining: number; at: string } | null;
+  exhausted: { since: string; until: string | null; code: string; message: string } | null;
+  limit: number | null;
+  remaining: number | null;
+}
+export interface AlarmView {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  subject: string;
+  subjectLabel: string;
+  status: 'open' | 'resolved';
+  value: number | null;
+  detail: Record<string, unknown>;
+  firedAt: string;
+  clearSince: string | null;
+  resolvedAt: string | null;
+  firedMessageId: string | null;
+  resolvedMessageId: string | null;
+}

@@ -35,4 +35,11 @@ export default {
     detailTitle: 'Message {id}', canceled: 'Canceled', recalled: 'Recall requested', retried: 'Delivery queued again', data: 'Data', metadata: 'Metadata', back: 'All messages',
     status: { accepted: 'Accepted', completed: 'Completed', partially_failed: 'Partially failed', failed: 'Failed', canceled: 'Canceled' },
   },
+  dashboard: {
+    nav: 'Dashboard', title: 'Dashboard', calls: 'Provider calls by channel', range: 'Time range', lastHours: 'Last {hours} h', noCalls: 'No provider calls in this time range',
+    channel: 'Channel', succeeded: 'Succeeded', failed: 'Failed', successRate: 'Success rate', quotas: 'Provider quotas', noAccounts: 'No channel accounts',
+    account: 'Account', configured: 'Configured', reported: 'Reported by the platform', remaining: 'Remaining', exhausted: 'Exhausted', unknown: 'unknown',
+    usedOf: '{used} of {limit} used', period: { day: 'day', month: 'month', balance: 'balance' },
+    openAlarms: 'Open alarms', noAlarms: 'No open alarms', rule: 'Rule', subject: 'Subject', firedAt: 'Fired',
+  },
 };

@@ -37,5 +37,12 @@ const zhCN: typeof en = {
     detailTitle: '消息 {id}', canceled: '已取消', recalled: '已请求撤回', retried: '投递已重新排队', data: '数据', metadata: '元数据', back: '全部消息',
     status: { accepted: '已受理', completed: '已完成', partially_failed: '部分失败', failed: '失败', canceled: '已取消' },
   },
+  dashboard: {
+    nav: '概览', title: '概览', calls: '按渠道的服务商调用', range: '时间范围', lastHours: '最近 {hours} 小时', noCalls: '此时间范围内没有服务商调用',
+    channel: '渠道', succeeded: '成功', failed: '失败', successRate: '成功率', quotas: '服务商配额', noAccounts: '没有渠道账号',
+    account: '账号', configured: '已配置', reported: '平台报告', remaining: '剩余', exhausted: '已耗尽', unknown: '未知',
+    usedOf: '已用 {used} / {limit}', period: { day: '天', month: '月', balance: '余额' },
+    openAlarms: '未解决的告警', noAlarms: '没有未解决的告警', rule: '规则', subject: '对象', firedAt: '触发时间',
+  },
 };
 export default zhCN;

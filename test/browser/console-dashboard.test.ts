@@ -1,0 +1,119 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+
+const MINUTE = 60_000;
+
+/**
+ * The console's dashboard in Chromium (SQLite): the landing page after sign-in, provider calls by
+ * channel with success rates (chart and table), provider quotas with an exhaustion mark, and open
+ * alarms; ECharts arrives with the dashboard's chunk, not in the initial load.
+ */
+describe('web console: the dashboard', () => {
+  let herald: TestHerald;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let app: AppCredentials;
+  const apiRequests: string[] = [];
+  const scripts: string[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    assertConsoleBuilt();
+    herald = await createTestHerald('sqlite');
+    await herald.start();
+    base = `http://127.0.0.1:${(herald.server!.server.address() as AddressInfo).port}`;
+    app = await createAppWithKey(herald, 'shop');
+    await herald.services.users.create({ email: 'owner@example.com', password: TEST_PASSWORD, role: 'owner' });
+    const call = async (method: string, url: string, body: unknown) => {
+      const response = await signedInject(herald, app, { method, url, body });
+      assert.ok(response.statusCode < 300, response.body);
+      return response.json();
+    };
+    const hook = { url: 'https://hooks.example.com/h', secret: 'signing-secret' };
+    await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'daily', config: hook, quota: { period: 'day', limit: 100 } });
+    const marked = await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'marked', config: hook });
+    const db = herald.context.database.db;
+    const now = Date.now();
+    await db.updateTable('channel_accounts').set({ quota_exhausted: JSON.stringify({ sinceMs: now - MINUTE, untilMs: null, code: 'WECHAT_45009', message: 'WeChat errcode 45009' }) }).where('id', '=', marked.id).execute();
+    const counter = (subject: string, atMs: number, succeeded: number, failed: number) => ({ app_id: app.appId, subject, bucket_start: Math.floor(atMs / MINUTE) * MINUTE, succeeded, failed });
+    await db
+      .insertInto('outcome_counters')
+      .values([counter('channel:sms', now - 30 * MINUTE, 90, 10), counter('channel:email', now - 90 * MINUTE, 5, 0)])
+      .execute();
+    const rule = await call('POST', '/v1/alarm-rules', { name: 'sms-success', kind: 'success_rate', params: { belowPercent: 95, windowSeconds: 600, minAttempts: 10 }, scope: { channel: 'sms' }, to: [{ channelAccount: 'daily' }], enabled: false });
+    await db
+      .insertInto('alarms')
+      .values({ id: 'alm_dash1', app_id: app.appId, rule_id: rule.id, rule_name: 'sms-success', kind: 'success_rate', subject: 'channel:sms', subject_label: 'channel sms', status: 'open', value: 90, detail: '{}', fired_at: now - 5 * MINUTE, clear_since: null, resolved_at: null, fired_message_id: null, resolved_message_id: null, updated_at: now })
+      .execute();
+
+    browser = await launchChromium();
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    await enableAxe(context);
+    context.setDefaultTimeout(30_000);
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin !== base) return;
+      if (request.resourceType() === 'fetch') apiRequests.push(`${request.method()} ${url.pathname}`);
+      if (request.resourceType() === 'script') scripts.push(url.pathname);
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await herald?.close();
+  });
+
+  test('signing in lands on the dashboard, which loads ECharts in its own chunk', async () => {
+    await page.goto(`${base}/login`);
+    await page.locator('#login-email').fill('owner@example.com');
+    await page.locator('#login-password').fill(TEST_PASSWORD);
+    await page.locator('[data-test=submit]').click();
+    await page.waitForURL(/\/dashboard$/);
+    await page.locator('[data-test=calls-chart] canvas').waitFor();
+    const chunks = scripts.filter((path) => path.startsWith('/assets/'));
+    assert.ok(chunks.some((path) => /\/DashboardPage-/.test(path)), `the dashboard chunk was loaded: ${chunks.join(', ')}`);
+  });
+
+  test('success rates by channel, quotas with the exhaustion mark, and the open alarm', async () => {
+    const rates = page.locator('[data-test=success-rates]');
+    await rates.getByText('sms').waitFor();
+    assert.match(await rates.locator('tr', { hasText: 'sms' }).innerText(), /90\s+10\s+90%/);
+    assert.match(await rates.locator('tr', { hasText: 'email' }).innerText(), /5\s+0\s+100%/);
+    const quotas = page.locator('[data-test=quotas]');
+    assert.match(await quotas.locator('tr', { hasText: 'daily' }).innerText(), /0 of 100 used \/ day\s+—\s+100/);
+    await quotas.locator('tr', { hasText: 'marked' }).locator('[data-test=exhausted]').waitFor();
+    await page.locator('[data-test=open-alarms]').getByText('sms-success').waitFor();
+    await assertAccessible(page, 'dashboard');
+    await screenshot(page, 'dashboard', 'en');
+  });
+
+  test('another time range reloads the calls; in zh-CN the dashboard reads Chinese', async () => {
+    await page.locator('.el-radio-button', { hasText: 'Last 6 h' }).click();
+    await page.locator('[data-test=success-rates]').getByText('sms').waitFor();
+    await page.locator('[data-test=language]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '简体中文' }).click();
+    await page.getByRole('heading', { name: '概览' }).waitFor();
+    await page.locator('[data-test=quotas]').getByText('已耗尽').waitFor();
+    await assertAccessible(page, 'dashboard zh-CN');
+    await screenshot(page, 'dashboard', 'zh-CN');
+    await page.locator('[data-test=language]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'English' }).click();
+  });
+
+  test('every request the dashboard made is an operation of /openapi.json, and no script failed', async () => {
+    const spec = (await herald.server!.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.deepEqual(requestsOutside(spec, apiRequests), []);
+    for (const expected of ['GET /v1/stats/provider-calls', 'GET /v1/quotas', 'GET /v1/alarms']) assert.ok(apiRequests.includes(expected), expected);
+    assert.deepEqual(pageErrors, []);
+  });
+});
