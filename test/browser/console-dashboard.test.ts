@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 
 /**
  * The console's dashboard in Chromium (SQLite): the landing page after sign-in, provider calls by
- * channel with success rates (chart and table), provider quotas with an exhaustion mark, and open
+ * channel with success rates (chart and table), the backlog, provider quotas with an exhaustion mark, and open
  * alarms; ECharts arrives with the dashboard's chunk, not in the initial load.
  */
 describe('web console: the dashboard', () => {
@@ -38,6 +38,7 @@ describe('web console: the dashboard', () => {
     const hook = { url: 'https://hooks.example.com/h', secret: 'signing-secret' };
     await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'daily', config: hook, quota: { period: 'day', limit: 100 } });
     const marked = await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'marked', config: hook });
+    for (let sent = 0; sent < 2; sent++) await call('POST', '/v1/messages', { to: [{ channelAccount: 'daily' }], content: { title: 't', body: 'b' } });
     const db = herald.context.database.db;
     const now = Date.now();
     await db.updateTable('channel_accounts').set({ quota_exhausted: JSON.stringify({ sinceMs: now - MINUTE, untilMs: null, code: 'WECHAT_45009', message: 'WeChat errcode 45009' }) }).where('id', '=', marked.id).execute();
@@ -93,6 +94,8 @@ describe('web console: the dashboard', () => {
     assert.match(await quotas.locator('tr', { hasText: 'daily' }).innerText(), /0 of 100 used \/ day\s+—\s+100/);
     await quotas.locator('tr', { hasText: 'marked' }).locator('[data-test=exhausted]').waitFor();
     await page.locator('[data-test=open-alarms]').getByText('sms-success').waitFor();
+    // The two messages accepted in before() wait in the queue (no worker runs here).
+    assert.match(await page.locator('[data-test=backlog-queued]').innerText(), /Queued\s+2/);
     await assertAccessible(page, 'dashboard');
     await screenshot(page, 'dashboard', 'en');
   });
@@ -113,7 +116,7 @@ describe('web console: the dashboard', () => {
   test('every request the dashboard made is an operation of /openapi.json, and no script failed', async () => {
     const spec = (await herald.server!.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.deepEqual(requestsOutside(spec, apiRequests), []);
-    for (const expected of ['GET /v1/stats/provider-calls', 'GET /v1/quotas', 'GET /v1/alarms']) assert.ok(apiRequests.includes(expected), expected);
+    for (const expected of ['GET /v1/stats/provider-calls', 'GET /v1/stats/queue', 'GET /v1/quotas', 'GET /v1/alarms']) assert.ok(apiRequests.includes(expected), expected);
     assert.deepEqual(pageErrors, []);
   });
 });

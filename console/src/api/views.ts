@@ -172,3 +172,8 @@ export interface AlarmView {
   firedMessageId: string | null;
   resolvedMessageId: string | null;
 }
+export interface QueueBacklogView {
+  depth: { queued: number; scheduled: number; retrying: number };
+  oldestDueSeconds: number;
+  at: string;
+}

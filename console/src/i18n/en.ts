@@ -41,5 +41,6 @@ export default {
     account: 'Account', configured: 'Configured', reported: 'Reported by the platform', remaining: 'Remaining', exhausted: 'Exhausted', unknown: 'unknown',
     usedOf: '{used} of {limit} used', period: { day: 'day', month: 'month', balance: 'balance' },
     openAlarms: 'Open alarms', noAlarms: 'No open alarms', rule: 'Rule', subject: 'Subject', firedAt: 'Fired',
+    backlog: 'Backlog', waiting: { queued: 'Queued', scheduled: 'Scheduled', retrying: 'Retrying' }, oldestDue: 'Oldest due for', seconds: 's',
   },
 };

@@ -43,6 +43,7 @@ const zhCN: typeof en = {
     account: '账号', configured: '已配置', reported: '平台报告', remaining: '剩余', exhausted: '已耗尽', unknown: '未知',
     usedOf: '已用 {used} / {limit}', period: { day: '天', month: '月', balance: '余额' },
     openAlarms: '未解决的告警', noAlarms: '没有未解决的告警', rule: '规则', subject: '对象', firedAt: '触发时间',
+    backlog: '积压', waiting: { queued: '排队中', scheduled: '已计划', retrying: '重试中' }, oldestDue: '最早到期已等待', seconds: '秒',
   },
 };
 export default zhCN;
