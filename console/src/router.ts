@@ -20,6 +20,7 @@ export const router = createRouter({
         { path: 'messages', name: 'messages', component: () => import('./pages/MessagesPage.vue') },
         { path: 'messages/:id', name: 'message', component: () => import('./pages/MessageDetailPage.vue'), props: true },
         { path: 'dashboard', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
+        { path: 'alarms', name: 'alarms', component: () => import('./pages/AlarmsPage.vue') },
       ],
     },
     { path: '/:unknown(.*)', redirect: '/' },

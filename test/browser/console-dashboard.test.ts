@@ -11,9 +11,10 @@ const MINUTE = 60_000;
 /**
  * The console's dashboard in Chromium (SQLite): the landing page after sign-in, provider calls by
  * channel with success rates (chart and table), the backlog, provider quotas with an exhaustion mark, and open
- * alarms; ECharts arrives with the dashboard's chunk, not in the initial load.
+ * alarms; ECharts arrives with the dashboard's chunk, not in the initial load. Alarm rules are created,
+ * edited and deleted by an owner; a viewer is offered none of those writes.
  */
-describe('web console: the dashboard', () => {
+describe('web console: the dashboard and alarms', () => {
   let herald: TestHerald;
   let browser: Browser;
   let page: Page;
@@ -30,6 +31,7 @@ describe('web console: the dashboard', () => {
     base = `http://127.0.0.1:${(herald.server!.server.address() as AddressInfo).port}`;
     app = await createAppWithKey(herald, 'shop');
     await herald.services.users.create({ email: 'owner@example.com', password: TEST_PASSWORD, role: 'owner' });
+    await herald.services.users.create({ email: 'vic@example.com', password: TEST_PASSWORD, role: 'viewer' });
     const call = async (method: string, url: string, body: unknown) => {
       const response = await signedInject(herald, app, { method, url, body });
       assert.ok(response.statusCode < 300, response.body);
@@ -69,6 +71,11 @@ describe('web console: the dashboard', () => {
       if (request.resourceType() === 'script') scripts.push(url.pathname);
     });
   });
+  /** Picks `label` in an Element Plus select (its options live in a popper at the end of the body). */
+  const choose = async (select: string, label: string) => {
+    await page.locator(select).click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+  };
   after(async () => {
     await browser?.close();
     await herald?.close();
@@ -113,10 +120,72 @@ describe('web console: the dashboard', () => {
     await page.locator('.el-select-dropdown__item:visible', { hasText: 'English' }).click();
   });
 
+  test('alarm rules: created, refused with the problem shown, edited and deleted by an owner; history lists the alarm', async () => {
+    const rulesApi = async () => (await signedInject(herald, app, { method: 'GET', url: '/v1/alarm-rules' })).json().items as Array<{ id: string; name: string; params: Record<string, unknown> }>;
+    await page.locator('.el-menu-item', { hasText: 'Alarms' }).click();
+    await page.waitForURL(/\/alarms$/);
+    await page.locator('[data-test=rules]').getByText('sms-success').waitFor();
+    await page.locator('[data-test=new-rule]').click();
+    await page.locator('#rule-name').fill('backlog-slow');
+    await choose('[data-test=rule-kind]', 'Backlog age');
+    assert.equal(await page.locator('#rule-params').inputValue(), '{"olderThanSeconds":300}');
+    await page.locator('#rule-to').fill('[{"channelAccount": "daily"}]');
+    await page.locator('#rule-params').fill('{"olderThanSeconds": -5}');
+    await page.locator('[data-test=save-rule]').click();
+    await page.locator('[data-test=form-error]').waitFor();
+    await assertAccessible(page, 'alarm rule form');
+    await page.locator('#rule-params').fill('{"olderThanSeconds": 300}');
+    await page.locator('[data-test=save-rule]').click();
+    await page.locator('[data-test=rules]').getByText('backlog-slow').waitFor();
+    assert.deepEqual((await rulesApi()).find((rule) => rule.name === 'backlog-slow')?.params, { olderThanSeconds: 300 });
+
+    await page.locator('[data-test=rules] tr', { hasText: 'backlog-slow' }).locator('[data-test=edit-rule]').click();
+    await page.locator('#rule-params').fill('{"olderThanSeconds": 600}');
+    await page.locator('[data-test=save-rule]').click();
+    await page.locator('[data-test=rules]').getByText('{"olderThanSeconds":600}').waitFor();
+    assert.deepEqual((await rulesApi()).find((rule) => rule.name === 'backlog-slow')?.params, { olderThanSeconds: 600 });
+    await assertAccessible(page, 'alarm rules');
+    await screenshot(page, 'alarms', 'en');
+
+    await page.locator('[data-test=rules] tr', { hasText: 'backlog-slow' }).locator('[data-test=delete-rule]').click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('[data-test=rules]').getByText('backlog-slow').waitFor({ state: 'detached' });
+    assert.deepEqual((await rulesApi()).map((rule) => rule.name), ['sms-success']);
+
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.locator('[data-test=alarms]').getByText('channel sms').waitFor();
+    await choose('[data-test=filter-alarm-status]', 'Resolved');
+    await page.locator('[data-test=search-alarms]').click();
+    await page.locator('[data-test=alarms]').getByText('No alarms').waitFor();
+    await assertAccessible(page, 'alarm history');
+    await page.locator('[data-test=language]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '简体中文' }).click();
+    await page.getByRole('tab', { name: '规则' }).click();
+    await page.locator('[data-test=rules]').getByText('成功率').waitFor();
+    await screenshot(page, 'alarms', 'zh-CN');
+    await page.locator('[data-test=language]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'English' }).click();
+  });
+
+  test('a viewer reads the dashboard and the alarms but is offered no alarm rule write', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(30_000);
+    const viewer = await context.newPage();
+    await viewer.goto(`${base}/login?next=/alarms`);
+    await viewer.locator('#login-email').fill('vic@example.com');
+    await viewer.locator('#login-password').fill(TEST_PASSWORD);
+    await viewer.locator('[data-test=submit]').click();
+    await viewer.waitForURL(/\/alarms$/);
+    await viewer.locator('[data-test=rules]').getByText('sms-success').waitFor();
+    assert.equal(await viewer.locator('[data-test=new-rule], [data-test=edit-rule], [data-test=delete-rule]').count(), 0);
+    await context.close();
+  });
+
   test('every request the dashboard made is an operation of /openapi.json, and no script failed', async () => {
     const spec = (await herald.server!.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.deepEqual(requestsOutside(spec, apiRequests), []);
-    for (const expected of ['GET /v1/stats/provider-calls', 'GET /v1/stats/queue', 'GET /v1/quotas', 'GET /v1/alarms']) assert.ok(apiRequests.includes(expected), expected);
+    const made = new Set(apiRequests.map((request) => request.replace(/\/alm[a-z]*_[A-Za-z0-9]+$/, '/{id}').replace(/\/alarm-rules\/[^/]+$/, '/alarm-rules/{id}')));
+    for (const expected of ['GET /v1/stats/provider-calls', 'GET /v1/stats/queue', 'GET /v1/quotas', 'GET /v1/alarms', 'POST /v1/alarm-rules', 'PATCH /v1/alarm-rules/{id}', 'DELETE /v1/alarm-rules/{id}']) assert.ok(made.has(expected), expected);
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -177,3 +177,20 @@ export interface QueueBacklogView {
   oldestDueSeconds: number;
   at: string;
 }
+export interface AlarmRuleView {
+  id: string;
+  name: string;
+  kind: string;
+  params: Record<string, unknown>;
+  scope: { account: string } | { channel: string } | null;
+  to: unknown[];
+  channels: string[] | null;
+  locale: string | null;
+  holdDownSeconds: number;
+  enabled: boolean;
+  nextEvaluationAt: string | null;
+  lastEvaluatedAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -43,4 +43,12 @@ export default {
     openAlarms: 'Open alarms', noAlarms: 'No open alarms', rule: 'Rule', subject: 'Subject', firedAt: 'Fired',
     backlog: 'Backlog', waiting: { queued: 'Queued', scheduled: 'Scheduled', retrying: 'Retrying' }, oldestDue: 'Oldest due for', seconds: 's',
   },
+  alarms: {
+    nav: 'Alarms', title: 'Alarms', create: 'New alarm rule', editTitle: 'Alarm rule {name}', rules: 'Rules', history: 'History', noRules: 'No alarm rules', noAlarms: 'No alarms',
+    kind: 'Kind', params: 'Parameters (JSON)', scope: 'Scope', scopeValue: 'Account id or name, or channel', wholeApp: 'Whole app', account: 'One account', channel: 'One channel',
+    to: 'Receivers', toHint: 'Subscriber ids separated by commas, or JSON as POST /v1/messages takes "to"', channels: 'Channels', holdDown: 'Hold-down (seconds)', enabled: 'Enabled',
+    lastEvaluated: 'Last evaluated', deleteConfirm: 'Delete alarm rule {name}? Its open alarms close without a message.', badJson: '{field} is not valid JSON',
+    rule: 'Rule', subject: 'Subject', value: 'Value', since: 'Fired since', firedAt: 'Fired', resolvedAt: 'Resolved', open: 'Open', resolved: 'Resolved',
+    kinds: { quota_remaining: 'Quota remaining', success_rate: 'Success rate', backlog_age: 'Backlog age', callbacks_failing: 'Callbacks failing', circuit_open: 'Circuit open' },
+  },
 };

@@ -45,5 +45,13 @@ const zhCN: typeof en = {
     openAlarms: '未解决的告警', noAlarms: '没有未解决的告警', rule: '规则', subject: '对象', firedAt: '触发时间',
     backlog: '积压', waiting: { queued: '排队中', scheduled: '已计划', retrying: '重试中' }, oldestDue: '最早到期已等待', seconds: '秒',
   },
+  alarms: {
+    nav: '告警', title: '告警', create: '新建告警规则', editTitle: '告警规则 {name}', rules: '规则', history: '历史', noRules: '没有告警规则', noAlarms: '没有告警',
+    kind: '类型', params: '参数（JSON）', scope: '范围', scopeValue: '账号 ID 或名称，或渠道', wholeApp: '整个应用', account: '单个账号', channel: '单个渠道',
+    to: '接收者', toHint: '以逗号分隔的订阅者 ID，或与 POST /v1/messages 的 "to" 相同的 JSON', channels: '渠道', holdDown: '恢复保持（秒）', enabled: '启用',
+    lastEvaluated: '上次评估', deleteConfirm: '删除告警规则 {name}？其未解决的告警将关闭且不发送消息。', badJson: '{field} 不是有效的 JSON',
+    rule: '规则', subject: '对象', value: '数值', since: '触发时间不早于', firedAt: '触发时间', resolvedAt: '解决时间', open: '未解决', resolved: '已解决',
+    kinds: { quota_remaining: '配额剩余', success_rate: '成功率', backlog_age: '积压时长', callbacks_failing: '回调失败', circuit_open: '熔断打开' },
+  },
 };
 export default zhCN;
