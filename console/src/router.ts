@@ -21,6 +21,7 @@ export const router = createRouter({
         { path: 'messages/:id', name: 'message', component: () => import('./pages/MessageDetailPage.vue'), props: true },
         { path: 'dashboard', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
         { path: 'alarms', name: 'alarms', component: () => import('./pages/AlarmsPage.vue') },
+        { path: 'audit-log', name: 'audit-log', component: () => import('./pages/AuditLogPage.vue') },
       ],
     },
     { path: '/:unknown(.*)', redirect: '/' },

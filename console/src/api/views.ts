@@ -194,3 +194,17 @@ export interface AlarmRuleView {
   createdAt: string;
   updatedAt: string;
 }
+export interface AuditRecordView {
+  id: string;
+  at: string;
+  appId: string | null;
+  actor: string;
+  actorKind: 'user' | 'access-key';
+  actorEmail: string | null;
+  action: string;
+  target: string;
+  address: string | null;
+  requestId: string | null;
+  before: unknown;
+  after: unknown;
+}

@@ -51,4 +51,8 @@ export default {
     rule: 'Rule', subject: 'Subject', value: 'Value', since: 'Fired since', firedAt: 'Fired', resolvedAt: 'Resolved', open: 'Open', resolved: 'Resolved',
     kinds: { quota_remaining: 'Quota remaining', success_rate: 'Success rate', backlog_age: 'Backlog age', callbacks_failing: 'Callbacks failing', circuit_open: 'Circuit open' },
   },
+  auditLog: {
+    nav: 'Audit log', title: 'Audit log', adminsOnly: 'The audit log is for admins and owners.', allApps: 'All apps', app: 'App', actor: 'Actor',
+    action: 'Action', target: 'Target', at: 'Time', address: 'Address', changes: 'Changes', before: 'Before', after: 'After',
+  },
 };

@@ -53,5 +53,9 @@ const zhCN: typeof en = {
     rule: '规则', subject: '对象', value: '数值', since: '触发时间不早于', firedAt: '触发时间', resolvedAt: '解决时间', open: '未解决', resolved: '已解决',
     kinds: { quota_remaining: '配额剩余', success_rate: '成功率', backlog_age: '积压时长', callbacks_failing: '回调失败', circuit_open: '熔断打开' },
   },
+  auditLog: {
+    nav: '审计日志', title: '审计日志', adminsOnly: '审计日志仅供管理员和所有者查看。', allApps: '全部应用', app: '应用', actor: '操作者',
+    action: '操作', target: '对象', at: '时间', address: '地址', changes: '变更', before: '变更前', after: '变更后',
+  },
 };
 export default zhCN;
