@@ -12,7 +12,7 @@ export const router = createRouter({
       path: '/',
       component: () => import('./layouts/ConsoleLayout.vue'),
       children: [
-        { path: '', redirect: { name: 'dashboard' } },
+        { path: '', redirect: { name: 'messages' } },
         { path: 'apps', name: 'apps', component: () => import('./pages/AppsPage.vue') },
         { path: 'channel-accounts', name: 'channel-accounts', component: () => import('./pages/ChannelAccountsPage.vue') },
         { path: 'templates', name: 'templates', component: () => import('./pages/TemplatesPage.vue') },

@@ -9,7 +9,7 @@ import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type A
 const MINUTE = 60_000;
 
 /**
- * The console's dashboard in Chromium (SQLite): the landing page after sign-in, provider calls by
+ * The console's dashboard in Chromium (SQLite): provider calls by
  * channel with success rates (chart and table), the backlog, provider quotas with an exhaustion mark, and open
  * alarms; ECharts arrives with the dashboard's chunk, not in the initial load. Alarm rules are created,
  * edited and deleted by an owner; a viewer is offered none of those writes.
@@ -23,6 +23,7 @@ describe('web console: the dashboard and alarms', () => {
   const apiRequests: string[] = [];
   const scripts: string[] = [];
   const pageErrors: string[] = [];
+  const assetBytes = new Map<string, number>();
 
   before(async () => {
     assertConsoleBuilt();
@@ -64,6 +65,12 @@ describe('web console: the dashboard and alarms', () => {
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
     });
+    page.on('response', async (response) => {
+      const url = new URL(response.url());
+      if (url.origin !== base || !(url.pathname.startsWith('/assets/') || response.request().resourceType() === 'document')) return;
+      const sizes = await response.request().sizes().catch(() => undefined);
+      if (sizes) assetBytes.set(url.pathname, sizes.responseBodySize);
+    });
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.origin !== base) return;
@@ -81,8 +88,8 @@ describe('web console: the dashboard and alarms', () => {
     await herald?.close();
   });
 
-  test('signing in lands on the dashboard, which loads ECharts in its own chunk', async () => {
-    await page.goto(`${base}/login`);
+  test('signing in to the dashboard loads ECharts in its own chunk, and the whole first load stays under 400 KB gzipped', async () => {
+    await page.goto(`${base}/login?next=/dashboard`);
     await page.locator('#login-email').fill('owner@example.com');
     await page.locator('#login-password').fill(TEST_PASSWORD);
     await page.locator('[data-test=submit]').click();
@@ -90,6 +97,10 @@ describe('web console: the dashboard and alarms', () => {
     await page.locator('[data-test=calls-chart] canvas').waitFor();
     const chunks = scripts.filter((path) => path.startsWith('/assets/'));
     assert.ok(chunks.some((path) => /\/DashboardPage-/.test(path)), `the dashboard chunk was loaded: ${chunks.join(', ')}`);
+    // Everything loaded so far (sign-in page, shell, layout, dashboard with ECharts), gzipped as Herald sends it.
+    const total = [...assetBytes.values()].reduce((sum, bytes) => sum + bytes, 0);
+    console.log(`sign-in and the dashboard as the first page: ${assetBytes.size} files, ${(total / 1024).toFixed(1)} KB gzipped`);
+    assert.ok(total < 400 * 1024, `${(total / 1024).toFixed(1)} KB`);
   });
 
   test('success rates by channel, quotas with the exhaustion mark, and the open alarm', async () => {
