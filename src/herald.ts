@@ -60,6 +60,7 @@ import { createMessageRenderer } from './domain/messages/message-renderer.ts';
 import { createAnnouncementService } from './domain/inbox/announcement-service.ts';
 import { createAuditLogService } from './domain/audit/audit-log-service.ts';
 import { createProviderCallStats } from './domain/stats/provider-call-stats.ts';
+import { createQueueStats } from './domain/stats/queue-stats.ts';
 import { createScheduleService } from './domain/schedules/schedule-service.ts';
 import { PRIORITIES, type SendRequestBody } from './domain/messages/send-request-schema.ts';
 import { createScheduleRunner, type ScheduleRunner } from './dispatch/schedule-runner.ts';
@@ -271,6 +272,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     alarmHistory: createAlarmHistory(context),
     auditLog: createAuditLogService(context),
     providerCallStats: createProviderCallStats(context),
+    queueStats: createQueueStats(context),
     inboxAuth: createInboxAuthenticator({ apps, clock }),
     inbox,
     inboxStreams,

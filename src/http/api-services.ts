@@ -6,6 +6,7 @@ import type { AnnouncementService } from '../domain/inbox/announcement-service.t
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AuditLogService } from '../domain/audit/audit-log-service.ts';
 import type { ProviderCallStats } from '../domain/stats/provider-call-stats.ts';
+import type { QueueStatsService } from '../domain/stats/queue-stats.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
 import type { AppRateLimiter } from '../domain/rate-limits/app-rate-limiter.ts';
 import type { ChannelAccountService } from '../domain/channel-accounts/channel-account-service.ts';
@@ -63,6 +64,8 @@ export interface ApiServices {
   alarmHistory: AlarmHistory;
   /** Provider calls over time per channel or account, for dashboards. */
   providerCallStats: ProviderCallStats;
+  /** The app's backlog (waiting deliveries, oldest due), cached briefly, for dashboards. */
+  queueStats: QueueStatsService;
   /** Written by the signed API's audit hooks, searched at GET /v1/audit-log. */
   auditLog: AuditLogService;
   /** Authenticates /inbox/v1 requests (subscriber hash or inbox token). */

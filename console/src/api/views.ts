@@ -225,3 +225,74 @@ export interface ChannelAccountExtras {
   quotaStatus: AccountQuotaStatus;
   receiptUrl?: string;
 }
+export interface ProviderCallSeries {
+  key: string;
+  succeeded: number;
+  failed: number;
+  successPercent: number | null;
+  points: Array<{ at: string; succeeded: number; failed: number }>;
+}
+export interface QuotaView {
+  accountId: string;
+  name: string;
+  type: string;
+  channel: string;
+  enabled: boolean;
+  configured: { period: string; limit: number; used: number; remaining: number; resetsAt: string | null } | null;
+  reported: { limit: number; used: number; remaining: number; at: string } | null;
+  exhausted: { since: string; until: string | null; code: string; message: string } | null;
+  limit: number | null;
+  remaining: number | null;
+}
+export interface AlarmView {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  subject: string;
+  subjectLabel: string;
+  status: 'open' | 'resolved';
+  value: number | null;
+  detail: Record<string, unknown>;
+  firedAt: string;
+  clearSince: string | null;
+  resolvedAt: string | null;
+  firedMessageId: string | null;
+  resolvedMessageId: string | null;
+}
+export interface QueueBacklogView {
+  depth: { queued: number; scheduled: number; retrying: number };
+  oldestDueSeconds: number;
+  at: string;
+}
+export interface AlarmRuleView {
+  id: string;
+  name: string;
+  kind: string;
+  params: Record<string, unknown>;
+  scope: { account: string } | { channel: string } | null;
+  to: unknown[];
+  channels: string[] | null;
+  locale: string | null;
+  holdDownSeconds: number;
+  enabled: boolean;
+  nextEvaluationAt: string | null;
+  lastEvaluatedAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface AuditRecordView {
+  id: string;
+  at: string;
+  appId: string | null;
+  actor: string;
+  actorKind: 'user' | 'access-key';
+  actorEmail: string | null;
+  action: string;
+  target: string;
+  address: string | null;
+  requestId: string | null;
+  before: unknown;
+  after: unknown;
+}

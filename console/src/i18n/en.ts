@@ -80,4 +80,24 @@ export default {
     exhausted: 'Exhausted', reset: 'Reset', resetConfirm: 'Clear the exhaustion mark of {name}? It sends again at once.', resetDone: '{name} sends again',
     receiptUrl: 'Receipt URL', rotate: 'Rotate', rotateConfirm: 'Give {name} a new receipt URL? Set it in the vendor console; the old one works for another day.', rotated: 'New receipt URL: set it in the vendor console',
   },
+  dashboard: {
+    nav: 'Dashboard', title: 'Dashboard', calls: 'Provider calls by channel', range: 'Time range', lastHours: 'Last {hours} h', noCalls: 'No provider calls in this time range',
+    channel: 'Channel', succeeded: 'Succeeded', failed: 'Failed', successRate: 'Success rate', quotas: 'Provider quotas', noAccounts: 'No channel accounts',
+    account: 'Account', configured: 'Configured', reported: 'Reported by the platform', remaining: 'Remaining', exhausted: 'Exhausted', unknown: 'unknown',
+    usedOf: '{used} of {limit} used', period: { day: 'day', month: 'month', balance: 'balance' },
+    openAlarms: 'Open alarms', noAlarms: 'No open alarms', rule: 'Rule', subject: 'Subject', firedAt: 'Fired',
+    backlog: 'Backlog', waiting: { queued: 'Queued', scheduled: 'Scheduled', retrying: 'Retrying' }, oldestDue: 'Oldest due for', seconds: 's',
+  },
+  alarms: {
+    nav: 'Alarms', title: 'Alarms', create: 'New alarm rule', editTitle: 'Alarm rule {name}', rules: 'Rules', history: 'History', noRules: 'No alarm rules', noAlarms: 'No alarms',
+    kind: 'Kind', params: 'Parameters (JSON)', scope: 'Scope', scopeValue: 'Account id or name, or channel', wholeApp: 'Whole app', account: 'One account', channel: 'One channel',
+    to: 'Receivers', toHint: 'Subscriber ids separated by commas, or JSON as POST /v1/messages takes "to"', channels: 'Channels', holdDown: 'Hold-down (seconds)', enabled: 'Enabled',
+    lastEvaluated: 'Last evaluated', deleteConfirm: 'Delete alarm rule {name}? Its open alarms close without a message.', badJson: '{field} is not valid JSON',
+    rule: 'Rule', subject: 'Subject', value: 'Value', since: 'Fired since', firedAt: 'Fired', resolvedAt: 'Resolved', open: 'Open', resolved: 'Resolved',
+    kinds: { quota_remaining: 'Quota remaining', success_rate: 'Success rate', backlog_age: 'Backlog age', callbacks_failing: 'Callbacks failing', circuit_open: 'Circuit open' },
+  },
+  auditLog: {
+    nav: 'Audit log', title: 'Audit log', adminsOnly: 'The audit log is for admins and owners.', allApps: 'All apps', app: 'App', actor: 'Actor',
+    action: 'Action', target: 'Target', at: 'Time', address: 'Address', changes: 'Changes', before: 'Before', after: 'After',
+  },
 };

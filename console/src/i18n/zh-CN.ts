@@ -82,5 +82,25 @@ const zhCN: typeof en = {
     exhausted: '已耗尽', reset: '重置', resetConfirm: '清除 {name} 的耗尽标记？它将立即恢复发送。', resetDone: '{name} 已恢复发送',
     receiptUrl: '回执地址', rotate: '轮换', rotateConfirm: '为 {name} 生成新的回执地址？请在供应商控制台中设置；旧地址在一天内仍然有效。', rotated: '已生成新的回执地址：请在供应商控制台中设置',
   },
+  dashboard: {
+    nav: '概览', title: '概览', calls: '按渠道的服务商调用', range: '时间范围', lastHours: '最近 {hours} 小时', noCalls: '此时间范围内没有服务商调用',
+    channel: '渠道', succeeded: '成功', failed: '失败', successRate: '成功率', quotas: '服务商配额', noAccounts: '没有渠道账号',
+    account: '账号', configured: '已配置', reported: '平台报告', remaining: '剩余', exhausted: '已耗尽', unknown: '未知',
+    usedOf: '已用 {used} / {limit}', period: { day: '天', month: '月', balance: '余额' },
+    openAlarms: '未解决的告警', noAlarms: '没有未解决的告警', rule: '规则', subject: '对象', firedAt: '触发时间',
+    backlog: '积压', waiting: { queued: '排队中', scheduled: '已计划', retrying: '重试中' }, oldestDue: '最早到期已等待', seconds: '秒',
+  },
+  alarms: {
+    nav: '告警', title: '告警', create: '新建告警规则', editTitle: '告警规则 {name}', rules: '规则', history: '历史', noRules: '没有告警规则', noAlarms: '没有告警',
+    kind: '类型', params: '参数（JSON）', scope: '范围', scopeValue: '账号 ID 或名称，或渠道', wholeApp: '整个应用', account: '单个账号', channel: '单个渠道',
+    to: '接收者', toHint: '以逗号分隔的订阅者 ID，或与 POST /v1/messages 的 "to" 相同的 JSON', channels: '渠道', holdDown: '恢复保持（秒）', enabled: '启用',
+    lastEvaluated: '上次评估', deleteConfirm: '删除告警规则 {name}？其未解决的告警将关闭且不发送消息。', badJson: '{field} 不是有效的 JSON',
+    rule: '规则', subject: '对象', value: '数值', since: '触发时间不早于', firedAt: '触发时间', resolvedAt: '解决时间', open: '未解决', resolved: '已解决',
+    kinds: { quota_remaining: '配额剩余', success_rate: '成功率', backlog_age: '积压时长', callbacks_failing: '回调失败', circuit_open: '熔断打开' },
+  },
+  auditLog: {
+    nav: '审计日志', title: '审计日志', adminsOnly: '审计日志仅供管理员和所有者查看。', allApps: '全部应用', app: '应用', actor: '操作者',
+    action: '操作', target: '对象', at: '时间', address: '地址', changes: '变更', before: '变更前', after: '变更后',
+  },
 };
 export default zhCN;

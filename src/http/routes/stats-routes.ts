@@ -5,7 +5,7 @@ import type { RouteModule } from '../route-module.ts';
 const DAY_MS = 86_400_000;
 
 /** Dashboard figures of the calling app. */
-export const registerStatsRoutes: RouteModule = (server, { providerCallStats, context: { clock } }) => {
+export const registerStatsRoutes: RouteModule = (server, { providerCallStats, queueStats, context: { clock } }) => {
   server.get(
     '/stats/provider-calls',
     {
@@ -31,5 +31,18 @@ export const registerStatsRoutes: RouteModule = (server, { providerCallStats, co
       const fromMs = from === undefined ? toMs - DAY_MS : Date.parse(from);
       return providerCallStats.series(appIdOf(request), { groupBy, fromMs, toMs, bucketSeconds });
     },
+  );
+
+  server.get(
+    '/stats/queue',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['stats'],
+        summary: "The app's backlog: waiting deliveries by status and how long the oldest due one has been due",
+        description: 'Cached for 5 seconds per app.',
+      },
+    },
+    async (request) => queueStats.backlog(appIdOf(request)),
   );
 };
