@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -14,7 +14,6 @@ import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type A
 describe('web console: announcements', () => {
   let herald: TestHerald;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
   let app: AppCredentials;
@@ -47,18 +46,7 @@ describe('web console: announcements', () => {
     const scheduled = await signedInject(herald, app, { method: 'POST', url: '/v1/announcements', body: { title: 'Price change next week', audience: { all: true }, publishAt: inAWeek } });
     assert.equal(scheduled.statusCode, 201, scheduled.body);
     browser = await launchChromium();
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-    await enableAxe(context);
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin === base && request.resourceType() === 'fetch') apiRequests.push(`${request.method()} ${url.pathname}`);
-    });
+    ({ page } = await openConsolePage(browser, base, { apiRequests, pageErrors }, { width: 1280, height: 800 }));
   });
   after(async () => {
     await browser?.close();

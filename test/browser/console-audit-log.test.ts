@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -32,18 +32,7 @@ describe('web console: the audit log', () => {
     await call('PATCH', '/v1/channel-accounts/hooks', { config: { url: 'https://hooks.example.com/v2', secret: 'signing-secret-2' } });
     await call('POST', '/v1/templates', { code: 'order.paid', content: { title: 'Paid', body: 'Order paid' } });
     browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    await enableAxe(context);
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin === base && request.resourceType() === 'fetch') apiRequests.push(`${request.method()} ${url.pathname}`);
-    });
+    page = (await openConsolePage(browser, base, { apiRequests, pageErrors }, { width: 1280, height: 900 })).page;
   });
   after(async () => {
     await browser?.close();

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, openConsolePage } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -14,7 +14,6 @@ import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type A
 describe('web console: channel account quota and receipt URL', () => {
   let herald: TestHerald;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
   let app: AppCredentials;
@@ -48,18 +47,7 @@ describe('web console: channel account quota and receipt URL', () => {
     const mark = { sinceMs: Date.now(), untilMs: Date.now() + 3_600_000, code: 'TWILIO_QUOTA', message: 'Twilio: daily messages limit exceeded' };
     await herald.context.database.db.updateTable('channel_accounts').set({ quota_exhausted: JSON.stringify(mark) }).where('id', '=', sms.json().id).execute();
     browser = await launchChromium();
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 800 } });
-    await enableAxe(context);
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin === base && request.resourceType() === 'fetch') apiRequests.push(`${request.method()} ${url.pathname}`);
-    });
+    ({ page } = await openConsolePage(browser, base, { apiRequests, pageErrors }, { width: 1440, height: 800 }));
   });
   after(async () => {
     await browser?.close();

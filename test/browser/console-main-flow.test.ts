@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
 import { createTestHerald, signedInject, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -43,20 +43,7 @@ describe('web console: the main flow in Chromium', () => {
     await herald.start();
     base = `http://127.0.0.1:${(herald.server!.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-    await enableAxe(context);
-    // A step takes well under a second on loopback; the margin is for a loaded CI machine.
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    // Refused requests (the weak password, the unpublishable template) log "Failed to load resource": expected here.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin === base && request.resourceType() === 'fetch') apiRequests.push(`${request.method()} ${url.pathname}`);
-    });
+    ({ context, page } = await openConsolePage(browser, base, { apiRequests, pageErrors }, { width: 1280, height: 800 }));
     page.on('response', async (response) => {
       const url = new URL(response.url());
       if (url.origin === base && (url.pathname.startsWith('/assets/') || url.pathname === '/')) {

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -14,7 +14,6 @@ import { createAppWithKey, createTestHerald, TEST_PASSWORD, type TestHerald } fr
 describe('web console: users and roles', () => {
   let herald: TestHerald;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
   const apiRequests: string[] = [];
@@ -49,18 +48,7 @@ describe('web console: users and roles', () => {
     await herald.services.users.create({ email: 'olga@example.com', password: TEST_PASSWORD, role: 'operator' });
     await herald.services.users.create({ email: 'vic@example.com', password: TEST_PASSWORD, role: 'viewer' });
     browser = await launchChromium();
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-    await enableAxe(context);
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin === base && request.resourceType() === 'fetch') apiRequests.push(`${request.method()} ${url.pathname}`);
-    });
+    ({ page } = await openConsolePage(browser, base, { apiRequests, pageErrors }, { width: 1280, height: 800 }));
   });
   after(async () => {
     await browser?.close();

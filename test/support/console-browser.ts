@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 /**
  * Helpers for the web console's browser tests (test/browser/console-*.test.ts): the built console's
@@ -81,4 +81,36 @@ export function requestsOutside(spec: { paths: Record<string, Record<string, unk
     const [method, pathname] = request.split(' ') as [string, string];
     return !operations.some((operation) => operation.method === method && operation.pattern.test(pathname));
   });
+}
+
+/** What console pages did in a browser test: the API requests they made (METHOD pathname) and script errors. */
+export interface ConsoleRecord {
+  apiRequests: string[];
+  pageErrors: string[];
+}
+
+/**
+ * A page in a new context set up as every console browser test wants it: English, axe-core, a step
+ * timeout with margin for a loaded machine, and the page's API requests and script errors recorded.
+ * Refused requests (a problem shown in a form) log "Failed to load resource": expected, not recorded.
+ */
+export async function openConsolePage(
+  browser: Browser,
+  base: string,
+  record: ConsoleRecord,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'en-US', viewport });
+  await enableAxe(context);
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => record.pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) record.pageErrors.push(message.text());
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin === base && request.resourceType() === 'fetch') record.apiRequests.push(`${request.method()} ${url.pathname}`);
+  });
+  return { context, page };
 }
