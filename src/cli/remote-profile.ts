@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HeraldClient } from '../../sdk/src/index.ts';
+import { readRemoteCliEnvironment, type RemoteCliEnvironment } from '../config/config.ts';
 import { invalid } from '../errors.ts';
 
 /**
  * Where the remote commands (`herald send`, `herald messages tail`) find the Herald they talk to
- * and the access key they sign with. The only module of the CLI that reads its own environment:
+ * and the access key they sign with, from the variables src/config/config.ts reads for it:
  * `--profile NAME` (or HERALD_PROFILE) picks a profile of the profiles file; otherwise
  * HERALD_URL, HERALD_ACCESS_KEY and HERALD_SECRET_KEY, else the file's "default" profile.
  * The file is HERALD_PROFILES_FILE, else $XDG_CONFIG_HOME/herald/profiles.json (~/.config/...):
@@ -19,13 +20,13 @@ export interface RemoteProfile {
   region?: string;
 }
 
-export function profilesFile(env: NodeJS.ProcessEnv = process.env): string {
+export function profilesFile(env: RemoteCliEnvironment = readRemoteCliEnvironment()): string {
   if (env.HERALD_PROFILES_FILE) return path.resolve(env.HERALD_PROFILES_FILE);
   const configHome = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
   return path.join(configHome, 'herald', 'profiles.json');
 }
 
-export function resolveRemoteProfile(profileName: string | undefined, env: NodeJS.ProcessEnv = process.env): RemoteProfile {
+export function resolveRemoteProfile(profileName: string | undefined, env: RemoteCliEnvironment = readRemoteCliEnvironment()): RemoteProfile {
   const name = profileName ?? env.HERALD_PROFILE;
   if (name === undefined && env.HERALD_URL && env.HERALD_ACCESS_KEY && env.HERALD_SECRET_KEY) {
     return { url: env.HERALD_URL, accessKeyId: env.HERALD_ACCESS_KEY, secretAccessKey: env.HERALD_SECRET_KEY };

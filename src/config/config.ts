@@ -382,9 +382,19 @@ function readPublicUrl(raw: string | undefined): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
-/** Reads the process environment: the single place in Herald that does. */
+/** Reads the process environment for the roles; this module is the only one that reads it. */
 export function readConfigFromEnvironment(): HeraldConfig {
   return parseConfig(process.env);
+}
+
+/** The variables the remote CLI commands (`herald send`, `herald messages tail`) read; src/cli/remote-profile.ts says what each means. */
+export type RemoteCliEnvironment = Partial<
+  Record<'HERALD_PROFILE' | 'HERALD_URL' | 'HERALD_ACCESS_KEY' | 'HERALD_SECRET_KEY' | 'HERALD_PROFILES_FILE' | 'XDG_CONFIG_HOME' | 'HOME', string>
+>;
+
+export function readRemoteCliEnvironment(): RemoteCliEnvironment {
+  const { HERALD_PROFILE, HERALD_URL, HERALD_ACCESS_KEY, HERALD_SECRET_KEY, HERALD_PROFILES_FILE, XDG_CONFIG_HOME, HOME } = process.env;
+  return { HERALD_PROFILE, HERALD_URL, HERALD_ACCESS_KEY, HERALD_SECRET_KEY, HERALD_PROFILES_FILE, XDG_CONFIG_HOME, HOME };
 }
 
 /** Accepts 64 hex characters or base64 of exactly 32 bytes. */
