@@ -2,6 +2,7 @@ import type { HeraldContext } from '../context/herald-context.ts';
 import { HeraldError } from '../errors.ts';
 import { storageUnavailableError } from '../storage/storage-unavailable.ts';
 import { readQueueSnapshot } from './metrics/queue-snapshot.ts';
+import { scrapeCache } from './metrics/scrape-cache.ts';
 
 export interface ReadinessReport {
   status: 'ready';
@@ -16,7 +17,6 @@ export interface ReadinessReport {
 export const READINESS_FACTS_TTL_MS = 1000;
 
 interface QueueFacts {
-  readAtMs: number;
   oldestDueAtMs: number | null;
   liveWorkers: number;
 }
@@ -30,10 +30,8 @@ interface QueueFacts {
  */
 export function createReadinessCheck(context: HeraldContext): () => Promise<ReadinessReport> {
   const { database, clock, config } = context;
-  let facts: QueueFacts | undefined;
-  let reading: Promise<QueueFacts> | undefined;
-
-  async function readFacts(nowMs: number): Promise<QueueFacts> {
+  // Read at most once per TTL; concurrent probes share the read in flight.
+  const currentFacts = scrapeCache(clock, READINESS_FACTS_TTL_MS, async (nowMs): Promise<QueueFacts> => {
     const [queue, workers] = await Promise.all([
       readQueueSnapshot(database, nowMs),
       database.db
@@ -42,21 +40,13 @@ export function createReadinessCheck(context: HeraldContext): () => Promise<Read
         .where('heartbeat_at', '>=', nowMs - config.worker.deadAfterSeconds * 1000)
         .executeTakeFirstOrThrow(),
     ]);
-    return { readAtMs: nowMs, oldestDueAtMs: queue.oldestDueAtMs, liveWorkers: Number(workers.count) };
-  }
-
-  function currentFacts(nowMs: number): Promise<QueueFacts> {
-    if (facts && nowMs >= facts.readAtMs && nowMs - facts.readAtMs < READINESS_FACTS_TTL_MS) return Promise.resolve(facts);
-    reading ??= readFacts(nowMs)
-      .then((read) => (facts = read))
-      .finally(() => (reading = undefined));
-    return reading;
-  }
+    return { oldestDueAtMs: queue.oldestDueAtMs, liveWorkers: Number(workers.count) };
+  });
 
   return async () => {
     if (!(await database.ping())) throw storageUnavailableError();
     const nowMs = clock.now();
-    const { oldestDueAtMs, liveWorkers } = await currentFacts(nowMs);
+    const { oldestDueAtMs, liveWorkers } = await currentFacts();
     const workerLagSeconds = oldestDueAtMs === null ? 0 : Math.max(0, nowMs - oldestDueAtMs) / 1000;
     const maxLagSeconds = config.readiness.maxLagSeconds;
     if (maxLagSeconds !== undefined && workerLagSeconds > maxLagSeconds) {
