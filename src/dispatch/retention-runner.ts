@@ -61,6 +61,11 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
     return renewed.numUpdatedRows > 0n;
   }
 
+  /** A batch's `remove` for rows that own nothing: deletes them by id and counts them under the table's name. */
+  const deleteById =
+    (table: 'inbox_items' | 'alarms' | 'audit_log') =>
+    async (ids: string[]): Promise<RetentionCounts> => ({ [table]: Number((await db.deleteFrom(table).where('id', 'in', ids).executeTakeFirst()).numDeletedRows) });
+
   /**
    * Deletes in batches: `pick` answers up to a batch of ids, `remove` deletes them (and what they
    * own) in one transaction, answering rows deleted per table. False when the lease was lost.
@@ -157,7 +162,7 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
             .limit(retention.batchSize)
             .execute()
         ).map((row) => row.id),
-      async (ids) => ({ inbox_items: Number((await db.deleteFrom('inbox_items').where('id', 'in', ids).executeTakeFirst()).numDeletedRows) }),
+      deleteById('inbox_items'),
     );
     if (!itemsDone) return false;
     const alarmsDone = await inBatches(
@@ -173,7 +178,7 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
             .limit(retention.batchSize)
             .execute()
         ).map((row) => row.id),
-      async (ids) => ({ alarms: Number((await db.deleteFrom('alarms').where('id', 'in', ids).executeTakeFirst()).numDeletedRows) }),
+      deleteById('alarms'),
     );
     if (!alarmsDone) return false;
     return inBatches(
@@ -218,7 +223,7 @@ export function createRetentionRunner(options: RetentionRunnerOptions): Retentio
             .limit(retention.batchSize)
             .execute()
         ).map((row) => row.id),
-      async (ids) => ({ audit_log: Number((await db.deleteFrom('audit_log').where('id', 'in', ids).executeTakeFirst()).numDeletedRows) }),
+      deleteById('audit_log'),
     );
     return { counts, complete: auditDone };
   }
