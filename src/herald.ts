@@ -286,7 +286,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   // Broker ingestion: the ingest role, or the api role when configured; no broker URL, no adapter.
   const ingestAdapters =
     roles.has('ingest') || (roles.has('api') && config.ingest.withApi)
-      ? createIngestAdapters(config.ingest, {
+      ? await createIngestAdapters(config.ingest, {
           intake: createSendRequestIntake({ keys, apps, rateLimits: services.rateLimits, intake, clock, logger, jsonMaxDepth: config.http.jsonMaxDepth, retryDelayMs: config.ingest.retryDelayMs }),
           logger,
         })
