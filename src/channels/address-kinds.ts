@@ -1,4 +1,5 @@
-import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } from 'libphonenumber-js/min';
+import type * as libphonenumberModule from 'libphonenumber-js/min';
+import { lazyRequire } from '../lazy-require.ts';
 import { invalid } from '../errors.ts';
 
 /**
@@ -56,6 +57,9 @@ const providerUserId: AddressKindSpec = {
  * have, not which prefixes are allocated: a number allocated after the metadata was built is
  * never refused, and the vendor still refuses a number nobody has.
  */
+/** Loaded on the first phone number: its metadata costs ~10 MiB of RSS to load, which a process that never reads a phone number keeps. */
+const libphonenumber = lazyRequire<typeof libphonenumberModule>('libphonenumber-js/min');
+
 export function normalizePhoneNumber(value: string, field: string): string {
   const refuse = (why: string) =>
     invalid('PHONE_INVALID', `${field}: "${value}" is not a phone number Herald can send to: ${why}. write + and the country code, e.g. +8613800138000 (spaces and dashes may separate the digits)`, {
@@ -64,6 +68,7 @@ export function normalizePhoneNumber(value: string, field: string): string {
   if (value.length > MAX_WRITTEN_PHONE_LENGTH || !WRITTEN_PHONE.test(value)) {
     throw refuse(value.startsWith('+') ? 'only digits, spaces, dashes, dots and brackets may follow the +' : 'it does not start with + and a country code');
   }
+  const { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } = libphonenumber();
   let parsed;
   try {
     parsed = parsePhoneNumberWithError(value);

@@ -1,4 +1,3 @@
-import { Value } from 'typebox/value';
 import type { ChannelName } from '../../channels/channel-catalog.ts';
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { ALARM_RULE_PARAMS, ALARM_RULE_SCOPES, type AlarmRuleKind, type AlarmScope } from '../../deliveries/alarm-rule-kinds.ts';
@@ -7,7 +6,7 @@ import { newId } from '../../ids.ts';
 import { isoTime } from '../../iso-time.ts';
 import type { AlarmRulesTable } from '../../storage/schema.ts';
 import { failIfTaken } from '../../storage/unique-violation.ts';
-import { firstSchemaProblem } from '../../validation/schema-problem.ts';
+import { firstSchemaProblem, schemaErrors } from '../../validation/schema-problem.ts';
 import type { SendReceiver } from '../messages/send-request-schema.ts';
 import { checkGroupsExist } from '../receiver-groups/receiver-group-check.ts';
 
@@ -91,7 +90,7 @@ export function createAlarmRuleService({ database: { db }, clock }: HeraldContex
 
   function checkedParams(kind: AlarmRuleKind, params: unknown): string {
     const schema = ALARM_RULE_PARAMS[kind];
-    const errors = Value.Errors(schema, params);
+    const errors = schemaErrors(schema, params);
     if (errors.length > 0) {
       const { field, message } = firstSchemaProblem(errors, 'params', {
         unknownFieldHint: (path) => (path === '' ? `; ${kind} takes ${Object.keys(schema.properties).join(', ') || 'no parameters'}` : ''),

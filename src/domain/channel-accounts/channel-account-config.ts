@@ -1,9 +1,8 @@
 import type { TLocalizedValidationError } from 'typebox/error';
-import { Value } from 'typebox/value';
 import { HeraldError, invalid } from '../../errors.ts';
 import type { ProviderConfig } from '../../deliveries/channel-account-row.ts';
 import type { ProviderDefinition } from '../../providers/provider.ts';
-import { firstSchemaProblem } from '../../validation/schema-problem.ts';
+import { firstSchemaProblem, schemaErrors } from '../../validation/schema-problem.ts';
 
 /**
  * A channel account's provider config: checked against the provider's schema and rules,
@@ -37,7 +36,7 @@ function schemaProblem(provider: ProviderDefinition, errors: TLocalizedValidatio
  * `config.<path>`; messages never repeat a value, so no secret ends up in a response or log.
  */
 export function assertValidConfig(provider: ProviderDefinition, config: ProviderConfig): void {
-  const errors = Value.Errors(provider.configSchema, config);
+  const errors = schemaErrors(provider.configSchema, config);
   if (errors.length > 0) {
     const { field, message } = schemaProblem(provider, errors);
     throw invalid('CHANNEL_ACCOUNT_CONFIG_INVALID', message, { field });

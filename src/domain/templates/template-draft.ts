@@ -1,6 +1,5 @@
-import { firstSchemaProblem } from '../../validation/schema-problem.ts';
+import { firstSchemaProblem, schemaErrors } from '../../validation/schema-problem.ts';
 import type { Static, TSchema } from 'typebox';
-import { Value } from 'typebox/value';
 import { HeraldError, invalid } from '../../errors.ts';
 import { CHANNEL_CATALOG, CHANNELS, type ChannelName } from '../../channels/channel-catalog.ts';
 import { TemplateContentSchema, VariablesSchemaSchema, type TemplateContent, type VariablesSchema } from '../../templates/template-content.ts';
@@ -98,7 +97,7 @@ export function templateChannels(content: TemplateContent, defaultChannels: read
 }
 
 function assertMatches<Schema extends TSchema>(schema: Schema, value: unknown, root: string, code: string): asserts value is Static<Schema> {
-  const errors = Value.Errors(schema, value);
+  const errors = schemaErrors(schema, value);
   if (errors.length === 0) return;
   const { field, message } = firstSchemaProblem(errors, root);
   throw invalid(code, message, { field });
