@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { StorageConfig } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
 import type { HeraldDatabase } from './database.ts';
+import { postgresDriver } from './postgres-driver.ts';
 
 /**
  * Notifications between Herald's processes: within a process listeners are called at once; on
@@ -70,7 +71,7 @@ export function createDatabaseNotifications(options: DatabaseNotificationsOption
   async function listen(): Promise<void> {
     if (storage.dialect !== 'postgres' || closed || listenClient) return;
     // Keep-alive notices a server that vanished without closing the connection; the timeout, one that does not answer.
-    const client = new pg.Client({ connectionString: storage.url, keepAlive: true, connectionTimeoutMillis: LISTEN_CONNECT_TIMEOUT_MS });
+    const client = new (postgresDriver().Client)({ connectionString: storage.url, keepAlive: true, connectionTimeoutMillis: LISTEN_CONNECT_TIMEOUT_MS });
     listenClient = client;
     listening = new Set();
     listenQueue = Promise.resolve();

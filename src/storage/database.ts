@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect, SqliteDialect, type Dialect as KyselyDialect } from 'kysely';
-import pg from 'pg';
 import { systemClock, type Clock } from '../clock.ts';
 import type { StorageConfig } from '../config/config.ts';
 import { openNodeSqlite } from './node-sqlite-adapter.ts';
+import { postgresDriver } from './postgres-driver.ts';
 import { preparePrivateSqliteFile } from './private-files.ts';
 import { outageAwareDialect } from './outage-aware-dialect.ts';
 import type { Dialect } from './dialect.ts';
@@ -22,9 +22,6 @@ export interface HeraldDatabase {
 
 /** Waiting longer than this for a PostgreSQL connection fails the statement (STORAGE_UNAVAILABLE), so requests do not hang while the server is away. */
 const CONNECT_TIMEOUT_MS = 5000;
-
-// PostgreSQL returns int8 as strings; every bigint Herald stores (epoch ms, counts) fits a double.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export interface OpenDatabaseOptions {
   /**
@@ -47,7 +44,7 @@ export function openDatabase(storage: StorageConfig, { onConnectionError = () =>
   if (storage.dialect === 'sqlite') {
     dialect = new SqliteDialect({ database: openSqliteFile(storage.file) });
   } else {
-    const pool = new pg.Pool({ connectionString: storage.url, max: storage.poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const pool = new (postgresDriver().Pool)({ connectionString: storage.url, max: storage.poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // pg-pool listens for errors only on idle clients; an error on a client held by a transaction
     // would be an unhandled 'error' event and kill the process. This listener stays for the
     // client's life; the statement in flight fails on its own and the pool drops the client.
