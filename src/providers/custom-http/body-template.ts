@@ -1,4 +1,9 @@
-import { Liquid, LiquidError, toValue, type Template } from 'liquidjs';
+import type * as liquidjsModule from 'liquidjs';
+import type { Liquid, Template } from 'liquidjs';
+import { lazyRequire } from '../../lazy-require.ts';
+
+/** Loaded with the first custom-http account's template: a process that has none does not hold Liquid. */
+const liquidjs = lazyRequire<typeof liquidjsModule>('liquidjs');
 
 /**
  * The Liquid body template of a custom-http account. Providers may not use src/templates,
@@ -47,7 +52,7 @@ export class BodyTemplateError extends Error {
 
 /** liquidjs output stringification: nil → '', arrays joined. */
 function stringifyOutput(value: unknown): string {
-  const plain = toValue(value);
+  const plain = liquidjs().toValue(value);
   if (typeof plain === 'string') return plain;
   if (plain === null || plain === undefined) return '';
   if (Array.isArray(plain)) return plain.map(stringifyOutput).join('');
@@ -66,7 +71,7 @@ const escapers: Record<BodyFormat, ((text: string) => string) | undefined> = {
 };
 
 /** `JSON.stringify` with undefined as `null`, so `{{ missing | json }}` still leaves valid JSON. */
-const jsonLiteral = (value: unknown) => JSON.stringify(toValue(value)) ?? 'null';
+const jsonLiteral = (value: unknown) => JSON.stringify(liquidjs().toValue(value)) ?? 'null';
 
 interface FilterThis {
   context: { memoryLimit: { use(count: number): void } };
@@ -74,7 +79,7 @@ interface FilterThis {
 
 function createEngine(format: BodyFormat): Liquid {
   const escape = escapers[format];
-  const engine = new Liquid({
+  const engine = new (liquidjs().Liquid)({
     strictVariables: true,
     strictFilters: true,
     lenientIf: true,
@@ -122,6 +127,7 @@ function engineFor(format: BodyFormat): Liquid {
 
 function toTemplateError(error: unknown): BodyTemplateError {
   if (!(error instanceof Error)) return new BodyTemplateError(String(error), undefined);
+  const { LiquidError } = liquidjs();
   const [line, column] = error instanceof LiquidError ? (error.token?.getPosition() ?? []) : [];
   const cause = error instanceof LiquidError && error.originalError ? error.originalError : error;
   // liquidjs appends ", line:2, col:4"; the position is reported once, in front.
