@@ -10,7 +10,11 @@ export default {
     loginTitle: 'Sign in to Herald', email: 'E-mail', password: 'Password', yourName: 'Your name', createOwner: 'Create owner and continue',
     signIn: 'Sign in', signOut: 'Sign out', setupClosed: 'Setup is already done; sign in instead.', passwordHint: 'A long passphrase; weak passwords are refused.',
   },
-  nav: { main: 'Main', apps: 'Apps & keys', channelAccounts: 'Channel accounts', templates: 'Templates', messages: 'Messages', app: 'App', role: 'Role', readOnly: 'Read-only: your role ({role}) cannot change anything' },
+  nav: {
+    main: 'Main', apps: 'Apps & keys', channelAccounts: 'Channel accounts', templates: 'Templates', messages: 'Messages', subscribers: 'Subscribers', app: 'App', role: 'Role',
+    readOnly: 'Read-only: your role ({role}) cannot change anything', collapse: 'Collapse navigation', expand: 'Expand navigation', skipToContent: 'Skip to content',
+    groups: { overview: 'Overview', content: 'Content', audience: 'Audience', channels: 'Channels', operations: 'Operations', administration: 'Administration' },
+  },
   apps: {
     title: 'Apps', create: 'New app', keys: 'Access keys', newKey: 'New access key', secretOnce: 'Copy the secret now: Herald shows it only this once.',
     accessKeyId: 'Access key ID', secret: 'Secret access key', lastUsed: 'Last used', revoke: 'Revoke', rotate: 'Rotate', revoked: 'Revoked', active: 'Active',

@@ -12,7 +12,11 @@ const zhCN: typeof en = {
     loginTitle: '登录 Herald', email: '邮箱', password: '密码', yourName: '姓名', createOwner: '创建所有者并继续',
     signIn: '登录', signOut: '退出登录', setupClosed: '初始化已完成，请直接登录。', passwordHint: '请使用较长的口令；弱密码会被拒绝。',
   },
-  nav: { main: '主导航', apps: '应用与密钥', channelAccounts: '渠道账号', templates: '消息模板', messages: '消息记录', app: '应用', role: '角色', readOnly: '只读：你的角色（{role}）不能修改任何内容' },
+  nav: {
+    main: '主导航', apps: '应用与密钥', channelAccounts: '渠道账号', templates: '消息模板', messages: '消息记录', subscribers: '订阅者', app: '应用', role: '角色',
+    readOnly: '只读：你的角色（{role}）不能修改任何内容', collapse: '收起导航', expand: '展开导航', skipToContent: '跳到主要内容',
+    groups: { overview: '总览', content: '内容', audience: '受众', channels: '渠道', operations: '运维', administration: '管理' },
+  },
   apps: {
     title: '应用', create: '新建应用', keys: '访问密钥', newKey: '新建访问密钥', secretOnce: '请立即复制密钥：Herald 只显示这一次。',
     accessKeyId: 'Access Key ID', secret: 'Secret Access Key', lastUsed: '最近使用', revoke: '吊销', rotate: '轮换', revoked: '已吊销', active: '有效',
