@@ -296,3 +296,35 @@ export interface AuditRecordView {
   before: unknown;
   after: unknown;
 }
+// Subscribers (src/domain/subscribers/subscriber-service.ts: SubscriberView; subscriber-preferences.ts: SubscriberPreferences).
+// The field checks are Herald's own (subscriber-fields.ts, free of Node.js APIs), so the form refuses what the API would.
+export {
+  checkExternalId,
+  MAX_DATA_BYTES,
+  normaliseLocale,
+  normaliseTags,
+  normaliseTimezone,
+  normalizeAddresses,
+  serialiseData,
+  SUBSCRIBER_ADDRESS_KINDS,
+  type SubscriberAddresses,
+} from '../../../src/domain/subscribers/subscriber-fields.ts';
+export interface SubscriberView {
+  id: string;
+  externalId: string;
+  name: string;
+  locale: string | null;
+  timezone: string | null;
+  addresses: import('../../../src/domain/subscribers/subscriber-fields.ts').SubscriberAddresses;
+  data: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+/** Opt-outs: the most specific of types[code], categories[category], all decides (default: receive); channels[channel] false blocks a channel. */
+export interface SubscriberPreferences {
+  all?: boolean;
+  channels?: Record<string, boolean>;
+  types?: Record<string, boolean>;
+  categories?: Record<string, boolean>;
+}

@@ -48,6 +48,21 @@ export default {
     name: 'Name', members: 'Members', membersHint: 'Subscriber external ids, separated by commas', tagFilter: 'Tag filter', tagFilterHint: 'Tags, separated by commas: subscribers having all of them',
     reaches: 'Reaches now', showMembers: 'Who it reaches', nobody: 'Nobody yet', deleteConfirm: 'Delete receiver group {name}? Message types and sends naming it are refused from then on.',
   },
+  subscribers: {
+    nav: 'Subscribers', title: 'Subscribers', create: 'New subscriber', editTitle: 'Subscriber {id}', intro: "Receivers known by your system's own id: an address per channel, language, time zone, tags for receiver groups and data for templates.",
+    externalId: 'External ID', externalIdHint: '1-128 characters without control characters', name: 'Name', locale: 'Language', localeHint: 'BCP 47, e.g. zh-CN', timezone: 'Time zone', timezoneHint: 'IANA, e.g. Asia/Shanghai',
+    addresses: 'Addresses', tags: 'Tags', tagsHint: 'oncall, dba (separated by commas)', data: 'Data (JSON, subscriber.data in templates)', noAddresses: 'none',
+    search: 'External ID or name starts with', tag: 'Tag', deleteConfirm: 'Delete subscriber {id}? Its preferences and inbox go with it.',
+    invalidAddress: '{kind}: not valid here, e.g. {example}', invalidLocale: 'Not a BCP 47 language tag like en, zh-CN or pt-BR', invalidTimezone: 'Not an IANA time zone like Asia/Shanghai',
+    invalidTags: 'At most 50 tags of 1-64 characters each', invalidData: 'Data must be a JSON object: {message}', dataTooLarge: 'Data is larger than {bytes} bytes of JSON',
+    kinds: {
+      email: 'E-mail', phone: 'Phone', wecomUserId: 'WeCom user ID', dingtalkUserId: 'DingTalk user ID', feishuOpenId: 'Feishu open_id', wechatOpenId: 'WeChat official account openid',
+      miniProgramOpenId: 'Mini program openid', telegramChatId: 'Telegram chat ID', slackChannelId: 'Slack channel or user ID',
+    },
+    preferences: 'Preferences', preferencesTitle: 'Preferences of {id}', preferencesIntro: 'The most specific setting decides: message type, then category, then the default. Critical message types reach the subscriber anyway.',
+    receiveAll: 'Receive messages by default', channelsOff: 'Channels switched off', categories: 'By category', types: 'By message type', noneKnown: 'No message types yet',
+    choice: { inherit: 'As above', on: 'Receive', off: 'Opt out' },
+  },
   schedules: {
     nav: 'Schedules', title: 'Schedules', create: 'New schedule', editTitle: 'Schedule {name}', when: 'When', once: 'Once at', nextRuns: 'Next runs', lastRun: 'Last run', runs: '{count} run(s)',
     pause: 'Pause', resume: 'Resume', kind: 'Repeats', repeating: 'On a cron expression', oneOff: 'Once', cron: 'Cron expression', timeZone: 'Time zone', at: 'At (your local time)',
