@@ -297,25 +297,16 @@ export interface AuditRecordView {
   after: unknown;
 }
 // Subscribers (src/domain/subscribers/subscriber-service.ts: SubscriberView; subscriber-preferences.ts: SubscriberPreferences).
-// The field checks are Herald's own (subscriber-fields.ts, free of Node.js APIs), so the form refuses what the API would.
-export {
-  checkExternalId,
-  MAX_DATA_BYTES,
-  normaliseLocale,
-  normaliseTags,
-  normaliseTimezone,
-  normalizeAddresses,
-  serialiseData,
-  SUBSCRIBER_ADDRESS_KINDS,
-  type SubscriberAddresses,
-} from '../../../src/domain/subscribers/subscriber-fields.ts';
+// The subscribers page imports Herald's field checks (subscriber-fields.ts, free of Node.js APIs) itself rather than
+// through this module: they carry libphonenumber's metadata, which belongs in that page's chunk only.
+import type { SubscriberAddresses } from '../../../src/domain/subscribers/subscriber-fields.ts';
 export interface SubscriberView {
   id: string;
   externalId: string;
   name: string;
   locale: string | null;
   timezone: string | null;
-  addresses: import('../../../src/domain/subscribers/subscriber-fields.ts').SubscriberAddresses;
+  addresses: SubscriberAddresses;
   data: Record<string, unknown>;
   tags: string[];
   createdAt: string;
