@@ -52,7 +52,7 @@ export default {
     nav: 'Subscribers', title: 'Subscribers', create: 'New subscriber', editTitle: 'Subscriber {id}', intro: "Receivers known by your system's own id: an address per channel, language, time zone, tags for receiver groups and data for templates.",
     externalId: 'External ID', externalIdHint: '1-128 characters without control characters', name: 'Name', locale: 'Language', localeHint: 'BCP 47, e.g. zh-CN', timezone: 'Time zone', timezoneHint: 'IANA, e.g. Asia/Shanghai',
     addresses: 'Addresses', tags: 'Tags', tagsHint: 'oncall, dba (separated by commas)', data: 'Data (JSON, subscriber.data in templates)', noAddresses: 'none',
-    search: 'External ID or name starts with', tag: 'Tag', deleteConfirm: 'Delete subscriber {id}? Its preferences and inbox go with it.',
+    search: 'External ID or name starts with', tag: 'Tag', deleteConfirm: 'Delete subscriber {id}? Its tags, preferences and browser push subscriptions go with it.',
     invalidAddress: '{kind}: not valid here, e.g. {example}', invalidLocale: 'Not a BCP 47 language tag like en, zh-CN or pt-BR', invalidTimezone: 'Not an IANA time zone like Asia/Shanghai',
     invalidTags: 'At most 50 tags of 1-64 characters each', invalidData: 'Data must be a JSON object: {message}', dataTooLarge: 'Data is larger than {bytes} bytes of JSON',
     kinds: {

@@ -54,7 +54,7 @@ const zhCN: typeof en = {
     nav: '订阅者', title: '订阅者', create: '新建订阅者', editTitle: '订阅者 {id}', intro: '以业务系统自己的 ID 标识的接收者：各渠道地址、语言、时区、供接收组筛选的标签和供模板使用的数据。',
     externalId: '外部 ID', externalIdHint: '1-128 个字符，不含控制字符', name: '名称', locale: '语言', localeHint: 'BCP 47，如 zh-CN', timezone: '时区', timezoneHint: 'IANA，如 Asia/Shanghai',
     addresses: '地址', tags: '标签', tagsHint: 'oncall, dba（以逗号分隔）', data: '数据（JSON，模板中的 subscriber.data）', noAddresses: '无',
-    search: '外部 ID 或名称开头为', tag: '标签', deleteConfirm: '删除订阅者 {id}？其偏好设置和站内信将一并删除。',
+    search: '外部 ID 或名称开头为', tag: '标签', deleteConfirm: '删除订阅者 {id}？其标签、偏好设置和浏览器推送订阅将一并删除。',
     invalidAddress: '{kind}：格式无效，例如 {example}', invalidLocale: '不是 BCP 47 语言标记，如 en、zh-CN 或 pt-BR', invalidTimezone: '不是 IANA 时区，如 Asia/Shanghai',
     invalidTags: '最多 50 个标签，每个 1-64 个字符', invalidData: '数据必须是 JSON 对象：{message}', dataTooLarge: '数据的 JSON 超过 {bytes} 字节',
     kinds: {
