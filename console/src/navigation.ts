@@ -55,7 +55,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { route: 'announcements', label: 'announcements.nav', icon: Notification },
     ],
   },
-  { key: 'audience', label: 'nav.groups.audience', entries: [{ route: 'subscribers', label: 'nav.subscribers', icon: User }] },
+  { key: 'audience', label: 'nav.groups.audience', entries: [{ route: 'subscribers', label: 'subscribers.nav', icon: User }] },
   { key: 'channels', label: 'nav.groups.channels', entries: [{ route: 'channel-accounts', label: 'nav.channelAccounts', icon: Promotion }] },
   {
     key: 'operations',

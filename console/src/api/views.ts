@@ -296,3 +296,26 @@ export interface AuditRecordView {
   before: unknown;
   after: unknown;
 }
+// Subscribers (src/domain/subscribers/subscriber-service.ts: SubscriberView; subscriber-preferences.ts: SubscriberPreferences).
+// The subscribers page imports Herald's field checks (subscriber-fields.ts, free of Node.js APIs) itself rather than
+// through this module: they carry libphonenumber's metadata, which belongs in that page's chunk only.
+import type { SubscriberAddresses } from '../../../src/domain/subscribers/subscriber-fields.ts';
+export interface SubscriberView {
+  id: string;
+  externalId: string;
+  name: string;
+  locale: string | null;
+  timezone: string | null;
+  addresses: SubscriberAddresses;
+  data: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+/** Opt-outs: the most specific of types[code], categories[category], all decides (default: receive); channels[channel] false blocks a channel. */
+export interface SubscriberPreferences {
+  all?: boolean;
+  channels?: Record<string, boolean>;
+  types?: Record<string, boolean>;
+  categories?: Record<string, boolean>;
+}

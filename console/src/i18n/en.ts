@@ -11,7 +11,7 @@ export default {
     signIn: 'Sign in', signOut: 'Sign out', setupClosed: 'Setup is already done; sign in instead.', passwordHint: 'A long passphrase; weak passwords are refused.',
   },
   nav: {
-    main: 'Main', apps: 'Apps & keys', channelAccounts: 'Channel accounts', templates: 'Templates', messages: 'Messages', subscribers: 'Subscribers', app: 'App', role: 'Role',
+    main: 'Main', apps: 'Apps & keys', channelAccounts: 'Channel accounts', templates: 'Templates', messages: 'Messages', app: 'App', role: 'Role',
     readOnly: 'Read-only: your role ({role}) cannot change anything', collapse: 'Collapse navigation', expand: 'Expand navigation', skipToContent: 'Skip to content',
     groups: { overview: 'Overview', content: 'Content', audience: 'Audience', channels: 'Channels', operations: 'Operations', administration: 'Administration' },
   },
@@ -51,6 +51,21 @@ export default {
     nav: 'Receiver groups', title: 'Receiver groups', create: 'New receiver group', editTitle: 'Receiver group {name}', intro: 'A group reaches its static members and every subscriber having all the tags of its filter, as they are when a message is accepted.',
     name: 'Name', members: 'Members', membersHint: 'Subscriber external ids, separated by commas', tagFilter: 'Tag filter', tagFilterHint: 'Tags, separated by commas: subscribers having all of them',
     reaches: 'Reaches now', showMembers: 'Who it reaches', nobody: 'Nobody yet', deleteConfirm: 'Delete receiver group {name}? Message types and sends naming it are refused from then on.',
+  },
+  subscribers: {
+    nav: 'Subscribers', title: 'Subscribers', create: 'New subscriber', editTitle: 'Subscriber {id}', intro: "Receivers known by your system's own id: an address per channel, language, time zone, tags for receiver groups and data for templates.",
+    externalId: 'External ID', externalIdHint: '1-128 characters without control characters', name: 'Name', locale: 'Language', localeHint: 'BCP 47, e.g. zh-CN', timezone: 'Time zone', timezoneHint: 'IANA, e.g. Asia/Shanghai',
+    addresses: 'Addresses', tags: 'Tags', tagsHint: 'oncall, dba (separated by commas)', data: 'Data (JSON, subscriber.data in templates)', noAddresses: 'none',
+    search: 'External ID or name starts with', tag: 'Tag', deleteConfirm: 'Delete subscriber {id}? Its tags, preferences and browser push subscriptions go with it.',
+    invalidAddress: '{kind}: not valid here, e.g. {example}', invalidLocale: 'Not a BCP 47 language tag like en, zh-CN or pt-BR', invalidTimezone: 'Not an IANA time zone like Asia/Shanghai',
+    invalidTags: 'At most 50 tags of 1-64 characters each', invalidData: 'Data must be a JSON object: {message}', dataTooLarge: 'Data is larger than {bytes} bytes of JSON',
+    kinds: {
+      email: 'E-mail', phone: 'Phone', wecomUserId: 'WeCom user ID', dingtalkUserId: 'DingTalk user ID', feishuOpenId: 'Feishu open_id', wechatOpenId: 'WeChat official account openid',
+      miniProgramOpenId: 'Mini program openid', telegramChatId: 'Telegram chat ID', slackChannelId: 'Slack channel or user ID',
+    },
+    preferences: 'Preferences', preferencesTitle: 'Preferences of {id}', preferencesIntro: 'The most specific setting decides: message type, then category, then the default. Critical message types reach the subscriber anyway.',
+    receiveAll: 'Receive messages by default', channelsOff: 'Channels switched off', categories: 'By category', types: 'By message type', noneKnown: 'No message types yet',
+    choice: { inherit: 'As above', on: 'Receive', off: 'Opt out' },
   },
   schedules: {
     nav: 'Schedules', title: 'Schedules', create: 'New schedule', editTitle: 'Schedule {name}', when: 'When', once: 'Once at', nextRuns: 'Next runs', lastRun: 'Last run', runs: '{count} run(s)',

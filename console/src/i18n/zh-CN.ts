@@ -13,7 +13,7 @@ const zhCN: typeof en = {
     signIn: '登录', signOut: '退出登录', setupClosed: '初始化已完成，请直接登录。', passwordHint: '请使用较长的口令；弱密码会被拒绝。',
   },
   nav: {
-    main: '主导航', apps: '应用与密钥', channelAccounts: '渠道账号', templates: '消息模板', messages: '消息记录', subscribers: '订阅者', app: '应用', role: '角色',
+    main: '主导航', apps: '应用与密钥', channelAccounts: '渠道账号', templates: '消息模板', messages: '消息记录', app: '应用', role: '角色',
     readOnly: '只读：你的角色（{role}）不能修改任何内容', collapse: '收起导航', expand: '展开导航', skipToContent: '跳到主要内容',
     groups: { overview: '总览', content: '内容', audience: '受众', channels: '渠道', operations: '运维', administration: '管理' },
   },
@@ -53,6 +53,21 @@ const zhCN: typeof en = {
     nav: '接收组', title: '接收组', create: '新建接收组', editTitle: '接收组 {name}', intro: '接收组包含其固定成员，以及拥有筛选条件中全部标签的订阅者（以消息受理时为准）。',
     name: '名称', members: '成员', membersHint: '订阅者外部 ID，以逗号分隔', tagFilter: '标签筛选', tagFilterHint: '标签，以逗号分隔：拥有全部这些标签的订阅者',
     reaches: '当前覆盖', showMembers: '覆盖的订阅者', nobody: '暂无', deleteConfirm: '删除接收组 {name}？之后指定它的消息类型和发送将被拒绝。',
+  },
+  subscribers: {
+    nav: '订阅者', title: '订阅者', create: '新建订阅者', editTitle: '订阅者 {id}', intro: '以业务系统自己的 ID 标识的接收者：各渠道地址、语言、时区、供接收组筛选的标签和供模板使用的数据。',
+    externalId: '外部 ID', externalIdHint: '1-128 个字符，不含控制字符', name: '名称', locale: '语言', localeHint: 'BCP 47，如 zh-CN', timezone: '时区', timezoneHint: 'IANA，如 Asia/Shanghai',
+    addresses: '地址', tags: '标签', tagsHint: 'oncall, dba（以逗号分隔）', data: '数据（JSON，模板中的 subscriber.data）', noAddresses: '无',
+    search: '外部 ID 或名称开头为', tag: '标签', deleteConfirm: '删除订阅者 {id}？其标签、偏好设置和浏览器推送订阅将一并删除。',
+    invalidAddress: '{kind}：格式无效，例如 {example}', invalidLocale: '不是 BCP 47 语言标记，如 en、zh-CN 或 pt-BR', invalidTimezone: '不是 IANA 时区，如 Asia/Shanghai',
+    invalidTags: '最多 50 个标签，每个 1-64 个字符', invalidData: '数据必须是 JSON 对象：{message}', dataTooLarge: '数据的 JSON 超过 {bytes} 字节',
+    kinds: {
+      email: '邮箱', phone: '手机号', wecomUserId: '企业微信用户 ID', dingtalkUserId: '钉钉用户 ID', feishuOpenId: '飞书 open_id', wechatOpenId: '微信公众号 openid',
+      miniProgramOpenId: '小程序 openid', telegramChatId: 'Telegram 会话 ID', slackChannelId: 'Slack 频道或用户 ID',
+    },
+    preferences: '偏好设置', preferencesTitle: '{id} 的偏好设置', preferencesIntro: '以最具体的设置为准：消息类型，其次分类，最后默认。关键消息类型不受退订影响。',
+    receiveAll: '默认接收消息', channelsOff: '关闭的渠道', categories: '按分类', types: '按消息类型', noneKnown: '暂无消息类型',
+    choice: { inherit: '沿用上级', on: '接收', off: '退订' },
   },
   schedules: {
     nav: '定时任务', title: '定时任务', create: '新建定时任务', editTitle: '定时任务 {name}', when: '时间', once: '一次于', nextRuns: '接下来的运行', lastRun: '上次运行', runs: '已运行 {count} 次',
