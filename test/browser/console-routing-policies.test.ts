@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { createAccountCircuits } from '../../src/dispatch/account-circuits.ts';
 import { launchChromium } from '../support/browser.ts';
 import { assertAccessible, assertConsoleBuilt, requestsOutside } from '../support/console-browser.ts';
 import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
@@ -11,7 +12,7 @@ import { waitFor } from '../support/wait-for.ts';
 /**
  * Channel routes and message type policies in Chromium (SQLite): an owner routes e-mail over two
  * SMTP relays by weight, reordering them from the keyboard, and finds the route kept after a reload
- * and in the API; a message type gets quiet hours and a frequency cap (then deduplication and an
+ * and in the API, with an open circuit marked; a message type gets quiet hours and a frequency cap (then deduplication and an
  * escalation) through the policy forms, and the API returns exactly those policies. Invalid input
  * is stopped in the form with nothing sent; Herald's refusals are shown. A viewer sees no write action.
  */
@@ -21,6 +22,7 @@ describe('web console: channel routes and policy forms', () => {
   let page: Page;
   let base: string;
   let app: AppCredentials;
+  let relayA: string;
   const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
   const record: ConsoleRecord = { apiRequests: [], pageErrors: [] };
   const { apiRequests, pageErrors } = record;
@@ -48,7 +50,7 @@ describe('web console: channel routes and policy forms', () => {
     await herald.start();
     base = `http://127.0.0.1:${(herald.server!.server.address() as AddressInfo).port}`;
     app = await createAppWithKey(herald, 'shop');
-    await createAccount('smtp', 'relay-a', smtp('smtp-a.example.com'));
+    relayA = await createAccount('smtp', 'relay-a', smtp('smtp-a.example.com'));
     await createAccount('smtp', 'relay-b', smtp('smtp-b.example.com'));
     // A webhook posts to its own endpoint: never offered for a route.
     await createAccount('webhook', 'hooks', { url: 'https://hooks.example.com/h', secret: 'signing-secret' });
@@ -101,6 +103,14 @@ describe('web console: channel routes and policy forms', () => {
     await page.locator('[data-test=route-accounts]', { hasText: 'relay-b ×1 → relay-a ×3' }).waitFor();
     // Every addressed channel has its route now: the next one is edited, not created.
     assert.equal(await page.locator('[data-test=new-route]').isDisabled(), true);
+
+    // relay-a's circuit opens after a transient failure: the route marks it until it closes.
+    const circuits = createAccountCircuits({ database: herald.context.database, clock: herald.clock, policy: { failureThreshold: 1, cooldownSeconds: 600 } });
+    await circuits.record([{ accountId: relayA, transient: true }]);
+    await page.reload();
+    await page.locator('[data-test=circuit-open]', { hasText: 'Circuit open until' }).waitFor();
+    assert.equal(await page.locator('[data-test=circuit-open]').count(), 1);
+    assert.match((await page.locator('[data-test=route-accounts]').textContent()) ?? '', /relay-a ×3\s*Circuit open until/);
 
     // Herald's refusal in the form: an account deleted while the form was open.
     const relayC = await createAccount('smtp', 'relay-c', smtp('smtp-c.example.com'));

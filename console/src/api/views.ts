@@ -49,7 +49,8 @@ export interface ChannelAccountView {
 export interface ChannelRouteView {
   channel: string;
   mode: RouteMode;
-  accounts: Array<{ id: string; name: string; type: string; weight: number }>;
+  /** `circuitOpenUntil`: when the account's open circuit closes; null while closed. */
+  accounts: Array<{ id: string; name: string; type: string; weight: number; circuitOpenUntil: string | null }>;
   updatedAt: string;
 }
 type RouteMode = NonNullable<import('./generated/schema').paths['/v1/channel-routes/{channel}']['put']['requestBody']>['content']['application/json']['mode'];

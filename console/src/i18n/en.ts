@@ -85,6 +85,7 @@ export default {
     weightOf: 'Weight of {name}', moveUp: 'Move {name} up', moveDown: 'Move {name} down', remove: 'Remove {name} from the route',
     addAccount: 'Account to add', add: 'Add', noAccounts: 'No other account of this channel sends to addresses',
     needsAccount: 'Add at least one account', badWeight: 'The weight of {name} must be a whole number from 1 to 1000',
+    circuitOpen: 'Circuit open until {time}',
     deleteConfirm: 'Delete the route of {channel}? It sends through its default account again.',
   },
   policies: {

@@ -87,6 +87,7 @@ const zhCN: typeof en = {
     weightOf: '{name} 的权重', moveUp: '上移 {name}', moveDown: '下移 {name}', remove: '从路由中移除 {name}',
     addAccount: '要添加的账号', add: '添加', noAccounts: '该渠道没有其他按地址发送的账号',
     needsAccount: '至少添加一个账号', badWeight: '{name} 的权重必须是 1 到 1000 的整数',
+    circuitOpen: '熔断打开，至 {time}',
     deleteConfirm: '删除 {channel} 的路由？之后它重新通过默认账号发送。',
   },
   policies: {
