@@ -1,4 +1,4 @@
-import type { paths } from '../../api/generated/schema';
+import type { paths } from '../../api/generated/schema.js';
 
 /**
  * A message type's policies (src/domain/message-types/message-type-policies.ts) as the policy forms
