@@ -80,7 +80,7 @@ describe('web console: a viewer cannot change anything', () => {
   });
 
   test('no page offers a write action', async () => {
-    const writeActions = '[data-test=new-app], [data-test=new-key], [data-test=new-account], [data-test=new-template], [data-test=test-send], [data-test=save-draft], [data-test=publish], [data-test=template-test-send], [data-test=cancel], [data-test=recall], [data-test=retry]';
+    const writeActions = '[data-test=new-app], [data-test=new-key], [data-test=new-account], [data-test=new-route], [data-test=new-template], [data-test=test-send], [data-test=save-draft], [data-test=publish], [data-test=template-test-send], [data-test=cancel], [data-test=recall], [data-test=retry]';
     const visits: Array<[string, string]> = [
       ['/apps', '[data-test=apps]'],
       ['/channel-accounts', '[data-test=accounts]'],

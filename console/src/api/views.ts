@@ -45,6 +45,16 @@ export interface ChannelAccountView {
   receiptUrl?: string | null;
   createdAt: string;
 }
+/** A channel's route over several of its accounts (src/domain/channel-accounts/channel-route-service.ts), accounts in failover order. */
+export interface ChannelRouteView {
+  channel: string;
+  mode: RouteMode;
+  /** `circuitOpenUntil`: when the account's open circuit closes; null while closed. */
+  accounts: Array<{ id: string; name: string; type: string; weight: number; circuitOpenUntil: string | null }>;
+  updatedAt: string;
+}
+type RouteMode = NonNullable<import('./generated/schema').paths['/v1/channel-routes/{channel}']['put']['requestBody']>['content']['application/json']['mode'];
+export const ROUTE_MODES = ['failover', 'weighted'] as const satisfies readonly RouteMode[];
 export interface JsonSchema {
   type?: string;
   properties?: Record<string, JsonSchema>;

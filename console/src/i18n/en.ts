@@ -45,7 +45,7 @@ export default {
     urgency: 'Urgency', urgencies: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' }, critical: 'Critical', criticalHint: "Critical types reach subscribers who opted out; a disabled type refuses sends.",
     enabled: 'Enabled', disabled: 'Disabled', channels: 'Default channels', templateChannels: "the template's", template: 'Template', receivers: 'Receivers',
     groups: 'Receiver groups', noGroups: 'No receiver groups yet', subscribers: 'Subscribers', subscribersHint: 'External ids, separated by commas', otherReceivers: 'Also {count} other receiver(s) (addresses or accounts), kept as they are',
-    policies: 'Policies', policiesHint: `JSON, e.g. {'{'}"quietHours": {'{'}"start": "22:00", "end": "08:00", "action": "hold"{'}'}, "dedupSeconds": 300{'}'}`, deleteConfirm: 'Delete message type {code}? Sends naming it are refused from then on.',
+    policies: 'Policies', deleteConfirm: 'Delete message type {code}? Sends naming it are refused from then on.',
   },
   receiverGroups: {
     nav: 'Receiver groups', title: 'Receiver groups', create: 'New receiver group', editTitle: 'Receiver group {name}', intro: 'A group reaches its static members and every subscriber having all the tags of its filter, as they are when a message is accepted.',
@@ -91,6 +91,39 @@ export default {
     adminsOnly: 'Only admins and owners manage users.',
     roles: { owner: 'Owner', admin: 'Admin', operator: 'Operator', viewer: 'Viewer' },
     statuses: { active: 'Active', disabled: 'Disabled' },
+  },
+  routes: {
+    title: 'Routing and failover', create: 'New route', editTitle: 'Route of {channel}', channel: 'Channel', mode: 'Strategy', accounts: 'Accounts, in failover order', updatedAt: 'Updated',
+    intro: 'A route spreads a channel over several of its accounts (two SMS vendors, two SMTP relays). Without one, the channel sends through its default account. Accounts that post to one group or endpoint (robots, webhooks) cannot be routed.',
+    empty: 'No routes: every channel sends through its default account',
+    modes: { failover: 'Failover', weighted: 'Weighted' },
+    modeHints: {
+      failover: 'Sends through the first account; a delivery moves to the next one on a transient failure or while an account\'s circuit is open.',
+      weighted: 'Splits sends by weight (1-1000); a failing account fails over to the next one the same way.',
+    },
+    weightOf: 'Weight of {name}', moveUp: 'Move {name} up', moveDown: 'Move {name} down', remove: 'Remove {name} from the route',
+    addAccount: 'Account to add', add: 'Add', noAccounts: 'No other account of this channel sends to addresses',
+    needsAccount: 'Add at least one account', badWeight: 'The weight of {name} must be a whole number from 1 to 1000',
+    circuitOpen: 'Circuit open until {time}',
+    deleteConfirm: 'Delete the route of {channel}? It sends through its default account again.',
+  },
+  policies: {
+    clockHint: 'A 24-hour time, HH:MM (e.g. 22:00)', wholeNumber: 'A whole number from {min} to {max}',
+    quietHours: {
+      title: 'Quiet hours', hint: "A nightly window in the receiver's time zone (the subscriber's, else the app's default) in which sends are held or dropped.",
+      start: 'From', end: 'Until', action: 'Then', actions: { hold: 'Hold until the window ends', drop: 'Drop (skipped QUIET_HOURS)' }, urgentBypass: 'Urgent messages go out anyway',
+    },
+    frequencyCap: { title: 'Frequency cap', hint: 'At most this many messages of this type per receiver per window; more are skipped FREQUENCY_CAP.', count: 'Messages', perSeconds: 'Per seconds' },
+    dedupSeconds: { title: 'Deduplication', hint: 'The same content to the same receiver within the window is skipped DUPLICATE.', seconds: 'Window (seconds)' },
+    digest: {
+      title: 'Digest', hint: 'Events for the same receiver within the window become one message, rendered with the template over items and count.',
+      windowSeconds: 'Window (seconds)', template: 'Digest template', key: 'Group by (data path)', keyHint: 'A data path such as order.shop', firstImmediately: 'The first event goes out at once',
+    },
+    escalation: {
+      title: 'Escalation', hint: 'Unacknowledged after the delay: send again on the next channels, step by step, until a delivery is acknowledged.',
+      afterSeconds: 'After (seconds)', channels: 'Channels', to: 'Receivers', toHint: "Empty: the same receiver. u1, group:oncall, email:noc{'@'}example.com",
+      addStep: 'Add step', removeStep: 'Remove step {step}',
+    },
   },
   accountExtras: {
     quota: 'Quota', period: 'Quota period', limit: 'Sends allowed', timeZone: 'Time zone of the reset', none: 'None', reported: 'Platform reports',

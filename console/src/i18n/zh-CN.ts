@@ -47,7 +47,7 @@ const zhCN: typeof en = {
     urgency: '紧急程度', urgencies: { urgent: '紧急', high: '高', normal: '普通', low: '低' }, critical: '关键', criticalHint: '关键类型会送达已退订的订阅者；停用的类型拒绝发送。',
     enabled: '启用', disabled: '已停用', channels: '默认渠道', templateChannels: '使用模板的渠道', template: '模板', receivers: '接收者',
     groups: '接收组', noGroups: '还没有接收组', subscribers: '订阅者', subscribersHint: '外部 ID，以逗号分隔', otherReceivers: '另有 {count} 个其他接收者（地址或账号），保持不变',
-    policies: '策略', policiesHint: `JSON，例如 {'{'}"quietHours": {'{'}"start": "22:00", "end": "08:00", "action": "hold"{'}'}, "dedupSeconds": 300{'}'}`, deleteConfirm: '删除消息类型 {code}？之后指定它的发送将被拒绝。',
+    policies: '策略', deleteConfirm: '删除消息类型 {code}？之后指定它的发送将被拒绝。',
   },
   receiverGroups: {
     nav: '接收组', title: '接收组', create: '新建接收组', editTitle: '接收组 {name}', intro: '接收组包含其固定成员，以及拥有筛选条件中全部标签的订阅者（以消息受理时为准）。',
@@ -93,6 +93,39 @@ const zhCN: typeof en = {
     adminsOnly: '只有管理员和所有者可以管理用户。',
     roles: { owner: '所有者', admin: '管理员', operator: '操作员', viewer: '只读用户' },
     statuses: { active: '正常', disabled: '已停用' },
+  },
+  routes: {
+    title: '路由与故障转移', create: '新建路由', editTitle: '{channel} 的路由', channel: '渠道', mode: '策略', accounts: '账号（按故障转移顺序）', updatedAt: '更新时间',
+    intro: '路由让一个渠道使用它的多个账号（两家短信服务商、两个 SMTP 中继）。没有路由时，渠道通过默认账号发送。发往单个群或端点的账号（机器人、Webhook）不能加入路由。',
+    empty: '暂无路由：每个渠道都通过默认账号发送',
+    modes: { failover: '故障转移', weighted: '按权重' },
+    modeHints: {
+      failover: '通过第一个账号发送；遇到临时失败或账号熔断打开时，投递转到下一个账号。',
+      weighted: '按权重（1-1000）分配发送；失败的账号同样转到下一个账号。',
+    },
+    weightOf: '{name} 的权重', moveUp: '上移 {name}', moveDown: '下移 {name}', remove: '从路由中移除 {name}',
+    addAccount: '要添加的账号', add: '添加', noAccounts: '该渠道没有其他按地址发送的账号',
+    needsAccount: '至少添加一个账号', badWeight: '{name} 的权重必须是 1 到 1000 的整数',
+    circuitOpen: '熔断打开，至 {time}',
+    deleteConfirm: '删除 {channel} 的路由？之后它重新通过默认账号发送。',
+  },
+  policies: {
+    clockHint: '24 小时制时间，HH:MM（例如 22:00）', wholeNumber: '{min} 到 {max} 的整数',
+    quietHours: {
+      title: '免打扰时段', hint: '接收者时区（订阅者的时区，否则为应用默认时区）中的夜间时段，其间的发送被暂缓或丢弃。',
+      start: '开始', end: '结束', action: '处理方式', actions: { hold: '暂缓到时段结束', drop: '丢弃（跳过 QUIET_HOURS）' }, urgentBypass: '紧急消息照常发送',
+    },
+    frequencyCap: { title: '频率上限', hint: '每个接收者在时间窗口内最多收到这么多条此类型的消息；超出的跳过 FREQUENCY_CAP。', count: '消息数', perSeconds: '每（秒）' },
+    dedupSeconds: { title: '去重', hint: '时间窗口内发给同一接收者的相同内容跳过 DUPLICATE。', seconds: '窗口（秒）' },
+    digest: {
+      title: '消息合并', hint: '时间窗口内发给同一接收者的事件合并为一条消息，用模板渲染 items 和 count。',
+      windowSeconds: '窗口（秒）', template: '合并模板', key: '分组依据（数据路径）', keyHint: '数据路径，例如 order.shop', firstImmediately: '第一个事件立即发送',
+    },
+    escalation: {
+      title: '升级', hint: '超过延迟仍未确认：按步骤在后续渠道上再次发送，直到有投递被确认。',
+      afterSeconds: '延迟（秒）', channels: '渠道', to: '接收者', toHint: "留空：同一接收者。u1, group:oncall, email:noc{'@'}example.com",
+      addStep: '添加步骤', removeStep: '删除第 {step} 步',
+    },
   },
   accountExtras: {
     quota: '配额', period: '配额周期', limit: '允许发送数', timeZone: '重置时区', none: '无', reported: '平台报告',
