@@ -87,17 +87,18 @@ const LIQUID_NAMES = new Set(['forloop', 'tablerowloop', 'empty', 'blank', 'nil'
  * variables) are not the caller's. A reading aid for the variables list, not a Liquid parser.
  */
 export function usedVariables(texts: readonly string[]): string[] {
-  const used = new Set<string>();
+  const used: string[] = [];
   const own = new Set<string>();
   for (const text of texts) {
     for (const match of text.matchAll(ASSIGNED)) own.add(match[1]!);
-    for (const match of text.matchAll(LOOP)) {
-      own.add(match[1]!);
-      used.add(match[2]!);
-    }
-    for (const pattern of [OUTPUT, CONDITION]) for (const match of text.matchAll(pattern)) used.add(match[1]!);
+    for (const match of text.matchAll(LOOP)) own.add(match[1]!);
+    const reads = [
+      ...[...text.matchAll(OUTPUT), ...text.matchAll(CONDITION)].map((match) => [match.index, match[1]!] as const),
+      ...[...text.matchAll(LOOP)].map((match) => [match.index, match[2]!] as const),
+    ];
+    for (const [, name] of reads.sort(([a], [b]) => a - b)) if (!used.includes(name)) used.push(name);
   }
-  return [...used].filter((name) => !own.has(name) && !LIQUID_NAMES.has(name));
+  return used.filter((name) => !own.has(name) && !LIQUID_NAMES.has(name));
 }
 
 /** What a version (or the draft) holds, as the diff compares it. */
