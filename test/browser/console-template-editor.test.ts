@@ -102,6 +102,13 @@ describe('web console: template editor', () => {
     await page.locator('[data-test=variable-examples]').getByText('boolean').waitFor();
     assert.equal(await page.locator('[data-test=example-customer]').inputValue(), '{"name": "Ada"}');
 
+    // A field Herald does not know is refused on save with its path; deleting it saves again.
+    await page.locator('[data-test=new-field-path]').fill('channels.fax.text');
+    await page.locator('[data-test=add-field]').click();
+    await page.locator('[data-test=form-error]', { hasText: 'content.channels.fax' }).waitFor();
+    await page.getByRole('button', { name: 'Delete channels.fax.text' }).click();
+    await page.locator('[data-test=form-error]').waitFor({ state: 'detached' });
+
     // A new override field by its path; Herald saves it with the draft.
     await page.locator('[data-test=new-field-path]').fill('channels.email.text');
     await page.locator('[data-test=add-field]').click();
