@@ -124,7 +124,7 @@ describe('web console: template editor', () => {
     // A focused editor's cursor blinks (an endless animation): the page is checked as it settles once focus is elsewhere.
     await page.getByRole('heading', { name: 'Template order.paid' }).click();
     await assertAccessible(page, 'template editor with Liquid');
-    await screenshot(page, 'template', 'en');
+    await screenshot(page, 'template-editor', 'en');
   });
 
   test('the versions panel diffs the published version and the draft, line by line, and restores a version into the draft', async () => {
@@ -148,7 +148,6 @@ describe('web console: template editor', () => {
     await versions.locator('[data-test=version-list] .el-table__row', { hasText: 'v2' }).getByText('in use').waitFor();
     await versions.getByText('Version 2 and Draft are the same').waitFor();
     await assertAccessible(page, 'template versions');
-    await screenshot(page, 'template-versions', 'en');
 
     // v1 restored into the draft: the editor shows it, Herald stores it, v2 stays published.
     await versions.locator('[data-test=restore-1]').click();
@@ -160,6 +159,9 @@ describe('web console: template editor', () => {
     assert.equal(draft.publishedVersion, 2);
     assert.equal(draft.hasUnpublishedChanges, true);
     await versions.locator('[data-test="diff-content.body"] [data-test=diff-added]', { hasText: 'Order **{{ order }}** is paid.' }).waitFor();
+    await assertAccessible(page, 'template versions with a diff');
+    await versions.locator('[data-test=version-diff]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'template-versions', 'en');
   });
 
   test('in Chinese, the editor and the versions panel pass axe-core too', async () => {
@@ -167,6 +169,9 @@ describe('web console: template editor', () => {
     await page.locator('.el-select-dropdown__item:visible', { hasText: '简体中文' }).click();
     await page.locator('[data-test=template-versions]').getByRole('heading', { name: '版本' }).waitFor();
     await assertAccessible(page, 'template editor in Chinese');
+    await page.locator('h1').scrollIntoViewIfNeeded();
+    await screenshot(page, 'template-editor', 'zh-CN');
+    await page.locator('[data-test=version-diff]').scrollIntoViewIfNeeded();
     await screenshot(page, 'template-versions', 'zh-CN');
     await page.locator('[data-test=language]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: 'English' }).click();
