@@ -173,7 +173,8 @@ describe('web console: the main flow in Chromium', () => {
     await page.locator('#template-body').fill('Order **{{ order }}** is paid');
     await page.locator('[data-test=create-template]').click();
     await page.waitForURL(/\/templates\/order\.paid$/);
-    await page.locator('[data-test=preview-data]').fill('{"order": "A-1001"}');
+    // The variable the Liquid reads is listed with a value for the preview, though not declared yet.
+    await page.locator('[data-test=example-order]').fill('A-1001');
     await page.getByRole('tab', { name: 'webhook' }).click();
     await page.locator('[data-test=preview-webhook]', { hasText: 'Order **A-1001** is paid' }).waitFor();
     // Editing the body saves the draft and renders it again.

@@ -99,6 +99,9 @@ describe('web console: a viewer cannot change anything', () => {
     await page.locator('[data-test=accounts]').getByText('hooks').waitFor();
     await page.goto(`${base}/templates/order.paid`);
     assert.equal(await page.locator('#tpl-body').isDisabled(), true);
+    // The versions and their diff are readable; restoring one and adding fields are not offered.
+    await page.locator('[data-test=version-list]').getByText('v1').waitFor();
+    assert.equal(await page.locator('[data-test^=restore-], [data-test=add-field]').count(), 0);
     await assertAccessible(page, 'template editor, read-only');
   });
 

@@ -97,6 +97,18 @@ export interface TemplateView {
   variables?: TemplateVariable[];
   content?: { title?: string; body?: string; bodyFormat?: string; [key: string]: unknown };
 }
+export interface TemplateVersionSummary {
+  version: number;
+  kind: 'published' | 'draft-snapshot';
+  current: boolean;
+  publishedAt: string;
+  publishedBy: string | null;
+}
+export interface TemplateVersionView extends TemplateVersionSummary {
+  defaultChannels: string[];
+  variables: TemplateVariable[];
+  content: NonNullable<TemplateView['content']>;
+}
 export interface RenderedChannel {
   title?: string;
   text?: string;

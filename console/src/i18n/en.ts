@@ -30,8 +30,18 @@ export default {
   templates: {
     title: 'Templates', create: 'New template', code: 'Code', published: 'Published version', draft: 'Unpublished changes', editTitle: 'Template {code}',
     variables: 'Variables', variablesHint: `JSON array: [{'{'}"name": "order", "type": "string", "example": "A-1001"{'}'}]`, content: 'Content', subject: 'Title', body: 'Body', bodyFormat: 'Format',
-    defaultChannels: 'Default channels', preview: 'Live preview', previewData: 'Preview data (JSON)', saveDraft: 'Save draft', publish: 'Publish', publishedAs: 'Published as version {version}',
+    defaultChannels: 'Default channels', preview: 'Live preview', previewData: 'Example values', saveDraft: 'Save draft', publish: 'Publish', publishedAs: 'Published as version {version}',
     testSend: 'Test send', previewEmpty: 'Nothing rendered for this channel', invalidJson: '{field} is not valid JSON: {message}', notPublished: 'not published',
+    undeclared: 'used, not declared', requiredVariable: 'required',
+    fields: {
+      title: 'Channel overrides and locales', hint: 'Other fields of the content by their path, e.g. channels.email.subject or locales.zh-CN.body. Liquid fields are highlighted.',
+      add: 'Add a field', addButton: 'Add', remove: 'Delete {field}', pathInvalid: 'A path is names separated by dots, e.g. channels.email.subject', pathTaken: 'The content already has this field',
+    },
+    versions: {
+      title: 'Versions', none: 'Not published yet', versionColumn: 'Version', current: 'in use', publishedAt: 'Published', publishedBy: 'By', draft: 'Draft', version: 'Version {version}',
+      from: 'Compare', to: 'with', same: '{from} and {to} are the same', added: 'added', removed: 'removed',
+      restore: 'Restore into draft', restoreConfirm: 'Replace the draft with version {version}? Sends keep using the published version until you publish.', restored: 'Version {version} restored into the draft',
+    },
   },
   messages: {
     title: 'Messages', id: 'Message', template: 'Template', channel: 'Channel', receiver: 'Receiver', type: 'Type', reason: 'Reason code', from: 'From', to: 'To',

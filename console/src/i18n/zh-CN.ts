@@ -32,8 +32,18 @@ const zhCN: typeof en = {
   templates: {
     title: '消息模板', create: '新建模板', code: '编码', published: '已发布版本', draft: '有未发布的修改', editTitle: '模板 {code}',
     variables: '变量', variablesHint: `JSON 数组：[{'{'}"name": "order", "type": "string", "example": "A-1001"{'}'}]`, content: '内容', subject: '标题', body: '正文', bodyFormat: '格式',
-    defaultChannels: '默认渠道', preview: '实时预览', previewData: '预览数据（JSON）', saveDraft: '保存草稿', publish: '发布', publishedAs: '已发布为版本 {version}',
+    defaultChannels: '默认渠道', preview: '实时预览', previewData: '示例值', saveDraft: '保存草稿', publish: '发布', publishedAs: '已发布为版本 {version}',
     testSend: '测试发送', previewEmpty: '该渠道没有渲染内容', invalidJson: '{field}不是有效的 JSON：{message}', notPublished: '未发布',
+    undeclared: '已使用，未声明', requiredVariable: '必填',
+    fields: {
+      title: '渠道覆盖与多语言', hint: '内容的其他字段，按路径填写，例如 channels.email.subject 或 locales.zh-CN.body。Liquid 字段带语法高亮。',
+      add: '添加字段', addButton: '添加', remove: '删除 {field}', pathInvalid: '路径是以点分隔的名称，例如 channels.email.subject', pathTaken: '内容中已有该字段',
+    },
+    versions: {
+      title: '版本', none: '尚未发布', versionColumn: '版本', current: '使用中', publishedAt: '发布时间', publishedBy: '发布人', draft: '草稿', version: '版本 {version}',
+      from: '比较', to: '与', same: '{from} 与 {to} 相同', added: '新增', removed: '删除',
+      restore: '恢复到草稿', restoreConfirm: '用版本 {version} 替换草稿？在发布之前，发送仍使用已发布的版本。', restored: '已将版本 {version} 恢复到草稿',
+    },
   },
   messages: {
     title: '消息记录', id: '消息', template: '模板', channel: '渠道', receiver: '接收者', type: '消息类型', reason: '原因码', from: '开始', to: '结束',
