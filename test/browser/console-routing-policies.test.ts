@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createAccountCircuits } from '../../src/dispatch/account-circuits.ts';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot } from '../support/console-browser.ts';
 import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -111,6 +111,8 @@ describe('web console: channel routes and policy forms', () => {
     await page.locator('[data-test=circuit-open]', { hasText: 'Circuit open until' }).waitFor();
     assert.equal(await page.locator('[data-test=circuit-open]').count(), 1);
     assert.match((await page.locator('[data-test=route-accounts]').textContent()) ?? '', /relay-a ×3\s*Circuit open until/);
+    await page.locator('[data-test=routes]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'channel-routes', 'en');
 
     // Herald's refusal in the form: an account deleted while the form was open.
     const relayC = await createAccount('smtp', 'relay-c', smtp('smtp-c.example.com'));
@@ -129,6 +131,8 @@ describe('web console: channel routes and policy forms', () => {
     await page.locator('.el-select-dropdown__item:visible', { hasText: '简体中文' }).click();
     await page.getByRole('heading', { name: '路由与故障转移' }).waitFor();
     await assertAccessible(page, 'channel routes (zh-CN)');
+    await page.locator('[data-test=routes]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'channel-routes', 'zh-CN');
     await page.locator('[data-test=language]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: 'English' }).click();
   });
@@ -154,6 +158,7 @@ describe('web console: channel routes and policy forms', () => {
     await page.locator('#policy-cap-seconds').fill('86400');
     await page.locator('#policy-cap-seconds').blur();
     await assertAccessible(page, 'policy forms');
+    await screenshot(page, 'message-type-policies', 'en');
     await page.locator('[data-test=save-message-type]').click();
     await page.locator('[data-test=message-types]').getByText('Quiet hours, Frequency cap').waitFor();
     const policies = async () => (await call('GET', '/v1/message-types/order.paid')).json().policies;
