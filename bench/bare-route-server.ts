@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
+import { once } from 'node:events';
 import Fastify from 'fastify';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { webhookPayload } from './bench-content.ts';
 import type { SinkJob } from './bullmq-baseline.ts';
 import { forkBenchChild, serveParent, type IpcProcess } from './child-process.ts';
@@ -14,6 +16,9 @@ import { forkBenchChild, serveParent, type IpcProcess } from './child-process.ts
  *
  * With `enqueueTo` it is the front of the BullMQ pipeline instead: each request adds one job
  * carrying the webhook body (with the request's metadata) before answering 202.
+ *
+ * With `processes` > 1 it runs as node:cluster workers sharing one port, handed connections
+ * round robin by the primary, exactly as `herald start --processes N` does.
  */
 
 export interface BareRouteServer {
@@ -23,11 +28,14 @@ export interface BareRouteServer {
 }
 
 const ENQUEUE_VARIABLE = 'BENCH_ENQUEUE_TO';
+const PROCESSES_VARIABLE = 'BENCH_BARE_PROCESSES';
+const PORT_VARIABLE = 'BENCH_BARE_PORT';
 const BARE_STREAM_START = 'retry: 2000\n\nevent: counts\ndata: {"unread":0,"byCategory":{}}\n\n';
 
-export async function startBareRouteServer(options: { enqueueTo?: string } = {}): Promise<BareRouteServer> {
-  const child = await forkBenchChild<{ port: number }>('bare-route-server', new URL(import.meta.url), {
-    env: { ...process.env, [ENQUEUE_VARIABLE]: options.enqueueTo ?? '' },
+export async function startBareRouteServer(options: { enqueueTo?: string; processes?: number } = {}): Promise<BareRouteServer> {
+  const processes = options.processes ?? 1;
+  const child = await forkBenchChild<{ port: number }>(processes > 1 ? `bare-route-server×${processes}` : 'bare-route-server', new URL(import.meta.url), {
+    env: { ...process.env, [ENQUEUE_VARIABLE]: options.enqueueTo ?? '', [PROCESSES_VARIABLE]: String(processes) },
   });
   return { origin: `http://127.0.0.1:${child.ready.port}`, process: child, stop: () => child.stop() };
 }
@@ -39,7 +47,24 @@ async function openEnqueuer(queueName: string): Promise<(job: SinkJob) => Promis
   return (job) => queue.add('deliver', job, SINK_JOB_OPTIONS);
 }
 
-async function runServer(queueName: string | undefined): Promise<void> {
+/** A port free now, for the cluster's workers to share. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The cluster's primary: forks the workers, answers the parent once every one listens; the workers exit with it. */
+async function runPrimary(processes: number): Promise<void> {
+  const port = await freePort();
+  const workers = Array.from({ length: processes }, () => cluster.fork({ [PORT_VARIABLE]: String(port) }));
+  await Promise.all(workers.map((worker) => once(worker, 'listening')));
+  serveParent({}, { port });
+}
+
+async function runServer(queueName: string | undefined, port: number): Promise<void> {
   const enqueue = queueName ? await openEnqueuer(queueName) : undefined;
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
   let accepted = 0;
@@ -57,8 +82,13 @@ async function runServer(queueName: string | undefined): Promise<void> {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
     reply.raw.write(BARE_STREAM_START);
   });
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  serveParent({}, { port: (server.server.address() as AddressInfo).port });
+  await server.listen({ host: '127.0.0.1', port });
+  // A cluster worker is announced to the parent by its primary.
+  if (cluster.isPrimary) serveParent({}, { port: (server.server.address() as AddressInfo).port });
 }
 
-if (import.meta.main) await runServer(process.env[ENQUEUE_VARIABLE] || undefined);
+if (import.meta.main) {
+  const processes = Number(process.env[PROCESSES_VARIABLE] ?? '1');
+  if (cluster.isPrimary && processes > 1) await runPrimary(processes);
+  else await runServer(process.env[ENQUEUE_VARIABLE] || undefined, Number(process.env[PORT_VARIABLE] ?? '0'));
+}

@@ -47,7 +47,8 @@ export interface BenchHerald {
   /** The benchmark's own connection to Herald's database, for checks. */
   readonly database: HeraldDatabase;
   /** Starts a Herald process with these roles (all of them by default) and waits until its API answers. */
-  start(roles?: readonly HeraldRole[]): Promise<HeraldProcess>;
+  /** Starts `herald start` with these roles; `processes` > 1 runs it as `--processes N` (PostgreSQL only). */
+  start(roles?: readonly HeraldRole[], options?: { processes?: number }): Promise<HeraldProcess>;
   /** A signed request, as a calling system sends it. */
   call(api: HeraldProcess, method: 'GET' | 'POST', requestPath: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Creates the webhook channel account "sink" posting to `url`, through the API. */
@@ -163,9 +164,10 @@ export async function createBenchHerald(options: BenchHeraldOptions): Promise<Be
       call,
       deliveryStatusCounts,
 
-      async start(roles = ROLES) {
+      async start(roles = ROLES, { processes: copies = 1 } = {}) {
         const port = roles.includes('api') ? await freePort() : 0;
-        const child = startNodeProgram(`herald[${roles.join(',')}]`, HERALD_BIN, ['start', ...roles.flatMap((role) => ['--role', role])], {
+        const args = ['start', ...roles.flatMap((role) => ['--role', role]), ...(copies > 1 ? ['--processes', String(copies)] : [])];
+        const child = startNodeProgram(`herald[${roles.join(',')}]${copies > 1 ? `×${copies}` : ''}`, HERALD_BIN, args, {
           cwd: PROJECT_ROOT,
           env: { ...process.env, ...env, PORT: String(port) },
           execArgv: [...HERALD_NODE_FLAGS, ...(options.execArgv ?? [])],

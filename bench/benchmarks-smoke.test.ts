@@ -6,7 +6,7 @@ import { testDialects } from '../test/support/test-databases.ts';
 import { BENCH_SCALES } from './bench-scales.ts';
 import { formatReport } from './results-report.ts';
 import { runBenchmarks } from './run-benchmarks.ts';
-import { SCENARIO_NAMES, type ScenarioResult } from './scenario-kit.ts';
+import { POSTGRES_ONLY_SCENARIOS, SCENARIO_NAMES, type ScenarioResult } from './scenario-kit.ts';
 
 /**
  * Every scenario at tiny size, so the benchmark harness cannot rot: they must complete, count
@@ -28,8 +28,8 @@ function details(results: ScenarioResult[], scenario: string): any {
 
 describe('benchmarks at tiny size', { concurrency: true }, () => {
   for (const dialect of testDialects) {
-    // Template rendering uses no database: once is enough.
-    const scenarios = dialect === testDialects[0] ? [...SCENARIO_NAMES] : SCENARIO_NAMES.filter((name) => name !== 'template-render');
+    // Template rendering uses no database: once is enough. Several Herald processes need PostgreSQL.
+    const scenarios = SCENARIO_NAMES.filter((name) => (name !== 'template-render' || dialect === testDialects[0]) && (dialect === 'postgres' || !POSTGRES_ONLY_SCENARIOS.has(name)));
     test(`every scenario runs on ${dialect}`, async () => {
       const report = await runBenchmarks({
         scale,
@@ -88,6 +88,14 @@ describe('benchmarks at tiny size', { concurrency: true }, () => {
       assert.equal(inbox.sendToShown.count, sizes.sendTargets);
       assert.equal(inbox.announcementToShown.count, sizes.streams);
       assert.ok(inbox.sendToShown.p50Ms > 0 && inbox.announcementToShown.maxMs >= inbox.announcementToShown.p50Ms);
+
+      if (scenarios.includes('api-processes')) {
+        const scaling = details(results, 'api-processes');
+        for (const run of [scaling.oneProcess, scaling.twoProcesses]) {
+          assert.ok(run.herald.succeeded > 0 && run.bareRoute.succeeded > 0);
+          assert.equal(run.storedMessages, run.herald.succeededIncludingWarmup);
+        }
+      }
 
       const memory = results.find((r) => r.scenario === 'memory');
       assert.ok(memory && memory.figures.length === 4 && memory.figures.every((f) => f.value > 10));

@@ -25,17 +25,18 @@ export interface IngestComparison {
  */
 export async function compareIngest(
   context: ScenarioContext,
-  load: { path: string; body: Record<string, unknown>; connections: number; durationSeconds: number; warmupSeconds: number },
+  load: { path: string; body: Record<string, unknown>; connections: number; durationSeconds: number; warmupSeconds: number; processes?: number },
 ): Promise<IngestComparison> {
+  const processes = load.processes ?? 1;
   return withCleanup(async (register) => {
     const [{ herald, api }, bare, generator] = await Promise.all([
       createBenchHerald({ dialect: context.dialect, postgresAdminUrl: context.postgresAdminUrl, execArgv: context.heraldExecArgv }).then(async (h) => {
         register(h, (r) => r.close());
-        const started = await h.start(['api']);
+        const started = await h.start(['api'], { processes });
         await h.createSinkAccount(started, UNUSED_SINK_URL);
         return { herald: h, api: started };
       }),
-      startBareRouteServer().then((b) => register(b, (r) => r.stop())),
+      startBareRouteServer({ processes }).then((b) => register(b, (r) => r.stop())),
       startLoadGenerator().then((g) => register(g, (r) => r.stop())),
     ]);
     const heraldIdleRssBytes = api.memory().rssBytes;
@@ -49,10 +50,11 @@ export async function compareIngest(
       warmupSeconds: load.warmupSeconds,
       expectStatus: 202,
     });
-    context.log(`POST ${load.path} to the bare route, ${load.connections} connections, ${load.durationSeconds} s`);
+    const on = processes > 1 ? `, ${processes} processes` : '';
+    context.log(`POST ${load.path} to the bare route${on}, ${load.connections} connections, ${load.durationSeconds} s`);
     const bareRoute = await generator.closedLoop(job(bare.origin));
     expectNoFailures('bare route', bareRoute);
-    context.log(`POST ${load.path} to Herald (${context.dialect}), ${load.connections} connections, ${load.durationSeconds} s`);
+    context.log(`POST ${load.path} to Herald (${context.dialect}${on}), ${load.connections} connections, ${load.durationSeconds} s`);
     const measured = await generator.closedLoop(job(api.origin!));
     expectNoFailures('Herald', measured);
     const storedMessages = await herald.messageCount();

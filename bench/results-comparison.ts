@@ -20,8 +20,8 @@ export interface FigureChange {
   verdict: Verdict;
 }
 
-/** Throughputs and counts: more is better. Latencies and memory (ms, MiB) and their ratios: less is. */
-const higherIsBetter = (unit: string) => unit.endsWith('/s') || unit === 'streams';
+/** Throughputs, counts and gains (×): more is better. Latencies and memory (ms, MiB) and their ratios: less is. */
+const higherIsBetter = (unit: string) => unit.endsWith('/s') || unit === 'streams' || unit === '×';
 
 const figuresOf = (report: BenchReport) => {
   const figures = new Map<string, { result: ScenarioResult; figure: Figure }>();

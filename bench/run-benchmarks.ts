@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runApiProcessesScenario } from './api-processes-scenario.ts';
 import { runBatchIngestScenario } from './batch-ingest-scenario.ts';
 import type { BenchDialect } from './bench-herald.ts';
 import { BENCH_SCALES, type BenchScale } from './bench-scales.ts';
@@ -13,7 +14,7 @@ import { runIngestScenario } from './ingest-scenario.ts';
 import { runRenderAbuseScenario } from './render-abuse-scenario.ts';
 import { compareReports, formatComparison } from './results-comparison.ts';
 import { describeMachine, formatReport, writeReport, type BenchReport, type ScenarioFailure } from './results-report.ts';
-import { SCENARIO_NAMES, type ScenarioContext, type ScenarioName, type ScenarioResult } from './scenario-kit.ts';
+import { POSTGRES_ONLY_SCENARIOS, SCENARIO_NAMES, type ScenarioContext, type ScenarioName, type ScenarioResult } from './scenario-kit.ts';
 import { runTemplateRenderScenario } from './template-render-scenario.ts';
 
 export const SCENARIOS: Record<ScenarioName, (context: ScenarioContext) => Promise<ScenarioResult>> = {
@@ -24,6 +25,7 @@ export const SCENARIOS: Record<ScenarioName, (context: ScenarioContext) => Promi
   'template-render': runTemplateRenderScenario,
   'render-abuse': runRenderAbuseScenario,
   inbox: runInboxScenario,
+  'api-processes': runApiProcessesScenario,
 };
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -71,7 +73,14 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<BenchRepo
     options.log(`${scenario} on ${dialect} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
   for (const dialect of options.dialects) {
-    for (const scenario of options.scenarios) if (scenario !== 'template-render') await run(scenario, dialect);
+    for (const scenario of options.scenarios) {
+      if (scenario === 'template-render') continue;
+      if (dialect === 'sqlite' && POSTGRES_ONLY_SCENARIOS.has(scenario)) {
+        options.log(`${scenario}: PostgreSQL only, not run on sqlite`);
+        continue;
+      }
+      await run(scenario, dialect);
+    }
     const memory = results.filter((result) => result.dialect === dialect).flatMap((result) => result.memory ?? []);
     if (memory.length > 0) results.push({ scenario: 'memory', dialect, figures: memory, details: {} });
   }

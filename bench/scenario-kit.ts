@@ -3,8 +3,11 @@ import type { BenchScale } from './bench-scales.ts';
 
 /** What every scenario gets, returns, and how it cleans up after itself. */
 
-export const SCENARIO_NAMES = ['ingest', 'batch-ingest', 'dispatch', 'end-to-end', 'template-render', 'render-abuse', 'inbox'] as const;
+export const SCENARIO_NAMES = ['ingest', 'batch-ingest', 'dispatch', 'end-to-end', 'template-render', 'render-abuse', 'inbox', 'api-processes'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** Scenarios that need PostgreSQL (several Herald processes on one database); skipped on SQLite. */
+export const POSTGRES_ONLY_SCENARIOS: ReadonlySet<ScenarioName> = new Set(['api-processes']);
 
 export interface ScenarioContext {
   dialect: BenchDialect;

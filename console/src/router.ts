@@ -21,6 +21,7 @@ export const router = createRouter({
         { path: 'messages/:id', name: 'message', component: () => import('./pages/MessageDetailPage.vue'), props: true },
         { path: 'message-types', name: 'message-types', component: () => import('./pages/MessageTypesPage.vue') },
         { path: 'receiver-groups', name: 'receiver-groups', component: () => import('./pages/ReceiverGroupsPage.vue') },
+        { path: 'subscribers', name: 'subscribers', component: () => import('./pages/SubscribersPage.vue') },
         { path: 'schedules', name: 'schedules', component: () => import('./pages/SchedulesPage.vue') },
         { path: 'announcements', name: 'announcements', component: () => import('./pages/AnnouncementsPage.vue') },
         { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue') },

@@ -4559,13 +4559,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List subscribers in creation order, a page at a time */
+        /** List subscribers in creation order, a page at a time, optionally by external id or name prefix and tag */
         get: {
             parameters: {
                 query?: {
                     /** @description nextCursor of the previous page */
                     cursor?: string;
                     limit?: number;
+                    /** @description Only subscribers whose external id or name starts with this, ignoring case */
+                    q?: string;
+                    /** @description Only subscribers with this tag */
+                    tag?: string;
                 };
                 header?: never;
                 path?: never;

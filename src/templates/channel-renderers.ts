@@ -169,11 +169,12 @@ function renderEmail(source: MessageSource): RenderedMessage {
   const body = source.body();
   const base = message(source, 'email', body, { titlePath: 'channels.email.subject' });
   const htmlOverride = source.field('channels.email.html');
-  const contentHtml = htmlOverride !== undefined ? sanitizeHtmlFragment(htmlOverride) : (body.html ?? formatHtmlFragment(body.document));
+  const authoredHtml = htmlOverride !== undefined ? sanitizeHtmlFragment(htmlOverride) : body.html;
+  const contentHtml = authoredHtml ?? formatHtmlFragment(body.document);
   return {
     ...base,
     text: source.field('channels.email.text') ?? (htmlOverride !== undefined ? htmlToText(contentHtml) : base.text),
-    html: formatEmailHtml({ subject: base.title, contentHtml, locale: source.locale }),
+    html: formatEmailHtml({ subject: base.title, contentHtml, contentFrom: authoredHtml === undefined ? 'document' : 'author', locale: source.locale }),
   };
 }
 

@@ -39,12 +39,15 @@ const STYLE_PROPERTIES = [
   'border', 'border-top', 'border-right', 'border-bottom', 'border-left', 'border-radius', 'border-collapse',
 ];
 
+/** The only elements sanitised HTML contains. */
+export const ALLOWED_HTML_TAGS: readonly string[] = [
+  'a', 'b', 'blockquote', 'br', 'caption', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'hr', 'i', 'img', 'li', 'ol', 'p', 'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody',
+  'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul',
+];
+
 const allowList = (): sanitizeHtmlModule.IOptions => ({
-  allowedTags: [
-    'a', 'b', 'blockquote', 'br', 'caption', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-    'hr', 'i', 'img', 'li', 'ol', 'p', 'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody',
-    'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul',
-  ],
+  allowedTags: [...ALLOWED_HTML_TAGS],
   allowedAttributes: {
     a: ['href', 'title', 'target', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height'],

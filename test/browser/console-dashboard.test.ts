@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, enableAxe, navLink, requestsOutside, screenshot } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 const MINUTE = 60_000;
@@ -133,7 +133,7 @@ describe('web console: the dashboard and alarms', () => {
 
   test('alarm rules: created, refused with the problem shown, edited and deleted by an owner; history lists the alarm', async () => {
     const rulesApi = async () => (await signedInject(herald, app, { method: 'GET', url: '/v1/alarm-rules' })).json().items as Array<{ id: string; name: string; params: Record<string, unknown> }>;
-    await page.locator('.el-menu-item', { hasText: 'Alarms' }).click();
+    await navLink(page, 'Alarms').click();
     await page.waitForURL(/\/alarms$/);
     await page.locator('[data-test=rules]').getByText('sms-success').waitFor();
     await page.locator('[data-test=new-rule]').click();

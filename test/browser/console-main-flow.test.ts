@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, navLink, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
 import { createTestHerald, signedInject, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -141,7 +141,7 @@ describe('web console: the main flow in Chromium', () => {
   });
 
   test('a webhook channel account from the provider schema form, secret write-only', async () => {
-    await page.getByRole('menuitem', { name: 'Channel accounts' }).click();
+    await navLink(page, 'Channel accounts').click();
     await page.waitForURL(/\/channel-accounts$/);
     await page.locator('[data-test=new-account]').click();
     await choose('[data-test=account-type]', 'webhook (webhook)');
@@ -166,14 +166,15 @@ describe('web console: the main flow in Chromium', () => {
 
   let messagePath = '';
   test('a template with a live preview of every channel, published, then test-sent to the webhook', async () => {
-    await page.getByRole('menuitem', { name: 'Templates' }).click();
+    await navLink(page, 'Templates').click();
     await page.locator('[data-test=new-template]').click();
     await page.locator('#template-code').fill('order.paid');
     await page.locator('#template-title').fill('Paid {{ order }}');
     await page.locator('#template-body').fill('Order **{{ order }}** is paid');
     await page.locator('[data-test=create-template]').click();
     await page.waitForURL(/\/templates\/order\.paid$/);
-    await page.locator('[data-test=preview-data]').fill('{"order": "A-1001"}');
+    // The variable the Liquid reads is listed with a value for the preview, though not declared yet.
+    await page.locator('[data-test=example-order]').fill('A-1001');
     await page.getByRole('tab', { name: 'webhook' }).click();
     await page.locator('[data-test=preview-webhook]', { hasText: 'Order **A-1001** is paid' }).waitFor();
     // Editing the body saves the draft and renders it again.
@@ -210,7 +211,7 @@ describe('web console: the main flow in Chromium', () => {
   });
 
   test('the message is found by search and opens from the list', async () => {
-    await page.getByRole('menuitem', { name: 'Messages' }).click();
+    await navLink(page, 'Messages').click();
     await choose('[data-test=filter-status]', 'Completed');
     await page.locator('[data-test=search]').click();
     await page.waitForURL(/status=completed/);
@@ -245,9 +246,9 @@ describe('web console: the main flow in Chromium', () => {
 
   test('the language switch shows Chinese and is remembered', async () => {
     await choose('[data-test=language]', '简体中文');
-    await page.getByRole('menuitem', { name: '消息记录' }).waitFor();
+    await navLink(page, '消息记录').waitFor();
     await page.reload();
-    await page.getByRole('menuitem', { name: '消息模板' }).waitFor();
+    await navLink(page, '消息模板').waitFor();
     for (const [path, name, content] of [
       ['/messages', 'messages', '[data-test=messages] a.mono'],
       ['/templates/order.paid', 'template', '[data-test=preview-email] iframe'],

@@ -11,8 +11,8 @@ import { waitFor } from '../support/wait-for.ts';
 /**
  * The console's message types and receiver groups pages in Chromium (SQLite): an owner creates a
  * group from members and a tag filter and sees whom it reaches, then a message type naming it with
- * its category, urgency, critical flag, channels, template and policies; bad input is stopped in the
- * form or shown with Herald's problem message. A viewer reads both pages and finds no write action.
+ * its category, urgency, critical flag, channels, template and policies (their forms); bad input is
+ * stopped in the form or shown with Herald's problem message. A viewer reads both pages and finds no write action.
  */
 describe('web console: message types and receiver groups', () => {
   let herald: TestHerald;
@@ -120,14 +120,16 @@ describe('web console: message types and receiver groups', () => {
     await choose(page.locator('.el-select:has(#mt-groups)'), 'ops');
     await page.keyboard.press('Escape');
     await page.locator('#mt-subscribers').fill('u9, u1');
-    // Not JSON: stopped in the form. A policy Herald refuses: its problem message.
-    await page.locator('#mt-policies').fill('{"dedupSeconds": ');
+    // Policies through their forms, with their defaults. An escalation to a group Herald does not know: its problem message.
+    await page.locator('[data-test=policy-dedupSeconds-enabled]').click();
+    await page.locator('[data-test=policy-quietHours-enabled]').click();
+    await page.locator('[data-test=policy-escalation-enabled]').click();
+    await choose(page.locator('.el-select:has(#policy-step-0-channels)'), 'sms');
+    await page.keyboard.press('Escape');
+    await page.locator('#policy-step-0-to').fill('group:nobody');
     await page.locator('[data-test=save-message-type]').click();
-    await page.locator('[data-test=form-error]', { hasText: 'not valid JSON' }).waitFor();
-    await page.locator('#mt-policies').fill('{"dedupSeconds": 0}');
-    await page.locator('[data-test=save-message-type]').click();
-    await page.locator('[data-test=form-error]', { hasText: /dedupSeconds/ }).waitFor();
-    await page.locator('#mt-policies').fill('{"dedupSeconds": 300, "quietHours": {"start": "22:00", "end": "08:00", "action": "hold"}}');
+    await page.locator('[data-test=form-error]', { hasText: /nobody/ }).waitFor();
+    await page.locator('[data-test=policy-escalation-enabled]').click();
     await assertAccessible(page, 'message type form');
     await page.locator('[data-test=save-message-type]').click();
     await page.locator('[data-test=message-types]').getByText('server.down').waitFor();
@@ -142,11 +144,11 @@ describe('web console: message types and receiver groups', () => {
         channels: ['email'],
         template: 'server-down',
         receivers: [{ group: 'ops' }, 'u9', 'u1'],
-        policies: { dedupSeconds: 300, quietHours: { start: '22:00', end: '08:00', action: 'hold' } },
+        policies: { quietHours: { start: '22:00', end: '08:00', action: 'hold', urgentBypass: true }, dedupSeconds: 300 },
       },
     );
 
-    // Editing keeps receivers the form has no field for (an address) and clears the policies when emptied.
+    // Editing keeps receivers the form has no field for (an address) and clears the policies switched off.
     assert.equal((await call('PATCH', '/v1/message-types/server.down', { receivers: [{ group: 'ops' }, { email: 'noc@example.com' }] })).statusCode, 200);
     await page.reload();
     await page.locator('[data-test=message-types]').getByText('email: noc@example.com').waitFor();
@@ -154,7 +156,8 @@ describe('web console: message types and receiver groups', () => {
     assert.equal(await page.locator('#mt-code').isDisabled(), true);
     await page.getByText('Also 1 other receiver(s)').waitFor();
     await choose(page.locator('.el-select:has(#mt-urgency)'), 'Urgent');
-    await page.locator('#mt-policies').fill('');
+    await page.locator('[data-test=policy-dedupSeconds-enabled]').click();
+    await page.locator('[data-test=policy-quietHours-enabled]').click();
     await page.locator('[data-test=save-message-type]').click();
     await waitFor(async () => (await call('GET', '/v1/message-types/server.down')).json().urgency === 'urgent', { what: 'the urgency saved' });
     const edited = (await call('GET', '/v1/message-types/server.down')).json();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, navLink, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -59,7 +59,7 @@ describe('web console: users and roles', () => {
 
   test('an owner creates a user, changes the role and disables them', async () => {
     await signIn('owner@example.com', '/messages');
-    await page.locator('.el-menu-item', { hasText: 'Users' }).click();
+    await navLink(page, 'Users').click();
     await page.waitForURL(/\/users$/);
     await row('vic@example.com').waitFor();
     await page.locator('[data-test=new-user]').click();
@@ -114,7 +114,9 @@ describe('web console: users and roles', () => {
   for (const email of ['olga@example.com', 'vic@example.com']) {
     test(`${email.split('@')[0]} (not an admin) sees no Users link and no admin action; Herald refuses the list`, async () => {
       await signIn(email, '/messages');
-      assert.equal(await page.locator('.el-menu-item', { hasText: 'Users' }).count(), 0);
+      // The sidebar is there (Messages), without Users.
+      await navLink(page, 'Messages').waitFor();
+      assert.equal(await navLink(page, 'Users').count(), 0);
       await page.goto(`${base}/users`);
       await page.locator('[data-test=admins-only]').waitFor();
       assert.equal(await page.locator('[data-test=new-user], [data-test=role-select], [data-test=disable-user], [data-test=users]').count(), 0);

@@ -80,7 +80,7 @@ describe('web console: a viewer cannot change anything', () => {
   });
 
   test('no page offers a write action', async () => {
-    const writeActions = '[data-test=new-app], [data-test=new-key], [data-test=new-account], [data-test=new-template], [data-test=test-send], [data-test=save-draft], [data-test=publish], [data-test=template-test-send], [data-test=cancel], [data-test=recall], [data-test=retry]';
+    const writeActions = '[data-test=new-app], [data-test=new-key], [data-test=new-account], [data-test=new-route], [data-test=new-template], [data-test=test-send], [data-test=save-draft], [data-test=publish], [data-test=template-test-send], [data-test=cancel], [data-test=recall], [data-test=retry]';
     const visits: Array<[string, string]> = [
       ['/apps', '[data-test=apps]'],
       ['/channel-accounts', '[data-test=accounts]'],
@@ -99,6 +99,9 @@ describe('web console: a viewer cannot change anything', () => {
     await page.locator('[data-test=accounts]').getByText('hooks').waitFor();
     await page.goto(`${base}/templates/order.paid`);
     assert.equal(await page.locator('#tpl-body').isDisabled(), true);
+    // The versions and their diff are readable; restoring one and adding fields are not offered.
+    await page.locator('[data-test=version-list]').getByText('v1').waitFor();
+    assert.equal(await page.locator('[data-test^=restore-], [data-test=add-field]').count(), 0);
     await assertAccessible(page, 'template editor, read-only');
   });
 

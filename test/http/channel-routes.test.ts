@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createAccountCircuits } from '../../src/dispatch/account-circuits.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { testDialects } from '../support/test-databases.ts';
@@ -81,6 +82,24 @@ for (const dialect of testDialects) {
       assert.equal((await call('DELETE', '/v1/channel-routes/email')).statusCode, 204);
       assert.deepEqual([...(await spreadOf(1)).keys()], [ids['relay-a']], "without a route: the channel's default account (the first created)");
       assert.equal((await call('DELETE', '/v1/channel-routes/email')).json().code, 'CHANNEL_ROUTE_NOT_FOUND');
+    });
+
+    test("a route shows each account's circuit: open after transient failures with the time it closes, closed again after a success", async () => {
+      const circuits = createAccountCircuits({ database: herald.context.database, clock: herald.clock, policy: { failureThreshold: 2, cooldownSeconds: 60 } });
+      assert.equal((await call('PUT', '/v1/channel-routes/email', { mode: 'failover', accounts: [{ account: 'relay-a' }, { account: 'relay-b' }] })).statusCode, 200);
+      const circuitsShown = async () =>
+        (await call('GET', '/v1/channel-routes')).json().items[0].accounts.map((account: { name: string; circuitOpenUntil: string | null }) => [account.name, account.circuitOpenUntil]);
+      assert.deepEqual(await circuitsShown(), [['relay-a', null], ['relay-b', null]]);
+
+      const failedAt = herald.clock.now();
+      await circuits.record([{ accountId: ids['relay-a']!, transient: true }, { accountId: ids['relay-a']!, transient: true }]);
+      const [[, openUntil], relayB] = await circuitsShown();
+      assert.ok(Date.parse(openUntil) >= failedAt + 60_000 && Date.parse(openUntil) <= herald.clock.now() + 60_000, `open until ${openUntil}`);
+      assert.deepEqual(relayB, ['relay-b', null]);
+
+      await circuits.record([{ accountId: ids['relay-a']!, transient: false }]);
+      assert.deepEqual(await circuitsShown(), [['relay-a', null], ['relay-b', null]]);
+      assert.equal((await call('DELETE', '/v1/channel-routes/email')).statusCode, 204);
     });
   });
 }

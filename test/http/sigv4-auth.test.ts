@@ -76,6 +76,16 @@ for (const dialect of testDialects) {
       assert.equal(again.json().code, 'SIGNATURE_REPLAYED');
     });
 
+    test('the same signature sent many times at once is accepted exactly once, while fresh ones beside it all pass', async () => {
+      const nowMs = Date.now();
+      const replays = Array.from({ length: 8 }, () => signedInject(herald, credentials, { method: 'GET', url: '/v1/whoami', nowMs, headers: { 'x-herald-nonce': 'burst' } }));
+      const fresh = Array.from({ length: 8 }, (_, index) => signedInject(herald, credentials, { method: 'GET', url: '/v1/whoami', nowMs, headers: { 'x-herald-nonce': `fresh-${index}` } }));
+      const replayed = await Promise.all(replays);
+      assert.deepEqual(replayed.map((response) => response.statusCode).sort(), [200, 401, 401, 401, 401, 401, 401, 401]);
+      assert.ok(replayed.filter((response) => response.statusCode === 401).every((response) => response.json().code === 'SIGNATURE_REPLAYED'));
+      assert.deepEqual((await Promise.all(fresh)).map((response) => response.statusCode), Array(8).fill(200));
+    });
+
     test('tampered body, wrong secret, old date and unknown key each get their code', async () => {
       const body = JSON.stringify({ name: 'x' });
       const signed = aws4.sign(

@@ -209,6 +209,44 @@ for (const dialect of testDialects) {
       assert.equal(overLimit.json().code, 'VALIDATION_FAILED');
     });
 
+    test('the list narrows to an external id or name prefix, ignoring case, and to a tag, still paged by cursor', async () => {
+      const app = await createAppWithKey(herald);
+      const items = [
+        { externalId: 'ops-alice', name: 'Alice Wong', tags: ['oncall', 'dba'] },
+        { externalId: 'ops-bob', name: 'Bob', tags: ['oncall'] },
+        { externalId: 'dev-carol', name: 'Opal Chen' },
+        { externalId: 'dev-dave', name: '王大卫', tags: ['dba'] },
+        { externalId: '100%_sure', name: 'Wildcards' },
+      ];
+      assert.deepEqual((await call(app, 'PUT', '/v1/subscribers', { items })).json(), { created: 5, updated: 0 });
+      const externalIds = async (query: string) => {
+        const response = await call(app, 'GET', `/v1/subscribers?${query}`);
+        assert.equal(response.statusCode, 200, response.body);
+        return (response.json().items as Array<{ externalId: string }>).map((item) => item.externalId);
+      };
+      assert.deepEqual(await externalIds('q=OPS-'), ['ops-alice', 'ops-bob'], 'an external id prefix, in any case');
+      assert.deepEqual(await externalIds('q=op'), ['ops-alice', 'ops-bob', 'dev-carol'], 'a name prefix too');
+      assert.deepEqual(await externalIds('q=wong'), [], 'a prefix, not a substring');
+      assert.deepEqual(await externalIds(`q=${encodeURIComponent('王')}`), ['dev-dave']);
+      assert.deepEqual(await externalIds(`q=${encodeURIComponent('100%_')}`), ['100%_sure'], 'LIKE wildcards are plain characters');
+      assert.deepEqual(await externalIds(`q=${encodeURIComponent('1%')}`), []);
+      assert.deepEqual(await externalIds('tag=dba'), ['ops-alice', 'dev-dave']);
+      assert.deepEqual(await externalIds('tag=oncall&q=ops-b'), ['ops-bob'], 'both narrow');
+      assert.deepEqual(await externalIds('tag=nobody'), []);
+      assert.deepEqual(await externalIds('q='), items.map((item) => item.externalId), 'an empty q narrows nothing');
+
+      const first = (await call(app, 'GET', '/v1/subscribers?q=ops&limit=1')).json();
+      assert.deepEqual(first.items.map((item: { externalId: string }) => item.externalId), ['ops-alice']);
+      const second = (await call(app, 'GET', `/v1/subscribers?q=ops&limit=1&cursor=${first.nextCursor}`)).json();
+      assert.deepEqual([second.items.map((item: { externalId: string }) => item.externalId), second.nextCursor], [['ops-bob'], null]);
+
+      await call(orders, 'POST', '/v1/subscribers', { externalId: 'ops-other-app', tags: ['dba'] });
+      assert.deepEqual(await externalIds('tag=dba&q=ops'), ['ops-alice'], "another app's subscribers and tags stay out");
+      const emptyTag = await call(app, 'GET', '/v1/subscribers?tag=');
+      assert.equal(emptyTag.statusCode, 400);
+      assert.equal(emptyTag.json().code, 'VALIDATION_FAILED');
+    });
+
     test('resolveSubscribers finds many external ids at once and leaves unknown ones out', async () => {
       const app = await createAppWithKey(herald);
       const items = Array.from({ length: 700 }, (_, i) => ({ externalId: `r-${i}`, locale: 'en' }));

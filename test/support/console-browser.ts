@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 /**
  * Helpers for the web console's browser tests (test/browser/console-*.test.ts): the built console's
@@ -62,6 +62,11 @@ export async function screenshot(page: Page, name: string, locale: string): Prom
   // Toasts of the step before are not part of the page shown.
   await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.el-message').forEach((toast) => toast.remove()));
   await page.screenshot({ path: path.join(directory, `${name}-${locale}.png`), fullPage: false });
+}
+
+/** A link of the console's sidebar (its `nav` landmark) by its whole text, in either language. */
+export function navLink(page: Page, name: string): Locator {
+  return page.locator('[data-test=nav]').getByRole('link', { name, exact: true });
 }
 
 /** An OpenAPI path template as a regular expression: `/v1/messages/{id}` matches `/v1/messages/msg_1`. */

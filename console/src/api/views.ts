@@ -45,6 +45,16 @@ export interface ChannelAccountView {
   receiptUrl?: string | null;
   createdAt: string;
 }
+/** A channel's route over several of its accounts (src/domain/channel-accounts/channel-route-service.ts), accounts in failover order. */
+export interface ChannelRouteView {
+  channel: string;
+  mode: RouteMode;
+  /** `circuitOpenUntil`: when the account's open circuit closes; null while closed. */
+  accounts: Array<{ id: string; name: string; type: string; weight: number; circuitOpenUntil: string | null }>;
+  updatedAt: string;
+}
+type RouteMode = NonNullable<import('./generated/schema').paths['/v1/channel-routes/{channel}']['put']['requestBody']>['content']['application/json']['mode'];
+export const ROUTE_MODES = ['failover', 'weighted'] as const satisfies readonly RouteMode[];
 export interface JsonSchema {
   type?: string;
   properties?: Record<string, JsonSchema>;
@@ -86,6 +96,18 @@ export interface TemplateView {
   updatedAt: string;
   variables?: TemplateVariable[];
   content?: { title?: string; body?: string; bodyFormat?: string; [key: string]: unknown };
+}
+export interface TemplateVersionSummary {
+  version: number;
+  kind: 'published' | 'draft-snapshot';
+  current: boolean;
+  publishedAt: string;
+  publishedBy: string | null;
+}
+export interface TemplateVersionView extends TemplateVersionSummary {
+  defaultChannels: string[];
+  variables: TemplateVariable[];
+  content: NonNullable<TemplateView['content']>;
 }
 export interface RenderedChannel {
   title?: string;
@@ -295,4 +317,27 @@ export interface AuditRecordView {
   requestId: string | null;
   before: unknown;
   after: unknown;
+}
+// Subscribers (src/domain/subscribers/subscriber-service.ts: SubscriberView; subscriber-preferences.ts: SubscriberPreferences).
+// The subscribers page imports Herald's field checks (subscriber-fields.ts, free of Node.js APIs) itself rather than
+// through this module: they carry libphonenumber's metadata, which belongs in that page's chunk only.
+import type { SubscriberAddresses } from '../../../src/domain/subscribers/subscriber-fields.ts';
+export interface SubscriberView {
+  id: string;
+  externalId: string;
+  name: string;
+  locale: string | null;
+  timezone: string | null;
+  addresses: SubscriberAddresses;
+  data: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+/** Opt-outs: the most specific of types[code], categories[category], all decides (default: receive); channels[channel] false blocks a channel. */
+export interface SubscriberPreferences {
+  all?: boolean;
+  channels?: Record<string, boolean>;
+  types?: Record<string, boolean>;
+  categories?: Record<string, boolean>;
 }

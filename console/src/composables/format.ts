@@ -12,3 +12,8 @@ export function statusTagType(status: string): 'success' | 'warning' | 'danger' 
   if (['canceled', 'recalled', 'expired'].includes(status)) return 'info';
   return 'primary';
 }
+
+/** A comma-separated list as typed (tags may hold spaces): trimmed, empty entries dropped. */
+export function commaList(text: string): string[] {
+  return text.split(',').map((entry) => entry.trim()).filter(Boolean);
+}

@@ -10,7 +10,11 @@ export default {
     loginTitle: 'Sign in to Herald', email: 'E-mail', password: 'Password', yourName: 'Your name', createOwner: 'Create owner and continue',
     signIn: 'Sign in', signOut: 'Sign out', setupClosed: 'Setup is already done; sign in instead.', passwordHint: 'A long passphrase; weak passwords are refused.',
   },
-  nav: { main: 'Main', apps: 'Apps & keys', channelAccounts: 'Channel accounts', templates: 'Templates', messages: 'Messages', app: 'App', role: 'Role', readOnly: 'Read-only: your role ({role}) cannot change anything' },
+  nav: {
+    main: 'Main', apps: 'Apps & keys', channelAccounts: 'Channel accounts', templates: 'Templates', messages: 'Messages', app: 'App', role: 'Role',
+    readOnly: 'Read-only: your role ({role}) cannot change anything', collapse: 'Collapse navigation', expand: 'Expand navigation', skipToContent: 'Skip to content',
+    groups: { overview: 'Overview', content: 'Content', audience: 'Audience', channels: 'Channels', operations: 'Operations', administration: 'Administration' },
+  },
   apps: {
     title: 'Apps', create: 'New app', keys: 'Access keys', newKey: 'New access key', secretOnce: 'Copy the secret now: Herald shows it only this once.',
     accessKeyId: 'Access key ID', secret: 'Secret access key', lastUsed: 'Last used', revoke: 'Revoke', rotate: 'Rotate', revoked: 'Revoked', active: 'Active',
@@ -26,8 +30,18 @@ export default {
   templates: {
     title: 'Templates', create: 'New template', code: 'Code', published: 'Published version', draft: 'Unpublished changes', editTitle: 'Template {code}',
     variables: 'Variables', variablesHint: `JSON array: [{'{'}"name": "order", "type": "string", "example": "A-1001"{'}'}]`, content: 'Content', subject: 'Title', body: 'Body', bodyFormat: 'Format',
-    defaultChannels: 'Default channels', preview: 'Live preview', previewData: 'Preview data (JSON)', saveDraft: 'Save draft', publish: 'Publish', publishedAs: 'Published as version {version}',
+    defaultChannels: 'Default channels', preview: 'Live preview', previewData: 'Example values', saveDraft: 'Save draft', publish: 'Publish', publishedAs: 'Published as version {version}',
     testSend: 'Test send', previewEmpty: 'Nothing rendered for this channel', invalidJson: '{field} is not valid JSON: {message}', notPublished: 'not published',
+    undeclared: 'used, not declared', requiredVariable: 'required',
+    fields: {
+      title: 'Channel overrides and locales', hint: 'Other fields of the content by their path, e.g. channels.email.subject or locales.zh-CN.body. Liquid fields are highlighted.',
+      add: 'Add a field', addButton: 'Add', remove: 'Delete {field}', pathInvalid: 'A path is names separated by dots, e.g. channels.email.subject', pathTaken: 'The content already has this field',
+    },
+    versions: {
+      title: 'Versions', none: 'Not published yet', versionColumn: 'Version', current: 'in use', publishedAt: 'Published', publishedBy: 'By', draft: 'Draft', version: 'Version {version}',
+      from: 'Compare', to: 'with', same: '{from} and {to} are the same', added: 'added', removed: 'removed',
+      restore: 'Restore into draft', restoreConfirm: 'Replace the draft with version {version}? Sends keep using the published version until you publish.', restored: 'Version {version} restored into the draft',
+    },
   },
   messages: {
     title: 'Messages', id: 'Message', template: 'Template', channel: 'Channel', receiver: 'Receiver', type: 'Type', reason: 'Reason code', from: 'From', to: 'To',
@@ -41,12 +55,27 @@ export default {
     urgency: 'Urgency', urgencies: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' }, critical: 'Critical', criticalHint: "Critical types reach subscribers who opted out; a disabled type refuses sends.",
     enabled: 'Enabled', disabled: 'Disabled', channels: 'Default channels', templateChannels: "the template's", template: 'Template', receivers: 'Receivers',
     groups: 'Receiver groups', noGroups: 'No receiver groups yet', subscribers: 'Subscribers', subscribersHint: 'External ids, separated by commas', otherReceivers: 'Also {count} other receiver(s) (addresses or accounts), kept as they are',
-    policies: 'Policies', policiesHint: `JSON, e.g. {'{'}"quietHours": {'{'}"start": "22:00", "end": "08:00", "action": "hold"{'}'}, "dedupSeconds": 300{'}'}`, deleteConfirm: 'Delete message type {code}? Sends naming it are refused from then on.',
+    policies: 'Policies', deleteConfirm: 'Delete message type {code}? Sends naming it are refused from then on.',
   },
   receiverGroups: {
     nav: 'Receiver groups', title: 'Receiver groups', create: 'New receiver group', editTitle: 'Receiver group {name}', intro: 'A group reaches its static members and every subscriber having all the tags of its filter, as they are when a message is accepted.',
     name: 'Name', members: 'Members', membersHint: 'Subscriber external ids, separated by commas', tagFilter: 'Tag filter', tagFilterHint: 'Tags, separated by commas: subscribers having all of them',
     reaches: 'Reaches now', showMembers: 'Who it reaches', nobody: 'Nobody yet', deleteConfirm: 'Delete receiver group {name}? Message types and sends naming it are refused from then on.',
+  },
+  subscribers: {
+    nav: 'Subscribers', title: 'Subscribers', create: 'New subscriber', editTitle: 'Subscriber {id}', intro: "Receivers known by your system's own id: an address per channel, language, time zone, tags for receiver groups and data for templates.",
+    externalId: 'External ID', externalIdHint: '1-128 characters without control characters', name: 'Name', locale: 'Language', localeHint: 'BCP 47, e.g. zh-CN', timezone: 'Time zone', timezoneHint: 'IANA, e.g. Asia/Shanghai',
+    addresses: 'Addresses', tags: 'Tags', tagsHint: 'oncall, dba (separated by commas)', data: 'Data (JSON, subscriber.data in templates)', noAddresses: 'none',
+    search: 'External ID or name starts with', tag: 'Tag', deleteConfirm: 'Delete subscriber {id}? Its tags, preferences and browser push subscriptions go with it.',
+    invalidAddress: '{kind}: not valid here, e.g. {example}', invalidLocale: 'Not a BCP 47 language tag like en, zh-CN or pt-BR', invalidTimezone: 'Not an IANA time zone like Asia/Shanghai',
+    invalidTags: 'At most 50 tags of 1-64 characters each', invalidData: 'Data must be a JSON object: {message}', dataTooLarge: 'Data is larger than {bytes} bytes of JSON',
+    kinds: {
+      email: 'E-mail', phone: 'Phone', wecomUserId: 'WeCom user ID', dingtalkUserId: 'DingTalk user ID', feishuOpenId: 'Feishu open_id', wechatOpenId: 'WeChat official account openid',
+      miniProgramOpenId: 'Mini program openid', telegramChatId: 'Telegram chat ID', slackChannelId: 'Slack channel or user ID',
+    },
+    preferences: 'Preferences', preferencesTitle: 'Preferences of {id}', preferencesIntro: 'The most specific setting decides: message type, then category, then the default. Critical message types reach the subscriber anyway.',
+    receiveAll: 'Receive messages by default', channelsOff: 'Channels switched off', categories: 'By category', types: 'By message type', noneKnown: 'No message types yet',
+    choice: { inherit: 'As above', on: 'Receive', off: 'Opt out' },
   },
   schedules: {
     nav: 'Schedules', title: 'Schedules', create: 'New schedule', editTitle: 'Schedule {name}', when: 'When', once: 'Once at', nextRuns: 'Next runs', lastRun: 'Last run', runs: '{count} run(s)',
@@ -72,6 +101,39 @@ export default {
     adminsOnly: 'Only admins and owners manage users.',
     roles: { owner: 'Owner', admin: 'Admin', operator: 'Operator', viewer: 'Viewer' },
     statuses: { active: 'Active', disabled: 'Disabled' },
+  },
+  routes: {
+    title: 'Routing and failover', create: 'New route', editTitle: 'Route of {channel}', channel: 'Channel', mode: 'Strategy', accounts: 'Accounts, in failover order', updatedAt: 'Updated',
+    intro: 'A route spreads a channel over several of its accounts (two SMS vendors, two SMTP relays). Without one, the channel sends through its default account. Accounts that post to one group or endpoint (robots, webhooks) cannot be routed.',
+    empty: 'No routes: every channel sends through its default account',
+    modes: { failover: 'Failover', weighted: 'Weighted' },
+    modeHints: {
+      failover: 'Sends through the first account; a delivery moves to the next one on a transient failure or while an account\'s circuit is open.',
+      weighted: 'Splits sends by weight (1-1000); a failing account fails over to the next one the same way.',
+    },
+    weightOf: 'Weight of {name}', moveUp: 'Move {name} up', moveDown: 'Move {name} down', remove: 'Remove {name} from the route',
+    addAccount: 'Account to add', add: 'Add', noAccounts: 'No other account of this channel sends to addresses',
+    needsAccount: 'Add at least one account', badWeight: 'The weight of {name} must be a whole number from 1 to 1000',
+    circuitOpen: 'Circuit open until {time}',
+    deleteConfirm: 'Delete the route of {channel}? It sends through its default account again.',
+  },
+  policies: {
+    clockHint: 'A 24-hour time, HH:MM (e.g. 22:00)', wholeNumber: 'A whole number from {min} to {max}',
+    quietHours: {
+      title: 'Quiet hours', hint: "A nightly window in the receiver's time zone (the subscriber's, else the app's default) in which sends are held or dropped.",
+      start: 'From', end: 'Until', action: 'Then', actions: { hold: 'Hold until the window ends', drop: 'Drop (skipped QUIET_HOURS)' }, urgentBypass: 'Urgent messages go out anyway',
+    },
+    frequencyCap: { title: 'Frequency cap', hint: 'At most this many messages of this type per receiver per window; more are skipped FREQUENCY_CAP.', count: 'Messages', perSeconds: 'Per seconds' },
+    dedupSeconds: { title: 'Deduplication', hint: 'The same content to the same receiver within the window is skipped DUPLICATE.', seconds: 'Window (seconds)' },
+    digest: {
+      title: 'Digest', hint: 'Events for the same receiver within the window become one message, rendered with the template over items and count.',
+      windowSeconds: 'Window (seconds)', template: 'Digest template', key: 'Group by (data path)', keyHint: 'A data path such as order.shop', firstImmediately: 'The first event goes out at once',
+    },
+    escalation: {
+      title: 'Escalation', hint: 'Unacknowledged after the delay: send again on the next channels, step by step, until a delivery is acknowledged.',
+      afterSeconds: 'After (seconds)', channels: 'Channels', to: 'Receivers', toHint: "Empty: the same receiver. u1, group:oncall, email:noc{'@'}example.com",
+      addStep: 'Add step', removeStep: 'Remove step {step}',
+    },
   },
   accountExtras: {
     quota: 'Quota', period: 'Quota period', limit: 'Sends allowed', timeZone: 'Time zone of the reset', none: 'None', reported: 'Platform reports',

@@ -12,7 +12,11 @@ const zhCN: typeof en = {
     loginTitle: '登录 Herald', email: '邮箱', password: '密码', yourName: '姓名', createOwner: '创建所有者并继续',
     signIn: '登录', signOut: '退出登录', setupClosed: '初始化已完成，请直接登录。', passwordHint: '请使用较长的口令；弱密码会被拒绝。',
   },
-  nav: { main: '主导航', apps: '应用与密钥', channelAccounts: '渠道账号', templates: '消息模板', messages: '消息记录', app: '应用', role: '角色', readOnly: '只读：你的角色（{role}）不能修改任何内容' },
+  nav: {
+    main: '主导航', apps: '应用与密钥', channelAccounts: '渠道账号', templates: '消息模板', messages: '消息记录', app: '应用', role: '角色',
+    readOnly: '只读：你的角色（{role}）不能修改任何内容', collapse: '收起导航', expand: '展开导航', skipToContent: '跳到主要内容',
+    groups: { overview: '总览', content: '内容', audience: '受众', channels: '渠道', operations: '运维', administration: '管理' },
+  },
   apps: {
     title: '应用', create: '新建应用', keys: '访问密钥', newKey: '新建访问密钥', secretOnce: '请立即复制密钥：Herald 只显示这一次。',
     accessKeyId: 'Access Key ID', secret: 'Secret Access Key', lastUsed: '最近使用', revoke: '吊销', rotate: '轮换', revoked: '已吊销', active: '有效',
@@ -28,8 +32,18 @@ const zhCN: typeof en = {
   templates: {
     title: '消息模板', create: '新建模板', code: '编码', published: '已发布版本', draft: '有未发布的修改', editTitle: '模板 {code}',
     variables: '变量', variablesHint: `JSON 数组：[{'{'}"name": "order", "type": "string", "example": "A-1001"{'}'}]`, content: '内容', subject: '标题', body: '正文', bodyFormat: '格式',
-    defaultChannels: '默认渠道', preview: '实时预览', previewData: '预览数据（JSON）', saveDraft: '保存草稿', publish: '发布', publishedAs: '已发布为版本 {version}',
+    defaultChannels: '默认渠道', preview: '实时预览', previewData: '示例值', saveDraft: '保存草稿', publish: '发布', publishedAs: '已发布为版本 {version}',
     testSend: '测试发送', previewEmpty: '该渠道没有渲染内容', invalidJson: '{field}不是有效的 JSON：{message}', notPublished: '未发布',
+    undeclared: '已使用，未声明', requiredVariable: '必填',
+    fields: {
+      title: '渠道覆盖与多语言', hint: '内容的其他字段，按路径填写，例如 channels.email.subject 或 locales.zh-CN.body。Liquid 字段带语法高亮。',
+      add: '添加字段', addButton: '添加', remove: '删除 {field}', pathInvalid: '路径是以点分隔的名称，例如 channels.email.subject', pathTaken: '内容中已有该字段',
+    },
+    versions: {
+      title: '版本', none: '尚未发布', versionColumn: '版本', current: '使用中', publishedAt: '发布时间', publishedBy: '发布人', draft: '草稿', version: '版本 {version}',
+      from: '比较', to: '与', same: '{from} 与 {to} 相同', added: '新增', removed: '删除',
+      restore: '恢复到草稿', restoreConfirm: '用版本 {version} 替换草稿？在发布之前，发送仍使用已发布的版本。', restored: '已将版本 {version} 恢复到草稿',
+    },
   },
   messages: {
     title: '消息记录', id: '消息', template: '模板', channel: '渠道', receiver: '接收者', type: '消息类型', reason: '原因码', from: '开始', to: '结束',
@@ -43,12 +57,27 @@ const zhCN: typeof en = {
     urgency: '紧急程度', urgencies: { urgent: '紧急', high: '高', normal: '普通', low: '低' }, critical: '关键', criticalHint: '关键类型会送达已退订的订阅者；停用的类型拒绝发送。',
     enabled: '启用', disabled: '已停用', channels: '默认渠道', templateChannels: '使用模板的渠道', template: '模板', receivers: '接收者',
     groups: '接收组', noGroups: '还没有接收组', subscribers: '订阅者', subscribersHint: '外部 ID，以逗号分隔', otherReceivers: '另有 {count} 个其他接收者（地址或账号），保持不变',
-    policies: '策略', policiesHint: `JSON，例如 {'{'}"quietHours": {'{'}"start": "22:00", "end": "08:00", "action": "hold"{'}'}, "dedupSeconds": 300{'}'}`, deleteConfirm: '删除消息类型 {code}？之后指定它的发送将被拒绝。',
+    policies: '策略', deleteConfirm: '删除消息类型 {code}？之后指定它的发送将被拒绝。',
   },
   receiverGroups: {
     nav: '接收组', title: '接收组', create: '新建接收组', editTitle: '接收组 {name}', intro: '接收组包含其固定成员，以及拥有筛选条件中全部标签的订阅者（以消息受理时为准）。',
     name: '名称', members: '成员', membersHint: '订阅者外部 ID，以逗号分隔', tagFilter: '标签筛选', tagFilterHint: '标签，以逗号分隔：拥有全部这些标签的订阅者',
     reaches: '当前覆盖', showMembers: '覆盖的订阅者', nobody: '暂无', deleteConfirm: '删除接收组 {name}？之后指定它的消息类型和发送将被拒绝。',
+  },
+  subscribers: {
+    nav: '订阅者', title: '订阅者', create: '新建订阅者', editTitle: '订阅者 {id}', intro: '以业务系统自己的 ID 标识的接收者：各渠道地址、语言、时区、供接收组筛选的标签和供模板使用的数据。',
+    externalId: '外部 ID', externalIdHint: '1-128 个字符，不含控制字符', name: '名称', locale: '语言', localeHint: 'BCP 47，如 zh-CN', timezone: '时区', timezoneHint: 'IANA，如 Asia/Shanghai',
+    addresses: '地址', tags: '标签', tagsHint: 'oncall, dba（以逗号分隔）', data: '数据（JSON，模板中的 subscriber.data）', noAddresses: '无',
+    search: '外部 ID 或名称开头为', tag: '标签', deleteConfirm: '删除订阅者 {id}？其标签、偏好设置和浏览器推送订阅将一并删除。',
+    invalidAddress: '{kind}：格式无效，例如 {example}', invalidLocale: '不是 BCP 47 语言标记，如 en、zh-CN 或 pt-BR', invalidTimezone: '不是 IANA 时区，如 Asia/Shanghai',
+    invalidTags: '最多 50 个标签，每个 1-64 个字符', invalidData: '数据必须是 JSON 对象：{message}', dataTooLarge: '数据的 JSON 超过 {bytes} 字节',
+    kinds: {
+      email: '邮箱', phone: '手机号', wecomUserId: '企业微信用户 ID', dingtalkUserId: '钉钉用户 ID', feishuOpenId: '飞书 open_id', wechatOpenId: '微信公众号 openid',
+      miniProgramOpenId: '小程序 openid', telegramChatId: 'Telegram 会话 ID', slackChannelId: 'Slack 频道或用户 ID',
+    },
+    preferences: '偏好设置', preferencesTitle: '{id} 的偏好设置', preferencesIntro: '以最具体的设置为准：消息类型，其次分类，最后默认。关键消息类型不受退订影响。',
+    receiveAll: '默认接收消息', channelsOff: '关闭的渠道', categories: '按分类', types: '按消息类型', noneKnown: '暂无消息类型',
+    choice: { inherit: '沿用上级', on: '接收', off: '退订' },
   },
   schedules: {
     nav: '定时任务', title: '定时任务', create: '新建定时任务', editTitle: '定时任务 {name}', when: '时间', once: '一次于', nextRuns: '接下来的运行', lastRun: '上次运行', runs: '已运行 {count} 次',
@@ -74,6 +103,39 @@ const zhCN: typeof en = {
     adminsOnly: '只有管理员和所有者可以管理用户。',
     roles: { owner: '所有者', admin: '管理员', operator: '操作员', viewer: '只读用户' },
     statuses: { active: '正常', disabled: '已停用' },
+  },
+  routes: {
+    title: '路由与故障转移', create: '新建路由', editTitle: '{channel} 的路由', channel: '渠道', mode: '策略', accounts: '账号（按故障转移顺序）', updatedAt: '更新时间',
+    intro: '路由让一个渠道使用它的多个账号（两家短信服务商、两个 SMTP 中继）。没有路由时，渠道通过默认账号发送。发往单个群或端点的账号（机器人、Webhook）不能加入路由。',
+    empty: '暂无路由：每个渠道都通过默认账号发送',
+    modes: { failover: '故障转移', weighted: '按权重' },
+    modeHints: {
+      failover: '通过第一个账号发送；遇到临时失败或账号熔断打开时，投递转到下一个账号。',
+      weighted: '按权重（1-1000）分配发送；失败的账号同样转到下一个账号。',
+    },
+    weightOf: '{name} 的权重', moveUp: '上移 {name}', moveDown: '下移 {name}', remove: '从路由中移除 {name}',
+    addAccount: '要添加的账号', add: '添加', noAccounts: '该渠道没有其他按地址发送的账号',
+    needsAccount: '至少添加一个账号', badWeight: '{name} 的权重必须是 1 到 1000 的整数',
+    circuitOpen: '熔断打开，至 {time}',
+    deleteConfirm: '删除 {channel} 的路由？之后它重新通过默认账号发送。',
+  },
+  policies: {
+    clockHint: '24 小时制时间，HH:MM（例如 22:00）', wholeNumber: '{min} 到 {max} 的整数',
+    quietHours: {
+      title: '免打扰时段', hint: '接收者时区（订阅者的时区，否则为应用默认时区）中的夜间时段，其间的发送被暂缓或丢弃。',
+      start: '开始', end: '结束', action: '处理方式', actions: { hold: '暂缓到时段结束', drop: '丢弃（跳过 QUIET_HOURS）' }, urgentBypass: '紧急消息照常发送',
+    },
+    frequencyCap: { title: '频率上限', hint: '每个接收者在时间窗口内最多收到这么多条此类型的消息；超出的跳过 FREQUENCY_CAP。', count: '消息数', perSeconds: '每（秒）' },
+    dedupSeconds: { title: '去重', hint: '时间窗口内发给同一接收者的相同内容跳过 DUPLICATE。', seconds: '窗口（秒）' },
+    digest: {
+      title: '消息合并', hint: '时间窗口内发给同一接收者的事件合并为一条消息，用模板渲染 items 和 count。',
+      windowSeconds: '窗口（秒）', template: '合并模板', key: '分组依据（数据路径）', keyHint: '数据路径，例如 order.shop', firstImmediately: '第一个事件立即发送',
+    },
+    escalation: {
+      title: '升级', hint: '超过延迟仍未确认：按步骤在后续渠道上再次发送，直到有投递被确认。',
+      afterSeconds: '延迟（秒）', channels: '渠道', to: '接收者', toHint: "留空：同一接收者。u1, group:oncall, email:noc{'@'}example.com",
+      addStep: '添加步骤', removeStep: '删除第 {step} 步',
+    },
   },
   accountExtras: {
     quota: '配额', period: '配额周期', limit: '允许发送数', timeZone: '重置时区', none: '无', reported: '平台报告',

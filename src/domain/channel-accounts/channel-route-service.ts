@@ -24,7 +24,8 @@ export interface ChannelRouteInput {
 export interface ChannelRouteView {
   channel: ChannelName;
   mode: RouteMode;
-  accounts: Array<{ id: string; name: string; type: string; weight: number }>;
+  /** `circuitOpenUntil`: while the account's circuit breaker is open (sends go around it), when it closes; null when closed. */
+  accounts: Array<{ id: string; name: string; type: string; weight: number; circuitOpenUntil: string | null }>;
   updatedAt: string;
 }
 
@@ -44,15 +45,24 @@ export function createChannelRouteService({ database: { db }, clock }: HeraldCon
 
   async function view(appId: string, row: ChannelRoutesTable): Promise<ChannelRouteView> {
     const entries = JSON.parse(row.accounts) as RouteAccounts;
-    const accounts = await db.selectFrom('channel_accounts').select(['id', 'name', 'type']).where('app_id', '=', appId).where('id', 'in', entries.map((entry) => entry.accountId)).execute();
+    const accounts = await db
+      .selectFrom('channel_accounts')
+      .leftJoin('account_circuits', 'account_circuits.channel_account_id', 'channel_accounts.id')
+      .select(['channel_accounts.id', 'channel_accounts.name', 'channel_accounts.type', 'account_circuits.open_until'])
+      .where('channel_accounts.app_id', '=', appId)
+      .where('channel_accounts.id', 'in', entries.map((entry) => entry.accountId))
+      .execute();
     const byId = new Map(accounts.map((account) => [account.id, account]));
+    const now = clock.now();
     return {
       channel: row.channel as ChannelName,
       mode: row.mode,
       // An account deleted since drops out of its route.
       accounts: entries.flatMap(({ accountId, weight }) => {
         const account = byId.get(accountId);
-        return account ? [{ id: account.id, name: account.name, type: account.type, weight }] : [];
+        if (!account) return [];
+        const circuitOpenUntil = account.open_until !== null && account.open_until > now ? new Date(account.open_until).toISOString() : null;
+        return [{ id: account.id, name: account.name, type: account.type, weight, circuitOpenUntil }];
       }),
       updatedAt: new Date(row.updated_at).toISOString(),
     };

@@ -16,6 +16,8 @@ interface TemplateVersion {
   variables: VariablesSchema;
   /** Renders `{{ ack_url }}`: each delivery gets its own link, so its rendering is never shared. */
   mentionsAckUrl: boolean;
+  /** Has Liquid markup or declared variables: without either, the data cannot change a rendering or its check. */
+  dependsOnData: boolean;
 }
 
 /** The variable a template uses for the delivery's signed acknowledgement link. */
@@ -26,6 +28,13 @@ const VERSION_CACHE_SIZE = 1000;
 const INLINE = 'inline';
 /** Renderings shared by the receivers of one message; a few hundred covers the messages in flight. */
 const SHARED_RENDER_CACHE_SIZE = 512;
+/** Checks passed by content without Liquid markup (by content, channels and locale). */
+const PASSED_STATIC_CHECK_CACHE_SIZE = 1000;
+
+/** Liquid needs `{{` or `{%`; content (or its JSON text) with neither renders the same for any data. */
+function hasLiquidMarkup(text: string): boolean {
+  return text.includes('{{') || text.includes('{%');
+}
 
 /**
  * Inline content compiles like a template, keyed by the content itself: callers that send
@@ -33,6 +42,10 @@ const SHARED_RENDER_CACHE_SIZE = 512;
  */
 function inlineCacheKey(inline: InlineContent): string {
   return `${INLINE}:${JSON.stringify([inline.title, inline.summary, inline.body, inline.format, inline.url])}`;
+}
+
+function inlineRef(inline: InlineContent): TemplateRef & { cacheKey: string } {
+  return { cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline) };
 }
 
 interface PendingDelivery {
@@ -50,6 +63,7 @@ interface PendingDelivery {
 export function createMessageRenderer({ database: { db } }: HeraldContext, templates: TemplateRenderer, ackLinks?: AckLinks) {
   const versions = new LruCache<string, TemplateVersion>(VERSION_CACHE_SIZE);
   const renderedShared = new LruCache<string, Promise<RenderedMessage>>(SHARED_RENDER_CACHE_SIZE);
+  const passedStaticChecks = new LruCache<string, true>(PASSED_STATIC_CHECK_CACHE_SIZE);
   const pendingByMessage = new Map<string, { template: TemplateRef; appId: string; deliveries: PendingDelivery[] }>();
 
   async function loadVersion(templateId: string, version: number): Promise<TemplateVersion> {
@@ -64,7 +78,14 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
       .where('template_versions.version', '=', version)
       .executeTakeFirst();
     if (!row) throw notFound('TEMPLATE_VERSION_NOT_FOUND', `Template ${templateId} has no version ${version}`);
-    const loaded = { code: row.code, content: JSON.parse(row.content) as TemplateContent, variables: JSON.parse(row.variables) as VariablesSchema, mentionsAckUrl: row.content.includes(ACK_URL_VARIABLE) };
+    const variables = JSON.parse(row.variables) as VariablesSchema;
+    const loaded = {
+      code: row.code,
+      content: JSON.parse(row.content) as TemplateContent,
+      variables,
+      mentionsAckUrl: row.content.includes(ACK_URL_VARIABLE),
+      dependsOnData: hasLiquidMarkup(row.content) || variables.length > 0,
+    };
     versions.set(cacheKey, loaded);
     return loaded;
   }
@@ -84,17 +105,21 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
     },
 
     async check(appId, template, inline, channels, dataSets, locale) {
-      const ref: TemplateRef = template
-        ? await versionRef(template.id, template.version)
-        : { cacheKey: inlineCacheKey(inline!), templateCode: INLINE, content: inlineTemplateContent(inline!) };
+      const ref = template ? await versionRef(template.id, template.version) : inlineRef(inline!);
+      const { cacheKey } = ref;
+      // Static content (a monitor's fixed text) passes or fails the same for any data: one check, then none (no thread hop per accept).
+      const dependsOnData = template ? (await loadVersion(template.id, template.version)).dependsOnData : hasLiquidMarkup(cacheKey);
+      const staticKey = dependsOnData ? undefined : `${cacheKey}|${channels.join(',')}|${locale ?? ''}`;
+      if (staticKey !== undefined && passedStaticChecks.get(staticKey)) return;
       // Each delivery gets its own link when rendered; any well-formed one stands in for it here.
       const sampleAckUrl = ackLinks?.urlFor('dlv_check');
       const withAckUrl = (data: Record<string, unknown>) => (sampleAckUrl === undefined ? data : { ...data, [ACK_URL_VARIABLE]: sampleAckUrl });
       await templates.renderAll(ref, dataSets.map((data) => ({ data: withAckUrl(data), channels, locale })), { queueKey: appId, output: false });
+      if (staticKey !== undefined) passedStaticChecks.set(staticKey, true);
     },
   };
 
-  async function versionRef(templateId: string, version: number): Promise<TemplateRef> {
+  async function versionRef(templateId: string, version: number): Promise<TemplateRef & { cacheKey: string }> {
     const loaded = await loadVersion(templateId, version);
     return { cacheKey: `${templateId}@${version}`, templateCode: loaded.code, content: loaded.content, variables: loaded.variables };
   }
@@ -109,8 +134,7 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
     if (message.template_id !== null && message.template_version !== null) {
       template = await versionRef(message.template_id, message.template_version);
     } else {
-      const inline = JSON.parse(message.content!) as InlineContent;
-      template = { cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline) };
+      template = inlineRef(JSON.parse(message.content!) as InlineContent);
     }
     return new Promise<RenderedMessage>((resolve, reject) => {
       let pending = pendingByMessage.get(message.id);

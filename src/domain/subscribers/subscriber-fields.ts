@@ -3,7 +3,8 @@ import { invalid } from '../../errors.ts';
 import { canonicalTimeZone } from '../../zoned-time.ts';
 
 /**
- * Checks and normalises the fields of a subscriber. Every error names the field by its
+ * Checks and normalises the fields of a subscriber. Free of Node.js APIs: the console's subscriber
+ * form runs the same checks before sending. Every error names the field by its
  * full path (`items[3].addresses.email` in a bulk call), so the caller can fix it directly.
  */
 
@@ -73,7 +74,8 @@ export function normaliseTags(tags: readonly string[], field: string): string[] 
 /** The JSON text of `data`, checked against the size limit. */
 export function serialiseData(data: Record<string, unknown>, field: string): string {
   const json = JSON.stringify(data);
-  if (Buffer.byteLength(json) > MAX_DATA_BYTES) {
+  // TextEncoder rather than Buffer: the console checks the same limit in the browser.
+  if (new TextEncoder().encode(json).length > MAX_DATA_BYTES) {
     throw invalid('SUBSCRIBER_DATA_TOO_LARGE', `${field}: the custom data is larger than ${MAX_DATA_BYTES} bytes of JSON; keep large content out of subscriber profiles`, {
       field,
     });

@@ -5,7 +5,7 @@ import { conflict, HeraldError, invalid, notFound } from '../../errors.ts';
 import { isId, newId } from '../../ids.ts';
 import { checkCursor } from '../page-cursor.ts';
 import { insertUnique } from '../../storage/insert-unique.ts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { HeraldSchema, SubscribersTable } from '../../storage/schema.ts';
 import {
   normalizeAddresses,
@@ -54,6 +54,16 @@ export interface SubscriberPatch {
   data?: Record<string, unknown>;
   /** Replaces the tags. */
   tags?: string[];
+}
+
+/** A page of the list and what narrows it. */
+export interface SubscriberListQuery {
+  cursor?: string;
+  limit?: number;
+  /** The external id or the name starts with it, ignoring case. */
+  q?: string;
+  /** Only subscribers with this tag. */
+  tag?: string;
 }
 
 export interface SubscriberPage {
@@ -212,11 +222,22 @@ export function createSubscriberService({ database: { db }, clock }: HeraldConte
     },
 
     /** Pages in creation order (ids are time-ordered); `cursor` is the previous page's `nextCursor`. */
-    async list(appId: string, page: { cursor?: string; limit?: number } = {}): Promise<SubscriberPage> {
+    async list(appId: string, page: SubscriberListQuery = {}): Promise<SubscriberPage> {
       const limit = Math.min(page.limit ?? DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT);
       let query = db.selectFrom('subscribers').selectAll().where('app_id', '=', appId);
       checkCursor(page.cursor, (cursor) => isId('sub', cursor));
       if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
+      const prefix = page.q;
+      if (prefix !== undefined && prefix !== '') {
+        // substr rather than LIKE: no wildcards to escape, and the same case rules on SQLite and PostgreSQL.
+        const startsWith = (column: 'external_id' | 'name') =>
+          sql<boolean>`lower(substr(${sql.ref(column)}, 1, length(cast(${prefix} as text)))) = lower(cast(${prefix} as text))`;
+        query = query.where((eb) => eb.or([startsWith('external_id'), startsWith('name')]));
+      }
+      if (page.tag !== undefined) {
+        const tag = page.tag;
+        query = query.where('id', 'in', (eb) => eb.selectFrom('subscriber_tags').select('subscriber_id').where('app_id', '=', appId).where('tag', '=', tag));
+      }
       const rows = await query.orderBy('id').limit(limit + 1).execute();
       const pageRows = rows.slice(0, limit);
       const tags = await tagsOf(db, pageRows.map((row) => row.id));

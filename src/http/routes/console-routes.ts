@@ -17,7 +17,7 @@ import type { RouteModule } from '../route-module.ts';
  * lists equal). Only these get index.html: every other path stays the API's 404, and no catch-all
  * route competes with the API's routes (or turns the router's 414 for an over-long id into a 404).
  */
-export const CONSOLE_SECTIONS = ['setup', 'login', 'apps', 'channel-accounts', 'templates', 'messages', 'message-types', 'receiver-groups', 'schedules', 'announcements', 'users', 'dashboard', 'alarms', 'audit-log'] as const;
+export const CONSOLE_SECTIONS = ['setup', 'login', 'apps', 'channel-accounts', 'templates', 'messages', 'message-types', 'receiver-groups', 'subscribers', 'schedules', 'announcements', 'users', 'dashboard', 'alarms', 'audit-log'] as const;
 
 /** A console page's path as its router writes it: plain segments, no encoding tricks (`%2F`, `;`, `//`, a trailing `/`). */
 const CONSOLE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,255}){1,6}$/;

@@ -67,11 +67,13 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
       config: { access: 'read' },
       schema: {
         tags: ['subscribers'],
-        summary: 'List subscribers in creation order, a page at a time',
+        summary: 'List subscribers in creation order, a page at a time, optionally by external id or name prefix and tag',
         querystring: Type.Object(
           {
             cursor: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor of the previous page' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SUBSCRIBER_PAGE_LIMIT, default: DEFAULT_SUBSCRIBER_PAGE_LIMIT })),
+            q: Type.Optional(Type.String({ maxLength: MAX_EXTERNAL_ID_LENGTH, description: 'Only subscribers whose external id or name starts with this, ignoring case' })),
+            tag: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH, description: 'Only subscribers with this tag' })),
           },
           { additionalProperties: false },
         ),
