@@ -9,6 +9,8 @@ const HERALD_PATHS = ['/v1', '/auth', '/openapi.json', '/docs', '/healthz', '/re
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // Herald modules the console shares load some packages with Node's require on first use; the browser gets them imported.
+  resolve: { alias: [{ find: /^.*\/lazy-require\.ts$/, replacement: fileURLToPath(new URL('src/browser/lazy-require.ts', import.meta.url)) }] },
   plugins: [
     vue(),
     // Element Plus components and their styles are imported where a template uses them, so each lazy page carries its own.
