@@ -69,3 +69,22 @@ export const TemplateVersionViewSchema = Type.Object({
   variables: VariablesSchemaSchema,
   content: TemplateContentView,
 });
+
+/** One channel's rendering (src/providers/provider.ts: RenderedMessage); open, as channels add structured parts. */
+const RenderedMessageSchema = Type.Object(
+  {
+    title: Type.String(),
+    summary: Type.Optional(Type.String()),
+    text: Type.String({ description: 'Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail' }),
+    markdown: Type.String({ description: "Markdown in this channel's dialect" }),
+    html: Type.Optional(Type.String({ description: 'Sanitised HTML with inlined CSS (e-mail)' })),
+    url: Type.Optional(Type.String()),
+    extras: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Channel-specific structured parts from template overrides' })),
+  },
+  { additionalProperties: true },
+);
+
+export const TemplatePreviewSchema = Type.Object({
+  version: Type.Union([Type.Integer(), Type.Literal('draft')]),
+  channels: Type.Partial(Type.Object(Object.fromEntries(CHANNELS.map((channel) => [channel, RenderedMessageSchema])) as Record<(typeof CHANNELS)[number], typeof RenderedMessageSchema>)),
+});

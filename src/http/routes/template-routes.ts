@@ -3,7 +3,7 @@ import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_VERSION, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
 import { actorOf, appIdOf } from '../auth/access.ts';
-import { TemplatePageSchema, TemplateVersionPageSchema, TemplateVersionViewSchema, TemplateViewSchema } from '../template-schemas.ts';
+import { TemplatePageSchema, TemplatePreviewSchema, TemplateVersionPageSchema, TemplateVersionViewSchema, TemplateViewSchema } from '../template-schemas.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
@@ -167,6 +167,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
         summary: "Render the draft or a version for each channel, as receivers would get it",
         params: CodeParams,
         body: Type.Object({ data: Type.Optional(Data), locale: Type.Optional(Locale), channels: Type.Optional(Channels), version: Type.Optional(Version) }, strict),
+        response: { 200: TemplatePreviewSchema },
       },
     },
     async (request) => {
