@@ -72,7 +72,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string;
+                            id: string;
+                            lastLoginAt: string | null;
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "owner" | "admin" | "operator" | "viewer";
+                            status: "active" | "disabled";
+                        };
+                    };
                 };
             };
         };
@@ -138,7 +150,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string;
+                            id: string;
+                            lastLoginAt: string | null;
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "owner" | "admin" | "operator" | "viewer";
+                            status: "active" | "disabled";
+                        };
+                    };
                 };
             };
         };
@@ -172,7 +196,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            setupOpen: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -196,11 +224,23 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string;
+                            id: string;
+                            lastLoginAt: string | null;
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "owner" | "admin" | "operator" | "viewer";
+                            status: "active" | "disabled";
+                        };
+                    };
                 };
             };
         };
@@ -1235,7 +1275,42 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[] | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                enabled: boolean;
+                                holdDownSeconds: number;
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "quota_remaining" | "success_rate" | "backlog_age" | "callbacks_failing" | "circuit_open";
+                                /** @description Why the last evaluation could not send an alarm's message */
+                                lastError: string | null;
+                                lastEvaluatedAt: string | null;
+                                locale: string | null;
+                                name: string;
+                                nextEvaluationAt: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description null: the whole app */
+                                scope: {
+                                    /** @description Channel account id */
+                                    account: string;
+                                } | {
+                                    channel: string;
+                                } | null;
+                                /** @description As a send's to */
+                                to: (string | {
+                                    [key: string]: string;
+                                })[];
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1307,11 +1382,44 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[] | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            holdDownSeconds: number;
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "quota_remaining" | "success_rate" | "backlog_age" | "callbacks_failing" | "circuit_open";
+                            /** @description Why the last evaluation could not send an alarm's message */
+                            lastError: string | null;
+                            lastEvaluatedAt: string | null;
+                            locale: string | null;
+                            name: string;
+                            nextEvaluationAt: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @description null: the whole app */
+                            scope: {
+                                /** @description Channel account id */
+                                account: string;
+                            } | {
+                                channel: string;
+                            } | null;
+                            /** @description As a send's to */
+                            to: (string | {
+                                [key: string]: string;
+                            })[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -1345,7 +1453,40 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[] | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            holdDownSeconds: number;
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "quota_remaining" | "success_rate" | "backlog_age" | "callbacks_failing" | "circuit_open";
+                            /** @description Why the last evaluation could not send an alarm's message */
+                            lastError: string | null;
+                            lastEvaluatedAt: string | null;
+                            locale: string | null;
+                            name: string;
+                            nextEvaluationAt: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @description null: the whole app */
+                            scope: {
+                                /** @description Channel account id */
+                                account: string;
+                            } | {
+                                channel: string;
+                            } | null;
+                            /** @description As a send's to */
+                            to: (string | {
+                                [key: string]: string;
+                            })[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -1445,7 +1586,40 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[] | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            holdDownSeconds: number;
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "quota_remaining" | "success_rate" | "backlog_age" | "callbacks_failing" | "circuit_open";
+                            /** @description Why the last evaluation could not send an alarm's message */
+                            lastError: string | null;
+                            lastEvaluatedAt: string | null;
+                            locale: string | null;
+                            name: string;
+                            nextEvaluationAt: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @description null: the whole app */
+                            scope: {
+                                /** @description Channel account id */
+                                account: string;
+                            } | {
+                                channel: string;
+                            } | null;
+                            /** @description As a send's to */
+                            to: (string | {
+                                [key: string]: string;
+                            })[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -1482,7 +1656,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description While open: since when the condition has been clear */
+                                clearSince: string | null;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                firedAt: string;
+                                firedMessageId: string | null;
+                                id: string;
+                                kind: string;
+                                resolvedAt: string | null;
+                                resolvedMessageId: string | null;
+                                ruleId: string;
+                                ruleName: string;
+                                status: "open" | "resolved";
+                                /** @description account:<id>, channel:<name>, app, callbacks */
+                                subject: string;
+                                subjectLabel: string;
+                                /** @description The measured value when the condition last held */
+                                value: number | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1518,7 +1718,30 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description While open: since when the condition has been clear */
+                            clearSince: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            firedAt: string;
+                            firedMessageId: string | null;
+                            id: string;
+                            kind: string;
+                            resolvedAt: string | null;
+                            resolvedMessageId: string | null;
+                            ruleId: string;
+                            ruleName: string;
+                            status: "open" | "resolved";
+                            /** @description account:<id>, channel:<name>, app, callbacks */
+                            subject: string;
+                            subjectLabel: string;
+                            /** @description The measured value when the condition last held */
+                            value: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -2043,7 +2266,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                name: string;
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                status: "active" | "disabled";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2095,11 +2334,25 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            name: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            status: "active" | "disabled";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2133,7 +2386,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            name: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            status: "active" | "disabled";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2196,7 +2463,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            name: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            status: "active" | "disabled";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2429,7 +2710,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                accessKeyId: string;
+                                appId: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                                revokedAt: string | null;
+                                status: "active" | "revoked";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2596,7 +2889,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                addressKind: string | null;
+                                /** @enum {unknown} */
+                                channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                                /** @description JSON Schema of the config */
+                                configSchema: unknown;
+                                defaultFlowLimits: {
+                                    count: number;
+                                    perSeconds: number;
+                                }[];
+                                maxRecipientsPerCall: number | null;
+                                readsQuota: boolean;
+                                /** @description How long after sending a message can be recalled; null: no recall */
+                                recallWindowSeconds: number | null;
+                                secretFields: string[];
+                                /** @description Secret fields masked only in parts */
+                                secretMasks: {
+                                    [key: string]: "values" | "query";
+                                };
+                                /** @description account: the account itself is the receiver (a robot, a webhook); address: sends name receivers */
+                                target: "account" | "address";
+                                type: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2633,7 +2952,74 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {unknown} */
+                                channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                                /** @description Provider config; secret fields read back masked */
+                                config: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description What the dispatcher enforces; empty when unlimited */
+                                effectiveFlowLimits: {
+                                    count: number;
+                                    perSeconds: number;
+                                }[];
+                                enabled: boolean;
+                                /** @description null: the provider's defaults apply */
+                                flowLimits: {
+                                    count: number;
+                                    perSeconds: number;
+                                }[] | null;
+                                id: string;
+                                isDefault: boolean;
+                                name: string;
+                                quota: {
+                                    limit: number;
+                                    period: "day" | "month" | "balance";
+                                    timeZone?: string;
+                                } | null;
+                                quotaStatus: {
+                                    accountId: string;
+                                    configured: {
+                                        limit: number;
+                                        period: "day" | "month" | "balance";
+                                        remaining: number;
+                                        /** @description null: a balance, which never resets */
+                                        resetsAt: string | null;
+                                        used: number;
+                                    } | null;
+                                    /** @description A provider's quota error marked the account exhausted: it sends again after until (null: after a reset) */
+                                    exhausted: {
+                                        code: string;
+                                        message: string;
+                                        /** Format: date-time */
+                                        since: string;
+                                        until: string | null;
+                                    } | null;
+                                    /** @description The tighter of the configured and the reported limit */
+                                    limit: number | null;
+                                    remaining: number | null;
+                                    /** @description What the platform last reported */
+                                    reported: {
+                                        /** Format: date-time */
+                                        at: string;
+                                        limit: number;
+                                        remaining: number;
+                                        used: number;
+                                    } | null;
+                                };
+                                /** @description Where the platform pushes delivery receipts, for providers that take them */
+                                receiptUrl?: string;
+                                type: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2681,11 +3067,76 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                            /** @description Provider config; secret fields read back masked */
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description What the dispatcher enforces; empty when unlimited */
+                            effectiveFlowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[];
+                            enabled: boolean;
+                            /** @description null: the provider's defaults apply */
+                            flowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[] | null;
+                            id: string;
+                            isDefault: boolean;
+                            name: string;
+                            quota: {
+                                limit: number;
+                                period: "day" | "month" | "balance";
+                                timeZone?: string;
+                            } | null;
+                            quotaStatus: {
+                                accountId: string;
+                                configured: {
+                                    limit: number;
+                                    period: "day" | "month" | "balance";
+                                    remaining: number;
+                                    /** @description null: a balance, which never resets */
+                                    resetsAt: string | null;
+                                    used: number;
+                                } | null;
+                                /** @description A provider's quota error marked the account exhausted: it sends again after until (null: after a reset) */
+                                exhausted: {
+                                    code: string;
+                                    message: string;
+                                    /** Format: date-time */
+                                    since: string;
+                                    until: string | null;
+                                } | null;
+                                /** @description The tighter of the configured and the reported limit */
+                                limit: number | null;
+                                remaining: number | null;
+                                /** @description What the platform last reported */
+                                reported: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    limit: number;
+                                    remaining: number;
+                                    used: number;
+                                } | null;
+                            };
+                            /** @description Where the platform pushes delivery receipts, for providers that take them */
+                            receiptUrl?: string;
+                            type: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2719,7 +3170,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                            /** @description Provider config; secret fields read back masked */
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description What the dispatcher enforces; empty when unlimited */
+                            effectiveFlowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[];
+                            enabled: boolean;
+                            /** @description null: the provider's defaults apply */
+                            flowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[] | null;
+                            id: string;
+                            isDefault: boolean;
+                            name: string;
+                            quota: {
+                                limit: number;
+                                period: "day" | "month" | "balance";
+                                timeZone?: string;
+                            } | null;
+                            quotaStatus: {
+                                accountId: string;
+                                configured: {
+                                    limit: number;
+                                    period: "day" | "month" | "balance";
+                                    remaining: number;
+                                    /** @description null: a balance, which never resets */
+                                    resetsAt: string | null;
+                                    used: number;
+                                } | null;
+                                /** @description A provider's quota error marked the account exhausted: it sends again after until (null: after a reset) */
+                                exhausted: {
+                                    code: string;
+                                    message: string;
+                                    /** Format: date-time */
+                                    since: string;
+                                    until: string | null;
+                                } | null;
+                                /** @description The tighter of the configured and the reported limit */
+                                limit: number | null;
+                                remaining: number | null;
+                                /** @description What the platform last reported */
+                                reported: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    limit: number;
+                                    remaining: number;
+                                    used: number;
+                                } | null;
+                            };
+                            /** @description Where the platform pushes delivery receipts, for providers that take them */
+                            receiptUrl?: string;
+                            type: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2797,7 +3313,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                            /** @description Provider config; secret fields read back masked */
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description What the dispatcher enforces; empty when unlimited */
+                            effectiveFlowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[];
+                            enabled: boolean;
+                            /** @description null: the provider's defaults apply */
+                            flowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[] | null;
+                            id: string;
+                            isDefault: boolean;
+                            name: string;
+                            quota: {
+                                limit: number;
+                                period: "day" | "month" | "balance";
+                                timeZone?: string;
+                            } | null;
+                            quotaStatus: {
+                                accountId: string;
+                                configured: {
+                                    limit: number;
+                                    period: "day" | "month" | "balance";
+                                    remaining: number;
+                                    /** @description null: a balance, which never resets */
+                                    resetsAt: string | null;
+                                    used: number;
+                                } | null;
+                                /** @description A provider's quota error marked the account exhausted: it sends again after until (null: after a reset) */
+                                exhausted: {
+                                    code: string;
+                                    message: string;
+                                    /** Format: date-time */
+                                    since: string;
+                                    until: string | null;
+                                } | null;
+                                /** @description The tighter of the configured and the reported limit */
+                                limit: number | null;
+                                remaining: number | null;
+                                /** @description What the platform last reported */
+                                reported: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    limit: number;
+                                    remaining: number;
+                                    used: number;
+                                } | null;
+                            };
+                            /** @description Where the platform pushes delivery receipts, for providers that take them */
+                            receiptUrl?: string;
+                            type: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2829,7 +3410,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                            /** @description Provider config; secret fields read back masked */
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description What the dispatcher enforces; empty when unlimited */
+                            effectiveFlowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[];
+                            enabled: boolean;
+                            /** @description null: the provider's defaults apply */
+                            flowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[] | null;
+                            id: string;
+                            isDefault: boolean;
+                            name: string;
+                            quota: {
+                                limit: number;
+                                period: "day" | "month" | "balance";
+                                timeZone?: string;
+                            } | null;
+                            quotaStatus: {
+                                accountId: string;
+                                configured: {
+                                    limit: number;
+                                    period: "day" | "month" | "balance";
+                                    remaining: number;
+                                    /** @description null: a balance, which never resets */
+                                    resetsAt: string | null;
+                                    used: number;
+                                } | null;
+                                /** @description A provider's quota error marked the account exhausted: it sends again after until (null: after a reset) */
+                                exhausted: {
+                                    code: string;
+                                    message: string;
+                                    /** Format: date-time */
+                                    since: string;
+                                    until: string | null;
+                                } | null;
+                                /** @description The tighter of the configured and the reported limit */
+                                limit: number | null;
+                                remaining: number | null;
+                                /** @description What the platform last reported */
+                                reported: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    limit: number;
+                                    remaining: number;
+                                    used: number;
+                                } | null;
+                            };
+                            /** @description Where the platform pushes delivery receipts, for providers that take them */
+                            receiptUrl?: string;
+                            type: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2868,7 +3514,74 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                            /** @description Provider config; secret fields read back masked */
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description What the dispatcher enforces; empty when unlimited */
+                            effectiveFlowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[];
+                            enabled: boolean;
+                            /** @description null: the provider's defaults apply */
+                            flowLimits: {
+                                count: number;
+                                perSeconds: number;
+                            }[] | null;
+                            id: string;
+                            isDefault: boolean;
+                            name: string;
+                            /** @description Until when the previous URL still takes receipts; null: it stopped at once */
+                            previousReceiptUrlValidUntil: string | null;
+                            quota: {
+                                limit: number;
+                                period: "day" | "month" | "balance";
+                                timeZone?: string;
+                            } | null;
+                            quotaStatus: {
+                                accountId: string;
+                                configured: {
+                                    limit: number;
+                                    period: "day" | "month" | "balance";
+                                    remaining: number;
+                                    /** @description null: a balance, which never resets */
+                                    resetsAt: string | null;
+                                    used: number;
+                                } | null;
+                                /** @description A provider's quota error marked the account exhausted: it sends again after until (null: after a reset) */
+                                exhausted: {
+                                    code: string;
+                                    message: string;
+                                    /** Format: date-time */
+                                    since: string;
+                                    until: string | null;
+                                } | null;
+                                /** @description The tighter of the configured and the reported limit */
+                                limit: number | null;
+                                remaining: number | null;
+                                /** @description What the platform last reported */
+                                reported: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    limit: number;
+                                    remaining: number;
+                                    used: number;
+                                } | null;
+                            };
+                            /** @description Where the platform pushes delivery receipts, for providers that take them */
+                            receiptUrl?: string;
+                            type: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -2900,7 +3613,26 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description In failover order */
+                                accounts: {
+                                    /** @description While the account's circuit breaker is open, when it closes */
+                                    circuitOpenUntil: string | null;
+                                    id: string;
+                                    name: string;
+                                    type: string;
+                                    weight: number;
+                                }[];
+                                channel: string;
+                                /** @enum {unknown} */
+                                mode: "failover" | "weighted";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2954,7 +3686,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description In failover order */
+                            accounts: {
+                                /** @description While the account's circuit breaker is open, when it closes */
+                                circuitOpenUntil: string | null;
+                                id: string;
+                                name: string;
+                                type: string;
+                                weight: number;
+                            }[];
+                            channel: string;
+                            /** @enum {unknown} */
+                            mode: "failover" | "weighted";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -3009,7 +3758,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description When someone acknowledged it, which stops its escalation */
+                            acknowledgedAt: string | null;
+                            address: string | null;
+                            attempts: number;
+                            channel: string;
+                            channelAccountId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The last failure */
+                            error: {
+                                code: string;
+                                message: string | null;
+                            } | null;
+                            id: string;
+                            maxAttempts: number;
+                            messageId: string;
+                            nextAttemptAt: string | null;
+                            providerMessageId: string | null;
+                            /** @description A subscriber external id, or a one-key object: {"email"}, {"subscriber"}, {"channelAccount"}, … */
+                            receiver: string | {
+                                [key: string]: string;
+                            };
+                            sentAt: string | null;
+                            /** @enum {unknown} */
+                            status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "read" | "recalled" | "undelivered" | "failed" | "canceled" | "skipped";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -3079,11 +3858,41 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description When someone acknowledged it, which stops its escalation */
+                            acknowledgedAt: string | null;
+                            address: string | null;
+                            attempts: number;
+                            channel: string;
+                            channelAccountId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The last failure */
+                            error: {
+                                code: string;
+                                message: string | null;
+                            } | null;
+                            id: string;
+                            maxAttempts: number;
+                            messageId: string;
+                            nextAttemptAt: string | null;
+                            providerMessageId: string | null;
+                            /** @description A subscriber external id, or a one-key object: {"email"}, {"subscriber"}, {"channelAccount"}, … */
+                            receiver: string | {
+                                [key: string]: string;
+                            };
+                            sentAt: string | null;
+                            /** @enum {unknown} */
+                            status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "read" | "recalled" | "undelivered" | "failed" | "canceled" | "skipped";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -3115,7 +3924,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                category: string | null;
+                                channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                critical: boolean;
+                                enabled: boolean;
+                                id: string;
+                                name: string;
+                                policies: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description A subscriber external id, or one-key objects: {"group"}, {"subscriber"}, {"email"}, {"channelAccount"}, … */
+                                receivers: (string | {
+                                    [key: string]: string;
+                                })[];
+                                template: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @enum {unknown} */
+                                urgency: "urgent" | "high" | "normal" | "low";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3252,11 +4087,35 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            category: string | null;
+                            channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            critical: boolean;
+                            enabled: boolean;
+                            id: string;
+                            name: string;
+                            policies: {
+                                [key: string]: unknown;
+                            };
+                            /** @description A subscriber external id, or one-key objects: {"group"}, {"subscriber"}, {"email"}, {"channelAccount"}, … */
+                            receivers: (string | {
+                                [key: string]: string;
+                            })[];
+                            template: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {unknown} */
+                            urgency: "urgent" | "high" | "normal" | "low";
+                        };
+                    };
                 };
             };
         };
@@ -3291,7 +4150,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            category: string | null;
+                            channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            critical: boolean;
+                            enabled: boolean;
+                            id: string;
+                            name: string;
+                            policies: {
+                                [key: string]: unknown;
+                            };
+                            /** @description A subscriber external id, or one-key objects: {"group"}, {"subscriber"}, {"email"}, {"channelAccount"}, … */
+                            receivers: (string | {
+                                [key: string]: string;
+                            })[];
+                            template: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {unknown} */
+                            urgency: "urgent" | "high" | "normal" | "low";
+                        };
+                    };
                 };
             };
         };
@@ -3458,7 +4341,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            category: string | null;
+                            channels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            critical: boolean;
+                            enabled: boolean;
+                            id: string;
+                            name: string;
+                            policies: {
+                                [key: string]: unknown;
+                            };
+                            /** @description A subscriber external id, or one-key objects: {"group"}, {"subscriber"}, {"email"}, {"channelAccount"}, … */
+                            receivers: (string | {
+                                [key: string]: string;
+                            })[];
+                            template: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {unknown} */
+                            urgency: "urgent" | "high" | "normal" | "low";
+                        };
+                    };
                 };
             };
         };
@@ -3501,7 +4408,41 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                callbackUrl: string | null;
+                                completedAt: string | null;
+                                content: ({
+                                    body?: string;
+                                    summary?: string;
+                                    title?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deliveryCount: number;
+                                id: string;
+                                metadata: {
+                                    [key: string]: string;
+                                };
+                                pendingCount: number;
+                                /** @enum {unknown} */
+                                priority: "urgent" | "high" | "normal" | "low";
+                                sendAt: string | null;
+                                /** @enum {unknown} */
+                                status: "accepted" | "completed" | "partially_failed" | "failed" | "canceled";
+                                template: {
+                                    code: string;
+                                    version: number | null;
+                                } | null;
+                                /** @description The message type code it was sent by */
+                                type: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3635,7 +4576,79 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            callbackUrl: string | null;
+                            completedAt: string | null;
+                            content: ({
+                                body?: string;
+                                summary?: string;
+                                title?: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Template variables of the send */
+                            data: unknown;
+                            deliveries: {
+                                /** @description When someone acknowledged it, which stops its escalation */
+                                acknowledgedAt: string | null;
+                                address: string | null;
+                                attempts: number;
+                                channel: string;
+                                channelAccountId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description The last failure */
+                                error: {
+                                    code: string;
+                                    message: string | null;
+                                } | null;
+                                id: string;
+                                maxAttempts: number;
+                                messageId: string;
+                                nextAttemptAt: string | null;
+                                providerMessageId: string | null;
+                                /** @description A subscriber external id, or a one-key object: {"email"}, {"subscriber"}, {"channelAccount"}, … */
+                                receiver: string | {
+                                    [key: string]: string;
+                                };
+                                sentAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "read" | "recalled" | "undelivered" | "failed" | "canceled" | "skipped";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            deliveryCount: number;
+                            events: {
+                                /** Format: date-time */
+                                at: string;
+                                attempt: number | null;
+                                code: string | null;
+                                deliveryId: string | null;
+                                detail: string | null;
+                                id: string;
+                                type: string;
+                            }[];
+                            id: string;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            pendingCount: number;
+                            /** @enum {unknown} */
+                            priority: "urgent" | "high" | "normal" | "low";
+                            sendAt: string | null;
+                            /** @enum {unknown} */
+                            status: "accepted" | "completed" | "partially_failed" | "failed" | "canceled";
+                            template: {
+                                code: string;
+                                version: number | null;
+                            } | null;
+                            /** @description The message type code it was sent by */
+                            type: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3673,7 +4686,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries canceled */
+                            canceled: number;
+                            id: string;
+                        };
+                    };
                 };
             };
         };
@@ -3874,7 +4893,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                accountId: string;
+                                /** @enum {unknown} */
+                                channel: "email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord";
+                                configured: {
+                                    limit: number;
+                                    period: "day" | "month" | "balance";
+                                    remaining: number;
+                                    /** @description null: a balance, which never resets */
+                                    resetsAt: string | null;
+                                    used: number;
+                                } | null;
+                                enabled: boolean;
+                                /** @description A provider's quota error marked the account exhausted: it sends again after until (null: after a reset) */
+                                exhausted: {
+                                    code: string;
+                                    message: string;
+                                    /** Format: date-time */
+                                    since: string;
+                                    until: string | null;
+                                } | null;
+                                /** @description The tighter of the configured and the reported limit */
+                                limit: number | null;
+                                name: string;
+                                remaining: number | null;
+                                /** @description What the platform last reported */
+                                reported: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    limit: number;
+                                    remaining: number;
+                                    used: number;
+                                } | null;
+                                type: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3908,7 +4965,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                members: string[];
+                                name: string;
+                                tagFilter: string[];
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3939,11 +5010,23 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            members: string[];
+                            name: string;
+                            tagFilter: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -3978,7 +5061,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            members: string[];
+                            name: string;
+                            tagFilter: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4036,7 +5131,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            id: string;
+                            members: string[];
+                            name: string;
+                            tagFilter: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4067,7 +5174,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: string[];
+                        };
+                    };
                 };
             };
         };
@@ -4101,7 +5212,39 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                at: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                cron: string | null;
+                                id: string;
+                                lastRun: {
+                                    error: string | null;
+                                    messageId: string | null;
+                                    outcome: "sent" | "skipped" | "failed";
+                                    /** Format: date-time */
+                                    tickAt: string;
+                                } | null;
+                                /** @description The send request each tick accepts */
+                                message: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {unknown} */
+                                missedTicks: "run-once" | "skip";
+                                name: string;
+                                nextRunAt: string | null;
+                                nextRuns: string[];
+                                runs: number;
+                                /** @description finished: a one-off that ran */
+                                status: "active" | "paused" | "finished";
+                                timeZone: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -4212,11 +5355,41 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            at: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string | null;
+                            id: string;
+                            lastRun: {
+                                error: string | null;
+                                messageId: string | null;
+                                outcome: "sent" | "skipped" | "failed";
+                                /** Format: date-time */
+                                tickAt: string;
+                            } | null;
+                            /** @description The send request each tick accepts */
+                            message: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            missedTicks: "run-once" | "skip";
+                            name: string;
+                            nextRunAt: string | null;
+                            nextRuns: string[];
+                            runs: number;
+                            /** @description finished: a one-off that ran */
+                            status: "active" | "paused" | "finished";
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4250,7 +5423,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            at: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string | null;
+                            id: string;
+                            lastRun: {
+                                error: string | null;
+                                messageId: string | null;
+                                outcome: "sent" | "skipped" | "failed";
+                                /** Format: date-time */
+                                tickAt: string;
+                            } | null;
+                            /** @description The send request each tick accepts */
+                            message: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            missedTicks: "run-once" | "skip";
+                            name: string;
+                            nextRunAt: string | null;
+                            nextRuns: string[];
+                            runs: number;
+                            /** @description finished: a one-off that ran */
+                            status: "active" | "paused" | "finished";
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4391,7 +5594,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            at: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string | null;
+                            id: string;
+                            lastRun: {
+                                error: string | null;
+                                messageId: string | null;
+                                outcome: "sent" | "skipped" | "failed";
+                                /** Format: date-time */
+                                tickAt: string;
+                            } | null;
+                            /** @description The send request each tick accepts */
+                            message: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            missedTicks: "run-once" | "skip";
+                            name: string;
+                            nextRunAt: string | null;
+                            nextRuns: string[];
+                            runs: number;
+                            /** @description finished: a one-off that ran */
+                            status: "active" | "paused" | "finished";
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4423,7 +5656,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            at: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string | null;
+                            id: string;
+                            lastRun: {
+                                error: string | null;
+                                messageId: string | null;
+                                outcome: "sent" | "skipped" | "failed";
+                                /** Format: date-time */
+                                tickAt: string;
+                            } | null;
+                            /** @description The send request each tick accepts */
+                            message: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            missedTicks: "run-once" | "skip";
+                            name: string;
+                            nextRunAt: string | null;
+                            nextRuns: string[];
+                            runs: number;
+                            /** @description finished: a one-off that ran */
+                            status: "active" | "paused" | "finished";
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4459,7 +5722,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            at: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string | null;
+                            id: string;
+                            lastRun: {
+                                error: string | null;
+                                messageId: string | null;
+                                outcome: "sent" | "skipped" | "failed";
+                                /** Format: date-time */
+                                tickAt: string;
+                            } | null;
+                            /** @description The send request each tick accepts */
+                            message: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            missedTicks: "run-once" | "skip";
+                            name: string;
+                            nextRunAt: string | null;
+                            nextRuns: string[];
+                            runs: number;
+                            /** @description finished: a one-off that ran */
+                            status: "active" | "paused" | "finished";
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4503,7 +5796,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            bucketSeconds: number;
+                            /** Format: date-time */
+                            from: string;
+                            series: {
+                                failed: number;
+                                /** @description The channel name, or the channel account id */
+                                key: string;
+                                points: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    failed: number;
+                                    succeeded: number;
+                                }[];
+                                succeeded: number;
+                                /** @description Succeeded ÷ all calls, in percent (one decimal); null without calls */
+                                successPercent: number | null;
+                            }[];
+                            /** Format: date-time */
+                            to: string;
+                        };
+                    };
                 };
             };
         };
@@ -4540,7 +5855,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @description When these figures were read
+                             */
+                            at: string;
+                            /** @description Waiting deliveries by status, zeros included */
+                            depth: {
+                                queued: number;
+                                retrying: number;
+                                scheduled: number;
+                            };
+                            /** @description How long the oldest due delivery has been due; 0 when none is */
+                            oldestDueSeconds: number;
+                        };
+                    };
                 };
             };
         };
@@ -4582,7 +5913,39 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description E-mail, E.164 phone (+8613800138000) and per-IM user ids */
+                                addresses: {
+                                    dingtalkUserId?: string;
+                                    email?: string;
+                                    feishuOpenId?: string;
+                                    miniProgramOpenId?: string;
+                                    phone?: string;
+                                    slackChannelId?: string;
+                                    telegramChatId?: string;
+                                    wechatOpenId?: string;
+                                    wecomUserId?: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                externalId: string;
+                                id: string;
+                                locale: string | null;
+                                name: string;
+                                tags: string[];
+                                timezone: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as cursor for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -4632,7 +5995,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            created: number;
+                            updated: number;
+                        };
+                    };
                 };
             };
         };
@@ -4675,11 +6043,39 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description E-mail, E.164 phone (+8613800138000) and per-IM user ids */
+                            addresses: {
+                                dingtalkUserId?: string;
+                                email?: string;
+                                feishuOpenId?: string;
+                                miniProgramOpenId?: string;
+                                phone?: string;
+                                slackChannelId?: string;
+                                telegramChatId?: string;
+                                wechatOpenId?: string;
+                                wecomUserId?: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            externalId: string;
+                            id: string;
+                            locale: string | null;
+                            name: string;
+                            tags: string[];
+                            timezone: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4714,7 +6110,35 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description E-mail, E.164 phone (+8613800138000) and per-IM user ids */
+                            addresses: {
+                                dingtalkUserId?: string;
+                                email?: string;
+                                feishuOpenId?: string;
+                                miniProgramOpenId?: string;
+                                phone?: string;
+                                slackChannelId?: string;
+                                telegramChatId?: string;
+                                wechatOpenId?: string;
+                                wecomUserId?: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            externalId: string;
+                            id: string;
+                            locale: string | null;
+                            name: string;
+                            tags: string[];
+                            timezone: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4790,7 +6214,35 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description E-mail, E.164 phone (+8613800138000) and per-IM user ids */
+                            addresses: {
+                                dingtalkUserId?: string;
+                                email?: string;
+                                feishuOpenId?: string;
+                                miniProgramOpenId?: string;
+                                phone?: string;
+                                slackChannelId?: string;
+                                telegramChatId?: string;
+                                wechatOpenId?: string;
+                                wecomUserId?: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            externalId: string;
+                            id: string;
+                            locale: string | null;
+                            name: string;
+                            tags: string[];
+                            timezone: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -4821,7 +6273,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description false: opted out of everything not switched on more specifically */
+                            all?: boolean;
+                            /** @description Per message type category */
+                            categories?: {
+                                [key: string]: boolean;
+                            };
+                            /** @description Per channel, e.g. {"sms": false} */
+                            channels?: {
+                                dingtalk?: boolean;
+                                discord?: boolean;
+                                email?: boolean;
+                                feishu?: boolean;
+                                inbox?: boolean;
+                                miniprogram?: boolean;
+                                slack?: boolean;
+                                sms?: boolean;
+                                telegram?: boolean;
+                                webhook?: boolean;
+                                webpush?: boolean;
+                                wechat?: boolean;
+                                wecom?: boolean;
+                            };
+                            /** @description Per message type code */
+                            types?: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -4877,7 +6358,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description false: opted out of everything not switched on more specifically */
+                            all?: boolean;
+                            /** @description Per message type category */
+                            categories?: {
+                                [key: string]: boolean;
+                            };
+                            /** @description Per channel, e.g. {"sms": false} */
+                            channels?: {
+                                dingtalk?: boolean;
+                                discord?: boolean;
+                                email?: boolean;
+                                feishu?: boolean;
+                                inbox?: boolean;
+                                miniprogram?: boolean;
+                                slack?: boolean;
+                                sms?: boolean;
+                                telegram?: boolean;
+                                webhook?: boolean;
+                                webpush?: boolean;
+                                wechat?: boolean;
+                                wecom?: boolean;
+                            };
+                            /** @description Per message type code */
+                            types?: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -5027,7 +6537,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                defaultChannels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                                description: string;
+                                hasUnpublishedChanges: boolean;
+                                id: string;
+                                name: string;
+                                /** @description The version sends use; null until the draft is first published */
+                                publishedVersion: number | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -5060,11 +6588,52 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            content: {
+                                body?: string;
+                                /** @description How `body` is written: Markdown (default for templates), plain text, or HTML (sanitised; text is derived from it). */
+                                bodyFormat?: "markdown" | "text" | "html";
+                                channels?: {
+                                    [key: string]: unknown;
+                                };
+                                defaultLocale?: string;
+                                locales?: {
+                                    [key: string]: unknown;
+                                };
+                                summary?: string;
+                                title?: string;
+                                url?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaultChannels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            description: string;
+                            hasUnpublishedChanges: boolean;
+                            id: string;
+                            name: string;
+                            /** @description The version sends use; null until the draft is first published */
+                            publishedVersion: number | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variables: {
+                                description?: string;
+                                example?: unknown;
+                                /** @description Top-level name used in Liquid, e.g. `order`. */
+                                name: string;
+                                /** @description A message without it is refused (422). Defaults to false. */
+                                required?: boolean;
+                                type: "string" | "number" | "boolean" | "object" | "array";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5099,7 +6668,48 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            content: {
+                                body?: string;
+                                /** @description How `body` is written: Markdown (default for templates), plain text, or HTML (sanitised; text is derived from it). */
+                                bodyFormat?: "markdown" | "text" | "html";
+                                channels?: {
+                                    [key: string]: unknown;
+                                };
+                                defaultLocale?: string;
+                                locales?: {
+                                    [key: string]: unknown;
+                                };
+                                summary?: string;
+                                title?: string;
+                                url?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaultChannels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            description: string;
+                            hasUnpublishedChanges: boolean;
+                            id: string;
+                            name: string;
+                            /** @description The version sends use; null until the draft is first published */
+                            publishedVersion: number | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variables: {
+                                description?: string;
+                                example?: unknown;
+                                /** @description Top-level name used in Liquid, e.g. `order`. */
+                                name: string;
+                                /** @description A message without it is refused (422). Defaults to false. */
+                                required?: boolean;
+                                type: "string" | "number" | "boolean" | "object" | "array";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5162,7 +6772,48 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            content: {
+                                body?: string;
+                                /** @description How `body` is written: Markdown (default for templates), plain text, or HTML (sanitised; text is derived from it). */
+                                bodyFormat?: "markdown" | "text" | "html";
+                                channels?: {
+                                    [key: string]: unknown;
+                                };
+                                defaultLocale?: string;
+                                locales?: {
+                                    [key: string]: unknown;
+                                };
+                                summary?: string;
+                                title?: string;
+                                url?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaultChannels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            description: string;
+                            hasUnpublishedChanges: boolean;
+                            id: string;
+                            name: string;
+                            /** @description The version sends use; null until the draft is first published */
+                            publishedVersion: number | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variables: {
+                                description?: string;
+                                example?: unknown;
+                                /** @description Top-level name used in Liquid, e.g. `order`. */
+                                name: string;
+                                /** @description A message without it is refused (422). Defaults to false. */
+                                required?: boolean;
+                                type: "string" | "number" | "boolean" | "object" | "array";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5209,7 +6860,234 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channels: {
+                                dingtalk?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                discord?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                email?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                feishu?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                inbox?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                miniprogram?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                slack?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                sms?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                telegram?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                webhook?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                webpush?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                wechat?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                wecom?: {
+                                    /** @description Channel-specific structured parts from template overrides */
+                                    extras?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Sanitised HTML with inlined CSS (e-mail) */
+                                    html?: string;
+                                    /** @description Markdown in this channel's dialect */
+                                    markdown: string;
+                                    summary?: string;
+                                    /** @description Plain text: SMS, webhooks, text-only IM messages, the text part of an e-mail */
+                                    text: string;
+                                    title: string;
+                                    url?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            version: number | "draft";
+                        };
+                    };
                 };
             };
         };
@@ -5246,7 +7124,48 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            content: {
+                                body?: string;
+                                /** @description How `body` is written: Markdown (default for templates), plain text, or HTML (sanitised; text is derived from it). */
+                                bodyFormat?: "markdown" | "text" | "html";
+                                channels?: {
+                                    [key: string]: unknown;
+                                };
+                                defaultLocale?: string;
+                                locales?: {
+                                    [key: string]: unknown;
+                                };
+                                summary?: string;
+                                title?: string;
+                                url?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaultChannels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            description: string;
+                            hasUnpublishedChanges: boolean;
+                            id: string;
+                            name: string;
+                            /** @description The version sends use; null until the draft is first published */
+                            publishedVersion: number | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            variables: {
+                                description?: string;
+                                example?: unknown;
+                                /** @description Top-level name used in Liquid, e.g. `order`. */
+                                name: string;
+                                /** @description A message without it is refused (422). Defaults to false. */
+                                required?: boolean;
+                                type: "string" | "number" | "boolean" | "object" | "array";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5366,7 +7285,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The version sends use now */
+                                current: boolean;
+                                kind: "published" | "draft-snapshot";
+                                /** Format: date-time */
+                                publishedAt: string;
+                                /** @description The console user's e-mail or the access key id that published it */
+                                publishedBy: string | null;
+                                /** @description Negative: a draft snapshot recorded by a test send */
+                                version: number;
+                            }[];
+                            nextCursor: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -5405,7 +7339,46 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            content: {
+                                body?: string;
+                                /** @description How `body` is written: Markdown (default for templates), plain text, or HTML (sanitised; text is derived from it). */
+                                bodyFormat?: "markdown" | "text" | "html";
+                                channels?: {
+                                    [key: string]: unknown;
+                                };
+                                defaultLocale?: string;
+                                locales?: {
+                                    [key: string]: unknown;
+                                };
+                                summary?: string;
+                                title?: string;
+                                url?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description The version sends use now */
+                            current: boolean;
+                            defaultChannels: ("email" | "sms" | "webhook" | "dingtalk" | "wecom" | "feishu" | "wechat" | "miniprogram" | "inbox" | "webpush" | "slack" | "telegram" | "discord")[];
+                            kind: "published" | "draft-snapshot";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            /** @description The console user's e-mail or the access key id that published it */
+                            publishedBy: string | null;
+                            variables: {
+                                description?: string;
+                                example?: unknown;
+                                /** @description Top-level name used in Liquid, e.g. `order`. */
+                                name: string;
+                                /** @description A message without it is refused (422). Defaults to false. */
+                                required?: boolean;
+                                type: "string" | "number" | "boolean" | "object" | "array";
+                            }[];
+                            /** @description Negative: a draft snapshot recorded by a test send */
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -5439,7 +7412,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                id: string;
+                                lastLoginAt: string | null;
+                                name: string;
+                                /** @enum {unknown} */
+                                role: "owner" | "admin" | "operator" | "viewer";
+                                status: "active" | "disabled";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5465,11 +7452,23 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string;
+                            id: string;
+                            lastLoginAt: string | null;
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "owner" | "admin" | "operator" | "viewer";
+                            status: "active" | "disabled";
+                        };
+                    };
                 };
             };
         };
@@ -5521,7 +7520,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string;
+                            id: string;
+                            lastLoginAt: string | null;
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "owner" | "admin" | "operator" | "viewer";
+                            status: "active" | "disabled";
+                        };
+                    };
                 };
             };
         };

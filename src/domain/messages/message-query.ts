@@ -1,7 +1,8 @@
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { invalid, notFound } from '../../errors.ts';
 import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
-import { PRIORITIES } from './send-request-schema.ts';
+import type { InlineContent } from '../../templates/template-content.ts';
+import { PRIORITIES, type Receiver } from './send-request-schema.ts';
 import { isoTime } from '../../iso-time.ts';
 import { isId } from '../../ids.ts';
 import { checkCursor } from '../page-cursor.ts';
@@ -14,7 +15,7 @@ export function toDeliveryView(row: DeliveriesTable, acknowledgedAtMs: number | 
     messageId: row.message_id,
     channel: row.channel,
     channelAccountId: row.channel_account_id,
-    receiver: JSON.parse(row.receiver) as unknown,
+    receiver: JSON.parse(row.receiver) as Receiver,
     address: row.address,
     status: row.status,
     attempts: row.attempts,
@@ -40,7 +41,7 @@ export function toMessageSummary(row: MessagesTable) {
     priority: PRIORITIES[row.priority],
     type: row.type_code,
     template: row.template_code ? { code: row.template_code, version: row.template_version } : null,
-    content: row.content ? (JSON.parse(row.content) as unknown) : null,
+    content: row.content ? (JSON.parse(row.content) as InlineContent) : null,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     callbackUrl: row.callback_url,
     sendAt: isoTime(row.send_at),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { appIdOf } from '../auth/access.ts';
+import { ChannelAccountViewSchema, QuotaViewSchema } from '../channel-account-schemas.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
@@ -16,6 +17,7 @@ export const registerAccountQuotaRoutes: RouteModule = (server, { channelAccount
       schema: {
         tags: ['channel accounts'],
         summary: "Quota status of every channel account: configured quota with Herald's count, what the platform reports, and exhaustion marks",
+        response: { 200: Type.Object({ items: Type.Array(QuotaViewSchema) }) },
       },
     },
     async (request) => ({ items: await channelAccounts.quotas(appIdOf(request)) }),
@@ -29,6 +31,7 @@ export const registerAccountQuotaRoutes: RouteModule = (server, { channelAccount
         tags: ['channel accounts'],
         summary: 'Clear the exhaustion mark a provider quota error left (after topping up, or WeChat clear_quota): the account sends again',
         params: IdOrNameParams,
+        response: { 200: ChannelAccountViewSchema },
       },
     },
     async (request) => channelAccounts.resetQuota(appIdOf(request), request.params.idOrName),

@@ -62,11 +62,49 @@ const AlarmQuery = Type.Object(
   { additionalProperties: false },
 );
 
+// What the routes answer (AlarmRuleView, AlarmView); a response schema lists every field, as Fastify's serializer drops the rest.
+const Time = Type.String({ format: 'date-time' });
+const NullableTime = Type.Union([Time, Type.Null()]);
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const AlarmRuleViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.Enum(ALARM_RULE_KINDS),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  scope: Type.Union([Type.Object({ account: Type.String({ description: 'Channel account id' }) }), Type.Object({ channel: Type.String() }), Type.Null()], { description: 'null: the whole app' }),
+  to: Type.Array(Type.Union([Type.String(), Type.Record(Type.String(), Type.String())]), { description: 'As a send\'s to' }),
+  channels: Type.Union([Type.Array(Type.Enum(CHANNELS)), Type.Null()]),
+  locale: NullableString,
+  holdDownSeconds: Type.Integer(),
+  enabled: Type.Boolean(),
+  nextEvaluationAt: NullableTime,
+  lastEvaluatedAt: NullableTime,
+  lastError: Type.Union([Type.String(), Type.Null()], { description: "Why the last evaluation could not send an alarm's message" }),
+  createdAt: Time,
+  updatedAt: Time,
+});
+const AlarmViewSchema = Type.Object({
+  id: Type.String(),
+  ruleId: Type.String(),
+  ruleName: Type.String(),
+  kind: Type.String(),
+  subject: Type.String({ description: 'account:<id>, channel:<name>, app, callbacks' }),
+  subjectLabel: Type.String(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
+  value: Type.Union([Type.Number(), Type.Null()], { description: 'The measured value when the condition last held' }),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  firedAt: Time,
+  clearSince: Type.Union([Time, Type.Null()], { description: 'While open: since when the condition has been clear' }),
+  resolvedAt: NullableTime,
+  firedMessageId: NullableString,
+  resolvedMessageId: NullableString,
+});
+
 /** Alarm rules (admin writes, audited) and the alarms they fired. */
 export const registerAlarmRoutes: RouteModule = (server, { alarmRules, alarmHistory }) => {
   const before: AuditSnapshot = (request) => alarmRules.get(appIdOf(request), pathParam(request, 'id'));
 
-  server.get('/alarm-rules', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: "The app's alarm rules" } }, async (request) => ({
+  server.get('/alarm-rules', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: "The app's alarm rules", response: { 200: Type.Object({ items: Type.Array(AlarmRuleViewSchema) }) } } }, async (request) => ({
     items: await alarmRules.list(appIdOf(request)),
   }));
 
@@ -74,7 +112,7 @@ export const registerAlarmRoutes: RouteModule = (server, { alarmRules, alarmHist
     '/alarm-rules',
     {
       config: { access: 'manage' },
-      schema: { tags: ['alarms'], summary: "Create an alarm rule; the app's herald.alarm message type and template are created when missing", body: CreateBody },
+      schema: { tags: ['alarms'], summary: "Create an alarm rule; the app's herald.alarm message type and template are created when missing", body: CreateBody, response: { 201: AlarmRuleViewSchema } },
     },
     async (request, reply) => {
       reply.status(201);
@@ -82,13 +120,13 @@ export const registerAlarmRoutes: RouteModule = (server, { alarmRules, alarmHist
     },
   );
 
-  server.get('/alarm-rules/:id', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: 'An alarm rule with its last evaluation', params: IdParams } }, async (request) =>
+  server.get('/alarm-rules/:id', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: 'An alarm rule with its last evaluation', params: IdParams, response: { 200: AlarmRuleViewSchema } } }, async (request) =>
     alarmRules.get(appIdOf(request), request.params.id),
   );
 
   server.patch(
     '/alarm-rules/:id',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['alarms'], summary: 'Change an alarm rule (not its kind); it is evaluated again at once', params: IdParams, body: PatchBody } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['alarms'], summary: 'Change an alarm rule (not its kind); it is evaluated again at once', params: IdParams, body: PatchBody, response: { 200: AlarmRuleViewSchema } } },
     async (request) => alarmRules.update(appIdOf(request), request.params.id, request.body, actorOf(request)),
   );
 
@@ -101,11 +139,11 @@ export const registerAlarmRoutes: RouteModule = (server, { alarmRules, alarmHist
     },
   );
 
-  server.get('/alarms', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: 'Alarms fired by the app\'s rules, newest first', querystring: AlarmQuery } }, async (request) =>
+  server.get('/alarms', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: 'Alarms fired by the app\'s rules, newest first', querystring: AlarmQuery, response: { 200: Type.Object({ items: Type.Array(AlarmViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) } } }, async (request) =>
     alarmHistory.list(appIdOf(request), request.query),
   );
 
-  server.get('/alarms/:id', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: 'One alarm with the messages sent for it', params: IdParams } }, async (request) =>
+  server.get('/alarms/:id', { config: { access: 'read' }, schema: { tags: ['alarms'], summary: 'One alarm with the messages sent for it', params: IdParams, response: { 200: AlarmViewSchema } } }, async (request) =>
     alarmHistory.get(appIdOf(request), request.params.id),
   );
 };

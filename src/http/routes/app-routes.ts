@@ -7,6 +7,25 @@ import type { RouteModule } from '../route-module.ts';
 
 const AppIdParams = Type.Object({ app: Type.String({ minLength: 1, maxLength: 100 }) });
 const InboxSecretView = Type.Object({ inboxSecret: Type.String() });
+// What the routes answer an app and a key with (AppView, AccessKeyView); a response schema lists every field, as Fastify's serializer drops the rest.
+const AppViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+  settings: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+// Never with its secret: the key created answers without a response schema, as its secret is shown only there.
+const AccessKeyViewSchema = Type.Object({
+  accessKeyId: Type.String(),
+  appId: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked')]),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
 
 /**
  * Apps and their access keys: console users manage them (admin and up); a signed
@@ -27,18 +46,19 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
           { name: Type.String({ minLength: 1, maxLength: 63 }), description: Type.Optional(Type.String({ maxLength: 1000 })), settings: Type.Optional(AppSettingsSchema) },
           { additionalProperties: false },
         ),
+        response: { 201: AppViewSchema },
       },
     },
     async (request, reply) => reply.status(201).send(await apps.create(request.body)),
   );
 
-  server.get('/apps', { config: { access: 'authenticated' }, schema: { tags: ['apps'], summary: 'List apps (a signed request sees its own)' } }, async (request) => {
+  server.get('/apps', { config: { access: 'authenticated' }, schema: { tags: ['apps'], summary: 'List apps (a signed request sees its own)', response: { 200: Type.Object({ items: Type.Array(AppViewSchema) }) } } }, async (request) => {
     const principal = principalOf(request);
     if (principal.kind === 'app') return { items: [await apps.get(principal.appId)] };
     return { items: await apps.list() };
   });
 
-  server.get('/apps/:app', { config: { access: { appParam: 'read' } }, schema: { tags: ['apps'], summary: 'Get an app by id or name', params: AppIdParams } }, async (request) =>
+  server.get('/apps/:app', { config: { access: { appParam: 'read' } }, schema: { tags: ['apps'], summary: 'Get an app by id or name', params: AppIdParams, response: { 200: AppViewSchema } } }, async (request) =>
     apps.get(appIdOf(request)),
   );
 
@@ -59,6 +79,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
           },
           { additionalProperties: false },
         ),
+        response: { 200: AppViewSchema },
       },
     },
     async (request) => apps.update(request.params.app, request.body),
@@ -125,7 +146,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
 
   server.get(
     '/apps/:app/keys',
-    { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['keys'], summary: 'List access keys (never their secrets)', params: AppIdParams } },
+    { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['keys'], summary: 'List access keys (never their secrets)', params: AppIdParams, response: { 200: Type.Object({ items: Type.Array(AccessKeyViewSchema) }) } } },
     async (request) => ({ items: await keys.list(request.params.app) }),
   );
 

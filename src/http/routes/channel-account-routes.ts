@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { SECRET_MASK } from '../../domain/channel-accounts/channel-account-config.ts';
 import { appIdOf } from '../auth/access.ts';
+import { ChannelAccountTypeViewSchema, ChannelAccountViewSchema, RotatedReceiptUrlSchema } from '../channel-account-schemas.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
@@ -38,7 +39,7 @@ const IdOrNameParams = Type.Object({ idOrName: Type.String({ minLength: 1, maxLe
 /** Channel accounts of the calling app (console users name the app in X-Herald-App): read to read, manage to write. */
 export const registerChannelAccountRoutes: RouteModule = (server, { channelAccounts }) => {
   const before: AuditSnapshot = (request) => channelAccounts.get(appIdOf(request), pathParam(request, 'idOrName'));
-  server.get('/channel-account-types', { config: { access: 'authenticated' }, schema: { tags: ['channel accounts'], summary: 'Provider types with their channel and config JSON Schema' } }, async () => ({
+  server.get('/channel-account-types', { config: { access: 'authenticated' }, schema: { tags: ['channel accounts'], summary: 'Provider types with their channel and config JSON Schema', response: { 200: Type.Object({ items: Type.Array(ChannelAccountTypeViewSchema) }) } } }, async () => ({
     items: channelAccounts.types(),
   }));
 
@@ -61,6 +62,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
           },
           { additionalProperties: false },
         ),
+        response: { 201: ChannelAccountViewSchema },
       },
     },
     async (request, reply) => {
@@ -80,6 +82,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
           { channel: Type.Optional(Type.String({ maxLength: 64 })), type: Type.Optional(Type.String({ maxLength: 64 })) },
           { additionalProperties: false },
         ),
+        response: { 200: Type.Object({ items: Type.Array(ChannelAccountViewSchema) }) },
       },
     },
     async (request) => {
@@ -90,7 +93,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
 
   server.get(
     '/channel-accounts/:idOrName',
-    { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: 'Get a channel account by id or name', params: IdOrNameParams } },
+    { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: 'Get a channel account by id or name', params: IdOrNameParams, response: { 200: ChannelAccountViewSchema } } },
     async (request) => {
       const appId = appIdOf(request);
       return channelAccounts.get(appId, request.params.idOrName);
@@ -117,6 +120,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
           },
           { additionalProperties: false },
         ),
+        response: { 200: ChannelAccountViewSchema },
       },
     },
     async (request) => {
@@ -141,6 +145,7 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
           },
           { additionalProperties: false },
         ),
+        response: { 200: RotatedReceiptUrlSchema },
       },
     },
     async (request) => channelAccounts.rotateReceiptUrl(appIdOf(request), request.params.idOrName, request.query.previousValidForSeconds ?? DEFAULT_PREVIOUS_RECEIPT_URL_SECONDS),

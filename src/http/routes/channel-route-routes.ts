@@ -24,16 +24,33 @@ const RouteBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** What the routes answer a route with (ChannelRouteView); the response schema lists every field, as Fastify's serializer drops the rest. */
+const ChannelRouteViewSchema = Type.Object({
+  channel: Type.String(),
+  mode: Type.Enum(ROUTE_MODES),
+  accounts: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      type: Type.String(),
+      weight: Type.Integer(),
+      circuitOpenUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: "While the account's circuit breaker is open, when it closes" }),
+    }),
+    { description: 'In failover order' },
+  ),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
 /** How the app spreads a channel over several accounts: failover or weighted, with a circuit breaker per account. */
 export const registerChannelRouteRoutes: RouteModule = (server, { channelRoutes }) => {
   const before: AuditSnapshot = async (request) => (await channelRoutes.list(appIdOf(request))).find((route) => route.channel === pathParam(request, 'channel')) ?? null;
-  server.get('/channel-routes', { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: "The app's routes over several accounts per channel" } }, async (request) => ({
+  server.get('/channel-routes', { config: { access: 'read' }, schema: { tags: ['channel accounts'], summary: "The app's routes over several accounts per channel", response: { 200: Type.Object({ items: Type.Array(ChannelRouteViewSchema) }) } } }, async (request) => ({
     items: await channelRoutes.list(appIdOf(request)),
   }));
 
   server.put(
     '/channel-routes/:channel',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: 'Route a channel over several accounts (failover or weighted)', params: ChannelParams, body: RouteBody } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: 'Route a channel over several accounts (failover or weighted)', params: ChannelParams, body: RouteBody, response: { 200: ChannelRouteViewSchema } } },
     async (request) => channelRoutes.put(appIdOf(request), request.params.channel, request.body),
   );
 

@@ -5,6 +5,7 @@ import { unauthenticated } from '../../errors.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import { refuseCrossSite, requireSameOrigin } from '../auth/csrf-guard.ts';
 import type { RouteModule } from '../route-module.ts';
+import { UserViewSchema } from '../user-schemas.ts';
 
 const Credentials = Type.Object(
   {
@@ -48,7 +49,7 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
     expires: new Date(expiresAt),
   });
 
-  server.get('/auth/setup', { schema: { tags: ['console'], summary: 'Whether first-run setup is still open' } }, async () => ({
+  server.get('/auth/setup', { schema: { tags: ['console'], summary: 'Whether first-run setup is still open', response: { 200: Type.Object({ setupOpen: Type.Boolean() }) } } }, async () => ({
     setupOpen: !(await users.hasUsers()),
   }));
 
@@ -60,6 +61,7 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
         tags: ['console'],
         summary: 'Create the first owner (only while Herald has no users)',
         body: Type.Object({ ...Credentials.properties, name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+        response: { 201: UserViewSchema },
       },
     },
     async (request, reply) => {
@@ -69,7 +71,7 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
     },
   );
 
-  server.post('/auth/login', { onRequest: async (request) => refuseCrossSite(request), schema: { tags: ['console'], summary: 'Sign in; sets an HttpOnly session cookie', body: Credentials } }, async (request, reply) => {
+  server.post('/auth/login', { onRequest: async (request) => refuseCrossSite(request), schema: { tags: ['console'], summary: 'Sign in; sets an HttpOnly session cookie', body: Credentials, response: { 200: UserViewSchema } } }, async (request, reply) => {
     const { token, user, expiresAt } = await sessions.login(request.body.email, request.body.password, request.ip);
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(expiresAt));
     const view = toUserView(user);
@@ -89,7 +91,7 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
     return reply.status(204).send();
   });
 
-  server.get('/auth/me', { schema: { tags: ['console'], summary: 'The signed-in user' } }, async (request) => {
+  server.get('/auth/me', { schema: { tags: ['console'], summary: 'The signed-in user', response: { 200: UserViewSchema } } }, async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     const user = token ? await sessions.userFor(token) : undefined;
     if (!user) throw unauthenticated('SESSION_MISSING', 'Not signed in');

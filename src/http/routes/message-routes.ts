@@ -8,6 +8,7 @@ import { RECALL_OUTCOMES } from '../../dispatch/message-recall.ts';
 import { BatchSendRequestSchema, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 import { MESSAGE_TYPE_CODE_MAX_LENGTH, MESSAGE_TYPE_CODE_PATTERN } from '../../domain/message-types/message-type-code.ts';
 import { DEFAULT_MESSAGE_PAGE_LIMIT, MAX_MESSAGE_PAGE_LIMIT } from '../../domain/messages/message-query.ts';
+import { DeliveryViewSchema, MessageDetailSchema, MessagePageSchema } from '../message-schemas.ts';
 
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -78,6 +79,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
           },
           { additionalProperties: false },
         ),
+        response: { 200: MessagePageSchema },
       },
     },
     async (request) => {
@@ -86,12 +88,12 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
     },
   );
 
-  server.get('/messages/:id', { config: { access: 'read' }, schema: { tags: ['messages'], summary: 'A message with its deliveries and full event trail', params: MessageParams } }, async (request) => {
+  server.get('/messages/:id', { config: { access: 'read' }, schema: { tags: ['messages'], summary: 'A message with its deliveries and full event trail', params: MessageParams, response: { 200: MessageDetailSchema } } }, async (request) => {
     const appId = appIdOf(request);
     return messageQuery.get(appId, request.params.id);
   });
 
-  server.post('/messages/:id/cancel', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Cancel the deliveries not yet being sent', params: MessageParams } }, async (request) => {
+  server.post('/messages/:id/cancel', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Cancel the deliveries not yet being sent', params: MessageParams, response: { 200: Type.Object({ id: Type.String(), canceled: Type.Integer({ description: 'Deliveries canceled' }) }) } } }, async (request) => {
     const appId = appIdOf(request);
     const canceled = await messageControl.cancelMessage(request.params.id, appId);
     return { id: request.params.id, canceled };
@@ -114,12 +116,12 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
     },
   );
 
-  server.get('/deliveries/:id', { config: { access: 'read' }, schema: { tags: ['messages'], summary: 'One delivery', params: MessageParams } }, async (request) => {
+  server.get('/deliveries/:id', { config: { access: 'read' }, schema: { tags: ['messages'], summary: 'One delivery', params: MessageParams, response: { 200: DeliveryViewSchema } } }, async (request) => {
     const appId = appIdOf(request);
     return messageQuery.getDelivery(appId, request.params.id);
   });
 
-  server.post('/deliveries/:id/retry', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Queue a failed, undelivered or canceled delivery again', params: MessageParams } }, async (request, reply) => {
+  server.post('/deliveries/:id/retry', { config: { access: 'operate' }, schema: { tags: ['messages'], summary: 'Queue a failed, undelivered or canceled delivery again', params: MessageParams, response: { 202: DeliveryViewSchema } } }, async (request, reply) => {
     const appId = appIdOf(request);
     await messageControl.retryDelivery(request.params.id, appId);
     reply.status(202);

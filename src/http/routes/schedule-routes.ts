@@ -31,42 +31,69 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 const PatchBody = Type.Partial(CreateBody, { additionalProperties: false, minProperties: 1 });
+const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+/** What every route answers a schedule with (ScheduleView); the response schema lists every field, as Fastify's serializer drops the rest. */
+const ScheduleViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  cron: Type.Union([Type.String(), Type.Null()]),
+  timeZone: Type.String(),
+  at: NullableTime,
+  missedTicks: Type.Enum(MISSED_TICK_POLICIES),
+  message: Type.Record(Type.String(), Type.Unknown(), { description: 'The send request each tick accepts' }),
+  status: Type.Union([Type.Literal('active'), Type.Literal('paused'), Type.Literal('finished')], { description: 'finished: a one-off that ran' }),
+  nextRunAt: NullableTime,
+  nextRuns: Type.Array(Type.String({ format: 'date-time' })),
+  runs: Type.Integer(),
+  lastRun: Type.Union([
+    Type.Object({
+      tickAt: Type.String({ format: 'date-time' }),
+      outcome: Type.Union([Type.Literal('sent'), Type.Literal('skipped'), Type.Literal('failed')]),
+      messageId: Type.Union([Type.String(), Type.Null()]),
+      error: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+const OneSchedule = { 200: ScheduleViewSchema };
 
 /** Schedules: send requests run on a cron expression in a time zone, or once at a time. */
 export const registerScheduleRoutes: RouteModule = (server, { schedules }) => {
   const before: AuditSnapshot = (request) => schedules.get(appIdOf(request), pathParam(request, 'id'));
-  server.get('/schedules', { config: { access: 'read' }, schema: { tags: ['schedules'], summary: "The app's schedules with their next run times" } }, async (request) => ({
+  server.get('/schedules', { config: { access: 'read' }, schema: { tags: ['schedules'], summary: "The app's schedules with their next run times", response: { 200: Type.Object({ items: Type.Array(ScheduleViewSchema) }) } } }, async (request) => ({
     items: await schedules.list(appIdOf(request)),
   }));
 
   server.post(
     '/schedules',
-    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Schedule a message on a cron expression or once', body: CreateBody } },
+    { config: { access: 'manage' }, schema: { tags: ['schedules'], summary: 'Schedule a message on a cron expression or once', body: CreateBody, response: { 201: ScheduleViewSchema } } },
     async (request, reply) => {
       reply.status(201);
       return schedules.create(appIdOf(request), request.body);
     },
   );
 
-  server.get('/schedules/:id', { config: { access: 'read' }, schema: { tags: ['schedules'], summary: 'A schedule with its next run times and last run', params: ScheduleParams } }, async (request) =>
+  server.get('/schedules/:id', { config: { access: 'read' }, schema: { tags: ['schedules'], summary: 'A schedule with its next run times and last run', params: ScheduleParams, response: OneSchedule } }, async (request) =>
     schedules.get(appIdOf(request), request.params.id),
   );
 
   server.patch(
     '/schedules/:id',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Change a schedule; a new cron, time zone or time counts from now', params: ScheduleParams, body: PatchBody } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Change a schedule; a new cron, time zone or time counts from now', params: ScheduleParams, body: PatchBody, response: OneSchedule } },
     async (request) => schedules.update(appIdOf(request), request.params.id, request.body),
   );
 
   server.post(
     '/schedules/:id/pause',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Pause a schedule: no tick runs until it is resumed', params: ScheduleParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Pause a schedule: no tick runs until it is resumed', params: ScheduleParams, response: OneSchedule } },
     async (request) => schedules.pause(appIdOf(request), request.params.id),
   );
 
   server.post(
     '/schedules/:id/resume',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Resume a paused schedule from its next tick after now', params: ScheduleParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Resume a paused schedule from its next tick after now', params: ScheduleParams, response: OneSchedule } },
     async (request) => schedules.resume(appIdOf(request), request.params.id),
   );
 

@@ -1,8 +1,32 @@
 import { Type } from 'typebox';
+import { WAITING_DELIVERY_STATUSES } from '../../deliveries/delivery-status.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const DAY_MS = 86_400_000;
+const Time = Type.String({ format: 'date-time' });
+// What the routes answer (provider-call-stats.ts, queue-stats.ts); a response schema lists every field, as Fastify's serializer drops the rest.
+const ProviderCallStatsSchema = Type.Object({
+  from: Time,
+  to: Time,
+  bucketSeconds: Type.Integer(),
+  series: Type.Array(
+    Type.Object({
+      key: Type.String({ description: 'The channel name, or the channel account id' }),
+      succeeded: Type.Integer(),
+      failed: Type.Integer(),
+      successPercent: Type.Union([Type.Number(), Type.Null()], { description: 'Succeeded ÷ all calls, in percent (one decimal); null without calls' }),
+      points: Type.Array(Type.Object({ at: Time, succeeded: Type.Integer(), failed: Type.Integer() })),
+    }),
+  ),
+});
+const QueueBacklogSchema = Type.Object({
+  depth: Type.Object(Object.fromEntries(WAITING_DELIVERY_STATUSES.map((status) => [status, Type.Integer()])) as Record<(typeof WAITING_DELIVERY_STATUSES)[number], ReturnType<typeof Type.Integer>>, {
+    description: 'Waiting deliveries by status, zeros included',
+  }),
+  oldestDueSeconds: Type.Integer({ description: 'How long the oldest due delivery has been due; 0 when none is' }),
+  at: Type.String({ format: 'date-time', description: 'When these figures were read' }),
+});
 
 /** Dashboard figures of the calling app. */
 export const registerStatsRoutes: RouteModule = (server, { providerCallStats, queueStats, context: { clock } }) => {
@@ -23,6 +47,7 @@ export const registerStatsRoutes: RouteModule = (server, { providerCallStats, qu
           },
           { additionalProperties: false },
         ),
+        response: { 200: ProviderCallStatsSchema },
       },
     },
     async (request) => {
@@ -41,6 +66,7 @@ export const registerStatsRoutes: RouteModule = (server, { providerCallStats, qu
         tags: ['stats'],
         summary: "The app's backlog: waiting deliveries by status and how long the oldest due one has been due",
         description: 'Cached for 5 seconds per app.',
+        response: { 200: QueueBacklogSchema },
       },
     },
     async (request) => queueStats.backlog(appIdOf(request)),

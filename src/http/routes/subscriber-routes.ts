@@ -33,12 +33,25 @@ const SubscriberInput = Type.Object(
 );
 
 const ExternalIdParams = Type.Object({ externalId: ExternalId }, { additionalProperties: false });
+/** What every route answers a subscriber with (SubscriberView); the response schema lists every field, as Fastify's serializer drops the rest. */
+const SubscriberViewSchema = Type.Object({
+  id: Type.String(),
+  externalId: Type.String(),
+  name: Type.String(),
+  locale: Type.Union([Type.String(), Type.Null()]),
+  timezone: Type.Union([Type.String(), Type.Null()]),
+  addresses: Addresses,
+  data: Type.Record(Type.String(), Type.Unknown()),
+  tags: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
 
 /** Subscribers of the calling app (console users name the app in X-Herald-App): read to read, operate to write. */
 export const registerSubscriberRoutes: RouteModule = (server, { subscribers, preferences }) => {
   server.post(
     '/subscribers',
-    { config: { access: 'operate', audit: false }, schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput } },
+    { config: { access: 'operate', audit: false }, schema: { tags: ['subscribers'], summary: 'Create a subscriber (409 SUBSCRIBER_EXISTS when the external id is taken)', body: SubscriberInput, response: { 201: SubscriberViewSchema } } },
     async (request, reply) => {
       const appId = appIdOf(request);
       return reply.status(201).send(await subscribers.create(appId, request.body));
@@ -53,6 +66,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
         tags: ['subscribers'],
         summary: `Create or replace up to ${MAX_SUBSCRIBERS_PER_UPSERT} subscribers in one transaction (all or nothing)`,
         body: Type.Object({ items: Type.Array(SubscriberInput, { description: `At most ${MAX_SUBSCRIBERS_PER_UPSERT}` }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ created: Type.Integer(), updated: Type.Integer() }) },
       },
     },
     async (request) => {
@@ -77,6 +91,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
           },
           { additionalProperties: false },
         ),
+        response: { 200: Type.Object({ items: Type.Array(SubscriberViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page' }) }) },
       },
     },
     async (request) => {
@@ -85,7 +100,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
     },
   );
 
-  server.get('/subscribers/:externalId', { config: { access: 'read' }, schema: { tags: ['subscribers'], summary: 'Get a subscriber by external id', params: ExternalIdParams } }, async (request) => {
+  server.get('/subscribers/:externalId', { config: { access: 'read' }, schema: { tags: ['subscribers'], summary: 'Get a subscriber by external id', params: ExternalIdParams, response: { 200: SubscriberViewSchema } } }, async (request) => {
     const appId = appIdOf(request);
     return subscribers.get(appId, request.params.externalId);
   });
@@ -112,6 +127,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
           },
           { additionalProperties: false },
         ),
+        response: { 200: SubscriberViewSchema },
       },
     },
     async (request) => {
@@ -122,7 +138,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
 
   server.get(
     '/subscribers/:externalId/preferences',
-    { config: { access: 'read' }, schema: { tags: ['subscribers'], summary: "A subscriber's opt-outs ({} when none)", params: ExternalIdParams } },
+    { config: { access: 'read' }, schema: { tags: ['subscribers'], summary: "A subscriber's opt-outs ({} when none)", params: ExternalIdParams, response: { 200: SubscriberPreferencesSchema } } },
     async (request) => preferences.get(appIdOf(request), request.params.externalId),
   );
 
@@ -137,6 +153,7 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
           'A message of a type is received unless the most specific setting among types[code], categories[category], all is false; and not on a channel whose channels[channel] is false. Critical types bypass opt-outs. Skipped deliveries have reason OPTED_OUT.',
         params: ExternalIdParams,
         body: SubscriberPreferencesSchema,
+        response: { 200: SubscriberPreferencesSchema },
       },
     },
     async (request) => preferences.put(appIdOf(request), request.params.externalId, request.body),

@@ -3,6 +3,7 @@ import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ReceiverSchema } from '../../domain/messages/send-request-schema.ts';
 import { DEFAULT_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_PAGE_LIMIT, MAX_TEMPLATE_VERSION, MAX_TEST_SEND_RECEIVERS } from '../../domain/templates/template-service.ts';
 import { actorOf, appIdOf } from '../auth/access.ts';
+import { TemplatePageSchema, TemplatePreviewSchema, TemplateVersionPageSchema, TemplateVersionViewSchema, TemplateViewSchema } from '../template-schemas.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
 
@@ -57,6 +58,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
           },
           strict,
         ),
+        response: { 201: TemplateViewSchema },
       },
     },
     async (request, reply) => {
@@ -67,14 +69,14 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
 
   server.get(
     '/templates',
-    { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'List templates by code, a page at a time', querystring: PageQuery(Type.String({ maxLength: 128, description: 'nextCursor of the previous page' })) } },
+    { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'List templates by code, a page at a time', querystring: PageQuery(Type.String({ maxLength: 128, description: 'nextCursor of the previous page' })), response: { 200: TemplatePageSchema } } },
     async (request) => {
       const appId = appIdOf(request);
       return templates.list(appId, request.query);
     },
   );
 
-  server.get('/templates/:code', { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'A template with its draft and published version number', params: CodeParams } }, async (request) => {
+  server.get('/templates/:code', { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'A template with its draft and published version number', params: CodeParams, response: { 200: TemplateViewSchema } } }, async (request) => {
     const appId = appIdOf(request);
     return templates.get(appId, request.params.code);
   });
@@ -98,6 +100,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
           },
           strict,
         ),
+        response: { 200: TemplateViewSchema },
       },
     },
     async (request) => {
@@ -118,7 +121,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
 
   server.post(
     '/templates/:code/publish',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['templates'], summary: 'Publish the draft as the next version; sends use it from now on', params: CodeParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['templates'], summary: 'Publish the draft as the next version; sends use it from now on', params: CodeParams, response: { 200: TemplateViewSchema } } },
     async (request) => {
       const appId = appIdOf(request);
       return templates.publish(appId, request.params.code, actorOf(request));
@@ -134,6 +137,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
         summary: 'Published versions, newest first',
         params: CodeParams,
         querystring: PageQuery(VersionNumber('nextCursor of the previous page')),
+        response: { 200: TemplateVersionPageSchema },
       },
     },
     async (request) => {
@@ -144,7 +148,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
 
   server.get(
     '/templates/:code/versions/:version',
-    { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'One version with its content', params: VersionParams } },
+    { config: { access: 'read' }, schema: { tags: ['templates'], summary: 'One version with its content', params: VersionParams, response: { 200: TemplateVersionViewSchema } } },
     async (request) => {
       const appId = appIdOf(request);
       return templates.getVersion(appId, request.params.code, request.params.version);
@@ -163,6 +167,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
         summary: "Render the draft or a version for each channel, as receivers would get it",
         params: CodeParams,
         body: Type.Object({ data: Type.Optional(Data), locale: Type.Optional(Locale), channels: Type.Optional(Channels), version: Type.Optional(Version) }, strict),
+        response: { 200: TemplatePreviewSchema },
       },
     },
     async (request) => {

@@ -4,13 +4,14 @@ import { forbidden } from '../../errors.ts';
 import { consoleUserOf, requireRole } from '../auth/access.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
+import { UserViewSchema } from '../user-schemas.ts';
 
 const RoleSchema = Type.Enum(ROLES);
 
 /** Console users: admins manage operators and viewers; only owners grant admin or owner. */
 export const registerUserRoutes: RouteModule = (server, { users }) => {
   const before: AuditSnapshot = (request) => users.get(pathParam(request, 'id'));
-  server.get('/users', { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['users'], summary: 'List console users' } }, async () => ({ items: await users.list() }));
+  server.get('/users', { config: { access: { consoleRole: 'admin' } }, schema: { tags: ['users'], summary: 'List console users', response: { 200: Type.Object({ items: Type.Array(UserViewSchema) }) } } }, async () => ({ items: await users.list() }));
 
   server.post(
     '/users',
@@ -23,6 +24,7 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
           { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ maxLength: 1024 }), name: Type.Optional(Type.String({ maxLength: 200 })), role: RoleSchema },
           { additionalProperties: false },
         ),
+        response: { 201: UserViewSchema },
       },
     },
     async (request, reply) => {
@@ -53,6 +55,7 @@ export const registerUserRoutes: RouteModule = (server, { users }) => {
           },
           { additionalProperties: false },
         ),
+        response: { 200: UserViewSchema },
       },
     },
     async (request) => {
