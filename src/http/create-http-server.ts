@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { type FastifySerializerCompiler } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { ValidateFunction } from 'ajv';
 import { createRequestValidators } from '../validation/request-validators.ts';
 import type { ApiServices } from './api-services.ts';
@@ -43,6 +44,18 @@ function compiledOnFirstUse(compile: () => ValidateFunction): ((data: unknown) =
   return validate;
 }
 
+/**
+ * Response serializers (fast-json-stringify, Fastify's own) compiled on their route's first answer,
+ * for the reason validators are: compiled at start they kept ~5 MiB of an idle process.
+ */
+function createSerializers(): FastifySerializerCompiler<unknown> {
+  const compile = SerializerSelector()({}, {});
+  return (route) => {
+    let serialize: ((data: unknown) => string) | undefined;
+    return (data: unknown) => (serialize ??= compile(route as Parameters<typeof compile>[0]))(data);
+  };
+}
+
 /** Each route's schemas are compiled by the edge's shared validators (src/validation/request-validators.ts). */
 function createValidators() {
   const { body, text } = createRequestValidators();
@@ -70,6 +83,7 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   server.setValidatorCompiler(createValidators());
+  server.setSerializerCompiler(createSerializers());
   server.decorateRequest('rawBody', undefined);
   // The API speaks JSON only; anything else is a clear 415 instead of a confusing validation error.
   server.removeAllContentTypeParsers();
