@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, openConsolePage, chooseOption } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -28,10 +28,6 @@ describe('web console: announcements', () => {
     await page.locator('[data-test=submit]').click();
     await page.waitForURL(`${base}/announcements`);
     await page.locator('[data-test=announcements]').waitFor();
-  }
-  async function choose(select: string, option: string) {
-    await page.locator(select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).click();
   }
 
   before(async () => {
@@ -116,7 +112,7 @@ describe('web console: announcements', () => {
 
   test('in Chinese', async () => {
     await page.goto(`${base}/announcements`);
-    await choose('[data-test=language]', '简体中文');
+    await chooseOption(page, '[data-test=language]', '简体中文');
     await page.getByRole('heading', { name: '公告' }).waitFor();
     await page.locator('[data-test=announcements]').getByText('已撤回').waitFor();
     await assertAccessible(page, 'announcements in Chinese');
@@ -126,7 +122,7 @@ describe('web console: announcements', () => {
     await page.frameLocator('[data-test=announcement-preview]').locator('strong', { hasText: '22:00' }).waitFor();
     await screenshot(page, 'announcement-compose', 'zh-CN');
     await page.keyboard.press('Escape');
-    await choose('[data-test=language]', 'English');
+    await chooseOption(page, '[data-test=language]', 'English');
     await page.locator('[data-test=sign-out]').click();
     await page.waitForURL(/\/login/);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, enableAxe, navLink, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, enableAxe, navLink, requestsOutside, screenshot, chooseOption } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 const MINUTE = 60_000;
@@ -79,10 +79,6 @@ describe('web console: the dashboard and alarms', () => {
     });
   });
   /** Picks `label` in an Element Plus select (its options live in a popper at the end of the body). */
-  const choose = async (select: string, label: string) => {
-    await page.locator(select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  };
   after(async () => {
     await browser?.close();
     await herald?.close();
@@ -138,7 +134,7 @@ describe('web console: the dashboard and alarms', () => {
     await page.locator('[data-test=rules]').getByText('sms-success').waitFor();
     await page.locator('[data-test=new-rule]').click();
     await page.locator('#rule-name').fill('backlog-slow');
-    await choose('[data-test=rule-kind]', 'Backlog age');
+    await chooseOption(page, '[data-test=rule-kind]', 'Backlog age');
     assert.equal(await page.locator('#rule-params').inputValue(), '{"olderThanSeconds":300}');
     await page.locator('#rule-to').fill('[{"channelAccount": "daily"}]');
     await page.locator('#rule-params').fill('{"olderThanSeconds": -5}');
@@ -165,7 +161,7 @@ describe('web console: the dashboard and alarms', () => {
 
     await page.getByRole('tab', { name: 'History' }).click();
     await page.locator('[data-test=alarms]').getByText('channel sms').waitFor();
-    await choose('[data-test=filter-alarm-status]', 'Resolved');
+    await chooseOption(page, '[data-test=filter-alarm-status]', 'Resolved');
     await page.locator('[data-test=search-alarms]').click();
     await page.locator('[data-test=alarms]').getByText('No alarms').waitFor();
     await assertAccessible(page, 'alarm history');

@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, navLink, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, navLink, requestsOutside, screenshot, openConsolePage, chooseOption } from '../support/console-browser.ts';
 import { createTestHerald, signedInject, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -59,10 +59,6 @@ describe('web console: the main flow in Chromium', () => {
   });
 
   /** Picks `label` in an Element Plus select (its options live in a popper at the end of the body). */
-  const choose = async (select: string | Locator, label: string) => {
-    await (typeof select === 'string' ? page.locator(select) : select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  };
 
   test('the initial load of the console is under 400 KB gzipped', async () => {
     await page.goto(`${base}/`);
@@ -78,10 +74,10 @@ describe('web console: the main flow in Chromium', () => {
   test('first-run setup creates the owner and signs in', async () => {
     await assertAccessible(page, 'setup');
     await screenshot(page, 'setup', 'en');
-    await choose('[data-test=language]', '简体中文');
+    await chooseOption(page, '[data-test=language]', '简体中文');
     await page.getByRole('heading', { name: '初始化 Herald' }).waitFor();
     await screenshot(page, 'setup', 'zh-CN');
-    await choose('[data-test=language]', 'English');
+    await chooseOption(page, '[data-test=language]', 'English');
     // Validation before sending: an empty form names the missing fields.
     await page.locator('[data-test=submit]').click();
     await page.getByText('E-mail is required').waitFor();
@@ -144,7 +140,7 @@ describe('web console: the main flow in Chromium', () => {
     await navLink(page, 'Channel accounts').click();
     await page.waitForURL(/\/channel-accounts$/);
     await page.locator('[data-test=new-account]').click();
-    await choose('[data-test=account-type]', 'webhook (webhook)');
+    await chooseOption(page, '[data-test=account-type]', 'webhook (webhook)');
     await page.locator('#account-name').fill('hooks');
     // The provider schema requires url: the form says so before sending anything.
     await page.locator('[data-test=save-account]').click();
@@ -191,7 +187,7 @@ describe('web console: the main flow in Chromium', () => {
     await assertAccessible(page, 'template editor');
     await screenshot(page, 'template', 'en');
 
-    await choose('.receiver-input .el-select', 'channelAccount');
+    await chooseOption(page, '.receiver-input .el-select', 'channelAccount');
     await page.locator('#tpl-receiver').fill('hooks');
     await page.locator('[data-test=template-test-send]').click();
     await page.waitForURL(/\/messages\/msg_/);
@@ -212,14 +208,14 @@ describe('web console: the main flow in Chromium', () => {
 
   test('the message is found by search and opens from the list', async () => {
     await navLink(page, 'Messages').click();
-    await choose('[data-test=filter-status]', 'Completed');
+    await chooseOption(page, '[data-test=filter-status]', 'Completed');
     await page.locator('[data-test=search]').click();
     await page.waitForURL(/status=completed/);
     await page.locator('[data-test=messages] a.mono').first().waitFor();
     assert.equal(await page.locator('[data-test=messages] a.mono').count(), 1);
     await assertAccessible(page, 'messages');
     await screenshot(page, 'messages', 'en');
-    await choose('[data-test=filter-status]', 'Failed');
+    await chooseOption(page, '[data-test=filter-status]', 'Failed');
     await page.locator('[data-test=search]').click();
     await page.locator('[data-test=messages]').getByText('Nothing here yet').waitFor();
   });
@@ -245,7 +241,7 @@ describe('web console: the main flow in Chromium', () => {
   });
 
   test('the language switch shows Chinese and is remembered', async () => {
-    await choose('[data-test=language]', '简体中文');
+    await chooseOption(page, '[data-test=language]', '简体中文');
     await navLink(page, '消息记录').waitFor();
     await page.reload();
     await navLink(page, '消息模板').waitFor();
@@ -262,7 +258,7 @@ describe('web console: the main flow in Chromium', () => {
       if (name === 'template' || name === 'message') await assertAccessible(page, `${name} in Chinese`);
       await screenshot(page, name, 'zh-CN');
     }
-    await choose('[data-test=language]', 'English');
+    await chooseOption(page, '[data-test=language]', 'English');
   });
 
   test('every request the console made is an operation of /openapi.json, and no script failed', async () => {

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, chooseOption, switchLanguage } from '../support/console-browser.ts';
 import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -25,15 +25,6 @@ describe('web console: message types and receiver groups', () => {
   const record: ConsoleRecord = { apiRequests: [], pageErrors: [] };
   const { apiRequests, pageErrors } = record;
   const signedIn = (role: 'owner' | 'viewer') => signedInPage(browser, herald, base, role, record);
-
-  const choose = async (select: Locator, label: string) => {
-    await select.click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  };
-  const switchLanguage = async (label: string) => {
-    await page.locator('[data-test=language]').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click();
-  };
 
   before(async () => {
     assertConsoleBuilt();
@@ -94,11 +85,11 @@ describe('web console: message types and receiver groups', () => {
     await page.locator('[data-test=group-reach]').getByText('u3').waitFor();
     await assertAccessible(page, 'receiver groups');
     await screenshot(page, 'receiver-groups', 'en');
-    await switchLanguage('简体中文');
+    await switchLanguage(page, '简体中文');
     await page.getByRole('heading', { name: '接收组' }).waitFor();
     await assertAccessible(page, 'receiver groups (zh-CN)');
     await screenshot(page, 'receiver-groups', 'zh-CN');
-    await switchLanguage('English');
+    await switchLanguage(page, 'English');
   });
 
   test('a message type with its category, urgency, channels, template, receivers and policies', async () => {
@@ -112,19 +103,19 @@ describe('web console: message types and receiver groups', () => {
     await page.locator('#mt-code').fill('server.down');
     await page.locator('#mt-name').fill('Server down');
     await page.locator('#mt-category').fill('服务器警告');
-    await choose(page.locator('.el-select:has(#mt-urgency)'), 'High');
+    await chooseOption(page, page.locator('.el-select:has(#mt-urgency)'), 'High');
     await page.locator('[data-test=mt-critical]').click();
-    await choose(page.locator('.el-select:has(#mt-channels)'), 'email');
+    await chooseOption(page, page.locator('.el-select:has(#mt-channels)'), 'email');
     await page.keyboard.press('Escape');
-    await choose(page.locator('.el-select:has(#mt-template)'), 'server-down');
-    await choose(page.locator('.el-select:has(#mt-groups)'), 'ops');
+    await chooseOption(page, page.locator('.el-select:has(#mt-template)'), 'server-down');
+    await chooseOption(page, page.locator('.el-select:has(#mt-groups)'), 'ops');
     await page.keyboard.press('Escape');
     await page.locator('#mt-subscribers').fill('u9, u1');
     // Policies through their forms, with their defaults. An escalation to a group Herald does not know: its problem message.
     await page.locator('[data-test=policy-dedupSeconds-enabled]').click();
     await page.locator('[data-test=policy-quietHours-enabled]').click();
     await page.locator('[data-test=policy-escalation-enabled]').click();
-    await choose(page.locator('.el-select:has(#policy-step-0-channels)'), 'sms');
+    await chooseOption(page, page.locator('.el-select:has(#policy-step-0-channels)'), 'sms');
     await page.keyboard.press('Escape');
     await page.locator('#policy-step-0-to').fill('group:nobody');
     await page.locator('[data-test=save-message-type]').click();
@@ -155,7 +146,7 @@ describe('web console: message types and receiver groups', () => {
     await page.locator('[data-test=edit-message-type]').click();
     assert.equal(await page.locator('#mt-code').isDisabled(), true);
     await page.getByText('Also 1 other receiver(s)').waitFor();
-    await choose(page.locator('.el-select:has(#mt-urgency)'), 'Urgent');
+    await chooseOption(page, page.locator('.el-select:has(#mt-urgency)'), 'Urgent');
     await page.locator('[data-test=policy-dedupSeconds-enabled]').click();
     await page.locator('[data-test=policy-quietHours-enabled]').click();
     await page.locator('[data-test=save-message-type]').click();
@@ -165,11 +156,11 @@ describe('web console: message types and receiver groups', () => {
     await page.locator('[data-test=message-types]').getByText('Urgent').waitFor();
     await assertAccessible(page, 'message types');
     await screenshot(page, 'message-types', 'en');
-    await switchLanguage('简体中文');
+    await switchLanguage(page, '简体中文');
     await page.getByRole('heading', { name: '消息类型' }).waitFor();
     await assertAccessible(page, 'message types (zh-CN)');
     await screenshot(page, 'message-types', 'zh-CN');
-    await switchLanguage('English');
+    await switchLanguage(page, 'English');
   });
 
   test('a viewer reads both pages and finds no write action', async () => {

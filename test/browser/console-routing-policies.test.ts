@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createAccountCircuits } from '../../src/dispatch/account-circuits.ts';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, chooseOption } from '../support/console-browser.ts';
 import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -28,10 +28,6 @@ describe('web console: channel routes and policy forms', () => {
   const { apiRequests, pageErrors } = record;
   const writes = (prefix: string) => apiRequests.filter((request) => request.startsWith(prefix)).length;
 
-  const choose = async (select: Locator, label: string) => {
-    await select.click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  };
   const createAccount = async (type: string, name: string, config: Record<string, unknown>) => {
     const created = await call('POST', '/v1/channel-accounts', { type, name, config });
     assert.equal(created.statusCode, 201, created.body);
@@ -39,7 +35,7 @@ describe('web console: channel routes and policy forms', () => {
   };
   const smtp = (host: string) => ({ host, port: 587, from: 'Shop <shop@example.com>' });
   const addToRoute = async (name: string) => {
-    await choose(page.locator('[data-test=route-add-account]'), name);
+    await chooseOption(page, page.locator('[data-test=route-add-account]'), name);
     await page.locator('[data-test=route-add]').click();
   };
   const routeEntries = () => page.locator('[data-test=route-entries] .entry-name').evaluateAll((names) => names.map((name) => name.firstChild?.textContent?.trim()));
@@ -151,7 +147,7 @@ describe('web console: channel routes and policy forms', () => {
     assert.equal(writes('POST /v1/message-types'), 0);
 
     await page.locator('#policy-quiet-start').fill('23:30');
-    await choose(page.locator('.el-select:has(#policy-quiet-action)'), 'Drop');
+    await chooseOption(page, page.locator('.el-select:has(#policy-quiet-action)'), 'Drop');
     await page.locator('[data-test=policy-quiet-urgent]').click();
     await page.locator('[data-test=policy-frequencyCap-enabled]').click();
     await page.locator('#policy-cap-count').fill('5');
@@ -175,7 +171,7 @@ describe('web console: channel routes and policy forms', () => {
     // A step without channels is stopped in the form.
     await page.locator('[data-test=save-message-type]').click();
     await page.locator('[data-test=escalation-step-1]').getByText('Channels is required').waitFor();
-    await choose(page.locator('.el-select:has(#policy-step-0-channels)'), 'sms');
+    await chooseOption(page, page.locator('.el-select:has(#policy-step-0-channels)'), 'sms');
     await page.keyboard.press('Escape');
     await page.locator('#policy-step-0-to').fill('u1, email:noc@example.com');
     await page.locator('[data-test=save-message-type]').click();

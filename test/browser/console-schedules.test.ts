@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, switchLanguage } from '../support/console-browser.ts';
 import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -22,10 +22,6 @@ describe('web console: schedules', () => {
   const record: ConsoleRecord = { apiRequests: [], pageErrors: [] };
   const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
   const schedules = async () => (await call('GET', '/v1/schedules')).json().items as Array<{ name: string; cron: string | null; timeZone: string; at: string | null; status: string; nextRuns: string[]; message: unknown }>;
-  const switchLanguage = async (label: string) => {
-    await page.locator('[data-test=language]').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click();
-  };
 
   before(async () => {
     assertConsoleBuilt();
@@ -90,11 +86,11 @@ describe('web console: schedules', () => {
     await waitFor(async () => (await schedules()).find((schedule) => schedule.name === 'new-year')?.at === expected, { what: 'the one-off stored at the local time' });
     await assertAccessible(page, 'schedules');
     await screenshot(page, 'schedules', 'en');
-    await switchLanguage('简体中文');
+    await switchLanguage(page, '简体中文');
     await page.getByRole('heading', { name: '定时任务' }).waitFor();
     await assertAccessible(page, 'schedules (zh-CN)');
     await screenshot(page, 'schedules', 'zh-CN');
-    await switchLanguage('English');
+    await switchLanguage(page, 'English');
   });
 
   test('a viewer reads the schedules and finds no write action; every request was an operation of /openapi.json', async () => {

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, chooseOption, switchLanguage } from '../support/console-browser.ts';
 import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -27,15 +27,6 @@ describe('web console: subscribers', () => {
   const signedIn = (role: 'owner' | 'viewer') => signedInPage(browser, herald, base, role, record);
   const table = () => page.locator('[data-test=subscribers]');
   const rowOf = (externalId: string) => table().locator('.el-table__row', { hasText: externalId });
-
-  const choose = async (select: Locator, label: string) => {
-    await select.click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  };
-  const switchLanguage = async (label: string) => {
-    await page.locator('[data-test=language]').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).click();
-  };
 
   before(async () => {
     assertConsoleBuilt();
@@ -144,11 +135,11 @@ describe('web console: subscribers', () => {
     await rowOf('ops-alice').getByText('Telegram chat ID: @alice_ops').waitFor();
     await assertAccessible(page, 'subscribers');
     await screenshot(page, 'subscribers', 'en');
-    await switchLanguage('简体中文');
+    await switchLanguage(page, '简体中文');
     await page.getByRole('heading', { name: '订阅者' }).waitFor();
     await assertAccessible(page, 'subscribers (zh-CN)');
     await screenshot(page, 'subscribers', 'zh-CN');
-    await switchLanguage('English');
+    await switchLanguage(page, 'English');
   });
 
   test('opt-outs by default, channel, category and message type are saved and shown again', async () => {
@@ -157,7 +148,7 @@ describe('web console: subscribers', () => {
     const dialog = page.locator('[data-test=preferences]');
     await dialog.locator('[data-test=pref-types-server\\.down]').waitFor();
     await dialog.locator('[data-test=pref-all]').click();
-    await choose(page.locator('.el-select:has(#pref-channels)'), 'sms');
+    await chooseOption(page, page.locator('.el-select:has(#pref-channels)'), 'sms');
     await page.keyboard.press('Escape');
     await dialog.locator('[data-test=pref-categories-Alerts]').getByText('Opt out').click();
     await dialog.locator('[data-test=pref-types-server\\.down]').getByText('Receive').click();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, navLink, requestsOutside, screenshot, openConsolePage } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, navLink, requestsOutside, screenshot, openConsolePage, chooseOption } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, TEST_PASSWORD, type TestHerald } from '../support/test-herald.ts';
 
 /**
@@ -31,10 +31,6 @@ describe('web console: users and roles', () => {
   async function signOut() {
     await page.locator('[data-test=sign-out]').click();
     await page.waitForURL(/\/login/);
-  }
-  async function choose(select: string | ReturnType<Page['locator']>, option: string) {
-    await (typeof select === 'string' ? page.locator(select) : select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).click();
   }
 
   before(async () => {
@@ -68,7 +64,7 @@ describe('web console: users and roles', () => {
     await page.locator('#user-email').fill('nina@example.com');
     await page.locator('#user-name').fill('Nina');
     await page.locator('#user-password').fill('password');
-    await choose('[data-test=new-user-role]', 'Operator');
+    await chooseOption(page, '[data-test=new-user-role]', 'Operator');
     await page.locator('[data-test=create-user]').click();
     await page.locator('[data-test=form-error]').waitFor();
     assert.equal(await storedUser('nina@example.com'), undefined);
@@ -78,7 +74,7 @@ describe('web console: users and roles', () => {
     await row('nina@example.com').getByText('Operator').waitFor();
     assert.equal((await storedUser('nina@example.com'))?.role, 'operator');
 
-    await choose(row('nina@example.com').locator('[data-test=role-select]'), 'Viewer');
+    await chooseOption(page, row('nina@example.com').locator('[data-test=role-select]'), 'Viewer');
     await page.locator('.el-message', { hasText: 'nina@example.com is now Viewer' }).waitFor();
     assert.equal((await storedUser('nina@example.com'))?.role, 'viewer');
     await row('nina@example.com').locator('[data-test=disable-user]').click();
@@ -89,11 +85,11 @@ describe('web console: users and roles', () => {
     assert.equal(await row('owner@example.com').locator('[data-test=role-select], [data-test=disable-user]').count(), 0);
     await assertAccessible(page, 'users');
     await screenshot(page, 'users', 'en');
-    await choose('[data-test=language]', '简体中文');
+    await chooseOption(page, '[data-test=language]', '简体中文');
     await page.getByRole('heading', { name: '用户与角色' }).waitFor();
     await assertAccessible(page, 'users in Chinese');
     await screenshot(page, 'users', 'zh-CN');
-    await choose('[data-test=language]', 'English');
+    await chooseOption(page, '[data-test=language]', 'English');
     await signOut();
   });
 

@@ -119,3 +119,15 @@ export async function openConsolePage(
   });
   return { context, page };
 }
+
+/** Picks `label` in an Element Plus select (a selector or a locator): opens it and clicks the visible option. */
+export async function chooseOption(page: Page, select: string | Locator, label: string): Promise<void> {
+  await (typeof select === 'string' ? page.locator(select) : select).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+}
+
+/** Switches the console's language with the header's select. */
+export function switchLanguage(page: Page, label: 'English' | '简体中文'): Promise<void> {
+  return chooseOption(page, '[data-test=language]', label);
+}
+
