@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Time, NullableTime } from './response-fields.ts';
 import { CHANNELS } from '../channels/channel-catalog.ts';
 
 /**
@@ -7,8 +8,6 @@ import { CHANNELS } from '../channels/channel-catalog.ts';
  * Fastify's serializer drops what a response schema does not list, so each lists every field of its view.
  */
 
-const Time = Type.String({ format: 'date-time' });
-const NullableTime = Type.Union([Time, Type.Null()]);
 const FlowLimitView = Type.Object({ count: Type.Integer(), perSeconds: Type.Integer() });
 const QuotaPeriod = Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('balance')]);
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Time, NullableTime, NullableString } from './response-fields.ts';
 import { DELIVERY_STATUSES, MESSAGE_STATUSES } from '../deliveries/delivery-status.ts';
 import { PRIORITIES } from '../domain/messages/send-request-schema.ts';
 
@@ -8,9 +9,6 @@ import { PRIORITIES } from '../domain/messages/send-request-schema.ts';
  * so each lists every field of its view.
  */
 
-const Time = Type.String({ format: 'date-time' });
-const NullableTime = Type.Union([Time, Type.Null()]);
-const NullableString = Type.Union([Type.String(), Type.Null()]);
 
 export const DeliveryViewSchema = Type.Object({
   id: Type.String(),

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Time } from './response-fields.ts';
 import { CHANNELS } from '../channels/channel-catalog.ts';
 import { BodyFormatSchema, VariablesSchemaSchema } from '../templates/template-content.ts';
 
@@ -8,7 +9,6 @@ import { BodyFormatSchema, VariablesSchemaSchema } from '../templates/template-c
  * list, so each lists every field of its view.
  */
 
-const Time = Type.String({ format: 'date-time' });
 const DefaultChannels = Type.Array(Type.Enum(CHANNELS));
 
 // Content as saved (checked against TemplateContentSchema on save); its nested overrides and locale variants stay open.

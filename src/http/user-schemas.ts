@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Time, NullableTime } from './response-fields.ts';
 import { ROLES } from '../domain/users/user-service.ts';
 
 /** A console user as the user and sign-in routes answer it (src/domain/users/user-service.ts: toUserView); never the password hash. */
@@ -8,6 +9,6 @@ export const UserViewSchema = Type.Object({
   name: Type.String(),
   role: Type.Enum(ROLES),
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Time,
+  lastLoginAt: NullableTime,
 });

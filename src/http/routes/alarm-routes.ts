@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Time, NullableTime, NullableString } from '../response-fields.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ALARM_RULE_KINDS } from '../../deliveries/alarm-rule-kinds.ts';
 import { DEFAULT_ALARM_PAGE_LIMIT, MAX_ALARM_PAGE_LIMIT } from '../../domain/alarms/alarm-history.ts';
@@ -63,9 +64,6 @@ const AlarmQuery = Type.Object(
 );
 
 // What the routes answer (AlarmRuleView, AlarmView); a response schema lists every field, as Fastify's serializer drops the rest.
-const Time = Type.String({ format: 'date-time' });
-const NullableTime = Type.Union([Time, Type.Null()]);
-const NullableString = Type.Union([Type.String(), Type.Null()]);
 const AlarmRuleViewSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Time, NullableTime } from '../response-fields.ts';
 import { AppSettingsSchema } from '../../domain/apps/app-service.ts';
 import { appIdOf, principalOf } from '../auth/access.ts';
 import type { FastifyRequest } from 'fastify';
@@ -14,17 +15,17 @@ const AppViewSchema = Type.Object({
   description: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
   settings: Type.Record(Type.String(), Type.Unknown()),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
+  createdAt: Time,
+  updatedAt: Time,
 });
 // Never with its secret: the key created answers without a response schema, as its secret is shown only there.
 const AccessKeyViewSchema = Type.Object({
   accessKeyId: Type.String(),
   appId: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('revoked')]),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Time,
+  lastUsedAt: NullableTime,
+  revokedAt: NullableTime,
 });
 
 /**

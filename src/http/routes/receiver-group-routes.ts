@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Time } from '../response-fields.ts';
 import { MAX_STATIC_MEMBERS, MAX_TAG_FILTER, MAX_GROUP_RECEIVERS } from '../../domain/receiver-groups/receiver-group-service.ts';
 import { MAX_EXTERNAL_ID_LENGTH, MAX_TAG_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
 import { appIdOf } from '../auth/access.ts';
@@ -19,8 +20,8 @@ const ReceiverGroupViewSchema = Type.Object({
   description: Type.String(),
   members: Type.Array(Type.String()),
   tagFilter: Type.Array(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
+  createdAt: Time,
+  updatedAt: Time,
 });
 
 /** Receiver groups (接收人维护): read to read, manage to change. */

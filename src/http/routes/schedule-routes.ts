@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { NullableTime } from '../response-fields.ts';
 import { MISSED_TICK_POLICIES } from '../../domain/schedules/schedule-service.ts';
 import { SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 import { appIdOf } from '../auth/access.ts';
@@ -31,7 +32,6 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 const PatchBody = Type.Partial(CreateBody, { additionalProperties: false, minProperties: 1 });
-const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 /** What every route answers a schedule with (ScheduleView); the response schema lists every field, as Fastify's serializer drops the rest. */
 const ScheduleViewSchema = Type.Object({
   id: Type.String(),

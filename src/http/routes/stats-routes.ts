@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
+import { Time } from '../response-fields.ts';
 import { WAITING_DELIVERY_STATUSES } from '../../deliveries/delivery-status.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const DAY_MS = 86_400_000;
-const Time = Type.String({ format: 'date-time' });
 // What the routes answer (provider-call-stats.ts, queue-stats.ts); a response schema lists every field, as Fastify's serializer drops the rest.
 const ProviderCallStatsSchema = Type.Object({
   from: Time,
