@@ -1,10 +1,11 @@
 import cluster from 'node:cluster';
 import { once } from 'node:events';
 import Fastify from 'fastify';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { webhookPayload } from './bench-content.ts';
 import type { SinkJob } from './bullmq-baseline.ts';
 import { forkBenchChild, serveParent, type IpcProcess } from './child-process.ts';
+import { freePort } from './free-port.ts';
 
 /**
  * The baseline HTTP edge, in its own process: Fastify with the send routes answering 202
@@ -45,15 +46,6 @@ async function openEnqueuer(queueName: string): Promise<(job: SinkJob) => Promis
   const [{ Queue }, { REDIS_CONNECTION, SINK_JOB_OPTIONS }] = await Promise.all([import('bullmq'), import('./bullmq-baseline.ts')]);
   const queue = new Queue<SinkJob>(queueName, { connection: REDIS_CONNECTION });
   return (job) => queue.add('deliver', job, SINK_JOB_OPTIONS);
-}
-
-/** A port free now, for the cluster's workers to share. */
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** The cluster's primary: forks the workers, answers the parent once every one listens; the workers exit with it. */

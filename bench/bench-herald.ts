@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { parseConfig } from '../src/config/config.ts';
 import { createHerald, ROLES, type HeraldRole } from '../src/herald.ts';
 import { openDatabase, type HeraldDatabase } from '../src/storage/database.ts';
 import { SINK_ACCOUNT_NAME } from './bench-content.ts';
+import { freePort } from './free-port.ts';
 import { startNodeProgram, type BenchProcess } from './child-process.ts';
 import { signedHeaders, type BenchCredentials } from './signed-requests.ts';
 
@@ -67,14 +67,6 @@ const HERALD_NODE_FLAGS = ['--max-semi-space-size=4'];
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const POLL_INTERVAL_MS = 20;
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface BenchStorage {
   env: Record<string, string>;
