@@ -48,6 +48,12 @@ function inlineRef(inline: InlineContent): TemplateRef & { cacheKey: string } {
   return { cacheKey: inlineCacheKey(inline), templateCode: INLINE, content: inlineTemplateContent(inline) };
 }
 
+/** Inline content has no declared variables: only Liquid markup makes its rendering depend on data. */
+function inlineRefOf(inline: InlineContent): { ref: TemplateRef & { cacheKey: string }; dependsOnData: boolean } {
+  const ref = inlineRef(inline);
+  return { ref, dependsOnData: hasLiquidMarkup(ref.cacheKey) };
+}
+
 interface PendingDelivery {
   item: RenderItem;
   resolve(rendered: RenderedMessage): void;
@@ -105,11 +111,9 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
     },
 
     async check(appId, template, inline, channels, dataSets, locale) {
-      const ref = template ? await versionRef(template.id, template.version) : inlineRef(inline!);
-      const { cacheKey } = ref;
+      const { ref, dependsOnData } = template ? await versionRefOf(template.id, template.version) : inlineRefOf(inline!);
       // Static content (a monitor's fixed text) passes or fails the same for any data: one check, then none (no thread hop per accept).
-      const dependsOnData = template ? (await loadVersion(template.id, template.version)).dependsOnData : hasLiquidMarkup(cacheKey);
-      const staticKey = dependsOnData ? undefined : `${cacheKey}|${channels.join(',')}|${locale ?? ''}`;
+      const staticKey = dependsOnData ? undefined : `${ref.cacheKey}|${channels.join(',')}|${locale ?? ''}`;
       if (staticKey !== undefined && passedStaticChecks.get(staticKey)) return;
       // Each delivery gets its own link when rendered; any well-formed one stands in for it here.
       const sampleAckUrl = ackLinks?.urlFor('dlv_check');
@@ -119,9 +123,9 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
     },
   };
 
-  async function versionRef(templateId: string, version: number): Promise<TemplateRef & { cacheKey: string }> {
+  async function versionRefOf(templateId: string, version: number): Promise<{ ref: TemplateRef & { cacheKey: string }; dependsOnData: boolean }> {
     const loaded = await loadVersion(templateId, version);
-    return { cacheKey: `${templateId}@${version}`, templateCode: loaded.code, content: loaded.content, variables: loaded.variables };
+    return { ref: { cacheKey: `${templateId}@${version}`, templateCode: loaded.code, content: loaded.content, variables: loaded.variables }, dependsOnData: loaded.dependsOnData };
   }
 
   async function renderDelivery(delivery: DeliveriesTable, message: MessagesTable): Promise<RenderedMessage> {
@@ -132,7 +136,7 @@ export function createMessageRenderer({ database: { db } }: HeraldContext, templ
     const item: RenderItem = { data, channels: [channel], locale: delivery.locale ?? undefined };
     let template: TemplateRef;
     if (message.template_id !== null && message.template_version !== null) {
-      template = await versionRef(message.template_id, message.template_version);
+      template = (await versionRefOf(message.template_id, message.template_version)).ref;
     } else {
       template = inlineRef(JSON.parse(message.content!) as InlineContent);
     }
