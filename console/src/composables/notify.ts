@@ -21,3 +21,14 @@ export async function confirmed(message: string, title: string): Promise<boolean
     return false;
   }
 }
+
+/** After the user confirms: the write, then `after` (a reload); a failure of either shows its problem. */
+export async function confirmThen(message: string, title: string, write: () => Promise<unknown>, after: () => Promise<unknown>): Promise<void> {
+  if (!(await confirmed(message, title))) return;
+  try {
+    await write();
+    await after();
+  } catch (error) {
+    showProblem(error);
+  }
+}
