@@ -16,7 +16,8 @@ interface PageGlobals {
  * tok-* classes) in the body and in every override and locale field, Tab leaves the editor, the
  * variables the Liquid reads are listed with values that feed the live preview; the versions panel
  * shows the published version against the draft as a line diff (signs as well as colours), and a
- * version restored into the draft comes back in the editor and in Herald.
+ * version restored into the draft comes back in the editor and in Herald. Typing in Liquid completes
+ * the variables, the keys of their example objects and Herald's filters.
  */
 describe('web console: template editor', () => {
   let herald: TestHerald;
@@ -175,6 +176,39 @@ describe('web console: template editor', () => {
     await screenshot(page, 'template-versions', 'zh-CN');
     await page.locator('[data-test=language]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: 'English' }).click();
+  });
+
+  test("the editors complete the template's variables, the keys of their example objects and Herald's filters", async () => {
+    const title = page.locator('#tpl-title');
+    const options = page.locator('.cm-tooltip-autocomplete [role=option]');
+    await title.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' {{ ord');
+    // Picked with the mouse: CodeMirror ignores Enter for a moment after the list opens (so fast typing is not taken as a choice).
+    await options.filter({ hasText: 'order' }).click();
+    await page.keyboard.type(' | mon');
+    await options.filter({ hasText: 'money' }).waitFor();
+    await page.keyboard.press('Escape');
+    for (const _ of ' | mon') await page.keyboard.press('Backspace');
+
+    // A declared variable's example object gives the keys completed after each dot.
+    await page.locator('#tpl-variables').fill(JSON.stringify([
+      { name: 'order', type: 'string', example: 'A-1001' },
+      { name: 'buyer', type: 'object', example: { name: 'Bo', address: { city: 'Hangzhou' } } },
+    ]));
+    await title.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' }} for {{ buyer.');
+    await options.filter({ hasText: 'address' }).waitFor();
+    assert.deepEqual((await options.allTextContents()).sort(), ['address', 'name']);
+    await page.keyboard.type('ad');
+    await options.filter({ hasText: 'address' }).click();
+    await page.keyboard.type('.');
+    await options.filter({ hasText: 'city' }).click();
+    await page.keyboard.type(' }}');
+    // The title is one line: Enter adds no line break to it.
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await template()).content.title === 'Order {{ order }} paid {{ order }} for {{ buyer.address.city }}', { what: 'the completed title saved with the draft' });
   });
 
   test('every request the console made is an operation of /openapi.json, and no script failed', async () => {
