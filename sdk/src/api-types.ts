@@ -24,12 +24,35 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Acknowledged: a short page, or JSON with Accept: application/json */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string;
+                            deliveryId: string;
+                            /** @description False when it was acknowledged before (the first acknowledgement stands) */
+                            first: boolean;
+                            messageId: string;
+                            /** @enum {unknown} */
+                            via: "api" | "link" | "inbox";
+                        };
+                        "text/html": string;
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -86,6 +109,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -113,12 +147,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -164,6 +209,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -200,6 +256,17 @@ export interface paths {
                         "application/json": {
                             setupOpen: boolean;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -242,6 +309,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -272,7 +350,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok";
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -323,6 +417,17 @@ export interface paths {
                             };
                             unread: number;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -399,6 +504,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -446,6 +562,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -512,6 +639,17 @@ export interface paths {
                             title: string;
                             validUntil: string | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -582,6 +720,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -648,6 +797,17 @@ export interface paths {
                             title: string;
                             validUntil: string | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -718,6 +878,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -773,6 +944,17 @@ export interface paths {
                             };
                             unread: number;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -843,6 +1025,17 @@ export interface paths {
                                 [key: string]: boolean;
                             };
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -931,6 +1124,17 @@ export interface paths {
                                 [key: string]: boolean;
                             };
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1022,6 +1226,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1069,6 +1284,17 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         options?: never;
@@ -1111,6 +1337,17 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": string;
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1161,6 +1398,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1206,6 +1454,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1244,6 +1503,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -1310,6 +1580,17 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1421,6 +1702,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1488,6 +1780,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1504,12 +1807,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -1621,6 +1935,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -1684,6 +2009,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1741,6 +2077,17 @@ export interface paths {
                             /** @description The measured value when the condition last held */
                             value: number | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1833,6 +2180,17 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1956,6 +2314,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2037,6 +2406,17 @@ export interface paths {
                             updatedAt: string;
                             withdrawnAt: string | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2155,6 +2535,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -2236,6 +2627,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2282,6 +2684,17 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2354,6 +2767,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2400,6 +2824,17 @@ export interface paths {
                             /** Format: date-time */
                             updatedAt: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2479,6 +2914,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -2507,7 +2953,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description The HMAC-SHA256 key of the X-Herald-Signature header on result callbacks */
+                            callbackSecret: string;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -2545,7 +3007,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description The HMAC-SHA256 key of the X-Herald-Signature header on result callbacks */
+                            callbackSecret: string;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -2583,6 +3061,17 @@ export interface paths {
                         "application/json": {
                             inboxSecret: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2625,6 +3114,17 @@ export interface paths {
                         "application/json": {
                             inboxSecret: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2678,6 +3178,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2724,6 +3235,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2740,11 +3262,34 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            accessKeyId: string;
+                            appId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            revokedAt: string | null;
+                            /** @description Shown only in this answer; Herald keeps it encrypted and never returns it again */
+                            secretAccessKey: string;
+                            status: "active" | "revoked";
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -2777,12 +3322,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -2857,6 +3413,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2915,6 +3482,17 @@ export interface paths {
                                 type: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -3019,6 +3597,17 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -3138,6 +3727,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3237,6 +3837,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3253,12 +3864,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -3380,6 +4002,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -3475,6 +4108,17 @@ export interface paths {
                             /** Format: date-time */
                             updatedAt: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -3583,6 +4227,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3632,6 +4287,17 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -3705,6 +4371,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -3720,12 +4397,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -3790,6 +4478,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3826,7 +4525,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string;
+                            deliveryId: string;
+                            /** @description False when it was acknowledged before (the first acknowledgement stands) */
+                            first: boolean;
+                            messageId: string;
+                            /** @enum {unknown} */
+                            via: "api" | "link" | "inbox";
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -3894,6 +4615,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3950,6 +4682,17 @@ export interface paths {
                                 urgency: "urgent" | "high" | "normal" | "low";
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -4117,6 +4860,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4176,6 +4930,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4193,12 +4958,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4367,6 +5143,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -4442,6 +5229,17 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -4538,11 +5336,45 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deliveries: {
+                                address: string | null;
+                                channel: string;
+                                id: string;
+                                /** @description Why a skipped delivery is skipped (OPTED_OUT, NO_ADDRESS, DUPLICATE …) */
+                                reason?: string;
+                                /** @description A subscriber external id, or a one-key object: {"email"}, {"subscriber"}, {"channelAccount"}, … */
+                                receiver: string | {
+                                    [key: string]: string;
+                                };
+                                /** @enum {unknown} */
+                                status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "read" | "recalled" | "undelivered" | "failed" | "canceled" | "skipped";
+                            }[];
+                            id: string;
+                            /** @description When it is due, for a scheduled or delayed send */
+                            sendAt: string | null;
+                            /** @enum {unknown} */
+                            status: "accepted" | "completed" | "partially_failed" | "failed" | "canceled";
+                            /** @description The template version rendered (negative: a draft snapshot of a test send) */
+                            templateVersion: number | null;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4650,6 +5482,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4692,6 +5535,17 @@ export interface paths {
                             canceled: number;
                             id: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -4746,6 +5600,17 @@ export interface paths {
                             }[];
                             id: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -4857,11 +5722,45 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deliveries: {
+                                address: string | null;
+                                channel: string;
+                                id: string;
+                                /** @description Why a skipped delivery is skipped (OPTED_OUT, NO_ADDRESS, DUPLICATE …) */
+                                reason?: string;
+                                /** @description A subscriber external id, or a one-key object: {"email"}, {"subscriber"}, {"channelAccount"}, … */
+                                receiver: string | {
+                                    [key: string]: string;
+                                };
+                                /** @enum {unknown} */
+                                status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "read" | "recalled" | "undelivered" | "failed" | "canceled" | "skipped";
+                            }[];
+                            id: string;
+                            /** @description When it is due, for a scheduled or delayed send */
+                            sendAt: string | null;
+                            /** @enum {unknown} */
+                            status: "accepted" | "completed" | "partially_failed" | "failed" | "canceled";
+                            /** @description The template version rendered (negative: a draft snapshot of a test send) */
+                            templateVersion: number | null;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4933,6 +5832,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4979,6 +5889,17 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -5028,6 +5949,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5075,6 +6007,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5092,12 +6035,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -5145,6 +6099,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -5178,6 +6143,17 @@ export interface paths {
                         "application/json": {
                             items: string[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -5244,6 +6220,17 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -5391,6 +6378,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5455,6 +6453,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5471,12 +6480,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -5626,6 +6646,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -5686,6 +6717,17 @@ export interface paths {
                             /** Format: date-time */
                             updatedAt: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -5754,6 +6796,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5820,6 +6873,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5871,6 +6935,17 @@ export interface paths {
                             /** @description How long the oldest due delivery has been due; 0 when none is */
                             oldestDueSeconds: number;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -5947,6 +7022,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         /** Create or replace up to 1000 subscribers in one transaction (all or nothing) */
@@ -6000,6 +7086,17 @@ export interface paths {
                             created: number;
                             updated: number;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -6077,6 +7174,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6140,6 +7248,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -6157,12 +7276,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -6244,6 +7374,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -6302,6 +7443,17 @@ export interface paths {
                                 [key: string]: boolean;
                             };
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -6389,6 +7541,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -6423,7 +7586,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                endpoint: string;
+                                /** @description The pushSubscription address of this browser: { "pushSubscription": "wps_..." } sends to it alone */
+                                id: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                userAgent: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -6462,7 +7649,47 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            endpoint: string;
+                            /** @description The pushSubscription address of this browser: { "pushSubscription": "wps_..." } sends to it alone */
+                            id: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            userAgent: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            endpoint: string;
+                            /** @description The pushSubscription address of this browser: { "pushSubscription": "wps_..." } sends to it alone */
+                            id: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            userAgent: string | null;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -6497,12 +7724,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -6555,6 +7793,17 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -6635,6 +7884,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6711,6 +7971,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -6728,12 +7999,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Done; no content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -6813,6 +8095,17 @@ export interface paths {
                                 type: "string" | "number" | "boolean" | "object" | "array";
                             }[];
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -7089,6 +8382,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7167,6 +8471,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7242,11 +8557,45 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deliveries: {
+                                address: string | null;
+                                channel: string;
+                                id: string;
+                                /** @description Why a skipped delivery is skipped (OPTED_OUT, NO_ADDRESS, DUPLICATE …) */
+                                reason?: string;
+                                /** @description A subscriber external id, or a one-key object: {"email"}, {"subscriber"}, {"channelAccount"}, … */
+                                receiver: string | {
+                                    [key: string]: string;
+                                };
+                                /** @enum {unknown} */
+                                status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "read" | "recalled" | "undelivered" | "failed" | "canceled" | "skipped";
+                            }[];
+                            id: string;
+                            /** @description When it is due, for a scheduled or delayed send */
+                            sendAt: string | null;
+                            /** @enum {unknown} */
+                            status: "accepted" | "completed" | "partially_failed" | "failed" | "canceled";
+                            /** @description The template version rendered (negative: a draft snapshot of a test send) */
+                            templateVersion: number | null;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -7300,6 +8649,17 @@ export interface paths {
                             }[];
                             nextCursor: number | null;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -7380,6 +8740,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -7428,6 +8799,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -7468,6 +8850,17 @@ export interface paths {
                             role: "owner" | "admin" | "operator" | "viewer";
                             status: "active" | "disabled";
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -7534,6 +8927,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -7560,7 +8964,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description base64url, for pushManager.subscribe({ applicationServerKey }) */
+                            publicKey: string;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -7594,7 +9014,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            accessKeyId: string;
+                            appId: string;
+                            appName: string;
+                            /** @enum {string} */
+                            kind: "app";
+                        } | {
+                            email: string;
+                            /** @enum {string} */
+                            kind: "user";
+                            /** @enum {unknown} */
+                            role: "owner" | "admin" | "operator" | "viewer";
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -7609,7 +9055,23 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description Problem details (RFC 9457) with members a problem kind may add (field, errors, retryAfterSeconds, …) */
+        Problem: {
+            /** @description Stable machine-readable code, e.g. VALIDATION_FAILED, SIGNATURE_REPLAYED, STORAGE_UNAVAILABLE */
+            code: string;
+            /** @description What went wrong and what to do about it, for a person */
+            detail: string;
+            instance?: string;
+            status: number;
+            /** @description The HTTP status's phrase */
+            title: string;
+            /** @description A URI naming the problem kind */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;

@@ -21,16 +21,15 @@ export type SendRequest = RequestBody<'/v1/messages', 'post'>;
 export type BatchSendRequest = RequestBody<'/v1/messages/batch', 'post'>;
 export type MessageQuery = QueryOf<'/v1/messages', 'get'>;
 
-/** What a send answers (202); not declared in the OpenAPI document, so written here. */
-export interface AcceptedMessage {
-  id: string;
-  status: string;
-  sendAt: string | null;
-  templateVersion: number | null;
-  deliveries: Array<{ id: string; channel: string; receiver: unknown; address: string | null; status: string; reason?: string }>;
+/** What a send answers (202), and whether it was a replay. */
+export type AcceptedMessage = ResponseOf<'/v1/messages', 'post'> & {
   /** True when Herald answered an earlier request with the same idempotency key (header Idempotent-Replayed). */
   replayed: boolean;
-}
+};
+/** A message with its deliveries and event trail (GET /v1/messages/{id}). */
+export type MessageView = ResponseOf<'/v1/messages/{id}', 'get'>;
+/** A page of messages (GET /v1/messages): summaries, without deliveries and trail. */
+export type MessagePage = ResponseOf<'/v1/messages', 'get'>;
 
 export interface HeraldClientOptions {
   /** Herald's base URL, e.g. https://herald.example.com */
@@ -155,24 +154,13 @@ export class HeraldClient {
   }
 
   /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
-  async listMessages(query: MessageQuery = {}): Promise<{ items: MessageView[]; nextCursor: string | null }> {
-    return (await this.request<{ items: MessageView[]; nextCursor: string | null }>('GET', '/v1/messages', { query })).body;
+  async listMessages(query: MessageQuery = {}): Promise<MessagePage> {
+    return (await this.request<MessagePage>('GET', '/v1/messages', { query })).body;
   }
 
-  async cancelMessage(id: string): Promise<{ id: string; canceled: number }> {
-    return (await this.request<{ id: string; canceled: number }>('POST', `/v1/messages/${uriEncode(id)}/cancel`)).body;
+  async cancelMessage(id: string): Promise<ResponseOf<'/v1/messages/{id}/cancel', 'post'>> {
+    return (await this.request<ResponseOf<'/v1/messages/{id}/cancel', 'post'>>('POST', `/v1/messages/${uriEncode(id)}/cancel`)).body;
   }
-}
-
-/** A message as Herald shows it (GET /v1/messages/{id}); fields beyond these are kept. */
-export interface MessageView {
-  id: string;
-  status: string;
-  createdAt: string;
-  type?: string | null;
-  deliveries?: Array<{ id: string; channel: string; status: string; address?: string | null; [field: string]: unknown }>;
-  events?: Array<{ type: string; at: string; deliveryId?: string | null; [field: string]: unknown }>;
-  [field: string]: unknown;
 }
 
 function accepted(response: HeraldResponse<Omit<AcceptedMessage, 'replayed'>>): AcceptedMessage {

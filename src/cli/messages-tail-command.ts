@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { HeraldClient, MessageView } from '../../sdk/src/index.ts';
+import type { HeraldClient, MessagePage } from '../../sdk/src/index.ts';
 import { invalid } from '../errors.ts';
 import { remoteClient } from './remote-profile.ts';
 
@@ -71,8 +71,8 @@ export async function runMessagesCommand(args: string[]): Promise<number> {
 }
 
 /** The messages not seen yet, oldest first: pages newest-first until one already seen. */
-async function newMessages(client: HeraldClient, filters: Record<string, string | undefined>, seen: Set<string>): Promise<MessageView[]> {
-  const fresh: MessageView[] = [];
+async function newMessages(client: HeraldClient, filters: Record<string, string | undefined>, seen: Set<string>): Promise<MessagePage['items']> {
+  const fresh: MessagePage['items'] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
     const { items, nextCursor } = await client.listMessages({ ...filters, limit: PAGE, cursor } as never);

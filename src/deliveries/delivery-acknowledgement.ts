@@ -3,7 +3,8 @@ import { notFound } from '../errors.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import { insertEvents } from './delivery-events.ts';
 
-export type AcknowledgedVia = 'api' | 'link' | 'inbox';
+export const ACKNOWLEDGED_VIA = ['api', 'link', 'inbox'] as const;
+export type AcknowledgedVia = (typeof ACKNOWLEDGED_VIA)[number];
 
 const ACKNOWLEDGED_DETAIL: Record<AcknowledgedVia, string> = {
   api: 'acknowledged through the API',

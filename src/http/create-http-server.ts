@@ -9,6 +9,7 @@ import type { ValidateFunction } from 'ajv';
 import { createRequestValidators } from '../validation/request-validators.ts';
 import type { ApiServices } from './api-services.ts';
 import { answerClientError, answerWithProblem, installErrorHandling } from './error-handler.ts';
+import { addProblemResponses } from './problem-responses.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
 import { refuseNulInUrl } from './nul-character.ts';
 import type { HeraldServer } from './route-module.ts';
@@ -108,6 +109,11 @@ export async function createHttpServer(services: ApiServices): Promise<HeraldSer
           inboxToken: { type: 'http', scheme: 'bearer', description: 'Inbox API: a token from POST /v1/apps/{app}/inbox-tokens (or ?token=)' },
         },
       },
+    },
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      addProblemResponses(document.openapiObject as Parameters<typeof addProblemResponses>[0]);
+      return document.openapiObject;
     },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,18 +1,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createECDH } from 'node:crypto';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { newId } from '../../src/ids.ts';
 import { subscriberHash } from '../../src/security/subscriber-credentials.ts';
-import { operationsOf, requestsFor, type FuzzRequest, type KnownValues } from '../support/openapi-fuzz.ts';
+import { operationsOf, requestsFor, type FuzzOperation, type FuzzRequest, type KnownValues } from '../support/openapi-fuzz.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { testDialects } from '../support/test-databases.ts';
 
 /**
  * Property: whatever a signed caller sends to any operation of /openapi.json, Herald answers
  * without a 5xx, every 4xx is problem+json with a string code, and a refused request stores
- * nothing. The seed is fixed so a failure reproduces; HERALD_FUZZ_SEED and HERALD_FUZZ_RUNS
+ * nothing. Every answer is one the document describes: a success status the operation lists, with
+ * a body its schema accepts (as a client generated from the document would read it). The seed is fixed so a failure reproduces; HERALD_FUZZ_SEED and HERALD_FUZZ_RUNS
  * (requests per operation) explore further.
  */
 const seed = Number(process.env.HERALD_FUZZ_SEED ?? 20_261_129);
@@ -146,13 +149,34 @@ for (const dialect of testDialects) {
       let state = await snapshot();
       const startedAt = Date.now();
 
-      const check = async (request: FuzzRequest) => {
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      addFormats.default(ajv);
+      const validators = new Map<string, ValidateFunction>();
+      /** The operation's schema for a JSON success body; its `$ref`s point into the document's components. */
+      const bodyValidator = (operation: FuzzOperation, status: string): ValidateFunction | undefined => {
+        const schema = operation.responses[status]?.content?.['application/json']?.schema;
+        if (!schema) return undefined;
+        const key = `${operation.method} ${operation.path} ${status}`;
+        if (!validators.has(key)) validators.set(key, ajv.compile({ ...schema, components: spec.components }));
+        return validators.get(key);
+      };
+
+      const check = async (operation: FuzzOperation, request: FuzzRequest) => {
         const response = await send(request);
         sent++;
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         const after = await snapshot();
         const where = `${request.method} ${request.url.slice(0, 200)} → ${response.statusCode} ${response.body.slice(0, 300)}`;
         assert.ok(response.statusCode < 500, `a 5xx: ${where}`);
+        if (response.statusCode < 300) {
+          const status = String(response.statusCode);
+          assert.ok(operation.responses[status], `${status} is not a documented answer of ${operation.method} ${operation.path} (${Object.keys(operation.responses).join(', ')}): ${where}`);
+          const validate = bodyValidator(operation, status);
+          if (validate && !validate(response.json())) assert.fail(`the body is not the documented one (${ajv.errorsText(validate.errors)}): ${where}`);
+          if (response.statusCode === 204) assert.equal(response.body, '', `a 204 with a body: ${where}`);
+        } else {
+          assert.ok(operation.responses.default, `refusals are not documented for ${operation.method} ${operation.path}`);
+        }
         if (response.statusCode >= 400) {
           assert.match(String(response.headers['content-type']), /^application\/problem\+json/, `not problem+json: ${where}`);
           const problem = response.json();
@@ -166,7 +190,7 @@ for (const dialect of testDialects) {
 
       for (const operation of operations) {
         const key = `${operation.method} ${operation.path}`;
-        const property = fc.asyncProperty(requestsFor(operation, known, examples[key]), (request) => check(request));
+        const property = fc.asyncProperty(requestsFor(operation, known, examples[key]), (request) => check(operation, request));
         const numRuns = PASSWORD_OPERATIONS.has(key) ? Math.ceil(runsPerOperation / 10) : runsPerOperation;
         const details = await fc.check(property, { seed, numRuns, endOnFailure: true });
         if (details.failed) {

@@ -42,6 +42,12 @@ export interface FuzzOperation {
   queryParams: OpenApiParameter[];
   headerParams: OpenApiParameter[];
   body: JsonSchema | undefined;
+  /** The documented answers by status (`200`, `204`, `default` …), each with its schema per media type. */
+  responses: Record<string, OpenApiResponse>;
+}
+
+export interface OpenApiResponse {
+  content?: Record<string, { schema?: JsonSchema }>;
 }
 
 export interface FuzzRequest {
@@ -55,7 +61,7 @@ export interface FuzzRequest {
 /** Values the tests seeded, by path parameter name, so some requests reach existing rows. */
 export type KnownValues = Record<string, string[]>;
 
-export function operationsOf(spec: { paths: Record<string, Record<string, { parameters?: OpenApiParameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> }): FuzzOperation[] {
+export function operationsOf(spec: { paths: Record<string, Record<string, { parameters?: OpenApiParameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> }; responses?: Record<string, OpenApiResponse> }>> }): FuzzOperation[] {
   const operations: FuzzOperation[] = [];
   for (const [path, methods] of Object.entries(spec.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
@@ -67,6 +73,7 @@ export function operationsOf(spec: { paths: Record<string, Record<string, { para
         queryParams: parameters.filter((p) => p.in === 'query'),
         headerParams: parameters.filter((p) => p.in === 'header'),
         body: operation.requestBody?.content['application/json']?.schema,
+        responses: operation.responses ?? {},
       });
     }
   }

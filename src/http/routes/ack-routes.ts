@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { forbidden } from '../../errors.ts';
 import type { RouteModule } from '../route-module.ts';
+import { AcknowledgementSchema } from '../message-schemas.ts';
 
 const AckParams = Type.Object({ deliveryId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 // Optional in the schema (query strings only qualify): a link without its signature is refused like a wrong one.
@@ -17,7 +18,17 @@ const page = (title: string, text: string) =>
  * refusals are problem+json like every other 4xx of Herald.
  */
 export const registerAckRoutes: RouteModule = (server, { acknowledgement, ackLinks }) => {
-  server.get('/ack/:deliveryId', { schema: { tags: ['messages'], summary: 'Acknowledge a delivery by its signed link ({{ ack_url }} in templates)', params: AckParams, querystring: AckQuery } }, async (request, reply) => {
+  server.get(
+    '/ack/:deliveryId',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Acknowledge a delivery by its signed link ({{ ack_url }} in templates)',
+        params: AckParams,
+        querystring: AckQuery,
+        response: { 200: { description: 'Acknowledged: a short page, or JSON with Accept: application/json', content: { 'text/html': { schema: Type.String() }, 'application/json': { schema: AcknowledgementSchema } } } },
+      },
+    }, async (request, reply) => {
     const json = (request.headers.accept ?? '').includes('application/json');
     const { deliveryId } = request.params;
     if (request.query.sig === undefined || !ackLinks.verify(deliveryId, request.query.sig)) {

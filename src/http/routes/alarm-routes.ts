@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Time, NullableTime, NullableString } from '../response-fields.ts';
+import { NoContent, NullableString, NullableTime, Time } from '../response-fields.ts';
 import { CHANNELS } from '../../channels/channel-catalog.ts';
 import { ALARM_RULE_KINDS } from '../../deliveries/alarm-rule-kinds.ts';
 import { DEFAULT_ALARM_PAGE_LIMIT, MAX_ALARM_PAGE_LIMIT } from '../../domain/alarms/alarm-history.ts';
@@ -130,10 +130,10 @@ export const registerAlarmRoutes: RouteModule = (server, { alarmRules, alarmHist
 
   server.delete(
     '/alarm-rules/:id',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['alarms'], summary: 'Delete an alarm rule; its open alarms close without a message', params: IdParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['alarms'], summary: 'Delete an alarm rule; its open alarms close without a message', params: IdParams, response: { 204: NoContent } } },
     async (request, reply) => {
       await alarmRules.delete(appIdOf(request), request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Time, NullableTime } from '../response-fields.ts';
+import { NoContent, NullableTime, Time } from '../response-fields.ts';
 import { AppSettingsSchema } from '../../domain/apps/app-service.ts';
 import { appIdOf, principalOf } from '../auth/access.ts';
 import type { FastifyRequest } from 'fastify';
@@ -8,6 +8,7 @@ import type { RouteModule } from '../route-module.ts';
 
 const AppIdParams = Type.Object({ app: Type.String({ minLength: 1, maxLength: 100 }) });
 const InboxSecretView = Type.Object({ inboxSecret: Type.String() });
+const CallbackSecretView = Type.Object({ callbackSecret: Type.String({ description: 'The HMAC-SHA256 key of the X-Herald-Signature header on result callbacks' }) });
 // What the routes answer an app and a key with (AppView, AccessKeyView); a response schema lists every field, as Fastify's serializer drops the rest.
 const AppViewSchema = Type.Object({
   id: Type.String(),
@@ -26,6 +27,10 @@ const AccessKeyViewSchema = Type.Object({
   createdAt: Time,
   lastUsedAt: NullableTime,
   revokedAt: NullableTime,
+});
+const CreatedAccessKeySchema = Type.Object({
+  ...AccessKeyViewSchema.properties,
+  secretAccessKey: Type.String({ description: 'Shown only in this answer; Herald keeps it encrypted and never returns it again' }),
 });
 
 /**
@@ -89,13 +94,13 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
   // An app verifies its result callbacks with this secret, so its own access key may read and rotate it.
   server.get(
     '/apps/:app/callback-secret',
-    { config: { access: { appParam: 'manage' } }, schema: { tags: ['apps'], summary: 'The secret signing result callbacks', params: AppIdParams } },
+    { config: { access: { appParam: 'manage' } }, schema: { tags: ['apps'], summary: 'The secret signing result callbacks', params: AppIdParams, response: { 200: CallbackSecretView } } },
     async (request) => ({ callbackSecret: await apps.callbackSecret(appIdOf(request)) }),
   );
 
   server.post(
     '/apps/:app/callback-secret/rotate',
-    { config: { access: { appParam: 'manage' } }, schema: { tags: ['apps'], summary: 'Replace the callback secret', params: AppIdParams } },
+    { config: { access: { appParam: 'manage' } }, schema: { tags: ['apps'], summary: 'Replace the callback secret', params: AppIdParams, response: { 200: CallbackSecretView } } },
     async (request) => ({ callbackSecret: await apps.rotateCallbackSecret(appIdOf(request)) }),
   );
 
@@ -141,7 +146,7 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
 
   server.post(
     '/apps/:app/keys',
-    { config: { access: { consoleRole: 'admin' }, audit: { app } }, schema: { tags: ['keys'], summary: 'Create an access key (the secret is shown only in this response)', params: AppIdParams } },
+    { config: { access: { consoleRole: 'admin' }, audit: { app } }, schema: { tags: ['keys'], summary: 'Create an access key (the secret is shown only in this response)', params: AppIdParams, response: { 201: CreatedAccessKeySchema } } },
     async (request, reply) => reply.status(201).send(await keys.create(request.params.app)),
   );
 
@@ -155,12 +160,12 @@ export const registerAppRoutes: RouteModule = (server, { apps, keys }) => {
     '/apps/:app/keys/:accessKeyId',
     {
       config: { access: { consoleRole: 'admin' }, audit: { app } },
-      schema: { tags: ['keys'], summary: 'Revoke an access key', params: Type.Object({ app: Type.String(), accessKeyId: Type.String({ minLength: 1, maxLength: 64 }) }) },
+      schema: { tags: ['keys'], summary: 'Revoke an access key', params: Type.Object({ app: Type.String(), accessKeyId: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 204: NoContent } },
     },
     async (request, reply) => {
       const app = await apps.get(request.params.app);
       await keys.revoke(request.params.accessKeyId, app.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 };

@@ -4,6 +4,7 @@ import { appIdOf } from '../auth/access.ts';
 import { ChannelAccountTypeViewSchema, ChannelAccountViewSchema, RotatedReceiptUrlSchema } from '../channel-account-schemas.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
+import { NoContent } from '../response-fields.ts';
 
 const FlowLimit = Type.Object(
   {
@@ -153,11 +154,11 @@ export const registerChannelAccountRoutes: RouteModule = (server, { channelAccou
 
   server.delete(
     '/channel-accounts/:idOrName',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: 'Delete a channel account', params: IdOrNameParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: 'Delete a channel account', params: IdOrNameParams, response: { 204: NoContent } } },
     async (request, reply) => {
       const appId = appIdOf(request);
       await channelAccounts.delete(appId, request.params.idOrName);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 };

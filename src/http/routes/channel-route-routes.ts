@@ -3,6 +3,7 @@ import { MAX_ROUTE_ACCOUNTS, ROUTE_MODES } from '../../domain/channel-accounts/c
 import { appIdOf } from '../auth/access.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
+import { NoContent } from '../response-fields.ts';
 
 const ChannelParams = Type.Object({ channel: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false });
 const RouteBody = Type.Object(
@@ -56,10 +57,10 @@ export const registerChannelRouteRoutes: RouteModule = (server, { channelRoutes 
 
   server.delete(
     '/channel-routes/:channel',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: "Remove a channel's route: it sends through its default account again", params: ChannelParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['channel accounts'], summary: "Remove a channel's route: it sends through its default account again", params: ChannelParams, response: { 204: NoContent } } },
     async (request, reply) => {
       await channelRoutes.delete(appIdOf(request), request.params.channel);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 };

@@ -4,6 +4,7 @@ import { toUserView, type UserView } from '../../domain/users/user-service.ts';
 import { unauthenticated } from '../../errors.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import { refuseCrossSite, requireSameOrigin } from '../auth/csrf-guard.ts';
+import { NoContent } from '../response-fields.ts';
 import type { RouteModule } from '../route-module.ts';
 import { UserViewSchema } from '../user-schemas.ts';
 
@@ -82,13 +83,13 @@ export const registerConsoleAuthRoutes: RouteModule = (server, { users, sessions
   const logoutGuard = async (request: FastifyRequest) => {
     if (request.cookies[SESSION_COOKIE]) requireSameOrigin(request);
   };
-  server.post('/auth/logout', { onRequest: logoutGuard, schema: { tags: ['console'], summary: 'End the session' } }, async (request, reply) => {
+  server.post('/auth/logout', { onRequest: logoutGuard, schema: { tags: ['console'], summary: 'End the session', response: { 204: NoContent } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     const user = token ? await sessions.userFor(token) : undefined;
     if (token) await sessions.logout(token);
     if (user) await audit(request, toUserView(user), null);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   server.get('/auth/me', { schema: { tags: ['console'], summary: 'The signed-in user', response: { 200: UserViewSchema } } }, async (request) => {

@@ -10,7 +10,7 @@ const ReadinessSchema = Type.Object({
 });
 
 export const registerHealthRoutes: RouteModule = (server, { context }) => {
-  server.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  server.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   server.get(
     '/readyz',
     {

@@ -8,7 +8,7 @@ import { RECALL_OUTCOMES } from '../../dispatch/message-recall.ts';
 import { BatchSendRequestSchema, SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 import { MESSAGE_TYPE_CODE_MAX_LENGTH, MESSAGE_TYPE_CODE_PATTERN } from '../../domain/message-types/message-type-code.ts';
 import { DEFAULT_MESSAGE_PAGE_LIMIT, MAX_MESSAGE_PAGE_LIMIT } from '../../domain/messages/message-query.ts';
-import { DeliveryViewSchema, MessageDetailSchema, MessagePageSchema } from '../message-schemas.ts';
+import { AcceptedMessageSchema, AcknowledgementSchema, serializeAsBuilt, DeliveryViewSchema, MessageDetailSchema, MessagePageSchema } from '../message-schemas.ts';
 
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -41,7 +41,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
 
   server.post(
     '/messages',
-    { config: { access: 'operate', rateLimit: 'send', audit: false }, schema: { tags: ['messages'], summary: 'Send a message to receivers on channels (202: accepted and queued)', body: SendRequestSchema, headers: IdempotencyHeaders } },
+    { config: { access: 'operate', rateLimit: 'send', audit: false }, serializerCompiler: serializeAsBuilt, schema: { tags: ['messages'], summary: 'Send a message to receivers on channels (202: accepted and queued)', body: SendRequestSchema, headers: IdempotencyHeaders, response: { 202: AcceptedMessageSchema } } },
     async (request, reply) => {
       const appId = appIdOf(request);
       return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
@@ -50,7 +50,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
 
   server.post(
     '/messages/batch',
-    { config: { access: 'operate', rateLimit: 'send', audit: false }, schema: { tags: ['messages'], summary: 'Send one message to up to 1,000 receivers, each with its own variables', body: BatchSendRequestSchema, headers: IdempotencyHeaders } },
+    { config: { access: 'operate', rateLimit: 'send', audit: false }, serializerCompiler: serializeAsBuilt, schema: { tags: ['messages'], summary: 'Send one message to up to 1,000 receivers, each with its own variables', body: BatchSendRequestSchema, headers: IdempotencyHeaders, response: { 202: AcceptedMessageSchema } } },
     async (request, reply) => {
       const appId = appIdOf(request);
       return answer(reply, await intake.accept(appId, request.body, request.headers['idempotency-key']));
@@ -130,7 +130,7 @@ export const registerMessageRoutes: RouteModule = (server, { intake, messageQuer
 
   server.post(
     '/deliveries/:id/ack',
-    { config: { access: 'operate', audit: false }, schema: { tags: ['messages'], summary: 'Acknowledge a delivery: a person saw it; stops the escalation of its receiver', params: MessageParams } },
+    { config: { access: 'operate', audit: false }, schema: { tags: ['messages'], summary: 'Acknowledge a delivery: a person saw it; stops the escalation of its receiver', params: MessageParams, response: { 200: AcknowledgementSchema } } },
     async (request) => acknowledgement.acknowledge(request.params.id, appIdOf(request), 'api'),
   );
 };

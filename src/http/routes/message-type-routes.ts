@@ -6,6 +6,7 @@ import { MAX_RECEIVERS_PER_REQUEST, PRIORITIES, SendReceiverSchema } from '../..
 import { appIdOf } from '../auth/access.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
+import { NoContent } from '../response-fields.ts';
 
 const Code = Type.String({ pattern: MESSAGE_TYPE_CODE_PATTERN, maxLength: MESSAGE_TYPE_CODE_MAX_LENGTH, description: 'Stable code, e.g. server.down' });
 const fields = {
@@ -63,8 +64,8 @@ export const registerMessageTypeRoutes: RouteModule = (server, { messageTypes })
     async (request) => messageTypes.update(appIdOf(request), request.params.code, request.body),
   );
 
-  server.delete('/message-types/:code', { config: { access: 'manage', audit: { before } }, schema: { tags: ['message-types'], summary: 'Delete a message type', params: CodeParams } }, async (request, reply) => {
+  server.delete('/message-types/:code', { config: { access: 'manage', audit: { before } }, schema: { tags: ['message-types'], summary: 'Delete a message type', params: CodeParams, response: { 204: NoContent } } }, async (request, reply) => {
     await messageTypes.delete(appIdOf(request), request.params.code);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };

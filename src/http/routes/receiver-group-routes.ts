@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Time } from '../response-fields.ts';
+import { NoContent, Time } from '../response-fields.ts';
 import { MAX_STATIC_MEMBERS, MAX_TAG_FILTER, MAX_GROUP_RECEIVERS } from '../../domain/receiver-groups/receiver-group-service.ts';
 import { MAX_EXTERNAL_ID_LENGTH, MAX_TAG_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
 import { appIdOf } from '../auth/access.ts';
@@ -62,8 +62,8 @@ export const registerReceiverGroupRoutes: RouteModule = (server, { receiverGroup
     async (request) => receiverGroups.update(appIdOf(request), request.params.name, request.body),
   );
 
-  server.delete('/receiver-groups/:name', { config: { access: 'manage', audit: { before } }, schema: { tags: ['receiver-groups'], summary: 'Delete a receiver group', params: NameParams } }, async (request, reply) => {
+  server.delete('/receiver-groups/:name', { config: { access: 'manage', audit: { before } }, schema: { tags: ['receiver-groups'], summary: 'Delete a receiver group', params: NameParams, response: { 204: NoContent } } }, async (request, reply) => {
     await receiverGroups.delete(appIdOf(request), request.params.name);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { NullableTime } from '../response-fields.ts';
+import { NoContent, NullableTime } from '../response-fields.ts';
 import { MISSED_TICK_POLICIES } from '../../domain/schedules/schedule-service.ts';
 import { SendRequestSchema } from '../../domain/messages/send-request-schema.ts';
 import { appIdOf } from '../auth/access.ts';
@@ -97,8 +97,8 @@ export const registerScheduleRoutes: RouteModule = (server, { schedules }) => {
     async (request) => schedules.resume(appIdOf(request), request.params.id),
   );
 
-  server.delete('/schedules/:id', { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Delete a schedule', params: ScheduleParams } }, async (request, reply) => {
+  server.delete('/schedules/:id', { config: { access: 'manage', audit: { before } }, schema: { tags: ['schedules'], summary: 'Delete a schedule', params: ScheduleParams, response: { 204: NoContent } } }, async (request, reply) => {
     await schedules.delete(appIdOf(request), request.params.id);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };

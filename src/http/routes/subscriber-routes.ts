@@ -4,6 +4,7 @@ import { SubscriberPreferencesSchema } from '../../domain/subscribers/subscriber
 import { DEFAULT_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBER_PAGE_LIMIT, MAX_SUBSCRIBERS_PER_UPSERT } from '../../domain/subscribers/subscriber-service.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
+import { NoContent } from '../response-fields.ts';
 
 const ExternalId = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_ID_LENGTH, description: "The calling system's own id for this receiver" });
 const AddressValue = Type.String({ minLength: 1, maxLength: MAX_ADDRESS_LENGTH });
@@ -159,9 +160,9 @@ export const registerSubscriberRoutes: RouteModule = (server, { subscribers, pre
     async (request) => preferences.put(appIdOf(request), request.params.externalId, request.body),
   );
 
-  server.delete('/subscribers/:externalId', { config: { access: 'operate', audit: false }, schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams } }, async (request, reply) => {
+  server.delete('/subscribers/:externalId', { config: { access: 'operate', audit: false }, schema: { tags: ['subscribers'], summary: 'Delete a subscriber', params: ExternalIdParams, response: { 204: NoContent } } }, async (request, reply) => {
     const appId = appIdOf(request);
     await subscribers.delete(appId, request.params.externalId);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };

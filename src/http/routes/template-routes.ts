@@ -6,6 +6,8 @@ import { actorOf, appIdOf } from '../auth/access.ts';
 import { TemplatePageSchema, TemplatePreviewSchema, TemplateVersionPageSchema, TemplateVersionViewSchema, TemplateViewSchema } from '../template-schemas.ts';
 import { pathParam, type AuditSnapshot } from '../audit-hooks.ts';
 import type { RouteModule } from '../route-module.ts';
+import { AcceptedMessageSchema, serializeAsBuilt } from '../message-schemas.ts';
+import { NoContent } from '../response-fields.ts';
 
 const strict = { additionalProperties: false } as const;
 const Code = Type.String({ minLength: 1, maxLength: 128, description: 'Stable code callers send with, e.g. order.paid: a-z, 0-9, ".", "_", "-"' });
@@ -111,11 +113,11 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
 
   server.delete(
     '/templates/:code',
-    { config: { access: 'manage', audit: { before } }, schema: { tags: ['templates'], summary: 'Delete a template and its versions (refused while messages using it are still being delivered)', params: CodeParams } },
+    { config: { access: 'manage', audit: { before } }, schema: { tags: ['templates'], summary: 'Delete a template and its versions (refused while messages using it are still being delivered)', params: CodeParams, response: { 204: NoContent } } },
     async (request, reply) => {
       const appId = appIdOf(request);
       await templates.delete(appId, request.params.code);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -180,6 +182,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
     '/templates/:code/test-send',
     {
       config: { access: 'operate', audit: false },
+      serializerCompiler: serializeAsBuilt,
       schema: {
         tags: ['templates'],
         summary: 'Send the draft or a version to a few receivers as a real, traced message (metadata testSend: "true")',
@@ -196,6 +199,7 @@ export const registerTemplateRoutes: RouteModule = (server, { templates }) => {
           },
           strict,
         ),
+        response: { 202: AcceptedMessageSchema },
       },
     },
     async (request, reply) => {

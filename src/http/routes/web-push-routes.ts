@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import { MAX_EXTERNAL_ID_LENGTH } from '../../domain/subscribers/subscriber-fields.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
-import { PushSubscriptionBody, PushSubscriptionId } from '../web-push-schemas.ts';
+import { NoContent } from '../response-fields.ts';
+import { PushSubscriptionBody, PushSubscriptionId, PushSubscriptionViewSchema, VapidPublicKeySchema } from '../web-push-schemas.ts';
 
 const ExternalId = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_ID_LENGTH, description: "The calling system's own id for this receiver" });
 
@@ -20,6 +21,7 @@ export const registerWebPushRoutes: RouteModule = (server, { pushSubscriptions }
         summary: "Store a browser's push subscription for a subscriber (201 new, 200 when the endpoint was known)",
         params: Type.Object({ externalId: ExternalId }, { additionalProperties: false }),
         body: PushSubscriptionBody,
+        response: { 200: PushSubscriptionViewSchema, 201: PushSubscriptionViewSchema },
       },
     },
     async (request, reply) => {
@@ -31,7 +33,7 @@ export const registerWebPushRoutes: RouteModule = (server, { pushSubscriptions }
 
   server.get(
     '/subscribers/:externalId/push-subscriptions',
-    { config: { access: 'read' }, schema: { tags: ['web push'], summary: "A subscriber's push subscriptions", params: Type.Object({ externalId: ExternalId }, { additionalProperties: false }) } },
+    { config: { access: 'read' }, schema: { tags: ['web push'], summary: "A subscriber's push subscriptions", params: Type.Object({ externalId: ExternalId }, { additionalProperties: false }), response: { 200: Type.Object({ items: Type.Array(PushSubscriptionViewSchema) }) } } },
     async (request) => ({ items: await pushSubscriptions.list(appIdOf(request), request.params.externalId) }),
   );
 
@@ -39,17 +41,17 @@ export const registerWebPushRoutes: RouteModule = (server, { pushSubscriptions }
     '/subscribers/:externalId/push-subscriptions/:id',
     {
       config: { access: 'operate', audit: false },
-      schema: { tags: ['web push'], summary: 'Delete a push subscription', params: Type.Object({ externalId: ExternalId, id: PushSubscriptionId }, { additionalProperties: false }) },
+      schema: { tags: ['web push'], summary: 'Delete a push subscription', params: Type.Object({ externalId: ExternalId, id: PushSubscriptionId }, { additionalProperties: false }), response: { 204: NoContent } },
     },
     async (request, reply) => {
       await pushSubscriptions.delete(appIdOf(request), request.params.externalId, request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   server.get(
     '/web-push/vapid-public-key',
-    { config: { access: 'read' }, schema: { tags: ['web push'], summary: "The app's VAPID public key (base64url), for pushManager.subscribe({ applicationServerKey })" } },
+    { config: { access: 'read' }, schema: { tags: ['web push'], summary: "The app's VAPID public key (base64url), for pushManager.subscribe({ applicationServerKey })", response: { 200: VapidPublicKeySchema } } },
     async (request) => ({ publicKey: await pushSubscriptions.vapidPublicKey(appIdOf(request)) }),
   );
 };
