@@ -182,7 +182,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         logger,
       })
     : undefined;
-  // What the workers report; logs, metrics and the alarms' outcome counters subscribe here.
+  // What the workers report; logs, metrics, the alarms' outcome counters and the dashboard's latency counters subscribe here.
   const workerEvents = createWorkerEvents((error, name) => logger.error({ err: error, event: name }, 'a worker event listener failed'));
   logWorkerEvents(workerEvents, logger);
   // This instance's metrics: each process serves what it counted itself (its api role's /metrics), and the queue as the database sees it.
