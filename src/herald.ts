@@ -68,7 +68,11 @@ import { createDigestRunner, type DigestRunner } from './dispatch/digest-runner.
 import { createEscalationRunner, type EscalationRunner } from './dispatch/escalation-runner.ts';
 import { createRetentionRunner, type RetentionRunner } from './dispatch/retention-runner.ts';
 import { createAlarmRunner, type AlarmRunner } from './dispatch/alarm-runner.ts';
-import { purgeOldOutcomeCounters, recordOutcomeCounters } from './dispatch/outcome-counters.ts';
+import { recordOutcomeCounters } from './dispatch/outcome-counters.ts';
+import { recordLatencyCounters } from './dispatch/latency-counters.ts';
+import { createCounterBuffer, purgeOldCounters } from './deliveries/counter-buffer.ts';
+import { countAcceptedDeliveries } from './domain/stats/accept-counters.ts';
+import { createDeliveryStats } from './domain/stats/delivery-stats.ts';
 import { createAlarmHistory } from './domain/alarms/alarm-history.ts';
 import { ensureAlarmMessageType } from './domain/alarms/alarm-message-type.ts';
 import { createAlarmRuleService } from './domain/alarms/alarm-rule-service.ts';
@@ -178,14 +182,17 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
         logger,
       })
     : undefined;
-  // What the workers report; logs, metrics and the alarms' outcome counters subscribe here.
+  // What the workers report; logs, metrics, the alarms' outcome counters and the dashboard's latency counters subscribe here.
   const workerEvents = createWorkerEvents((error, name) => logger.error({ err: error, event: name }, 'a worker event listener failed'));
   logWorkerEvents(workerEvents, logger);
   // This instance's metrics: each process serves what it counted itself (its api role's /metrics), and the queue as the database sees it.
   const metrics = createHeraldMetrics();
   recordWorkerEvents(workerEvents, metrics);
-  // Per-minute outcome counts for the alarm rules, written by the processes whose workers report them.
-  const outcomeCounters = heartbeat ? recordOutcomeCounters(workerEvents, { database, clock, logger }) : undefined;
+  // Per-minute counts for the alarm rules and the dashboard, written once a second by whichever process counted them.
+  const counters = createCounterBuffer({ database, clock, logger });
+  const stopCounting = heartbeat ? [recordOutcomeCounters(workerEvents, counters), recordLatencyCounters(workerEvents, counters)] : [];
+  const countAcceptMetrics = countAccepted(metrics);
+  const countAcceptStats = countAcceptedDeliveries(counters);
   registerQueueMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
   registerQuotaMetrics(metrics.registry, { database, clock, cacheTtlMs: QUEUE_METRICS_CACHE_TTL_MS });
   const callbackWorker = heartbeat ? createCallbackWorker({ database, config, clock, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents }) : undefined;
@@ -202,7 +209,10 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       appSettings: (appId) => apps.settings(appId),
       onQueued: () => wakeup.notifyDeliveriesQueued(),
       onCallbacksQueued,
-      onAccepted: countAccepted(metrics),
+      onAccepted: (appId, deliveries) => {
+        countAcceptMetrics(appId, deliveries);
+        countAcceptStats(appId, deliveries);
+      },
       random: options.random,
     });
   const intake = intakeWith(renderer.gate);
@@ -272,6 +282,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
     alarmHistory: createAlarmHistory(context),
     auditLog: createAuditLogService(context),
     providerCallStats: createProviderCallStats(context),
+    deliveryStats: createDeliveryStats(context),
     queueStats: createQueueStats(context),
     inboxAuth: createInboxAuthenticator({ apps, clock }),
     inbox,
@@ -313,7 +324,7 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
   const resultCheckWorker = heartbeat
     ? createResultCheckWorker({ database, config, clock, providers, cryptoBox: context.cryptoBox, outboundHttp, logger, heartbeat, events: workerEvents, tokens })
     : undefined;
-  const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired, createPolicyCounters(context).purgeExpired, () => purgeOldOutcomeCounters(database, clock.now())]) : undefined;
+  const scheduler = roles.has('scheduler') ? createScheduler(context, [replay.purge, sessions.purgeExpired, createPolicyCounters(context).purgeExpired, () => purgeOldCounters(database, clock.now())]) : undefined;
   // The scheduler role's runners over leased tables: one lease owner id for the process, so a restart under HERALD_WORKER_ID takes its own leases back.
   const runnerOptions = {
     database,
@@ -401,7 +412,8 @@ export async function createHerald(config: HeraldConfig, options: HeraldOptions 
       await server?.close();
       await opsServer?.close();
       await Promise.all([deliveryWorker?.stop(), callbackWorker?.stop(), resultCheckWorker?.stop(), scheduler?.stop(), scheduleRunner?.stop(), digestRunner?.stop(), escalationRunner?.stop(), retentionRunner?.stop(), quotaReadRunner?.stop(), alarmRunner?.stop()]);
-      await outcomeCounters?.stop();
+      for (const stop of stopCounting) stop();
+      await counters.stop();
       await heartbeat?.stop();
       await recallSenders.close();
       await renderPool.close();

@@ -6815,6 +6815,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats/accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries accepted over time per channel
+         * @description Counted when a message is accepted (a delivery per receiver and channel, skipped-up-front ones included). Read from per-minute counters kept for 31 days. Every series has a point per bucket, zeros included.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Whole minutes; default 3600 */
+                    bucketSeconds?: number;
+                    /** @description Default: 24 hours before to */
+                    from?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bucketSeconds: number;
+                            /** Format: date-time */
+                            from: string;
+                            series: {
+                                /** @description Deliveries accepted over the range, skipped-up-front ones included */
+                                accepted: number;
+                                channel: string;
+                                points: {
+                                    accepted: number;
+                                    /** Format: date-time */
+                                    at: string;
+                                }[];
+                            }[];
+                            /** Format: date-time */
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/latency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accept-to-sent latency over time per channel: p50, p90 and p99
+         * @description Percentiles are estimated from a per-minute histogram of sent deliveries (bucket bounds 50 ms, 100 ms, 250 ms, 500 ms, 1 s, 2.5 s, 5 s, 10 s, 30 s, 1 min, 5 min, 15 min, 1 h): linear within a bucket, and "at least 1 h" (3600000) beyond the last bound. Latency runs from the delivery's acceptance, so a scheduled message counts its wait. Read from per-minute counters kept for 31 days. Every series has a point per bucket, zeros included. Buckets without sends have null percentiles.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Whole minutes; default 3600 */
+                    bucketSeconds?: number;
+                    /** @description Default: 24 hours before to */
+                    from?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bucketSeconds: number;
+                            /** Format: date-time */
+                            from: string;
+                            series: {
+                                channel: string;
+                                /** @description Median accept-to-sent latency, estimated from the histogram; null without sends */
+                                p50Ms: number | null;
+                                /** @description 90th percentile, estimated from the histogram; null without sends */
+                                p90Ms: number | null;
+                                /** @description 99th percentile, estimated from the histogram; null without sends */
+                                p99Ms: number | null;
+                                points: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @description Median accept-to-sent latency, estimated from the histogram; null without sends */
+                                    p50Ms: number | null;
+                                    /** @description 90th percentile, estimated from the histogram; null without sends */
+                                    p90Ms: number | null;
+                                    /** @description 99th percentile, estimated from the histogram; null without sends */
+                                    p99Ms: number | null;
+                                    /** @description Deliveries sent */
+                                    sent: number;
+                                }[];
+                                /** @description Deliveries sent */
+                                sent: number;
+                            }[];
+                            /** Format: date-time */
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stats/provider-calls": {
         parameters: {
             query?: never;

@@ -5,6 +5,7 @@ import type { AlarmRuleService } from '../domain/alarms/alarm-rule-service.ts';
 import type { AnnouncementService } from '../domain/inbox/announcement-service.ts';
 import type { AccessKeyService } from '../domain/apps/access-key-service.ts';
 import type { AuditLogService } from '../domain/audit/audit-log-service.ts';
+import type { DeliveryStats } from '../domain/stats/delivery-stats.ts';
 import type { ProviderCallStats } from '../domain/stats/provider-call-stats.ts';
 import type { QueueStatsService } from '../domain/stats/queue-stats.ts';
 import type { AppService } from '../domain/apps/app-service.ts';
@@ -64,6 +65,7 @@ export interface ApiServices {
   alarmHistory: AlarmHistory;
   /** Provider calls over time per channel or account, for dashboards. */
   providerCallStats: ProviderCallStats;
+  deliveryStats: DeliveryStats;
   /** The app's backlog (waiting deliveries, oldest due), cached briefly, for dashboards. */
   queueStats: QueueStatsService;
   /** Written by the signed API's audit hooks, searched at GET /v1/audit-log. */

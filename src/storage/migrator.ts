@@ -20,6 +20,7 @@ import * as retention from './migrations/0017-retention.ts';
 import * as accountQuotas from './migrations/0018-account-quotas.ts';
 import * as alarms from './migrations/0019-alarms.ts';
 import * as receiptTokenRotation from './migrations/0020-receipt-token-rotation.ts';
+import * as dashboardCounters from './migrations/0021-dashboard-counters.ts';
 
 /** Migrations are listed here in order; names are never renamed once released. */
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0018-account-quotas': accountQuotas,
   '0019-alarms': alarms,
   '0020-receipt-token-rotation': receiptTokenRotation,
+  '0021-dashboard-counters': dashboardCounters,
 };
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */

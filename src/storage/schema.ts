@@ -680,6 +680,23 @@ export interface OutcomeCountersTable {
   failed: number;
 }
 
+/** Deliveries accepted per app, channel and minute (0021), counted by the processes that accept, for the dashboard. */
+export interface AcceptCountersTable {
+  app_id: string;
+  channel: string;
+  bucket_start: number;
+  accepted: number;
+}
+
+/** Accept-to-sent latency per app, channel and minute (0021): one row per latency bucket (its lower bound, from_ms) that saw a send. */
+export interface LatencyCountersTable {
+  app_id: string;
+  channel: string;
+  bucket_start: number;
+  from_ms: number;
+  sent: number;
+}
+
 export interface HeraldSchema {
   apps: AppsTable;
   access_keys: AccessKeysTable;
@@ -724,6 +741,8 @@ export interface HeraldSchema {
   alarm_rules: AlarmRulesTable;
   alarms: AlarmsTable;
   outcome_counters: OutcomeCountersTable;
+  accept_counters: AcceptCountersTable;
+  latency_counters: LatencyCountersTable;
   account_quota_usage: AccountQuotaUsageTable;
   account_quota_readings: AccountQuotaReadingsTable;
   quota_read_runs: QuotaReadRunsTable;

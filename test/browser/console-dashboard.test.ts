@@ -2,14 +2,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import { startWebhookTestServer, type WebhookTestServer } from '../../src/providers/webhook/webhook-test-server.ts';
 import { launchChromium } from '../support/browser.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { assertAccessible, assertConsoleBuilt, enableAxe, navLink, requestsOutside, screenshot, chooseOption } from '../support/console-browser.ts';
 import { createAppWithKey, createTestHerald, signedInject, TEST_PASSWORD, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 
 const MINUTE = 60_000;
 
 /**
- * The console's dashboard in Chromium (SQLite): provider calls by
+ * The console's dashboard in Chromium (SQLite): deliveries accepted by channel and their accept-to-sent
+ * latency (from real sends through a worker to a loopback webhook), provider calls by
  * channel with success rates (chart and table), the backlog, provider quotas with an exhaustion mark, and open
  * alarms; ECharts arrives with the dashboard's chunk, not in the initial load. Alarm rules are created,
  * edited and deleted by an owner; a viewer is offered none of those writes.
@@ -20,6 +23,7 @@ describe('web console: the dashboard and alarms', () => {
   let page: Page;
   let base: string;
   let app: AppCredentials;
+  let hooks: WebhookTestServer;
   const apiRequests: string[] = [];
   const scripts: string[] = [];
   const pageErrors: string[] = [];
@@ -27,7 +31,8 @@ describe('web console: the dashboard and alarms', () => {
 
   before(async () => {
     assertConsoleBuilt();
-    herald = await createTestHerald('sqlite');
+    hooks = await startWebhookTestServer();
+    herald = await createTestHerald('sqlite', { roles: ['api', 'worker'], env: { HERALD_POLL_INTERVAL_MS: '50' } });
     await herald.start();
     base = `http://127.0.0.1:${(herald.server!.server.address() as AddressInfo).port}`;
     app = await createAppWithKey(herald, 'shop');
@@ -38,10 +43,12 @@ describe('web console: the dashboard and alarms', () => {
       assert.ok(response.statusCode < 300, response.body);
       return response.json();
     };
-    const hook = { url: 'https://hooks.example.com/h', secret: 'signing-secret' };
-    await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'daily', config: hook, quota: { period: 'day', limit: 100 } });
-    const marked = await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'marked', config: hook });
+    await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'daily', config: { url: hooks.url, secret: 'signing-secret' }, quota: { period: 'day', limit: 100 } });
+    const marked = await call('POST', '/v1/channel-accounts', { type: 'webhook', name: 'marked', config: { url: 'https://hooks.example.com/h', secret: 'signing-secret' } });
+    // Two sent now by the worker, one scheduled an hour ahead (it waits in the backlog).
     for (let sent = 0; sent < 2; sent++) await call('POST', '/v1/messages', { to: [{ channelAccount: 'daily' }], content: { title: 't', body: 'b' } });
+    await call('POST', '/v1/messages', { to: [{ channelAccount: 'daily' }], content: { title: 't', body: 'later' }, sendAt: new Date(Date.now() + 60 * MINUTE).toISOString() });
+    await waitFor(async () => (await call('GET', '/v1/stats/latency', undefined)).series[0]?.sent === 2, { what: 'both sends counted' });
     const db = herald.context.database.db;
     const now = Date.now();
     await db.updateTable('channel_accounts').set({ quota_exhausted: JSON.stringify({ sinceMs: now - MINUTE, untilMs: null, code: 'WECHAT_45009', message: 'WeChat errcode 45009' }) }).where('id', '=', marked.id).execute();
@@ -82,6 +89,7 @@ describe('web console: the dashboard and alarms', () => {
   after(async () => {
     await browser?.close();
     await herald?.close();
+    await hooks?.close();
   });
 
   test('signing in to the dashboard loads ECharts in its own chunk, and the whole first load stays under 400 KB gzipped', async () => {
@@ -99,17 +107,22 @@ describe('web console: the dashboard and alarms', () => {
     assert.ok(total < 400 * 1024, `${(total / 1024).toFixed(1)} KB`);
   });
 
-  test('success rates by channel, quotas with the exhaustion mark, and the open alarm', async () => {
+  test('deliveries accepted and their latency, success rates by channel, quotas with the exhaustion mark, and the open alarm', async () => {
+    // The three messages of before(): all accepted, two sent (p50, p90 and p99 in ms, s or min: a first send may be slow).
+    await page.locator('[data-test=accepted-chart] canvas').waitFor();
+    assert.match(await page.locator('[data-test=accepted-totals] tr', { hasText: 'webhook' }).innerText(), /webhook\s+3/);
+    await page.locator('[data-test=latency-chart] canvas').waitFor();
+    assert.match(await page.locator('[data-test=latency] tr', { hasText: 'webhook' }).innerText(), /webhook\s+2(\s+[\d.]+ (ms|s|min)){3}/);
     const rates = page.locator('[data-test=success-rates]');
     await rates.getByText('sms').waitFor();
     assert.match(await rates.locator('tr', { hasText: 'sms' }).innerText(), /90\s+10\s+90%/);
     assert.match(await rates.locator('tr', { hasText: 'email' }).innerText(), /5\s+0\s+100%/);
+    assert.match(await rates.locator('tr', { hasText: 'webhook' }).innerText(), /2\s+0\s+100%/);
     const quotas = page.locator('[data-test=quotas]');
-    assert.match(await quotas.locator('tr', { hasText: 'daily' }).innerText(), /0 of 100 used \/ day\s+—\s+100/);
+    assert.match(await quotas.locator('tr', { hasText: 'daily' }).innerText(), /2 of 100 used \/ day\s+—\s+98/);
     await quotas.locator('tr', { hasText: 'marked' }).locator('[data-test=exhausted]').waitFor();
     await page.locator('[data-test=open-alarms]').getByText('sms-success').waitFor();
-    // The two messages accepted in before() wait in the queue (no worker runs here).
-    assert.match(await page.locator('[data-test=backlog-queued]').innerText(), /Queued\s+2/);
+    assert.match(await page.locator('[data-test=backlog-scheduled]').innerText(), /Scheduled\s+1/);
     await assertAccessible(page, 'dashboard');
     await screenshot(page, 'dashboard', 'en');
   });
@@ -120,6 +133,7 @@ describe('web console: the dashboard and alarms', () => {
     await page.locator('[data-test=language]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '简体中文' }).click();
     await page.getByRole('heading', { name: '概览' }).waitFor();
+    await page.getByRole('heading', { name: '按渠道的受理到发送延迟' }).waitFor();
     await page.locator('[data-test=quotas]').getByText('已耗尽').waitFor();
     await assertAccessible(page, 'dashboard zh-CN');
     await screenshot(page, 'dashboard', 'zh-CN');
@@ -192,7 +206,7 @@ describe('web console: the dashboard and alarms', () => {
     const spec = (await herald.server!.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.deepEqual(requestsOutside(spec, apiRequests), []);
     const made = new Set(apiRequests.map((request) => request.replace(/\/alm[a-z]*_[A-Za-z0-9]+$/, '/{id}').replace(/\/alarm-rules\/[^/]+$/, '/alarm-rules/{id}')));
-    for (const expected of ['GET /v1/stats/provider-calls', 'GET /v1/stats/queue', 'GET /v1/quotas', 'GET /v1/alarms', 'POST /v1/alarm-rules', 'PATCH /v1/alarm-rules/{id}', 'DELETE /v1/alarm-rules/{id}']) assert.ok(made.has(expected), expected);
+    for (const expected of ['GET /v1/stats/accepted', 'GET /v1/stats/latency', 'GET /v1/stats/provider-calls', 'GET /v1/stats/queue', 'GET /v1/quotas', 'GET /v1/alarms', 'POST /v1/alarm-rules', 'PATCH /v1/alarm-rules/{id}', 'DELETE /v1/alarm-rules/{id}']) assert.ok(made.has(expected), expected);
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -17,3 +17,13 @@ export function statusTagType(status: string): 'success' | 'warning' | 'danger' 
 export function commaList(text: string): string[] {
   return text.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
+
+/** A latency in milliseconds as people read it (ms, s, min, h); `—` for none. */
+export function formatDurationMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  const scaled = (value: number, unit: string) => `${Number(value.toFixed(1))} ${unit}`;
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return scaled(ms / 1000, 's');
+  if (ms < 3_600_000) return scaled(ms / 60_000, 'min');
+  return scaled(ms / 3_600_000, 'h');
+}

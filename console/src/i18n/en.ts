@@ -148,6 +148,9 @@ export default {
     account: 'Account', configured: 'Configured', reported: 'Reported by the platform', remaining: 'Remaining', exhausted: 'Exhausted', unknown: 'unknown',
     usedOf: '{used} of {limit} used', period: { day: 'day', month: 'month', balance: 'balance' },
     openAlarms: 'Open alarms', noAlarms: 'No open alarms', rule: 'Rule', subject: 'Subject', firedAt: 'Fired',
+    accepted: 'Deliveries accepted by channel', acceptedCount: 'Accepted', noAccepted: 'No deliveries accepted in this time range',
+    latency: 'Accept-to-sent latency by channel', noLatency: 'No deliveries sent in this time range', sent: 'Sent', p50Ms: 'p50', p90Ms: 'p90', p99Ms: 'p99',
+    latencyNote: 'Percentiles are estimated from a histogram (bounds from 50 ms to 1 h); a scheduled message counts its wait.',
     backlog: 'Backlog', waiting: { queued: 'Queued', scheduled: 'Scheduled', retrying: 'Retrying' }, oldestDue: 'Oldest due for', seconds: 's',
   },
   alarms: {

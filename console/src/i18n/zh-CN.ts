@@ -150,6 +150,9 @@ const zhCN: typeof en = {
     account: '账号', configured: '已配置', reported: '平台报告', remaining: '剩余', exhausted: '已耗尽', unknown: '未知',
     usedOf: '已用 {used} / {limit}', period: { day: '天', month: '月', balance: '余额' },
     openAlarms: '未解决的告警', noAlarms: '没有未解决的告警', rule: '规则', subject: '对象', firedAt: '触发时间',
+    accepted: '按渠道的已受理投递', acceptedCount: '已受理', noAccepted: '此时间范围内没有受理的投递',
+    latency: '按渠道的受理到发送延迟', noLatency: '此时间范围内没有已发送的投递', sent: '已发送', p50Ms: 'P50', p90Ms: 'P90', p99Ms: 'P99',
+    latencyNote: '百分位数由直方图估算（分桶边界 50 毫秒至 1 小时）；定时消息的等待时间计入延迟。',
     backlog: '积压', waiting: { queued: '排队中', scheduled: '已计划', retrying: '重试中' }, oldestDue: '最早到期已等待', seconds: '秒',
   },
   alarms: {

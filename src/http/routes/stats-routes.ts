@@ -1,35 +1,21 @@
 import { Type } from 'typebox';
-import { Time } from '../response-fields.ts';
-import { WAITING_DELIVERY_STATUSES } from '../../deliveries/delivery-status.ts';
+import type { Clock } from '../../clock.ts';
+import type { StatsRange } from '../../domain/stats/stats-window.ts';
+import { AcceptedStatsSchema, LatencyStatsSchema, ProviderCallStatsSchema, QueueBacklogSchema, StatsRangeFields, StatsRangeQuery } from '../stats-schemas.ts';
 import { appIdOf } from '../auth/access.ts';
 import type { RouteModule } from '../route-module.ts';
 
 const DAY_MS = 86_400_000;
-// What the routes answer (provider-call-stats.ts, queue-stats.ts); a response schema lists every field, as Fastify's serializer drops the rest.
-const ProviderCallStatsSchema = Type.Object({
-  from: Time,
-  to: Time,
-  bucketSeconds: Type.Integer(),
-  series: Type.Array(
-    Type.Object({
-      key: Type.String({ description: 'The channel name, or the channel account id' }),
-      succeeded: Type.Integer(),
-      failed: Type.Integer(),
-      successPercent: Type.Union([Type.Number(), Type.Null()], { description: 'Succeeded ÷ all calls, in percent (one decimal); null without calls' }),
-      points: Type.Array(Type.Object({ at: Time, succeeded: Type.Integer(), failed: Type.Integer() })),
-    }),
-  ),
-});
-const QueueBacklogSchema = Type.Object({
-  depth: Type.Object(Object.fromEntries(WAITING_DELIVERY_STATUSES.map((status) => [status, Type.Integer()])) as Record<(typeof WAITING_DELIVERY_STATUSES)[number], ReturnType<typeof Type.Integer>>, {
-    description: 'Waiting deliveries by status, zeros included',
-  }),
-  oldestDueSeconds: Type.Integer({ description: 'How long the oldest due delivery has been due; 0 when none is' }),
-  at: Type.String({ format: 'date-time', description: 'When these figures were read' }),
-});
+const COUNTERS_KEPT = 'Read from per-minute counters kept for 31 days. Every series has a point per bucket, zeros included.';
+
+/** The range a time series query names, with its defaults: the day up to now, hourly. */
+function rangeOf({ from, to, bucketSeconds = 3600 }: { from?: string; to?: string; bucketSeconds?: number }, clock: Clock): StatsRange {
+  const toMs = to === undefined ? clock.now() : Date.parse(to);
+  return { fromMs: from === undefined ? toMs - DAY_MS : Date.parse(from), toMs, bucketSeconds };
+}
 
 /** Dashboard figures of the calling app. */
-export const registerStatsRoutes: RouteModule = (server, { providerCallStats, queueStats, context: { clock } }) => {
+export const registerStatsRoutes: RouteModule = (server, { providerCallStats, deliveryStats, queueStats, context: { clock } }) => {
   server.get(
     '/stats/provider-calls',
     {
@@ -37,25 +23,51 @@ export const registerStatsRoutes: RouteModule = (server, { providerCallStats, qu
       schema: {
         tags: ['stats'],
         summary: 'Provider calls over time per channel or channel account: sent vs failed (retried, rate limited or failed), with success rates',
-        description: 'Read from per-minute counters kept for 31 days. Every series has a point per bucket, zeros included.',
+        description: COUNTERS_KEPT,
         querystring: Type.Object(
           {
             groupBy: Type.Optional(Type.Union([Type.Literal('channel'), Type.Literal('account')], { description: 'One series per channel (default) or per channel account id' })),
-            from: Type.Optional(Type.String({ format: 'date-time', description: 'Default: 24 hours before to' })),
-            to: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
-            bucketSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 2_678_400, description: 'Whole minutes; default 3600' })),
+            ...StatsRangeFields,
           },
           { additionalProperties: false },
         ),
         response: { 200: ProviderCallStatsSchema },
       },
     },
-    async (request) => {
-      const { groupBy = 'channel', from, to, bucketSeconds = 3600 } = request.query;
-      const toMs = to === undefined ? clock.now() : Date.parse(to);
-      const fromMs = from === undefined ? toMs - DAY_MS : Date.parse(from);
-      return providerCallStats.series(appIdOf(request), { groupBy, fromMs, toMs, bucketSeconds });
+    async (request) => providerCallStats.series(appIdOf(request), { groupBy: request.query.groupBy ?? 'channel', ...rangeOf(request.query, clock) }),
+  );
+
+  server.get(
+    '/stats/accepted',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['stats'],
+        summary: 'Deliveries accepted over time per channel',
+        description: `Counted when a message is accepted (a delivery per receiver and channel, skipped-up-front ones included). ${COUNTERS_KEPT}`,
+        querystring: StatsRangeQuery,
+        response: { 200: AcceptedStatsSchema },
+      },
     },
+    async (request) => deliveryStats.accepted(appIdOf(request), rangeOf(request.query, clock)),
+  );
+
+  server.get(
+    '/stats/latency',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['stats'],
+        summary: 'Accept-to-sent latency over time per channel: p50, p90 and p99',
+        description:
+          'Percentiles are estimated from a per-minute histogram of sent deliveries (bucket bounds 50 ms, 100 ms, 250 ms, 500 ms, 1 s, 2.5 s, 5 s, 10 s, 30 s, 1 min, 5 min, 15 min, 1 h): ' +
+          'linear within a bucket, and "at least 1 h" (3600000) beyond the last bound. Latency runs from the delivery\'s acceptance, so a scheduled message counts its wait. ' +
+          `${COUNTERS_KEPT} Buckets without sends have null percentiles.`,
+        querystring: StatsRangeQuery,
+        response: { 200: LatencyStatsSchema },
+      },
+    },
+    async (request) => deliveryStats.latency(appIdOf(request), rangeOf(request.query, clock)),
   );
 
   server.get(
