@@ -6867,6 +6867,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -6940,6 +6951,17 @@ export interface paths {
                             /** Format: date-time */
                             to: string;
                         };
+                    };
+                };
+                /** @description Refused or failed: problem details with a stable `code`. A dependency that is down answers 503 with Retry-After; a rate limit 429 with Retry-After. */
+                default: {
+                    headers: {
+                        /** @description Seconds to wait, on 429 and 503 */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
