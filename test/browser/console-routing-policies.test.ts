@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { createAccountCircuits } from '../../src/dispatch/account-circuits.ts';
 import { launchChromium } from '../support/browser.ts';
-import { assertAccessible, assertConsoleBuilt, requestsOutside, screenshot, chooseOption } from '../support/console-browser.ts';
+import { assertAccessible, assertConsoleBuilt, chooseOption, requestsOutside, screenshot, switchLanguage } from '../support/console-browser.ts';
 import { signedInPage, type ConsoleRecord } from '../support/console-signed-in.ts';
 import { createAppWithKey, createTestHerald, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -183,6 +183,19 @@ describe('web console: channel routes and policy forms', () => {
     });
     assert.equal(writes('POST /v1/message-types'), 1);
     assert.equal(writes('PATCH /v1/message-types/order.paid'), 1);
+  });
+
+  test('in Chinese, the policy forms pass axe-core too', async () => {
+    await switchLanguage(page, '简体中文');
+    await page.locator('[data-test=edit-message-type]').click();
+    await page.locator('#policy-quiet-start').waitFor();
+    assert.equal(await page.locator('#policy-quiet-start').inputValue(), '23:30');
+    await assertAccessible(page, 'policy forms (zh-CN)');
+    await page.locator('[data-test=policy-quietHours]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'message-type-policies', 'zh-CN');
+    await page.keyboard.press('Escape');
+    await page.locator('#policy-quiet-start').waitFor({ state: 'hidden' });
+    await switchLanguage(page, 'English');
   });
 
   test('a viewer sees the route and the policies but no write action', async () => {
