@@ -194,6 +194,21 @@ describe('web console: the navigation sidebar', () => {
     await context.close();
   });
 
+  test('on a phone the header fits the screen: app, language and sign-out stay in reach', async () => {
+    const { context, page } = await signedInPage(browser, herald, base, 'owner', record);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${base}/messages`);
+    await page.locator('[data-test=messages]').waitFor();
+    for (const control of ['[data-test=nav-toggle]', '[data-test=app-select]', '[data-test=language]', '[data-test=sign-out]']) {
+      const box = (await page.locator(control).boundingBox())!;
+      assert.ok(box.x >= 0 && box.x + box.width <= 360, `${control} is outside the screen (x ${box.x}, width ${box.width})`);
+    }
+    const scrollWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= 360, `the page scrolls sideways (${scrollWidth} px wide)`);
+    await assertAccessible(page, 'header on a phone');
+    await context.close();
+  });
+
   test('every request the console made is an operation of /openapi.json, and no script failed', async () => {
     const spec = (await herald.server!.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.deepEqual(requestsOutside(spec, record.apiRequests), []);
