@@ -6,6 +6,7 @@ import { startWebhookTestServer, type WebhookTestServer } from '../providers/web
 import { webhookProvider } from '../providers/webhook/webhook-provider.ts';
 import { createDispatchTestBed, providerMap, type DispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
 import { seedApp, seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
+import { deliveryTrail, messageTrail } from '../../test/support/message-trail.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
 import { createDeliveryQueue } from '../dispatch/delivery-queue.ts';
 import { createMessageControl, type MessageControl } from './message-control.ts';
@@ -69,7 +70,7 @@ for (const dialect of testDialects) {
       assert.equal(canceled.status, 'canceled');
       assert.equal(canceled.pending_count, 0);
       assert.equal(canceled.completed_at, clock.now());
-      const events = await bed.database.db.selectFrom('events').select(['type', 'code']).where('message_id', '=', messageIds[0]).orderBy('id').execute();
+      const events = await messageTrail(bed.database, messageIds[0]);
       assert.deepEqual(
         events.map((e) => e.type),
         ['accepted', 'scheduled', 'scheduled', 'scheduled', 'canceled', 'canceled', 'canceled', 'completed'],
@@ -129,7 +130,7 @@ for (const dialect of testDialects) {
       sink.setMode('normal');
       assert.equal(await worker.drain(), 1);
       assert.equal((await message(messageIds[0])).status, 'completed');
-      const types = (await bed.database.db.selectFrom('events').select(['type', 'code']).where('delivery_id', '=', deliveryIds[0]).orderBy('id').execute()).map(
+      const types = (await deliveryTrail(bed.database, deliveryIds[0])).map(
         (e) => `${e.type}${e.code ? `:${e.code}` : ''}`,
       );
       assert.deepEqual(types, ['queued', 'sending', 'failed:HTTP_400', 'queued:MANUAL_RETRY', 'sending', 'sent']);

@@ -9,6 +9,7 @@ import { webhookProvider } from '../providers/webhook/webhook-provider.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
 import { providerMap, useDispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
 import { seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
+import { deliveryTrail } from '../../test/support/message-trail.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import type { DeliveryRenderer } from './delivery-worker.ts';
@@ -18,10 +19,6 @@ const webhookOnly = providerMap(webhookProvider);
 async function deliveriesOf(database: HeraldDatabase, ids: readonly string[]) {
   const rows = await database.db.selectFrom('deliveries').selectAll().where('id', 'in', [...ids]).execute();
   return new Map(rows.map((row) => [row.id, row]));
-}
-
-async function deliveryEvents(database: HeraldDatabase, deliveryId: string) {
-  return database.db.selectFrom('events').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute();
 }
 
 async function statusCounts(database: HeraldDatabase, ids: readonly string[]) {
@@ -75,7 +72,7 @@ for (const dialect of testDialects) {
         assert.ok(messages.every((m) => m.status === 'completed' && m.pending_count === 0 && m.completed_at === bed.clock.now()));
         assert.deepEqual(await bed.database.db.selectFrom('result_checks').selectAll().execute(), [], 'webhooks report no results later: no checks');
 
-        const trail = await deliveryEvents(bed.database, seeded.deliveryIds[0]);
+        const trail = await deliveryTrail(bed.database, seeded.deliveryIds[0]);
         assert.deepEqual(
           trail.map((e) => [e.type, e.attempt]),
           [
@@ -137,7 +134,7 @@ for (const dialect of testDialects) {
         assert.equal(await worker.drain(), 1);
         assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 1 });
         assert.deepEqual(
-          (await deliveryEvents(bed.database, deliveryIds[0])).map((e) => e.type),
+          (await deliveryTrail(bed.database, deliveryIds[0])).map((e) => e.type),
           ['scheduled', 'sending', 'sent'],
         );
       } finally {
@@ -185,7 +182,7 @@ for (const dialect of testDialects) {
         assert.ok(delays[1] >= 1000 && delays[1] <= 2000, `second delay ${delays[1]}`);
         assert.ok(delays[2] >= 2000 && delays[2] <= 4000, `third delay ${delays[2]}`);
 
-        const trail = await deliveryEvents(bed.database, deliveryIds[0]);
+        const trail = await deliveryTrail(bed.database, deliveryIds[0]);
         assert.deepEqual(
           trail.map((e) => `${e.type}:${e.attempt ?? ''}:${e.code ?? ''}`),
           ['queued::', 'sending:1:', 'retrying:1:HTTP_500', 'sending:2:', 'retrying:2:HTTP_500', 'sending:3:', 'retrying:3:HTTP_500', 'sending:4:', 'failed:4:HTTP_500'],
@@ -226,7 +223,7 @@ for (const dialect of testDialects) {
         assert.equal(delivery.last_error_code, 'HTTP_429');
         assert.match(delivery.last_error_message!, /max age reached/);
         assert.equal(sink.requestCount, 5);
-        const types = (await deliveryEvents(bed.database, deliveryIds[0])).map((e) => e.type);
+        const types = (await deliveryTrail(bed.database, deliveryIds[0])).map((e) => e.type);
         assert.deepEqual(types.filter((t) => t === 'rate_limited').length, 4);
         assert.equal(types.at(-1), 'failed');
       } finally {
@@ -423,7 +420,7 @@ for (const dialect of testDialects) {
         assert.equal(await survivor.drain(), 3);
         assert.deepEqual(await statusCounts(bed.database, deliveryIds), { sent: 3 });
         assert.equal(sink.received.length, 3);
-        const trail = await deliveryEvents(bed.database, deliveryIds[0]);
+        const trail = await deliveryTrail(bed.database, deliveryIds[0]);
         assert.deepEqual(
           trail.map((e) => `${e.type}:${e.attempt ?? ''}`),
           ['queued:', 'sending:1', 'lease_expired:1', 'sending:2', 'sent:2'],

@@ -4,6 +4,7 @@ import type { ProviderDefinition, SendOutcome } from '../providers/provider.ts';
 import { providerMap, useDispatchTestBed } from '../../test/support/dispatch-test-kit.ts';
 import { seedChannelAccount, seedMessages } from '../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../test/support/test-databases.ts';
+import { deliveryTrail } from '../../test/support/message-trail.ts';
 
 const COOLDOWN_SECONDS = 30;
 
@@ -49,7 +50,7 @@ for (const dialect of testDialects) {
 
     const rowOf = (id: string) => bed.database.db.selectFrom('deliveries').select(['status', 'attempts', 'channel_account_id', 'run_at']).where('id', '=', id).executeTakeFirstOrThrow();
     const trailOf = async (id: string) =>
-      (await bed.database.db.selectFrom('events').select(['type', 'code', 'detail']).where('delivery_id', '=', id).orderBy('id').execute()).map((event) => ({ ...event }));
+      (await deliveryTrail(bed.database, id)).map(({ type, code, detail }) => ({ type, code, detail }));
 
     test('the primary answering 500 sends the same delivery through the secondary at once; the trail names both accounts', async () => {
       const { primary, secondary, primaryId, secondaryId, worker } = await routedAccounts();

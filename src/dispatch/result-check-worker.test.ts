@@ -7,6 +7,7 @@ import { seedChannelAccount, seedMessages } from '../../test/support/seed-delive
 import { testDialects } from '../../test/support/test-databases.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import { createResultCheckWorker, type ResultCheckWorker } from './result-check-worker.ts';
+import { deliveryTrail } from '../../test/support/message-trail.ts';
 
 const APP_KEY = 'dingappkey-results';
 const APP_SECRET = 'dingappsecret-results';
@@ -63,7 +64,7 @@ for (const dialect of testDialects) {
     const messageStatus = async (messageId: string) => (await bed.database.db.selectFrom('messages').select('status').where('id', '=', messageId).executeTakeFirstOrThrow()).status;
     const checks = () => bed.database.db.selectFrom('result_checks').selectAll().orderBy('provider_message_id').execute();
     const trailOf = async (deliveryId: string) =>
-      (await bed.database.db.selectFrom('events').select(['type', 'code']).where('delivery_id', '=', deliveryId).orderBy('id').execute()).map((event) => [event.type, event.code]);
+      (await deliveryTrail(bed.database, deliveryId)).map((event) => [event.type, event.code]);
 
     test('sent → delivered → read and sent → failed per user, with the trail, the message status and growing pauses until the checks end', async () => {
       const sentAtMs = bed.clock.now();

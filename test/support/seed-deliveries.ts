@@ -168,7 +168,6 @@ export async function seedMessages(database: HeraldDatabase, seed: SeedMessages)
         updated_at: seed.nowMs,
         sent_at: seed.finalStatus === 'sent' ? seed.nowMs : null,
       });
-      events.push({ id: newId('evt', seed.nowMs), message_id: messageId, delivery_id: deliveryId, app_id: seed.appId, type: status, at: seed.nowMs, attempt: null, code: null, detail: null });
     }
   }
   await database.db.transaction().execute(async (trx) => {

@@ -7,6 +7,7 @@ import { providerMap, useDispatchTestBed } from '../../../test/support/dispatch-
 import { scriptedProvider } from '../../../test/support/scripted-provider.ts';
 import { seedChannelAccount, seedMessages } from '../../../test/support/seed-deliveries.ts';
 import { testDialects } from '../../../test/support/test-databases.ts';
+import { deliveryTrail } from '../../../test/support/message-trail.ts';
 
 /** ManualClock starts at 2026-01-05 09:00 UTC, 17:00 in Shanghai: the day's quota resets at 16:00 UTC. */
 const SHANGHAI_MIDNIGHT_MS = Date.UTC(2026, 0, 5, 16, 0);
@@ -156,7 +157,7 @@ for (const dialect of testDialects) {
       assert.deepEqual([primary.calls.length, secondary.calls.length], [1, 1]);
       const row = await rowOf(deliveryIds[0]!);
       assert.deepEqual([row.status, row.attempts, row.channel_account_id], ['sent', 1, secondaryId]);
-      const trail = await bed.database.db.selectFrom('events').select(['type', 'code']).where('delivery_id', '=', deliveryIds[0]!).orderBy('id').execute();
+      const trail = await deliveryTrail(bed.database, deliveryIds[0]!);
       assert.deepEqual(
         trail.filter((event) => event.type !== 'sending').map((event) => [event.type, event.code]),
         [['queued', null], ['rate_limited', 'WECHAT_45009'], ['rerouted', 'QUOTA_EXHAUSTED'], ['sent', null]],

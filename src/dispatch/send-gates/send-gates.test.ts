@@ -6,6 +6,7 @@ import { seedChannelAccount, seedMessages } from '../../../test/support/seed-del
 import { testDialects } from '../../../test/support/test-databases.ts';
 import type { GateDecision, SendCandidate, SendGate } from './send-gate.ts';
 import { SEND_GATES } from './send-gate-pipeline.ts';
+import { deliveryTrail } from '../../../test/support/message-trail.ts';
 
 const HOLD_MS = 60_000;
 
@@ -15,7 +16,7 @@ for (const dialect of testDialects) {
 
     const rowsOf = async (ids: readonly string[]) => new Map((await bed.database.db.selectFrom('deliveries').selectAll().where('id', 'in', [...ids]).execute()).map((row) => [row.address, row]));
     const trailOf = async (id: string) =>
-      (await bed.database.db.selectFrom('events').select(['type', 'attempt', 'code', 'detail']).where('delivery_id', '=', id).orderBy('id').execute()).map((e) => [e.type, e.attempt, e.code, e.detail]);
+      (await deliveryTrail(bed.database, id)).map((e) => [e.type, e.attempt, e.code, e.detail]);
 
     test('a gate plugged in before the flow limit skips and defers deliveries with reasons in the trail, using no attempt; the rest are sent', async () => {
       const provider = scriptedProvider(() => ({ kind: 'sent' }));

@@ -189,7 +189,11 @@ export function createMessageIntake(
 
     /** The counting policies on `trx`, then the rows to write: run inside the accept transaction. */
     async function decideAndBuild(trx: Kysely<HeraldSchema>) {
-      draft.planned.forEach((planned, index) => (planned.decisions.length = decidedBefore[index]!));
+      // Fresh delivery ids too: a derived first event sorts by its delivery's id, which must come after the events of the deliveries before it.
+      draft.planned.forEach((planned, index) => {
+        planned.decisions.length = decidedBefore[index]!;
+        planned.deliveryId = undefined;
+      });
       draft.deliveries.length = 0;
       draft.events.length = firstEvents;
       for (const step of transactionSteps) await step(draft, services, trx);

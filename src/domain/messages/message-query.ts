@@ -3,6 +3,7 @@ import { invalid, notFound } from '../../errors.ts';
 import type { DeliveriesTable, EventsTable, MessagesTable } from '../../storage/schema.ts';
 import type { InlineContent } from '../../templates/template-content.ts';
 import { PRIORITIES, type Receiver } from './send-request-schema.ts';
+import { withInitialEvents } from '../../deliveries/initial-delivery-events.ts';
 import { isoTime } from '../../iso-time.ts';
 import { isId } from '../../ids.ts';
 import { checkCursor } from '../page-cursor.ts';
@@ -96,7 +97,7 @@ export function createMessageQuery({ database: { db } }: HeraldContext) {
         ...toMessageSummary(message),
         data: JSON.parse(message.data) as unknown,
         deliveries: deliveries.map((row) => toDeliveryView(row, acknowledgedAt.get(row.id) ?? null)),
-        events: events.map(toEventView),
+        events: withInitialEvents(message, deliveries, events).map(toEventView),
       };
     },
 

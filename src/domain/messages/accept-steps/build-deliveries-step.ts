@@ -8,7 +8,7 @@ import { skipOf, type AcceptDraft, type AcceptServices } from './accept-draft.ts
  * Planned deliveries → delivery rows and their first events. A skipped one is stored final with
  * its reason; a deferred one `scheduled` at the latest time a step deferred it to (never before the
  * message's own send time), its max age counted from then. Each decision is one event in the trail;
- * a delivery nobody decided on starts with its status (`queued` or `scheduled`).
+ * a delivery nobody decided on writes none: the trail derives its first one (see initial-delivery-events.ts).
  */
 export function buildDeliveries(draft: AcceptDraft, { config }: AcceptServices): void {
   const { appId, messageId, nowMs, sendAtMs } = draft;
@@ -48,7 +48,6 @@ export function buildDeliveries(draft: AcceptDraft, { config }: AcceptServices):
       sent_at: null,
     });
     const event = { messageId, deliveryId: id, appId, at: nowMs };
-    if (planned.decisions.length === 0) draft.events.push(eventRow({ ...event, type: status }));
     for (const decision of planned.decisions) {
       const detail = decision.kind === 'deferred' ? `${decision.message} (until ${isoTime(decision.untilMs)})` : decision.message;
       draft.events.push(eventRow({ ...event, type: decision.kind, code: decision.code, detail }));
