@@ -12,7 +12,8 @@ const MAX_PAGES_PER_POLL = 20;
 const FINAL = new Set(['completed', 'partially_failed', 'failed', 'canceled']);
 
 interface Followed {
-  lastEventId: number;
+  /** Event ids sort in time order (the trail's own order), so the last one printed marks where to go on. */
+  lastEventId: string;
   final: boolean;
 }
 
@@ -48,16 +49,15 @@ export async function runMessagesCommand(args: string[]): Promise<number> {
       for (const message of await newMessages(client, filters, seen)) {
         seen.add(message.id);
         print('message', message, `${message.createdAt} ${message.id} ${message.status}${message.type ? ` type=${message.type}` : ''} deliveries=${String(message.deliveryCount ?? '')}`);
-        followed.set(message.id, { lastEventId: 0, final: false });
+        followed.set(message.id, { lastEventId: '', final: false });
         while (followed.size > MAX_FOLLOWED) followed.delete(followed.keys().next().value!);
       }
       for (const [id, state] of followed) {
         if (stop.signal.aborted) break;
         const view = await client.getMessage(id);
         for (const event of view.events ?? []) {
-          const eventId = Number(event.id);
-          if (eventId <= state.lastEventId) continue;
-          state.lastEventId = eventId;
+          if (event.id <= state.lastEventId) continue;
+          state.lastEventId = event.id;
           print('event', { messageId: id, ...event }, `  ${event.at} ${id} ${event.type}${event.deliveryId ? ` ${event.deliveryId}` : ''}${event.code ? ` ${String(event.code)}` : ''}${event.detail ? ` ${String(event.detail)}` : ''}`);
         }
         if (FINAL.has(view.status)) followed.delete(id);

@@ -134,6 +134,20 @@ for (const dialect of testDialects) {
         );
         assert.ok(records.some((record) => record.kind === 'message' && record.id === messageId));
         assert.deepEqual(records.filter((record) => record.kind === 'message').map((record) => record.id), [messageId], 'earlier messages are history, not printed');
+        // A second message: the polls that find it and its trail see the first one's trail again, which is not printed again.
+        const second = await cli(['send', '--profile', 'staging', '--to', 'subscriberId:tailed', '--title', 'Again', '--body', 'tail me too', '--channel', 'inbox', '--summary', path.join(dir, 'tail-2.csv')], tailEnv);
+        const secondId = /msg_\w+/.exec(fs.readFileSync(path.join(dir, 'tail-2.csv'), 'utf8'))?.[0];
+        assert.ok(secondId, second.stdout);
+        const all = await waitFor(
+          () => {
+            const parsed = output.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { kind: string; id?: string; messageId?: string; type?: string });
+            return parsed.some((record) => record.kind === 'event' && record.messageId === secondId) && parsed;
+          },
+          { what: `tail output for ${secondId}` },
+        );
+        const events = all.filter((record) => record.kind === 'event');
+        assert.deepEqual(events.map((record) => record.id), [...new Set(events.map((record) => record.id))], `an event was printed twice: ${output}`);
+        assert.ok(events.some((record) => record.messageId === messageId && record.type === 'queued'), 'the delivery trail, its first event included');
       } finally {
         tail.kill('SIGTERM');
       }
