@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deferDelivery, liveDeliveries, skipDelivery, type AcceptStep } from '../../src/domain/messages/accept-steps/accept-draft.ts';
-import { createMessageIntake, type MessageIntake, type TemplateGate } from '../../src/domain/messages/message-intake.ts';
-import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
+import type { MessageIntake } from '../../src/domain/messages/message-intake.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../../src/providers/smtp/smtp-test-server.ts';
 import { createAppWithKey, createTestHerald, ManualClock, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { intakeWithSteps } from '../support/policy-intake.ts';
 import { testDialects } from '../support/test-databases.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -19,11 +19,6 @@ interface Seen {
 }
 
 /** Inline content only: these tests are about policies, not rendering. */
-const inlineContentOnly: TemplateGate = {
-  resolve: () => Promise.reject(new Error('no templates in this test')),
-  check: async () => undefined,
-};
-
 for (const dialect of testDialects) {
   describe(`accept-time policies on ${dialect}`, () => {
     const clock = new ManualClock();
@@ -53,21 +48,7 @@ for (const dialect of testDialects) {
       assert.equal(account.statusCode, 201, account.body);
       const night = await call('POST', '/v1/subscribers', { externalId: 'night', name: 'Li', locale: 'zh-CN', timezone: 'Asia/Shanghai', addresses: { email: 'night@example.com' } });
       assert.equal(night.statusCode, 201, night.body);
-      const { services } = herald;
-      intake = createMessageIntake(herald.context, {
-        directory: {
-          findSubscribers: services.subscribers.resolveSubscribers,
-          accountsForSend: services.channelAccounts.resolveAccountsForSend,
-          messageType: services.messageTypes.forSend,
-          groupMembers: services.receiverGroups.expand,
-        },
-        providers: createProviderRegistry(),
-        templates: inlineContentOnly,
-        appSettings: (appId) => services.apps.settings(appId),
-        onQueued: () => undefined,
-        onCallbacksQueued: () => undefined,
-        policies: [testPolicy],
-      });
+      intake = intakeWithSteps(herald, { policies: [testPolicy] });
     });
     after(async () => {
       await herald.close();

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deferDelivery, liveDeliveries, skipDelivery, type AcceptStep } from '../../src/domain/messages/accept-steps/accept-draft.ts';
-import { createMessageIntake, type MessageIntake, type TemplateGate } from '../../src/domain/messages/message-intake.ts';
-import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
+import type { MessageIntake } from '../../src/domain/messages/message-intake.ts';
 import { createAppWithKey, createTestHerald, ManualClock, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { intakeWithSteps } from '../support/policy-intake.ts';
 import { testDialects } from '../support/test-databases.ts';
 
 const HOUR_MS = 3_600_000;
@@ -17,11 +17,6 @@ interface EventView {
   code: string | null;
   detail: string | null;
 }
-
-const inlineContentOnly: TemplateGate = {
-  resolve: () => Promise.reject(new Error('no templates in this test')),
-  check: async () => undefined,
-};
 
 /** Skips one address and holds another, like any accept-time policy. */
 const testPolicy: AcceptStep = (draft) => {
@@ -68,21 +63,7 @@ for (const dialect of testDialects) {
       app = await createAppWithKey(herald, 'trail');
       const account = await call('POST', '/v1/channel-accounts', { type: 'smtp', name: 'mail', config: { host: '127.0.0.1', port: 9, starttls: 'disabled', from: 'Shop <shop@example.com>' } });
       assert.equal(account.statusCode, 201, account.body);
-      const { services } = herald;
-      intake = createMessageIntake(herald.context, {
-        directory: {
-          findSubscribers: services.subscribers.resolveSubscribers,
-          accountsForSend: services.channelAccounts.resolveAccountsForSend,
-          messageType: services.messageTypes.forSend,
-          groupMembers: services.receiverGroups.expand,
-        },
-        providers: createProviderRegistry(),
-        templates: inlineContentOnly,
-        appSettings: (appId) => services.apps.settings(appId),
-        onQueued: () => undefined,
-        onCallbacksQueued: () => undefined,
-        policies: [testPolicy],
-      });
+      intake = intakeWithSteps(herald, { policies: [testPolicy] });
     });
     after(() => herald.close());
 

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import type { MessageTypeForSend, MessageTypePolicies } from '../../src/domain/message-types/message-type-policies.ts';
 import type { AcceptStep, AcceptTransactionStep } from '../../src/domain/messages/accept-steps/accept-draft.ts';
 import { POLICY_STEPS, TRANSACTION_POLICY_STEPS } from '../../src/domain/messages/accept-steps/accept-pipeline.ts';
-import { createMessageIntake, type MessageIntake, type TemplateGate } from '../../src/domain/messages/message-intake.ts';
+import type { MessageIntake } from '../../src/domain/messages/message-intake.ts';
 import type { SendRequestBody } from '../../src/domain/messages/send-request-schema.ts';
-import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../../src/providers/smtp/smtp-test-server.ts';
 import { consoleSession, createAppWithKey, createTestHerald, ManualClock, signedInject, type AppCredentials, type TestHerald } from '../support/test-herald.ts';
+import { intakeWithSteps } from '../support/policy-intake.ts';
 import { testDialects } from '../support/test-databases.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -16,11 +16,6 @@ import { waitFor } from '../support/wait-for.ts';
  * message is accepted, end to end: rows, trails, and the worker sending what was held when its
  * time comes. Sends through the API name no type yet, so the intake here gives the steps a type.
  */
-
-const inlineContentOnly: TemplateGate = {
-  resolve: () => Promise.reject(new Error('no templates in this test')),
-  check: async () => undefined,
-};
 
 let typeCounter = 0;
 function messageType(policies: MessageTypePolicies): MessageTypeForSend {
@@ -44,23 +39,7 @@ for (const dialect of testDialects) {
     let smtp: SmtpTestServer;
     const call = (method: string, url: string, body?: unknown) => signedInject(herald, app, { method, url, body });
 
-    function intakeFor(type: MessageTypeForSend): MessageIntake {
-      const { services } = herald;
-      return createMessageIntake(herald.context, {
-        directory: {
-          findSubscribers: services.subscribers.resolveSubscribers,
-          accountsForSend: services.channelAccounts.resolveAccountsForSend,
-          messageType: services.messageTypes.forSend,
-          groupMembers: services.receiverGroups.expand,
-        },
-        providers: createProviderRegistry(),
-        templates: inlineContentOnly,
-        appSettings: (appId) => services.apps.settings(appId),
-        onQueued: () => undefined,
-        onCallbacksQueued: () => undefined,
-        ...stepsFor(type),
-      });
-    }
+    const intakeFor = (type: MessageTypeForSend): MessageIntake => intakeWithSteps(herald, stepsFor(type));
     const send = (intake: MessageIntake, body: Partial<SendRequestBody> & Pick<SendRequestBody, 'to'>) =>
       intake.accept(app.appId, { channels: ['email'], content: { title: 'Order', body: 'Paid' }, ...body }, undefined);
     const trail = async (messageId: string, deliveryId: string) =>
