@@ -182,6 +182,9 @@ async function insertCallbacks(trx: Kysely<HeraldSchema>, rows: CallbacksTable[]
 /**
  * Call in the transaction that made `finals` final. Message rows are locked in id order
  * first (PostgreSQL), so concurrent settlements of deliveries of the same messages cannot deadlock.
+ * The lock is FOR NO KEY UPDATE, what the roll-up's UPDATE takes anyway: it leaves alone the
+ * KEY SHARE locks that inserting a row referencing the message takes (the events of claims and
+ * of other result writes), which FOR UPDATE would make wait until this transaction commits.
  */
 export async function settleFinalDeliveries(
   trx: Kysely<HeraldSchema>,
@@ -200,7 +203,7 @@ export async function settleFinalDeliveries(
   const messageIds = [...finalsByMessage.keys()].sort();
   if (!capabilitiesOf(dialect).singleWriter) {
     for (const chunk of chunks(messageIds, IDS_PER_STATEMENT)) {
-      await trx.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forUpdate().execute();
+      await trx.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forNoKeyUpdate().execute();
     }
   }
 
@@ -345,9 +348,9 @@ export async function reviseFinalMessages(
   const ids = [...new Set(messageIds)].sort();
   const revised: string[] = [];
   for (const chunk of chunks(ids, IDS_PER_STATEMENT)) {
-    // Locked first, like settlement does, so a settlement running now is decided before or after this, never beside it.
+    // Locked first, as settlement does, so a settlement running now is decided before or after this, never beside it.
     let query = trx.selectFrom('messages').select(['id', 'app_id', 'status']).where('id', 'in', chunk).orderBy('id');
-    if (!capabilitiesOf(dialect).singleWriter) query = query.forUpdate();
+    if (!capabilitiesOf(dialect).singleWriter) query = query.forNoKeyUpdate();
     const messages = (await query.execute()).filter((message) => message.status !== 'accepted');
     if (messages.length === 0) continue;
     const counts = new Map<string, Map<DeliveryStatus, number>>(messages.map((message) => [message.id, new Map()]));

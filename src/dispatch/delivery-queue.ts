@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { HeraldDatabase } from '../storage/database.ts';
+import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
 import type { DeliveriesTable, HeraldSchema } from '../storage/schema.ts';
 import type { BackoffPolicy } from '../deliveries/backoff.ts';
 import { insertEvents, type NewDeliveryEvent } from '../deliveries/delivery-events.ts';
@@ -135,6 +136,10 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         if (sent.length > 0) await options.afterSent(trx, sent, nowMs);
       }
       const finals = applied.filter((row) => FINAL.has(row.status));
+      // Settlement locks the message rows until the commit, and the results of one large message
+      // arrive in several groups at once: where writers run side by side (PostgreSQL), the delivery
+      // events go in first so the lock covers only the roll-up. SQLite has one writer: one INSERT.
+      if (finals.length > 0 && !capabilitiesOf(database.dialect).singleWriter) await insertEvents(trx, database.dialect, events.splice(0));
       const settlement = await settleFinalDeliveries(trx, database.dialect, finals, nowMs, events);
       await insertEvents(trx, database.dialect, events);
       return { applied: applied.length, finalized: finals.length, transitions: transitions.filter((t) => appliedIds.has(t.id)), ...settlement };
