@@ -55,3 +55,24 @@ test('a load that was in flight when the key was deleted is answered but not cac
   assert.equal(await cache.get('other', async () => 'back'), 'back');
   assert.equal(cache.peek('other')?.value, 'back');
 });
+
+test('callers that miss while a load runs share it: an expired hot key costs one load', async () => {
+  const clock = new ManualClock(1_000);
+  const cache = createTtlCache<number>({ ttlMs: 100, clock });
+  let loads = 0;
+  let finish!: () => void;
+  const load = () => new Promise<number>((resolve) => (finish = () => resolve(++loads)));
+  const waiting = Array.from({ length: 50 }, () => cache.get('app', load));
+  finish();
+  assert.deepEqual(new Set(await Promise.all(waiting)), new Set([1]));
+  assert.equal(loads, 1);
+  clock.advance(100);
+  const again = [cache.get('app', load), cache.get('app', load)];
+  finish();
+  assert.deepEqual(await Promise.all(again), [2, 2]);
+  // A failed load is shared too, and not remembered: the next caller loads again.
+  const failing = [cache.get('down', () => Promise.reject(new Error('down'))), cache.get('down', async () => 99)];
+  await assert.rejects(failing[0]!, /down/);
+  await assert.rejects(failing[1]!, /down/);
+  assert.equal(await cache.get('down', async () => 7), 7);
+});

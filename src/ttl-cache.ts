@@ -17,8 +17,12 @@ export interface TtlCache<V> {
 
 export function createTtlCache<V>({ ttlMs, clock, maxEntries = 10_000 }: { ttlMs: number; clock: Clock; maxEntries?: number }): TtlCache<V> {
   const entries = new Map<string, { value: V; loadedAtMs: number }>();
-  /** The newest load of each key; a load that a delete (or a newer load) overtook is not cached: it may predate the change. */
-  const loads = new Map<string, symbol>();
+  /**
+   * The load in flight per key. Callers that miss while it runs share it, so an expired hot key
+   * costs one query, not one per request that arrived meanwhile. A delete drops it: callers after
+   * the change load afresh, and the older load, answered to its own callers, is not cached.
+   */
+  const loads = new Map<string, Promise<V>>();
   function peek(key: string): { value: V } | undefined {
     const now = clock.now();
     const cached = entries.get(key);
@@ -29,24 +33,27 @@ export function createTtlCache<V>({ ttlMs, clock, maxEntries = 10_000 }: { ttlMs
     entries.set(key, { value, loadedAtMs });
   }
   return {
-    async get(key, load) {
+    get(key, load) {
       const cached = peek(key);
-      if (cached) return cached.value;
+      if (cached) return Promise.resolve(cached.value);
+      const inFlight = loads.get(key);
+      if (inFlight) return inFlight;
       const loadedAtMs = clock.now();
-      const token = Symbol(key);
-      loads.set(key, token);
-      let value: V;
-      try {
-        value = await load();
-      } catch (error) {
-        if (loads.get(key) === token) loads.delete(key);
-        throw error;
-      }
-      if (loads.get(key) === token) {
-        loads.delete(key);
-        set(key, value, loadedAtMs);
-      }
-      return value;
+      const loading = load().then(
+        (value) => {
+          if (loads.get(key) === loading) {
+            loads.delete(key);
+            set(key, value, loadedAtMs);
+          }
+          return value;
+        },
+        (error: unknown) => {
+          if (loads.get(key) === loading) loads.delete(key);
+          throw error;
+        },
+      );
+      loads.set(key, loading);
+      return loading;
     },
     peek,
     set,
