@@ -76,6 +76,13 @@ for (const dialect of testDialects) {
       clock.advance(2999);
       assert.equal(heartbeat.staleBeforeMs(), undefined);
       clock.advance(1);
+      await heartbeat.beat();
+      assert.equal(heartbeat.staleBeforeMs(), clock.now() - DEAD_AFTER_SECONDS * 1000);
+
+      // Stalled (or its clock jumped) past the dead-after time: its own row looks dead, so it judges nobody until it beat again.
+      clock.advance(DEAD_AFTER_SECONDS * 1000);
+      assert.equal(heartbeat.staleBeforeMs(), undefined, 'a stalled worker would take over its own sends in flight');
+      await heartbeat.beat();
       assert.equal(heartbeat.staleBeforeMs(), clock.now() - DEAD_AFTER_SECONDS * 1000);
 
       await heartbeat.stop();
@@ -137,6 +144,7 @@ for (const dialect of testDialects) {
         const heartbeat = heartbeatFor('survivor');
         await heartbeat.start();
         clock.advance(DEAD_AFTER_SECONDS * 1000);
+        await heartbeat.beat();
         await bed.database.db.updateTable('workers').set({ heartbeat_at: clock.now() }).where('id', '=', 'alive').execute();
         const callbacks = createCallbackWorker({ database: bed.database, config: dispatchTestConfig(), clock, cryptoBox: bed.cryptoBox, outboundHttp: bed.outboundHttp, logger: silentLogger, heartbeat });
         assert.equal(await callbacks.drain(), 1);

@@ -27,7 +27,7 @@ export interface WorkerHeartbeat {
    * Workers whose last heartbeat is older than this (epoch ms) are dead. Undefined until this
    * worker's own heartbeats have succeeded for a whole `deadAfterSeconds` — after its start or
    * after a database outage every heartbeat is old, and a peer's silence is then the
-   * database's, not the peer's.
+   * database's, not the peer's — and while its own last heartbeat is that old (it was stalled).
    */
   staleBeforeMs(): number | undefined;
 }
@@ -56,6 +56,8 @@ export function createWorkerHeartbeat(options: WorkerHeartbeatOptions): WorkerHe
   let beating: Promise<void> | undefined;
   /** Since when every heartbeat succeeded; undefined after a failure, until the next success. */
   let healthySinceMs: number | undefined;
+  /** The time the last successful heartbeat wrote into this worker's row. */
+  let lastBeatAtMs: number | undefined;
   let failing = false;
 
   /** Upserts this worker's row; `registering` also (re)sets when it started, over a row an earlier process with this id left. */
@@ -68,6 +70,7 @@ export function createWorkerHeartbeat(options: WorkerHeartbeatOptions): WorkerHe
         .onConflict((oc) => oc.column('id').doUpdateSet(registering ? { started_at: nowMs, heartbeat_at: nowMs } : { heartbeat_at: nowMs }))
         .execute();
       healthySinceMs ??= nowMs;
+      lastBeatAtMs = nowMs;
       if (failing) log.info('heartbeats are written again');
       failing = false;
     } catch (error) {
@@ -108,6 +111,9 @@ export function createWorkerHeartbeat(options: WorkerHeartbeatOptions): WorkerHe
     staleBeforeMs() {
       const nowMs = clock.now();
       if (healthySinceMs === undefined || nowMs - healthySinceMs < deadAfterMs) return undefined;
+      // Stalled past the dead-after time (a frozen VM, a long pause, a clock that jumped): this worker's own row
+      // looks dead too, and taking over its own sends in flight would send them twice. It judges again once it beat.
+      if (lastBeatAtMs === undefined || nowMs - lastBeatAtMs >= deadAfterMs) return undefined;
       return nowMs - deadAfterMs;
     },
   };
