@@ -1,6 +1,6 @@
 import type { HeraldContext } from '../../context/herald-context.ts';
 import { estimateLatencyPercentile } from '../../deliveries/latency-histogram.ts';
-import { statsWindow, type StatsRange, type StatsWindow } from './stats-window.ts';
+import { entriesByKey, statsWindow, type StatsRange, type StatsWindow } from './stats-window.ts';
 
 export interface AcceptedSeries {
   channel: string;
@@ -22,8 +22,6 @@ export interface LatencySeries extends LatencyFigures {
 }
 
 type Envelope = ReturnType<StatsWindow['envelope']>;
-
-const byName = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 
 function latencyFigures(histogram: ReadonlyMap<number, number>): LatencyFigures {
   const sent = [...histogram.values()].reduce((sum, count) => sum + count, 0);
@@ -54,7 +52,7 @@ export function createDeliveryStats({ database: { db } }: HeraldContext) {
         buckets.set(at, (buckets.get(at) ?? 0) + Number(row.accepted));
         byChannel.set(row.channel, buckets);
       }
-      const series = byName(byChannel).map(([channel, buckets]): AcceptedSeries => {
+      const series = entriesByKey(byChannel).map(([channel, buckets]): AcceptedSeries => {
         const points = window.starts().map((at) => ({ at: new Date(at).toISOString(), accepted: buckets.get(at) ?? 0 }));
         return { channel, accepted: points.reduce((sum, point) => sum + point.accepted, 0), points };
       });
@@ -83,7 +81,7 @@ export function createDeliveryStats({ database: { db } }: HeraldContext) {
         byChannel.set(row.channel, channel);
       }
       const empty = new Map<number, number>();
-      const series = byName(byChannel).map(([channel, { whole, buckets }]): LatencySeries => ({
+      const series = entriesByKey(byChannel).map(([channel, { whole, buckets }]): LatencySeries => ({
         channel,
         ...latencyFigures(whole),
         points: window.starts().map((at) => ({ at: new Date(at).toISOString(), ...latencyFigures(buckets.get(at) ?? empty) })),

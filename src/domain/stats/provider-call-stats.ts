@@ -1,5 +1,5 @@
 import type { HeraldContext } from '../../context/herald-context.ts';
-import { statsWindow, type StatsRange, type StatsWindow } from './stats-window.ts';
+import { entriesByKey, statsWindow, type StatsRange, type StatsWindow } from './stats-window.ts';
 
 /** The series a dashboard draws: provider calls per channel or per channel account. */
 export type ProviderCallGrouping = 'channel' | 'account';
@@ -59,9 +59,7 @@ export function createProviderCallStats({ database: { db } }: HeraldContext) {
         buckets.set(at, point);
         bySubject.set(key, buckets);
       }
-      const series = [...bySubject.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([key, buckets]): ProviderCallSeries => {
+      const series = entriesByKey(bySubject).map(([key, buckets]): ProviderCallSeries => {
           const filled = window.starts().map((at) => {
             const point = buckets.get(at) ?? { succeeded: 0, failed: 0 };
             return { at: new Date(at).toISOString(), ...point };

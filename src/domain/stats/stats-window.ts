@@ -50,3 +50,6 @@ export function statsWindow({ fromMs, toMs, bucketSeconds }: StatsRange): StatsW
     envelope: () => ({ from: new Date(startMs).toISOString(), to: new Date(toMs).toISOString(), bucketSeconds }),
   };
 }
+
+/** A map's entries in key order: every stats answer lists its series by name. */
+export const entriesByKey = <T>(map: ReadonlyMap<string, T>): Array<[string, T]> => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
