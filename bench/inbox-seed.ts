@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { newId } from '../src/ids.ts';
 import type { HeraldDatabase } from '../src/storage/database.ts';
-import { insertInChunks } from '../src/storage/insert-in-chunks.ts';
+import { insertRows } from '../src/storage/insert-rows.ts';
 import type { HeraldSchema, InboxItemsTable, SubscribersTable } from '../src/storage/schema.ts';
 
 /**
@@ -66,7 +66,7 @@ function itemRow(appId: string, subscriberId: string, index: number, nowMs: numb
 async function insertInTransactions<T extends 'subscribers' | 'inbox_items'>(database: HeraldDatabase, table: T, total: number, build: (index: number) => HeraldSchema[T]): Promise<void> {
   for (let start = 0; start < total; start += ROWS_PER_TRANSACTION) {
     const rows = Array.from({ length: Math.min(ROWS_PER_TRANSACTION, total - start) }, (_, offset) => build(start + offset));
-    await database.db.transaction().execute((trx) => insertInChunks(trx, database.dialect, table, rows));
+    await database.db.transaction().execute((trx) => insertRows(trx, database.dialect, table, rows));
   }
 }
 

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../storage/dialect.ts';
 import { capabilitiesOf } from '../storage/dialect-capabilities.ts';
+import { wellFormedJson } from '../storage/well-formed-json.ts';
 
 export type JsonColumnType = 'text' | 'bigint' | 'integer';
 
@@ -17,5 +18,5 @@ export function jsonRows(dialect: Dialect, columns: ReadonlyArray<readonly [name
   const select = sql.join(
     columns.map(([name, type], index) => sql`cast(value ->> ${sql.lit(index)} as ${sql.raw(type)}) as ${sql.ref(name)}`),
   );
-  return sql`(select ${select} from ${capabilitiesOf(dialect).jsonArrayElements(JSON.stringify(rows))})`;
+  return sql`(select ${select} from ${capabilitiesOf(dialect).jsonArrayElements(wellFormedJson(rows))})`;
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from './dialect.ts';
-import { insertInChunks } from './insert-in-chunks.ts';
+import { insertRows } from './insert-rows.ts';
 import type { HeraldSchema } from './schema.ts';
 import { isStorageUnavailable } from './storage-unavailable.ts';
 
@@ -55,7 +55,7 @@ export function createTransactionBatcher(
       };
       const values: unknown[] = [];
       for (const pending of units) values.push(await pending.unit(trx, later));
-      for (const [table, rows] of deferred) await insertInChunks(trx, dialect, table, rows as never[]);
+      for (const [table, rows] of deferred) await insertRows(trx, dialect, table, rows as never[]);
       return values;
     });
   }

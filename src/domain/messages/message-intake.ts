@@ -18,7 +18,7 @@ import { liveDeliveries } from './accept-steps/accept-draft.ts';
 import { buildDeliveries } from './accept-steps/build-deliveries-step.ts';
 import { escalationRows } from './escalation-rows.ts';
 import { subscriberIdOf } from './accept-steps/expand-receivers-step.ts';
-import { insertInChunks } from '../../storage/insert-in-chunks.ts';
+import { insertRows } from '../../storage/insert-rows.ts';
 import { completeMessages } from '../../deliveries/message-completion.ts';
 import { eventRow, insertEvents, type NewDeliveryEvent } from '../../deliveries/delivery-events.ts';
 import { assertOutboundUrlAllowed } from '../../security/ssrf-guard.ts';
@@ -247,10 +247,10 @@ export function createMessageIntake(
           later.add('escalations', escalationRows(draft, deliveries));
         } else {
           // Every delivery was skipped up front: the message completes now (reading its deliveries back), with its event and callback.
-          await insertInChunks(trx, dialect, 'messages', [message]);
-          await insertInChunks(trx, dialect, 'message_tags', tags);
-          await insertInChunks(trx, dialect, 'deliveries', deliveries);
-          await insertInChunks(trx, dialect, 'events', events);
+          await insertRows(trx, dialect, 'messages', [message]);
+          await insertRows(trx, dialect, 'message_tags', tags);
+          await insertRows(trx, dialect, 'deliveries', deliveries);
+          await insertRows(trx, dialect, 'events', events);
           const completionEvents: NewDeliveryEvent[] = [];
           const { callbacksQueued } = await completeMessages(trx, [messageId], now, completionEvents);
           await insertEvents(trx, dialect, completionEvents);

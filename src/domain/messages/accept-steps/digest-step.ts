@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { newId } from '../../../ids.ts';
-import { insertInChunks } from '../../../storage/insert-in-chunks.ts';
+import { insertRows } from '../../../storage/insert-rows.ts';
 import { liveDeliveries, skipDelivery, type AcceptTransactionStep, type PlannedDelivery } from './accept-draft.ts';
 
 /** The value at a dotted data path (`order.shop`), as text; '' when absent. */
@@ -79,5 +79,5 @@ export const digest: AcceptTransactionStep = async (draft, { database: { dialect
       items.push({ id: newId('dgi', draft.nowMs), bucket_id: bucket.id, app_id: draft.appId, message_id: draft.messageId, delivery_id: planned.deliveryId, data: JSON.stringify(dataOf(planned)), at: draft.nowMs });
     }
   }
-  await insertInChunks(trx, dialect, 'digest_items', items);
+  await insertRows(trx, dialect, 'digest_items', items);
 };
