@@ -3,6 +3,7 @@ import { createBenchHerald, type BenchHerald } from './bench-herald.ts';
 import { runBullmqDispatchBaseline } from './bullmq-baseline.ts';
 import { startHttpSink, type HttpSink } from './http-sink.ts';
 import { compared, MEBIBYTE, withCleanup, type ScenarioContext, type ScenarioResult } from './scenario-kit.ts';
+import { atLeastRatio, PERFORMANCE_TARGETS } from './performance-targets.ts';
 import { runUndiciBaseline } from './undici-baseline.ts';
 
 const SEED_REQUESTS_IN_FLIGHT = 2;
@@ -43,12 +44,13 @@ export async function runDispatchScenario(context: ScenarioContext): Promise<Sce
     context.log(`dispatch: BullMQ baseline, ${workerProcesses} worker process(es), concurrency ${workerConcurrency}`);
     const bullmq = await runBullmqDispatchBaseline({ sink, count: deliveries, workerProcesses, concurrency: workerConcurrency, timeoutMs });
 
+    const targets = PERFORMANCE_TARGETS[context.dialect];
     return {
       scenario: 'dispatch',
       dialect: context.dialect,
       figures: [
-        compared('deliveries/s', heraldRun.deliveriesPerSecond, '/s', 'raw undici', undiciPerSecond, { text: '≥ 60% of raw undici', met: (ratio) => ratio >= 0.6 }),
-        compared('deliveries/s', heraldRun.deliveriesPerSecond, '/s', 'BullMQ + Redis', bullmq.deliveriesPerSecond, { text: 'ahead of BullMQ', met: (ratio) => ratio > 1 }),
+        compared('deliveries/s', heraldRun.deliveriesPerSecond, '/s', 'raw undici', undiciPerSecond, atLeastRatio(targets.dispatchVsRawUndici, 'raw undici')),
+        compared('deliveries/s', heraldRun.deliveriesPerSecond, '/s', 'BullMQ + Redis', bullmq.deliveriesPerSecond, atLeastRatio(targets.dispatchVsBullmq, 'BullMQ')),
       ],
       memory: [compared('RSS peak, worker during dispatch', heraldRun.workerPeakRssBytes / MEBIBYTE, 'MiB', 'BullMQ worker peak', bullmq.workerPeakRssBytes / MEBIBYTE)],
       details: {

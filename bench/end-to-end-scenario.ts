@@ -7,6 +7,7 @@ import { startHttpSink, type HttpSink } from './http-sink.ts';
 import { summarizeLatencies, type LatencySummary } from './latency-summary.ts';
 import { startLoadGenerator, type LoadGenerator, type LoadResult } from './load-generator.ts';
 import { compared, expectNoFailures, MEBIBYTE, withCleanup, type ScenarioContext, type ScenarioResult } from './scenario-kit.ts';
+import { below, IDLE_RSS_TARGET_MIB, PERFORMANCE_TARGETS } from './performance-targets.ts';
 import type { BenchCredentials } from './signed-requests.ts';
 
 const BASELINE_WORKER_CONCURRENCY = 64;
@@ -43,7 +44,7 @@ export async function runEndToEndScenario(context: ScenarioContext): Promise<Sce
     await herald.close();
     const bullmqRun = await measureBullmqPipeline(context, sink, measure);
 
-    const p99Target = { text: 'p99 < 100 ms', met: (_ratio: number, value: number) => value < 100 };
+    const p99Target = below(PERFORMANCE_TARGETS[context.dialect].endToEndP99Ms, 'ms', ' (set for 1,000/s)');
     return {
       scenario: 'end-to-end',
       dialect: context.dialect,
@@ -51,13 +52,10 @@ export async function runEndToEndScenario(context: ScenarioContext): Promise<Sce
         compared('accept-to-sink p50', heraldRun.acceptToSink.p50Ms, 'ms', 'BullMQ pipeline', bullmqRun.acceptToSink.p50Ms),
         compared('accept-to-sink p99', heraldRun.acceptToSink.p99Ms, 'ms', 'BullMQ pipeline', bullmqRun.acceptToSink.p99Ms, p99Target),
         compared('request-to-sink p99', heraldRun.requestToSink.p99Ms, 'ms', 'BullMQ pipeline', bullmqRun.requestToSink.p99Ms),
-        compared('accept (202) latency p99', heraldRun.load.latency.p99Ms, 'ms', 'BullMQ pipeline', bullmqRun.load.latency.p99Ms),
+        compared('accept (202) latency p99', heraldRun.load.latency.p99Ms, 'ms', 'BullMQ pipeline', bullmqRun.load.latency.p99Ms, p99Target),
       ],
       memory: [
-        compared('RSS idle, all roles', heraldRun.idleRssBytes / MEBIBYTE, 'MiB', 'BullMQ route + worker idle', bullmqRun.idleRssBytes / MEBIBYTE, {
-          text: '< 150 MB',
-          met: (_ratio, value) => value * MEBIBYTE < 150_000_000,
-        }),
+        compared('RSS idle, all roles', heraldRun.idleRssBytes / MEBIBYTE, 'MiB', 'BullMQ route + worker idle', bullmqRun.idleRssBytes / MEBIBYTE, below(IDLE_RSS_TARGET_MIB, 'MiB')),
         compared('RSS peak, all roles at steady load', heraldRun.peakRssBytes / MEBIBYTE, 'MiB', 'BullMQ route + worker peak', bullmqRun.peakRssBytes / MEBIBYTE),
       ],
       details: { ...scale, herald: heraldRun, bullmqPipeline: bullmqRun },
