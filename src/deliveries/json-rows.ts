@@ -7,7 +7,7 @@ export type JsonColumnType = 'text' | 'bigint' | 'integer';
 
 /**
  * Many rows as ONE bound parameter: a JSON array of arrays, unpacked by the database
- * (`json_each` on SQLite, `json_array_elements` on PostgreSQL). The SQL text is the same for
+ * (`json_each` on SQLite, `jsonb_array_elements` on PostgreSQL). The SQL text is the same for
  * any number of rows, so prepared statements are reused, and building the query costs one
  * JSON.stringify instead of a query node per value: the batched writes of the worker are its
  * hottest statements.

@@ -1,4 +1,4 @@
-const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+import { LONE_SURROGATE_ESCAPE } from '../validation/json-text.ts';
 
 /**
  * JSON text of values for PostgreSQL to unpack. JSON.stringify writes a lone surrogate as a

@@ -20,7 +20,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export const nulCharacter = (field: string): HeraldError =>
   invalid('NUL_CHARACTER', `${field} contains a NUL character (U+0000), which Herald cannot store; remove it`, { field });
 
-const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A `\udXXX` escape in JSON text: the cheap sign that a string may hold a lone surrogate. */
+export const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 export function parseJsonBody(raw: Uint8Array, maxDepth: number): unknown {
   let text: string;

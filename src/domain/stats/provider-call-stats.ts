@@ -60,14 +60,14 @@ export function createProviderCallStats({ database: { db } }: HeraldContext) {
         bySubject.set(key, buckets);
       }
       const series = entriesByKey(bySubject).map(([key, buckets]): ProviderCallSeries => {
-          const filled = window.starts().map((at) => {
-            const point = buckets.get(at) ?? { succeeded: 0, failed: 0 };
-            return { at: new Date(at).toISOString(), ...point };
-          });
-          const succeeded = filled.reduce((sum, point) => sum + point.succeeded, 0);
-          const failed = filled.reduce((sum, point) => sum + point.failed, 0);
-          return { key, succeeded, failed, successPercent: percent(succeeded, failed), points: filled };
+        const filled = window.starts().map((at) => {
+          const point = buckets.get(at) ?? { succeeded: 0, failed: 0 };
+          return { at: new Date(at).toISOString(), ...point };
         });
+        const succeeded = filled.reduce((sum, point) => sum + point.succeeded, 0);
+        const failed = filled.reduce((sum, point) => sum + point.failed, 0);
+        return { key, succeeded, failed, successPercent: percent(succeeded, failed), points: filled };
+      });
       return { ...window.envelope(), series };
     },
   };
